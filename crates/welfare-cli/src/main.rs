@@ -1,0 +1,30 @@
+//! `welfare`: the command-line face of welfare-kit.
+//!
+//! Every subcommand is a thin shell over a library crate: it parses arguments, reads files or
+//! standard input, calls the library and prints text for people or JSON lines for programs.
+//! No domain logic lives here.
+//!
+//! Exit codes are the same everywhere: `0` success (all inputs valid), `1` some input invalid or
+//! some check failed, `2` usage error (bad flags, unreadable file).
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod output;
+
+/// welfare-kit: Italian municipal welfare logic, exact and explained.
+#[derive(Debug, Parser)]
+#[command(name = "welfare", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {}
+}

@@ -1,0 +1,1 @@
+//! Integration tests of the `welfare` binary: the documented contract, exit codes included.

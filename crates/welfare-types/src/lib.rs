@@ -1,0 +1,41 @@
+//! # welfare-types
+//!
+//! The shared vocabulary of welfare-kit: exact euro amounts with named rounding, ages and dated
+//! parameters, and the identifiers of Italian administration.
+//!
+//! ```
+//! use welfare_types::{Money, Rounding};
+//!
+//! // An Assegno Unico amount revalued by 0.8 %, rounded half-up to the tenth as INPS does.
+//! let base = Money::parse("199,40")?;
+//! let revalued = base.checked_mul("1.008".parse().unwrap())?.round(Rounding::TENTH_HALF_UP);
+//! assert_eq!(revalued.to_italian_string(), "201,00 €");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## What is here
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | [`money`] | [`Money`] (EUR, `rust_decimal` inside, checked arithmetic) and [`Rounding`] |
+//! | [`dates`] | [`age_on`](dates::age_on), whole months, inclusive [`DateRange`](dates::DateRange), [`DatedValues`](dates::DatedValues) |
+//!
+//! ## Design rules every welfare-kit crate follows
+//!
+//! * **No floats for money, no implicit rounding.** [`Money`] never calls `round_dp` (which is
+//!   banker's rounding in `rust_decimal`); every rounding names its step and mode.
+//! * **No panics on input.** Arithmetic is checked; parsing returns typed errors.
+//! * **Errors never echo personal data.** Identifier errors say *what* is wrong (length,
+//!   character class, check character), never the identifier itself. Each module has its own
+//!   small `Copy`, `#[non_exhaustive]` error enum, so callers can match on it cheaply.
+//! * **Dated values never fall back.** Asking for a value on a day no range covers is an error.
+//!
+//! ## Crate features
+//!
+//! * `schema`: derives `schemars::JsonSchema` for every public data type.
+//! * `proptest`: `proptest::arbitrary::Arbitrary` for [`Money`], for downstream property tests.
+
+pub mod dates;
+pub mod money;
+
+pub use money::{Money, MoneyError, Rounding, RoundingMode, RoundingStep};

@@ -1,0 +1,501 @@
+//! Exact euro amounts and the rounding that a rule names.
+//!
+//! [`Money`] wraps a [`rust_decimal::Decimal`] and exposes only *checked* arithmetic:
+//! an overflow or a division by zero is a [`MoneyError`], never a panic. Nothing rounds
+//! implicitly: an amount keeps every decimal digit its computation produced until the
+//! caller applies a [`Rounding`], which names both the step (cent, tenth, euro) and the
+//! mode (half-up, half-even, down, up).
+//!
+//! ```
+//! use welfare_types::{Money, Rounding};
+//!
+//! // 54.05 revalued amounts round half-up to the tenth, as INPS does for Assegno Unico.
+//! let amount: Money = "54.05".parse()?;
+//! assert_eq!(amount.round(Rounding::TENTH_HALF_UP).to_string(), "54.10");
+//!
+//! // Italian input and output.
+//! let rent = Money::parse("1.234,56")?;
+//! assert_eq!(rent.to_italian_string(), "1.234,56 €");
+//! assert_eq!(rent.to_string(), "1234.56");
+//! # Ok::<(), welfare_types::MoneyError>(())
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Why an amount could not be parsed or computed.
+///
+/// Messages never repeat the input: amounts often sit next to personal data in logs.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
+pub enum MoneyError {
+    /// The text is empty (after removing spaces and the currency sign).
+    #[error("amount is empty")]
+    Empty,
+    /// The text is not a decimal number in plain (`1234.56`) or Italian (`1.234,56`) form.
+    #[error("amount is not a decimal number in the form 1234.56 or 1.234,56")]
+    Syntax,
+    /// Thousands separators are misplaced (groups must have three digits).
+    #[error("amount has misplaced thousands separators")]
+    Grouping,
+    /// A currency other than the euro was named.
+    #[error("amount is not in euro")]
+    Currency,
+    /// A computation left the representable range (about ±7.9 × 10²⁸).
+    #[error("amount overflowed the representable range")]
+    Overflow,
+    /// A division by zero was attempted.
+    #[error("amount divided by zero")]
+    DivisionByZero,
+}
+
+/// The step an amount is rounded to.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RoundingStep {
+    /// 0.01 €: the ordinary administrative step.
+    Cent,
+    /// 0.10 €: Assegno Unico amounts are revalued to the tenth of a euro.
+    Tenth,
+    /// 1 €: whole euros.
+    Euro,
+}
+
+impl RoundingStep {
+    /// The number of decimal places this step keeps.
+    pub const fn decimal_places(self) -> u32 {
+        match self {
+            RoundingStep::Cent => 2,
+            RoundingStep::Tenth => 1,
+            RoundingStep::Euro => 0,
+        }
+    }
+}
+
+/// How a value exactly half-way between two steps, or any value between them, is resolved.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RoundingMode {
+    /// Half-way values go away from zero (54.05 → 54.1): the Italian administrative default.
+    HalfUp,
+    /// Half-way values go to the even neighbour ("banker's rounding"): only where a rule names it.
+    HalfEven,
+    /// Truncate toward zero (54.09 → 54.0).
+    Down,
+    /// Any remainder goes away from zero (54.01 → 54.1).
+    Up,
+}
+
+impl RoundingMode {
+    fn strategy(self) -> RoundingStrategy {
+        match self {
+            RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
+            RoundingMode::Down => RoundingStrategy::ToZero,
+            RoundingMode::Up => RoundingStrategy::AwayFromZero,
+        }
+    }
+}
+
+/// A rounding rule: a step and a mode. Every rounding in welfare-kit is one of these, by name.
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// use welfare_types::{Rounding, RoundingMode, RoundingStep};
+///
+/// let r = Rounding::new(RoundingStep::Cent, RoundingMode::HalfEven);
+/// assert_eq!(r.apply(Decimal::new(2225, 3)).to_string(), "2.22"); // banker's: to even
+/// assert_eq!(Rounding::CENT_HALF_UP.apply(Decimal::new(2225, 3)).to_string(), "2.23");
+/// ```
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Rounding {
+    /// The step rounded to.
+    pub step: RoundingStep,
+    /// How values between two steps are resolved.
+    pub mode: RoundingMode,
+}
+
+impl Rounding {
+    /// Half-up to the cent: ISEE, ADI and most municipal tariffs.
+    pub const CENT_HALF_UP: Rounding = Rounding::new(RoundingStep::Cent, RoundingMode::HalfUp);
+    /// Half-up to the tenth of a euro: Assegno Unico amounts.
+    pub const TENTH_HALF_UP: Rounding = Rounding::new(RoundingStep::Tenth, RoundingMode::HalfUp);
+    /// Half-up to the euro.
+    pub const EURO_HALF_UP: Rounding = Rounding::new(RoundingStep::Euro, RoundingMode::HalfUp);
+    /// Truncation to the cent.
+    pub const CENT_DOWN: Rounding = Rounding::new(RoundingStep::Cent, RoundingMode::Down);
+
+    /// A rounding rule from its parts.
+    pub const fn new(step: RoundingStep, mode: RoundingMode) -> Rounding {
+        Rounding { step, mode }
+    }
+
+    /// Rounds a decimal by this rule. Rounding can never overflow: the result has fewer digits.
+    pub fn apply(self, value: Decimal) -> Decimal {
+        value.round_dp_with_strategy(self.step.decimal_places(), self.mode.strategy())
+    }
+}
+
+impl fmt::Display for Rounding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let step = match self.step {
+            RoundingStep::Cent => "cent",
+            RoundingStep::Tenth => "tenth",
+            RoundingStep::Euro => "euro",
+        };
+        let mode = match self.mode {
+            RoundingMode::HalfUp => "half-up",
+            RoundingMode::HalfEven => "half-even",
+            RoundingMode::Down => "down",
+            RoundingMode::Up => "up",
+        };
+        write!(f, "{mode} to the {step}")
+    }
+}
+
+/// An exact amount in euro.
+///
+/// Arithmetic is checked and never rounds; see the [module documentation](self).
+/// Equality and ordering compare values (`1.5 == 1.50`).
+/// Serialized as a decimal string (`"1234.50"`); deserialized from a string in plain or Italian
+/// form or from a JSON number.
+#[derive(Copy, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Money(Decimal);
+
+impl Money {
+    /// Zero euro.
+    pub const ZERO: Money = Money(Decimal::ZERO);
+
+    /// The ISO 4217 currency of every `Money`: the euro.
+    pub const CURRENCY: iso_currency::Currency = iso_currency::Currency::EUR;
+
+    /// An amount from an exact decimal, kept as it is.
+    pub const fn from_decimal(value: Decimal) -> Money {
+        Money(value)
+    }
+
+    /// An amount from a whole number of cents.
+    pub fn from_cents(cents: i64) -> Money {
+        Money(Decimal::new(cents, 2))
+    }
+
+    /// An amount from whole euros.
+    pub fn from_euros(euros: i64) -> Money {
+        Money(Decimal::from(euros))
+    }
+
+    /// The exact decimal value.
+    pub const fn amount(self) -> Decimal {
+        self.0
+    }
+
+    /// Parses plain (`1234.56`, `-12`) or Italian (`1.234,56`, `1234,56`) notation, with an
+    /// optional `€` or `EUR` before or after and spaces anywhere.
+    ///
+    /// In Italian notation `.` only separates thousands and must be followed by groups of three
+    /// digits. A string with dots and no comma is read as plain notation (`1.234` is one euro and
+    /// 234 thousandths) unless it has two or more dots in thousands position (`1.234.567`).
+    pub fn parse(text: &str) -> Result<Money, MoneyError> {
+        parse_amount(text).map(Money)
+    }
+
+    /// `self + other`, or [`MoneyError::Overflow`].
+    pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
+        self.0.checked_add(other.0).map(Money).ok_or(MoneyError::Overflow)
+    }
+
+    /// `self - other`, or [`MoneyError::Overflow`].
+    pub fn checked_sub(self, other: Money) -> Result<Money, MoneyError> {
+        self.0.checked_sub(other.0).map(Money).ok_or(MoneyError::Overflow)
+    }
+
+    /// `self × factor` (a rate, a coefficient, a count), exact, or [`MoneyError::Overflow`].
+    pub fn checked_mul(self, factor: Decimal) -> Result<Money, MoneyError> {
+        self.0.checked_mul(factor).map(Money).ok_or(MoneyError::Overflow)
+    }
+
+    /// `self ÷ divisor`, to the 28 significant digits a decimal holds, or an error for a zero
+    /// divisor or an overflow. Round the result explicitly.
+    pub fn checked_div(self, divisor: Decimal) -> Result<Money, MoneyError> {
+        if divisor.is_zero() {
+            return Err(MoneyError::DivisionByZero);
+        }
+        self.0.checked_div(divisor).map(Money).ok_or(MoneyError::Overflow)
+    }
+
+    /// The ratio of two amounts (`self ÷ other`), e.g. an ISEE divided by a threshold.
+    pub fn checked_ratio(self, other: Money) -> Result<Decimal, MoneyError> {
+        if other.0.is_zero() {
+            return Err(MoneyError::DivisionByZero);
+        }
+        self.0.checked_div(other.0).ok_or(MoneyError::Overflow)
+    }
+
+    /// Adds up amounts, stopping at the first overflow.
+    pub fn checked_sum<I: IntoIterator<Item = Money>>(amounts: I) -> Result<Money, MoneyError> {
+        amounts.into_iter().try_fold(Money::ZERO, Money::checked_add)
+    }
+
+    /// Rounds by the named rule.
+    pub fn round(self, rounding: Rounding) -> Money {
+        Money(rounding.apply(self.0))
+    }
+
+    /// The negated amount (never overflows: the decimal range is symmetric).
+    pub fn negate(self) -> Money {
+        Money(-self.0)
+    }
+
+    /// The absolute value.
+    pub fn abs(self) -> Money {
+        Money(self.0.abs())
+    }
+
+    /// The amount, or zero if it is negative (deductions that cannot make a figure negative).
+    pub fn floor_at_zero(self) -> Money {
+        if self.0.is_sign_negative() {
+            Money::ZERO
+        } else {
+            self
+        }
+    }
+
+    /// Whether the amount is exactly zero.
+    pub fn is_zero(self) -> bool {
+        self.0.is_zero()
+    }
+
+    /// Whether the amount is below zero.
+    pub fn is_negative(self) -> bool {
+        self.0 < Decimal::ZERO
+    }
+
+    /// Whether the amount has no digits below the cent.
+    pub fn is_whole_cents(self) -> bool {
+        self.0.round_dp_with_strategy(2, RoundingStrategy::ToZero) == self.0
+    }
+
+    /// Italian presentation: `1.234,56 €` (thousands with `.`, decimals with `,`, at least two
+    /// decimals, no rounding: `0,125 €` keeps its third digit).
+    pub fn to_italian_string(self) -> String {
+        let plain = self.to_string();
+        let (sign, digits) = match plain.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", plain.as_str()),
+        };
+        let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+        let mut grouped = String::with_capacity(int.len() + int.len() / 3 + frac.len() + 4);
+        for (i, ch) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                grouped.push('.');
+            }
+            grouped.push(ch);
+        }
+        if frac.is_empty() {
+            format!("{sign}{grouped} €")
+        } else {
+            format!("{sign}{grouped},{frac} €")
+        }
+    }
+}
+
+impl fmt::Display for Money {
+    /// Plain notation with at least two decimals and every further digit kept: `1234.50`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut value = self.0;
+        if value.scale() < 2 {
+            value.rescale(2);
+        }
+        // `-0.00` would surprise every reader.
+        if value.is_zero() {
+            value.set_sign_positive(true);
+        }
+        fmt::Display::fmt(&value, f)
+    }
+}
+
+impl fmt::Debug for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Money({self})")
+    }
+}
+
+impl FromStr for Money {
+    type Err = MoneyError;
+    fn from_str(s: &str) -> Result<Money, MoneyError> {
+        Money::parse(s)
+    }
+}
+
+impl From<Decimal> for Money {
+    fn from(value: Decimal) -> Money {
+        Money(value)
+    }
+}
+
+impl From<Money> for Decimal {
+    fn from(value: Money) -> Decimal {
+        value.0
+    }
+}
+
+/// Digits-only check on a group, with an optional exact length.
+fn all_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn parse_amount(text: &str) -> Result<Decimal, MoneyError> {
+    let mut cleaned: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{202f}' && *c != '\'')
+        .collect();
+    for sign in ["€", "EUR", "eur", "Eur"] {
+        if let Some(rest) = cleaned.strip_suffix(sign) {
+            cleaned = rest.to_owned();
+        } else if let Some(rest) = cleaned.strip_prefix(sign) {
+            cleaned = rest.to_owned();
+        }
+    }
+    if cleaned.is_empty() {
+        return Err(MoneyError::Empty);
+    }
+    if cleaned.chars().any(|c| c.is_ascii_alphabetic()) {
+        // "USD 12", "12e3", "1.5E2": no scientific notation, no other currency.
+        return if cleaned.chars().filter(|c| c.is_ascii_alphabetic()).count() == 3 {
+            Err(MoneyError::Currency)
+        } else {
+            Err(MoneyError::Syntax)
+        };
+    }
+    let (negative, unsigned) = match cleaned.as_bytes().first() {
+        Some(b'-') => (true, &cleaned[1..]),
+        Some(b'+') => (false, &cleaned[1..]),
+        _ => (false, cleaned.as_str()),
+    };
+    let (int_part, frac_part) = if let Some((int, frac)) = unsigned.split_once(',') {
+        // Italian: ',' is the decimal mark, '.' may only group thousands.
+        if frac.contains(',') || frac.contains('.') {
+            return Err(MoneyError::Syntax);
+        }
+        (ungroup(int)?, frac)
+    } else if unsigned.matches('.').count() >= 2 {
+        (ungroup(unsigned)?, "")
+    } else {
+        unsigned.split_once('.').map_or((unsigned.to_owned(), ""), |(i, f)| (i.to_owned(), f))
+    };
+    if !all_digits(&int_part) || !(frac_part.is_empty() || all_digits(frac_part)) {
+        return Err(MoneyError::Syntax);
+    }
+    if unsigned.ends_with(',') || unsigned.ends_with('.') {
+        return Err(MoneyError::Syntax);
+    }
+    let canonical = if frac_part.is_empty() { int_part } else { format!("{int_part}.{frac_part}") };
+    let mut value = Decimal::from_str_exact(&canonical).map_err(|_| MoneyError::Overflow)?;
+    if negative {
+        value.set_sign_negative(true);
+    }
+    Ok(value)
+}
+
+/// Removes Italian thousands separators, checking that every group after the first has three
+/// digits.
+fn ungroup(int: &str) -> Result<String, MoneyError> {
+    if !int.contains('.') {
+        return Ok(int.to_owned());
+    }
+    let mut groups = int.split('.');
+    let first = groups.next().unwrap_or_default();
+    if first.is_empty() || first.len() > 3 || !all_digits(first) {
+        return Err(MoneyError::Grouping);
+    }
+    let mut out = first.to_owned();
+    for group in groups {
+        if group.len() != 3 || !all_digits(group) {
+            return Err(MoneyError::Grouping);
+        }
+        out.push_str(group);
+    }
+    Ok(out)
+}
+
+impl Serialize for Money {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Money, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Money;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an amount in euro as a decimal string (\"1234.56\" or \"1.234,56\")")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Money, E> {
+                Money::parse(v).map_err(E::custom)
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Money, E> {
+                Ok(Money::from_euros(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Money, E> {
+                Ok(Money(Decimal::from(v)))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Money, E> {
+                // Tolerant on input: a JSON number is read through its shortest decimal text,
+                // so 0.1 stays 0.1. No float arithmetic happens.
+                if !v.is_finite() {
+                    return Err(E::custom(MoneyError::Syntax));
+                }
+                Money::parse(&format!("{v}")).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Money {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("Money")
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Amount in euro as an exact decimal string (\"1234.56\"). \
+                            Input also accepts Italian notation (\"1.234,56\") and JSON numbers.",
+            "type": "string",
+            "pattern": "^-?[0-9]+(\\.[0-9]+)?$",
+            "examples": ["470.80"]
+        })
+    }
+}
+
+#[cfg(feature = "proptest")]
+mod arbitrary {
+    use super::{Decimal, Money};
+    use proptest::prelude::{any, Strategy};
+
+    impl proptest::arbitrary::Arbitrary for Money {
+        type Parameters = ();
+        type Strategy = proptest::strategy::BoxedStrategy<Money>;
+
+        /// Amounts between −10¹² and 10¹² euro with zero to four decimals.
+        fn arbitrary_with((): ()) -> Self::Strategy {
+            (any::<i64>(), 0u32..=4)
+                .prop_map(|(n, scale)| {
+                    let bounded = n % 1_000_000_000_000_0000;
+                    Money(Decimal::new(bounded, scale))
+                })
+                .boxed()
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Integration tests of welfare-types: one binary, one module per area.
+
+mod money;

@@ -1,0 +1,131 @@
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+use welfare_types::{Money, MoneyError, Rounding, RoundingMode, RoundingStep};
+
+fn m(s: &str) -> Money {
+    Money::parse(s).unwrap()
+}
+
+#[test]
+fn parses_plain_and_italian_notation() {
+    assert_eq!(m("1234.56").amount(), dec!(1234.56));
+    assert_eq!(m("1.234,56").amount(), dec!(1234.56));
+    assert_eq!(m("1234,56").amount(), dec!(1234.56));
+    assert_eq!(m("€ 1.234.567,8").amount(), dec!(1234567.8));
+    assert_eq!(m("1.234.567").amount(), dec!(1234567));
+    assert_eq!(m("1.234").amount(), dec!(1.234), "one dot and no comma reads as plain notation");
+    assert_eq!(m("-12,5 €").amount(), dec!(-12.5));
+    assert_eq!(m("  470.80 EUR ").amount(), dec!(470.80));
+}
+
+#[test]
+fn rejects_malformed_amounts_without_echoing_them() {
+    assert_eq!(Money::parse(""), Err(MoneyError::Empty));
+    assert_eq!(Money::parse("€"), Err(MoneyError::Empty));
+    assert_eq!(Money::parse("12.34,5"), Err(MoneyError::Grouping));
+    assert_eq!(Money::parse("1.23,00"), Err(MoneyError::Grouping));
+    assert_eq!(Money::parse("1,2,3"), Err(MoneyError::Syntax));
+    assert_eq!(Money::parse("1e5"), Err(MoneyError::Syntax));
+    assert_eq!(Money::parse("USD 12"), Err(MoneyError::Currency));
+    assert_eq!(Money::parse("12."), Err(MoneyError::Syntax));
+    let message = Money::parse("99x77").unwrap_err().to_string();
+    assert!(!message.contains("99"), "{message}");
+}
+
+#[test]
+fn displays_plain_and_italian() {
+    assert_eq!(m("1234.5").to_string(), "1234.50");
+    assert_eq!(m("0").to_string(), "0.00");
+    assert_eq!(m("-0").to_string(), "0.00");
+    assert_eq!(m("0.125").to_string(), "0.125");
+    assert_eq!(m("1234567.5").to_italian_string(), "1.234.567,50 €");
+    assert_eq!(m("-999.99").to_italian_string(), "-999,99 €");
+    assert_eq!(m("100").to_italian_string(), "100,00 €");
+}
+
+#[test]
+fn rounds_only_as_named() {
+    // INPS revaluation of Assegno Unico amounts: 54.05 is published as 54.10 (half-up).
+    assert_eq!(m("54.05").round(Rounding::TENTH_HALF_UP), m("54.1"));
+    let banker = Rounding::new(RoundingStep::Tenth, RoundingMode::HalfEven);
+    assert_eq!(m("54.05").round(banker), m("54.0"));
+    assert_eq!(m("10.999").round(Rounding::CENT_DOWN), m("10.99"));
+    let up = Rounding::new(RoundingStep::Euro, RoundingMode::Up);
+    assert_eq!(m("10.01").round(up), m("11"));
+    assert_eq!(m("-2.5").round(Rounding::EURO_HALF_UP), m("-3"), "half-up is away from zero");
+    assert_eq!(Rounding::TENTH_HALF_UP.to_string(), "half-up to the tenth");
+}
+
+#[test]
+fn arithmetic_is_checked() {
+    let max = Money::from_decimal(Decimal::MAX);
+    assert_eq!(max.checked_add(m("1")), Err(MoneyError::Overflow));
+    assert_eq!(max.checked_mul(dec!(2)), Err(MoneyError::Overflow));
+    assert_eq!(m("1").checked_div(Decimal::ZERO), Err(MoneyError::DivisionByZero));
+    assert_eq!(m("10140").checked_div(dec!(12)).unwrap().round(Rounding::CENT_HALF_UP), m("845"));
+    assert_eq!(Money::checked_sum([m("0.1"), m("0.2")]).unwrap(), m("0.3"));
+    assert_eq!(m("-5").floor_at_zero(), Money::ZERO);
+}
+
+#[test]
+fn serde_uses_decimal_strings_and_tolerates_numbers() {
+    assert_eq!(serde_json::to_string(&m("470.8")).unwrap(), "\"470.80\"");
+    let parsed: Money = serde_json::from_str("\"1.234,56\"").unwrap();
+    assert_eq!(parsed, m("1234.56"));
+    let from_number: Money = serde_json::from_str("0.1").unwrap();
+    assert_eq!(from_number.amount(), dec!(0.1));
+    let from_int: Money = serde_json::from_str("12").unwrap();
+    assert_eq!(from_int, m("12"));
+    assert!(serde_json::from_str::<Money>("\"abc\"").is_err());
+}
+
+#[test]
+fn currency_is_the_euro() {
+    assert_eq!(Money::CURRENCY.code(), "EUR");
+}
+
+fn money() -> impl Strategy<Value = Money> {
+    (-1_000_000_000_000_000i64..1_000_000_000_000_000, 0u32..=6)
+        .prop_map(|(n, scale)| Money::from_decimal(Decimal::new(n, scale)))
+}
+
+fn rounding() -> impl Strategy<Value = Rounding> {
+    let step =
+        prop_oneof![Just(RoundingStep::Cent), Just(RoundingStep::Tenth), Just(RoundingStep::Euro)];
+    let mode = prop_oneof![
+        Just(RoundingMode::HalfUp),
+        Just(RoundingMode::HalfEven),
+        Just(RoundingMode::Down),
+        Just(RoundingMode::Up)
+    ];
+    (step, mode).prop_map(|(s, m)| Rounding::new(s, m))
+}
+
+proptest! {
+    #[test]
+    fn add_then_sub_is_identity(a in money(), b in money()) {
+        prop_assert_eq!(a.checked_add(b)?.checked_sub(b)?, a);
+    }
+
+    #[test]
+    fn rounding_is_idempotent(a in money(), r in rounding()) {
+        let once = a.round(r);
+        prop_assert_eq!(once.round(r), once);
+    }
+
+    #[test]
+    fn rounding_moves_less_than_one_step(a in money(), r in rounding()) {
+        let step = Decimal::new(1, r.step.decimal_places());
+        let diff = (a.round(r).amount() - a.amount()).abs();
+        prop_assert!(diff < step);
+    }
+
+    #[test]
+    fn parse_display_round_trips(a in money()) {
+        prop_assert_eq!(Money::parse(&a.to_string())?, a);
+        prop_assert_eq!(Money::parse(&a.to_italian_string())?, a);
+        let json = serde_json::to_string(&a).unwrap();
+        prop_assert_eq!(serde_json::from_str::<Money>(&json).unwrap(), a);
+    }
+}
