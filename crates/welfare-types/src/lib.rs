@@ -19,6 +19,7 @@
 //! |---|---|
 //! | [`money`] | [`Money`] (EUR, `rust_decimal` inside, checked arithmetic) and [`Rounding`] |
 //! | [`dates`] | [`age_on`](dates::age_on), whole months, inclusive [`DateRange`](dates::DateRange), [`DatedValues`](dates::DatedValues) |
+//! | [`territory`] | historic [`Comune`](territory::Comune) table (Belfiore, ISTAT, names, province, validity) and [`StatoEstero`](territory::StatoEstero) (Z, ISTAT, ISO 3166) |
 //!
 //! ## Design rules every welfare-kit crate follows
 //!
@@ -37,5 +38,6 @@
 
 pub mod dates;
 pub mod money;
+pub mod territory;
 
 pub use money::{Money, MoneyError, Rounding, RoundingMode, RoundingStep};
