@@ -1,0 +1,931 @@
+//! The computation: DSU → ISR, ISP, ISE, scala, ISEE.
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use welfare_types::dates::{add_months, age_on};
+use welfare_types::{Money, Rounding};
+
+use crate::dsu::{
+    AdditionalRole, Disability, Dsu, FinancialItem, FinancialKind, Member, RealEstate, Relationship,
+};
+use crate::error::IseeError;
+use crate::kind::IseeKind;
+use crate::params::{parameters_on, DisabilityRule, DsuValidity, IseeParameters, ParameterSet};
+use crate::trace::{render_all, Language, Step, TraceStep};
+
+/// How the pension deduction combines with the employee deduction for the same member.
+///
+/// Whether DPCM 159/2013 art. 4 c. 3 makes them alternatives is not settled by any source we
+/// found; see the crate's "Known limitations".
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PensionDeduction {
+    /// Both deductions apply, each on its own base (the literal reading; the default).
+    #[default]
+    Cumulative,
+    /// A member with both gets only the larger one.
+    AlternativeToEmployee,
+}
+
+/// Options of a computation.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ComputeOptions {
+    /// Record the trace (an explanation step per rule). Off, the computation allocates less.
+    pub trace: bool,
+    /// Reading of the pension deduction.
+    pub pension_deduction: PensionDeduction,
+}
+
+impl Default for ComputeOptions {
+    fn default() -> ComputeOptions {
+        ComputeOptions { trace: true, pension_deduction: PensionDeduction::Cumulative }
+    }
+}
+
+/// A member's income and deductions (DPCM 159/2013 art. 4 c. 2–3). Exact figures.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct MemberIncome {
+    /// The member's local id.
+    pub member: String,
+    /// Income items summed (art. 4 c. 2).
+    pub gross: Money,
+    /// Employee deduction (20 %, at most 3,000).
+    pub employee_deduction: Money,
+    /// Pension deduction (20 %, at most 1,000).
+    pub pension_deduction: Money,
+    /// Maintenance paid.
+    pub maintenance_paid: Money,
+    /// Gross less deductions, not below zero.
+    pub net: Money,
+}
+
+/// A property as counted (DPCM 159/2013 art. 5 c. 2–3). Exact figures.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RealEstateValue {
+    /// The owner's local id.
+    pub owner: String,
+    /// Value less residual mortgage, not below zero.
+    pub net: Money,
+    /// The main-home threshold applied, for the main home.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub main_home_threshold: Option<Money>,
+    /// The amount counted in ISP.
+    pub counted: Money,
+}
+
+/// The scala di equivalenza, term by term (DPCM 159/2013 Allegato 1).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ScalaBreakdown {
+    /// Parameter for the number of members.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub base: Decimal,
+    /// Maggiorazione a) for the number of children (or its 2026 family-benefits version).
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub children: Decimal,
+    /// Maggiorazioni b) and c) for working or single parents with minor children.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub parents: Decimal,
+    /// +0.5 per disabled member (from 28 June 2016).
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub disability: Decimal,
+    /// The total.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub total: Decimal,
+}
+
+/// An additional component (DPCM 159/2013 Allegato 2), exact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AdditionalValue {
+    /// The component's local id.
+    pub id: String,
+    /// The amount added to the ISEE.
+    pub value: Money,
+}
+
+/// Everything an ISEE computation produced.
+///
+/// `isr`, `isp`, `ise`, `scala` and `isee` are rounded half-up to the cent
+/// ([`Rounding::CENT_HALF_UP`]), each from the exact figure; every other amount is exact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct IseeResult {
+    /// The variant computed.
+    pub kind: IseeKind,
+    /// The DSU filing date.
+    pub filing_date: NaiveDate,
+    /// The parameter set applied.
+    pub parameter_set: ParameterSet,
+    /// The calendar year of the incomes (for the ISEE corrente: the 12 months before filing).
+    pub income_year: i32,
+    /// The date the assets are valued at.
+    pub asset_reference_date: NaiveDate,
+    /// The last day the DSU (or the ISEE corrente) is valid.
+    pub valid_until: NaiveDate,
+    /// Ids of the members of the nucleo for this variant.
+    pub nucleo: Vec<String>,
+    /// Per-member income and deductions.
+    pub members: Vec<MemberIncome>,
+    /// Notional income of financial assets.
+    pub figurative_income: Money,
+    /// Rent deduction (capped).
+    pub rent_deduction: Money,
+    /// The rent cap.
+    pub rent_cap: Money,
+    /// Disability franchigie (original text only).
+    pub disability_franchigie: Money,
+    /// ISR, rounded to the cent.
+    pub isr: Money,
+    /// Properties as counted.
+    pub real_estate: Vec<RealEstateValue>,
+    /// Real estate total.
+    pub real_estate_total: Money,
+    /// Deposits and accounts as counted.
+    pub deposits: Money,
+    /// Government and postal bonds excluded.
+    pub bond_exclusion: Money,
+    /// Financial assets before the franchigia.
+    pub financial_gross: Money,
+    /// Financial franchigia.
+    pub financial_franchigia: Money,
+    /// Financial assets counted.
+    pub financial_net: Money,
+    /// ISP, rounded to the cent.
+    pub isp: Money,
+    /// ISE, rounded to the cent.
+    pub ise: Money,
+    /// The scale, term by term.
+    pub scala_breakdown: ScalaBreakdown,
+    /// The scale, two decimals.
+    #[serde(with = "crate::decimal_serde")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub scala: Decimal,
+    /// Additional components.
+    pub additional_components: Vec<AdditionalValue>,
+    /// ISEE, rounded to the cent.
+    pub isee: Money,
+    /// The explanation (empty when the trace was not asked for).
+    pub trace: Vec<TraceStep>,
+}
+
+impl IseeResult {
+    /// The explanation as text, one step per line.
+    pub fn explain(&self, lang: Language) -> String {
+        render_all(&self.trace, lang)
+    }
+}
+
+/// Computes an ISEE with the default options (trace recorded).
+pub fn compute(dsu: &Dsu, kind: IseeKind) -> Result<IseeResult, IseeError> {
+    compute_with(dsu, kind, &ComputeOptions::default())
+}
+
+struct Tracer {
+    on: bool,
+    steps: Vec<TraceStep>,
+}
+
+impl Tracer {
+    fn add(
+        &mut self,
+        step: Step,
+        article: &'static str,
+        member: Option<&str>,
+        value: Decimal,
+        inputs: &[Decimal],
+    ) {
+        if self.on {
+            self.steps.push(TraceStep {
+                step,
+                article,
+                member: member.map(str::to_owned),
+                value,
+                inputs: inputs.to_vec(),
+            });
+        }
+    }
+}
+
+struct Nucleo<'a> {
+    members: Vec<&'a Member>,
+    children: u32,
+    minor_children: u32,
+    child_under_three: bool,
+    parents: Vec<&'a Member>,
+    only_parents_and_minors: bool,
+    has_declarant: bool,
+}
+
+fn is_minor(member: &Member, on: NaiveDate) -> Result<bool, IseeError> {
+    Ok(age_on(member.birth_date, on)? < 18)
+}
+
+fn select_nucleo<'a>(dsu: &'a Dsu, kind: IseeKind) -> Result<Nucleo<'a>, IseeError> {
+    let on = dsu.filing_date;
+    let ordinary: Vec<&Member> = match kind {
+        IseeKind::Minorenni | IseeKind::Universitario => dsu.members.iter().collect(),
+        _ => dsu
+            .members
+            .iter()
+            .filter(|m| m.relationship != Relationship::GenitoreNonConvivente)
+            .collect(),
+    };
+    let mut restricted_alone = false;
+    let members = match kind {
+        IseeKind::Sociosanitario | IseeKind::SociosanitarioResidenze => {
+            let id = dsu.beneficiary.as_deref().ok_or(IseeError::Invalid {
+                path: "beneficiary".into(),
+                reason: "the sociosanitario ISEE needs the beneficiary's id",
+            })?;
+            let beneficiary =
+                ordinary.iter().copied().find(|m| m.id == id).ok_or(IseeError::Invalid {
+                    path: "beneficiary".into(),
+                    reason: "no member has this id",
+                })?;
+            if beneficiary.disability.is_none() {
+                return Err(IseeError::Invalid {
+                    path: "beneficiary".into(),
+                    reason: "the sociosanitario beneficiary has no disability category",
+                });
+            }
+            if is_minor(beneficiary, on)? {
+                // Art. 6 c. 2 restricts the nucleo of adult beneficiaries only.
+                ordinary
+            } else if matches!(
+                beneficiary.relationship,
+                Relationship::Dichiarante | Relationship::Coniuge
+            ) {
+                let mut kept = Vec::with_capacity(ordinary.len());
+                for m in ordinary {
+                    let keep = match m.relationship {
+                        Relationship::Dichiarante | Relationship::Coniuge => true,
+                        Relationship::Figlio => m.irpef_dependent || is_minor(m, on)?,
+                        _ => false,
+                    };
+                    if keep {
+                        kept.push(m);
+                    }
+                }
+                kept
+            } else {
+                restricted_alone = true;
+                vec![beneficiary]
+            }
+        }
+        _ => ordinary,
+    };
+    let mut children = 0;
+    let mut minor_children = 0;
+    let mut child_under_three = false;
+    let mut parents = Vec::new();
+    let mut only_parents_and_minors = true;
+    if !restricted_alone {
+        for m in &members {
+            match m.relationship {
+                Relationship::Figlio => {
+                    children += 1;
+                    let age = age_on(m.birth_date, on)?;
+                    if age < 18 {
+                        minor_children += 1;
+                        child_under_three |= age < 3;
+                    } else {
+                        only_parents_and_minors = false;
+                    }
+                }
+                Relationship::Dichiarante
+                | Relationship::Coniuge
+                | Relationship::GenitoreNonConvivente => parents.push(*m),
+                Relationship::Altro => only_parents_and_minors = false,
+            }
+        }
+    }
+    let has_declarant = members.iter().any(|m| m.relationship == Relationship::Dichiarante);
+    Ok(Nucleo {
+        members,
+        children,
+        minor_children,
+        child_under_three,
+        parents,
+        only_parents_and_minors,
+        has_declarant,
+    })
+}
+
+fn min(a: Money, b: Money) -> Money {
+    if a <= b {
+        a
+    } else {
+        b
+    }
+}
+
+fn count(n: u32) -> Decimal {
+    Decimal::from(n)
+}
+
+fn after(n: u32, free: u32) -> u32 {
+    n.saturating_sub(free)
+}
+
+fn disability_index(d: Disability) -> usize {
+    match d {
+        Disability::Media => 0,
+        Disability::Grave => 1,
+        Disability::NonAutosufficienza => 2,
+    }
+}
+
+const ART_4_C2: &str = "DPCM 159/2013 art. 4 c. 2";
+const ART_4_C3: &str = "DPCM 159/2013 art. 4 c. 3";
+
+/// Computes an ISEE.
+///
+/// Errors: the DSU is inconsistent ([`Dsu::validate`]), no parameters are in force on the
+/// filing date, the variant did not exist then, a required figure is missing, or an amount
+/// overflows.
+pub fn compute_with(
+    dsu: &Dsu,
+    kind: IseeKind,
+    options: &ComputeOptions,
+) -> Result<IseeResult, IseeError> {
+    dsu.validate()?;
+    let date = dsu.filing_date;
+    let p: &IseeParameters = parameters_on(date).map_err(|_| IseeError::NoParameters { date })?;
+    let family = match (kind, p.family_variant) {
+        (IseeKind::PrestazioniFamiliari, None) => {
+            return Err(IseeError::KindNotInForce { kind, date });
+        }
+        (IseeKind::PrestazioniFamiliari, Some(f)) => Some(f),
+        _ => None,
+    };
+    let mut t = Tracer { on: options.trace, steps: Vec::new() };
+    t.add(Step::Parameters, p.source, None, Decimal::ZERO, &[]);
+
+    let nucleo = select_nucleo(dsu, kind)?;
+    let n = u32::try_from(nucleo.members.len())
+        .map_err(|_| IseeError::Invalid { path: "members".into(), reason: "too many members" })?;
+    t.add(Step::Nucleo, kind.article(), None, count(n), &[]);
+    let in_nucleo = |id: &str| nucleo.members.iter().any(|m| m.id == id);
+
+    // ---- ISR (art. 4) ----
+    let franchigie_rule = match p.disability {
+        DisabilityRule::Franchigie { adult, minor } => Some((adult, minor)),
+        DisabilityRule::ScaleIncrease(_) => None,
+    };
+    let mut members = Vec::with_capacity(nucleo.members.len());
+    let mut net_total = Money::ZERO;
+    let mut franchigie = Money::ZERO;
+    for m in &nucleo.members {
+        let inc = &m.income;
+        let disability_counted =
+            if franchigie_rule.is_some() { inc.disability_benefits } else { Money::ZERO };
+        let gross = Money::checked_sum([
+            inc.irpef_total,
+            inc.substitute_tax,
+            inc.exempt,
+            inc.assistance_benefits,
+            disability_counted,
+            inc.maintenance_received,
+            inc.agricultural,
+        ])?;
+        t.add(
+            Step::MemberIncome,
+            ART_4_C2,
+            Some(&m.id),
+            gross.amount(),
+            &[
+                inc.irpef_total.amount(),
+                inc.substitute_tax.amount(),
+                inc.exempt.amount(),
+                inc.assistance_benefits.amount(),
+                disability_counted.amount(),
+                inc.maintenance_received.amount(),
+                inc.agricultural.amount(),
+            ],
+        );
+        let mut employee = min(inc.employee.checked_mul(p.employee_rate)?, p.employee_cap);
+        if !inc.employee.is_zero() {
+            t.add(
+                Step::EmployeeDeduction,
+                "DPCM 159/2013 art. 4 c. 3 lett. e",
+                Some(&m.id),
+                employee.amount(),
+                &[inc.employee.amount(), p.employee_rate, p.employee_cap.amount()],
+            );
+        }
+        let pension_base =
+            Money::checked_sum([inc.pension, inc.assistance_benefits, disability_counted])?;
+        let mut pension = min(pension_base.checked_mul(p.pension_rate)?, p.pension_cap);
+        if !pension_base.is_zero() {
+            t.add(
+                Step::PensionDeduction,
+                ART_4_C3,
+                Some(&m.id),
+                pension.amount(),
+                &[pension_base.amount(), p.pension_rate, p.pension_cap.amount()],
+            );
+        }
+        if options.pension_deduction == PensionDeduction::AlternativeToEmployee
+            && !employee.is_zero()
+            && !pension.is_zero()
+        {
+            let (e, q) = (employee, pension);
+            if employee >= pension {
+                pension = Money::ZERO;
+            } else {
+                employee = Money::ZERO;
+            }
+            let kept = employee.checked_add(pension)?;
+            t.add(
+                Step::DeductionAlternative,
+                ART_4_C3,
+                Some(&m.id),
+                kept.amount(),
+                &[e.amount(), q.amount()],
+            );
+        }
+        if !inc.maintenance_paid.is_zero() {
+            t.add(Step::MaintenancePaid, ART_4_C3, Some(&m.id), inc.maintenance_paid.amount(), &[]);
+        }
+        let deductions = Money::checked_sum([employee, pension, inc.maintenance_paid])?;
+        let net = gross.checked_sub(deductions)?.floor_at_zero();
+        t.add(
+            Step::MemberNet,
+            ART_4_C3,
+            Some(&m.id),
+            net.amount(),
+            &[gross.amount(), deductions.amount()],
+        );
+        net_total = net_total.checked_add(net)?;
+        if let (Some((adult, minor)), Some(d)) = (franchigie_rule, m.disability) {
+            let table = if is_minor(m, date)? { minor } else { adult };
+            let f = table.get(disability_index(d)).copied().unwrap_or(Money::ZERO);
+            franchigie = franchigie.checked_add(f)?;
+            t.add(
+                Step::DisabilityFranchigia,
+                "DPCM 159/2013 art. 4 c. 4 lett. d (testo originario)",
+                Some(&m.id),
+                f.amount(),
+                &[],
+            );
+        }
+        members.push(MemberIncome {
+            member: m.id.clone(),
+            gross,
+            employee_deduction: employee,
+            pension_deduction: pension,
+            maintenance_paid: inc.maintenance_paid,
+            net,
+        });
+    }
+
+    // ---- Financial assets (art. 5 c. 4), needed for the notional income too ----
+    let financial: Vec<&FinancialItem> =
+        dsu.financial.iter().filter(|f| in_nucleo(&f.owner)).collect();
+    let mut balances = Money::ZERO;
+    let mut averages = Money::ZERO;
+    let mut has_deposits = false;
+    let mut others = Money::ZERO;
+    for f in &financial {
+        if f.kind == FinancialKind::Deposito {
+            has_deposits = true;
+            balances = balances.checked_add(f.balance)?;
+            averages = averages.checked_add(f.average_balance.unwrap_or(f.balance))?;
+        } else {
+            others = others.checked_add(f.balance)?;
+        }
+    }
+    let deposits = if averages > balances { averages } else { balances };
+    if has_deposits {
+        t.add(
+            Step::Deposits,
+            "DPCM 159/2013 art. 5 c. 4",
+            None,
+            deposits.amount(),
+            &[balances.amount(), averages.amount()],
+        );
+    }
+    // Exclusion of government and postal bonds, allocated by holder then instrument.
+    let mut excluded_per_item: Vec<Money> = vec![Money::ZERO; financial.len()];
+    let mut bond_exclusion = Money::ZERO;
+    if let Some(limit) = p.bond_exclusion {
+        let mut order: Vec<(u8, NaiveDate, u8, usize)> = Vec::new();
+        let mut eligible = Money::ZERO;
+        for (i, f) in financial.iter().enumerate() {
+            let instrument = match f.kind {
+                FinancialKind::TitoliDiStato => 0,
+                FinancialKind::BuoniFruttiferiPostali => 1,
+                FinancialKind::LibrettiPostali => 2,
+                FinancialKind::Deposito | FinancialKind::Altro => continue,
+            };
+            let owner = nucleo.members.iter().find(|m| m.id == f.owner);
+            let (holder, birth) = match owner {
+                Some(m) if m.relationship == Relationship::Dichiarante => (0, NaiveDate::MIN),
+                Some(m) if m.relationship == Relationship::GenitoreNonConvivente => {
+                    (2, m.birth_date)
+                }
+                Some(m) => (1, m.birth_date),
+                None => continue,
+            };
+            eligible = eligible.checked_add(f.balance)?;
+            order.push((holder, birth, instrument, i));
+        }
+        order.sort();
+        let mut remaining = limit;
+        for (_, _, _, i) in order {
+            let value = financial.get(i).map_or(Money::ZERO, |f| f.balance);
+            let taken = min(value, remaining);
+            remaining = remaining.checked_sub(taken)?;
+            bond_exclusion = bond_exclusion.checked_add(taken)?;
+            if let Some(slot) = excluded_per_item.get_mut(i) {
+                *slot = taken;
+            }
+        }
+        if !eligible.is_zero() {
+            t.add(
+                Step::BondExclusion,
+                "L. 213/2023 art. 1 c. 183-185; DPCM 13/2025",
+                None,
+                bond_exclusion.amount(),
+                &[eligible.amount(), limit.amount()],
+            );
+        }
+    }
+    let mut figurative_base = Money::ZERO;
+    for (f, excluded) in financial.iter().zip(&excluded_per_item) {
+        if matches!(
+            f.kind,
+            FinancialKind::TitoliDiStato
+                | FinancialKind::BuoniFruttiferiPostali
+                | FinancialKind::Altro
+        ) {
+            figurative_base = figurative_base.checked_add(f.balance.checked_sub(*excluded)?)?;
+        }
+    }
+    let figurative_income = if figurative_base.is_zero() {
+        Money::ZERO
+    } else {
+        let rate = dsu.figurative_income_rate.ok_or(IseeError::Invalid {
+            path: "figurative_income_rate".into(),
+            reason: "required when there are financial assets other than deposits",
+        })?;
+        let value = figurative_base.checked_mul(rate)?.checked_div(Decimal::ONE_HUNDRED)?;
+        t.add(
+            Step::FigurativeIncome,
+            ART_4_C2,
+            None,
+            value.amount(),
+            &[figurative_base.amount(), rate],
+        );
+        value
+    };
+
+    // Rent (art. 4 c. 4 lett. a).
+    let rent_cap = p
+        .rent_cap
+        .checked_add(p.rent_child_increment.checked_mul(count(after(nucleo.children, 2)))?)?;
+    let mut rent_deduction = Money::ZERO;
+    if let (Some(rent), true) = (&dsu.rent, nucleo.has_declarant) {
+        if rent.registered {
+            rent_deduction = min(rent.annual, rent_cap);
+            t.add(
+                Step::RentDeduction,
+                "DPCM 159/2013 art. 4 c. 4 lett. a",
+                None,
+                rent_deduction.amount(),
+                &[rent.annual.amount(), rent_cap.amount(), count(after(nucleo.children, 2))],
+            );
+        } else {
+            t.add(
+                Step::RentNotRegistered,
+                "DPCM 159/2013 art. 4 c. 4 lett. a",
+                None,
+                Decimal::ZERO,
+                &[rent.annual.amount()],
+            );
+        }
+    }
+    let isr_exact = net_total
+        .checked_add(figurative_income)?
+        .checked_sub(rent_deduction)?
+        .checked_sub(franchigie)?
+        .floor_at_zero();
+    let isr = isr_exact.round(Rounding::CENT_HALF_UP);
+    t.add(
+        Step::Isr,
+        "DPCM 159/2013 art. 4",
+        None,
+        isr_exact.amount(),
+        &[
+            net_total.amount(),
+            figurative_income.amount(),
+            rent_deduction.amount(),
+            franchigie.amount(),
+        ],
+    );
+
+    // ---- ISP (art. 5) ----
+    let mut real_estate = Vec::new();
+    let mut real_estate_total = Money::ZERO;
+    for item in dsu.real_estate.iter().filter(|r| in_nucleo(&r.owner)) {
+        let value = real_estate_item(item, &nucleo, p, family, &mut t)?;
+        real_estate_total = real_estate_total.checked_add(value.counted)?;
+        real_estate.push(value);
+    }
+    let [base, per_member, maximum, per_child] = p.financial_franchigia;
+    let by_members =
+        min(base.checked_add(per_member.checked_mul(count(n.saturating_sub(1)))?)?, maximum);
+    let financial_franchigia =
+        by_members.checked_add(per_child.checked_mul(count(after(nucleo.children, 2)))?)?;
+    t.add(
+        Step::FinancialFranchigia,
+        "DPCM 159/2013 art. 5 c. 4",
+        None,
+        financial_franchigia.amount(),
+        &[count(n), count(nucleo.children)],
+    );
+    let financial_gross = deposits.checked_add(others)?.checked_sub(bond_exclusion)?;
+    let financial_net = financial_gross.checked_sub(financial_franchigia)?.floor_at_zero();
+    t.add(
+        Step::Financial,
+        "DPCM 159/2013 art. 5 c. 4",
+        None,
+        financial_net.amount(),
+        &[financial_gross.amount(), financial_franchigia.amount()],
+    );
+    let isp_exact = real_estate_total.checked_add(financial_net)?;
+    let isp = isp_exact.round(Rounding::CENT_HALF_UP);
+    t.add(
+        Step::Isp,
+        "DPCM 159/2013 art. 5 c. 1",
+        None,
+        isp_exact.amount(),
+        &[real_estate_total.amount(), financial_net.amount()],
+    );
+    let ise_exact = isr_exact.checked_add(isp_exact.checked_mul(p.isp_share)?)?;
+    let ise = ise_exact.round(Rounding::CENT_HALF_UP);
+    t.add(
+        Step::Ise,
+        "DPCM 159/2013 art. 2 c. 3",
+        None,
+        ise_exact.amount(),
+        &[isr_exact.amount(), isp_exact.amount(), p.isp_share],
+    );
+
+    // ---- Scala (Allegato 1) ----
+    let scala_breakdown = scala(&nucleo, n, p, family, &mut t)?;
+    let scala_total = scala_breakdown.total;
+
+    // ---- Componenti aggiuntive (Allegato 2) ----
+    let wanted = match kind {
+        IseeKind::Minorenni | IseeKind::Universitario => {
+            Some(AdditionalRole::GenitoreNonConvivente)
+        }
+        IseeKind::SociosanitarioResidenze => Some(AdditionalRole::FiglioNonNelNucleo),
+        _ => None,
+    };
+    let (subtracted, share) = p.additional_component;
+    let mut additional_components = Vec::new();
+    let mut additional_total = Money::ZERO;
+    for extra in dsu.additional_components.iter().filter(|a| Some(a.role) == wanted) {
+        let value = if extra.exempt {
+            Money::ZERO
+        } else {
+            let own = extra.ise.checked_div(extra.scala)?.checked_sub(subtracted)?;
+            if own.is_negative() || own.is_zero() {
+                Money::ZERO
+            } else {
+                own.checked_mul(share)?.checked_div(scala_total)?
+            }
+        };
+        let article = match extra.role {
+            AdditionalRole::GenitoreNonConvivente => "DPCM 159/2013 art. 7 c. 2; Allegato 2 c. 2",
+            AdditionalRole::FiglioNonNelNucleo => "DPCM 159/2013 art. 6 c. 3; Allegato 2 c. 1",
+        };
+        t.add(
+            Step::AdditionalComponent,
+            article,
+            Some(&extra.id),
+            value.amount(),
+            &[extra.ise.amount(), extra.scala, subtracted.amount(), scala_total],
+        );
+        additional_total = additional_total.checked_add(value)?;
+        additional_components.push(AdditionalValue { id: extra.id.clone(), value });
+    }
+
+    let isee_exact = ise_exact.checked_div(scala_total)?.checked_add(additional_total)?;
+    let isee = isee_exact.round(Rounding::CENT_HALF_UP);
+    t.add(
+        Step::Isee,
+        "DPCM 159/2013 art. 2 c. 2",
+        None,
+        isee.amount(),
+        &[ise_exact.amount(), scala_total, additional_total.amount()],
+    );
+
+    let year = date.year();
+    let december = |y: i32| NaiveDate::from_ymd_opt(y, 12, 31);
+    let out_of_range = IseeError::Date(welfare_types::dates::DateError::OutOfRange);
+    let valid_until = match (kind, p.validity) {
+        (IseeKind::Corrente, _) => {
+            add_months(date, p.corrente_months)?.pred_opt().ok_or_else(|| out_of_range.clone())?
+        }
+        (_, DsuValidity::UntilFifteenJanuaryNext) => {
+            NaiveDate::from_ymd_opt(year + 1, 1, 15).ok_or_else(|| out_of_range.clone())?
+        }
+        (_, DsuValidity::UntilThirtyFirstDecember) => {
+            december(year).ok_or_else(|| out_of_range.clone())?
+        }
+    };
+    let asset_reference_date =
+        december(year - p.asset_year_offset).ok_or_else(|| out_of_range.clone())?;
+    let mut scala_rounded = Rounding::CENT_HALF_UP.apply(scala_total);
+    scala_rounded.rescale(2);
+
+    Ok(IseeResult {
+        kind,
+        filing_date: date,
+        parameter_set: p.set,
+        income_year: year - p.income_year_offset,
+        asset_reference_date,
+        valid_until,
+        nucleo: nucleo.members.iter().map(|m| m.id.clone()).collect(),
+        members,
+        figurative_income,
+        rent_deduction,
+        rent_cap,
+        disability_franchigie: franchigie,
+        isr,
+        real_estate,
+        real_estate_total,
+        deposits,
+        bond_exclusion,
+        financial_gross,
+        financial_franchigia,
+        financial_net,
+        isp,
+        ise,
+        scala_breakdown,
+        scala: scala_rounded,
+        additional_components,
+        isee,
+        trace: t.steps,
+    })
+}
+
+fn real_estate_item(
+    item: &RealEstate,
+    nucleo: &Nucleo<'_>,
+    p: &IseeParameters,
+    family: Option<crate::params::FamilyVariant>,
+    t: &mut Tracer,
+) -> Result<RealEstateValue, IseeError> {
+    let net = item.imu_value.checked_sub(item.residual_mortgage)?.floor_at_zero();
+    let article =
+        if item.abroad { "DPCM 159/2013 art. 5 c. 3" } else { "DPCM 159/2013 art. 5 c. 2" };
+    t.add(
+        Step::RealEstate,
+        article,
+        Some(&item.owner),
+        net.amount(),
+        &[item.imu_value.amount(), item.residual_mortgage.amount()],
+    );
+    if !item.main_home {
+        return Ok(RealEstateValue {
+            owner: item.owner.clone(),
+            net,
+            main_home_threshold: None,
+            counted: net,
+        });
+    }
+    let (threshold, article) = match family {
+        Some(f) => {
+            let base = if item.metropolitan_capital {
+                f.home_threshold_metropolitan
+            } else {
+                f.home_threshold
+            };
+            let extra = f
+                .home_child_increment
+                .checked_mul(count(after(nucleo.children, f.home_children_free)))?;
+            (base.checked_add(extra)?, "L. 199/2025 art. 1 c. 208-209; DPCM 159/2013 art. 5 c. 2")
+        }
+        None => {
+            let extra = p.home_child_increment.checked_mul(count(after(nucleo.children, 2)))?;
+            (p.home_threshold.checked_add(extra)?, "DPCM 159/2013 art. 5 c. 2")
+        }
+    };
+    let (num, den) = p.home_excess_share;
+    let counted = net.checked_sub(threshold)?.floor_at_zero().checked_mul(num)?.checked_div(den)?;
+    t.add(
+        Step::MainHome,
+        article,
+        Some(&item.owner),
+        counted.amount(),
+        &[net.amount(), threshold.amount()],
+    );
+    Ok(RealEstateValue {
+        owner: item.owner.clone(),
+        net,
+        main_home_threshold: Some(threshold),
+        counted,
+    })
+}
+
+fn scala(
+    nucleo: &Nucleo<'_>,
+    n: u32,
+    p: &IseeParameters,
+    family: Option<crate::params::FamilyVariant>,
+    t: &mut Tracer,
+) -> Result<ScalaBreakdown, IseeError> {
+    let overflow = IseeError::Money(welfare_types::MoneyError::Overflow);
+    let [s1, s2, s3, s4, s5, extra] = p.scale;
+    let base = match n {
+        0 | 1 => s1,
+        2 => s2,
+        3 => s3,
+        4 => s4,
+        _ => s5
+            .checked_add(extra.checked_mul(count(n - 5)).ok_or_else(|| overflow.clone())?)
+            .ok_or_else(|| overflow.clone())?,
+    };
+    t.add(Step::ScaleBase, "DPCM 159/2013 Allegato 1", None, base, &[count(n)]);
+
+    let children = match family {
+        Some(f) => {
+            let [two, three, four, five] = f.child_maggiorazioni;
+            match nucleo.children {
+                0 | 1 => Decimal::ZERO,
+                2 => two,
+                3 => three,
+                4 => four,
+                _ => five,
+            }
+        }
+        None => {
+            let [three, four, five] = p.children_maggiorazioni;
+            match nucleo.children {
+                0..=2 => Decimal::ZERO,
+                3 => three,
+                4 => four,
+                _ => five,
+            }
+        }
+    };
+    if !children.is_zero() {
+        let article = if family.is_some() {
+            "L. 199/2025 art. 1 c. 208-209"
+        } else {
+            "DPCM 159/2013 Allegato 1 lett. a"
+        };
+        t.add(Step::ScaleChildren, article, None, children, &[count(nucleo.children)]);
+    }
+
+    let [working, under_three] = p.working_parents;
+    let amount = if nucleo.child_under_three { under_three } else { working };
+    let mut parents = Decimal::ZERO;
+    if nucleo.minor_children > 0 && !nucleo.parents.is_empty() {
+        if nucleo.parents.iter().all(|m| m.worked_six_months) {
+            parents = amount;
+            t.add(
+                Step::ScaleWorkingParents,
+                "DPCM 159/2013 Allegato 1 lett. b",
+                None,
+                parents,
+                &[],
+            );
+        } else if nucleo.parents.len() == 1 && nucleo.only_parents_and_minors {
+            parents = amount;
+            t.add(Step::ScaleSingleParent, "DPCM 159/2013 Allegato 1 lett. c", None, parents, &[]);
+        }
+    }
+
+    let mut disability = Decimal::ZERO;
+    if let DisabilityRule::ScaleIncrease(step) = p.disability {
+        let disabled = nucleo.members.iter().filter(|m| m.disability.is_some()).count();
+        let disabled = u32::try_from(disabled).map_err(|_| overflow.clone())?;
+        if disabled > 0 {
+            disability = step.checked_mul(count(disabled)).ok_or_else(|| overflow.clone())?;
+            t.add(
+                Step::ScaleDisability,
+                "DL 42/2016 art. 2-sexies; DPCM 159/2013 Allegato 3",
+                None,
+                disability,
+                &[count(disabled)],
+            );
+        }
+    }
+    let total = base
+        .checked_add(children)
+        .and_then(|v| v.checked_add(parents))
+        .and_then(|v| v.checked_add(disability))
+        .ok_or(overflow)?;
+    t.add(Step::Scala, "DPCM 159/2013 Allegato 1", None, total, &[]);
+    Ok(ScalaBreakdown { base, children, parents, disability, total })
+}
