@@ -1,1 +1,6 @@
 //! Integration tests of the `welfare` binary: the documented contract, exit codes included.
+
+// Tests stop loudly on purpose; helpers outside `#[test]` functions need the same licence.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+mod repository;
