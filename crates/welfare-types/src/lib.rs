@@ -19,6 +19,8 @@
 //! |---|---|
 //! | [`money`] | [`Money`] (EUR, `rust_decimal` inside, checked arithmetic) and [`Rounding`] |
 //! | [`dates`] | [`age_on`](dates::age_on), whole months, inclusive [`DateRange`](dates::DateRange), [`DatedValues`](dates::DatedValues) |
+//! | [`codice_fiscale`] | [`CodiceFiscale`]: validation, omocodia, decoding, encoding; numeric codes |
+//! | [`partita_iva`] | [`PartitaIva`] and the office-code classes of numeric codes ([`NumericCodeClass`]) |
 //! | [`territory`] | historic [`Comune`](territory::Comune) table (Belfiore, ISTAT, names, province, validity) and [`StatoEstero`](territory::StatoEstero) (Z, ISTAT, ISO 3166) |
 //!
 //! ## Design rules every welfare-kit crate follows
@@ -36,8 +38,12 @@
 //! * `schema`: derives `schemars::JsonSchema` for every public data type.
 //! * `proptest`: `proptest::arbitrary::Arbitrary` for [`Money`], for downstream property tests.
 
+pub mod codice_fiscale;
 pub mod dates;
 pub mod money;
+pub mod partita_iva;
 pub mod territory;
 
+pub use codice_fiscale::{CodiceFiscale, CodiceFiscaleError};
 pub use money::{Money, MoneyError, Rounding, RoundingMode, RoundingStep};
+pub use partita_iva::{NumericCodeClass, PartitaIva, PartitaIvaError};
