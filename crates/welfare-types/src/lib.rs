@@ -20,6 +20,7 @@
 //! | [`money`] | [`Money`] (EUR, `rust_decimal` inside, checked arithmetic) and [`Rounding`] |
 //! | [`dates`] | [`age_on`](dates::age_on), whole months, inclusive [`DateRange`](dates::DateRange), [`DatedValues`](dates::DatedValues) |
 //! | [`codice_fiscale`] | [`CodiceFiscale`]: validation, omocodia, decoding, encoding; numeric codes |
+//! | [`iban`] | [`Iban`]: ISO 13616 mod 97 for every country, registered lengths, Italian CIN |
 //! | [`partita_iva`] | [`PartitaIva`] and the office-code classes of numeric codes ([`NumericCodeClass`]) |
 //! | [`territory`] | historic [`Comune`](territory::Comune) table (Belfiore, ISTAT, names, province, validity) and [`StatoEstero`](territory::StatoEstero) (Z, ISTAT, ISO 3166) |
 //!
@@ -40,10 +41,12 @@
 
 pub mod codice_fiscale;
 pub mod dates;
+pub mod iban;
 pub mod money;
 pub mod partita_iva;
 pub mod territory;
 
 pub use codice_fiscale::{CodiceFiscale, CodiceFiscaleError};
+pub use iban::{Iban, IbanError};
 pub use money::{Money, MoneyError, Rounding, RoundingMode, RoundingStep};
 pub use partita_iva::{NumericCodeClass, PartitaIva, PartitaIvaError};
