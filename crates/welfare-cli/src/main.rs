@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod cf;
 mod output;
 
 /// welfare-kit: Italian municipal welfare logic, exact and explained.
@@ -22,9 +23,14 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Codice fiscale: decode, encode, check.
+    Cf(cf::CfArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    match cli.command {
+        Command::Cf(args) => cf::run(args).into(),
+    }
 }

@@ -3,4 +3,5 @@
 // Tests stop loudly on purpose; helpers outside `#[test]` functions need the same licence.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
+mod cf;
 mod repository;
