@@ -1,0 +1,159 @@
+//! The facts document: a household on a date as a plain JSON value for a generic rules engine.
+//!
+//! The document is the household as serialized (every field keeps its name), plus what a rule
+//! would otherwise have to compute from dates and lists:
+//!
+//! * `date`: the evaluation date;
+//! * on every member: `age` and `age_months` on the date, `is_minor`, `is_child` (ANPR codes 3,
+//!   14, 80), `is_head_or_partner` (1, 2, 23, 28), `relationship_code`, `working` (employed or
+//!   self-employed), `mother_age` when the mother is a member;
+//! * `isee_on_date`: each ISEE kind and the scala as valid on the date (direct value, or the
+//!   attestazione in force), `null` when missing;
+//! * `counts`: members, children and minors by age, disabled members, working partners;
+//! * `benefits_active`: the kinds of benefit received on the date.
+//!
+//! No benefit rule is applied here: counts are by age and relationship only.
+
+use chrono::NaiveDate;
+use serde_json::{json, Map, Value};
+use welfare_types::dates::{age_on, whole_months_between};
+
+use crate::error::{HouseholdError, HouseholdErrorKind};
+use crate::household::{Disability, Household, IseeKind, Member};
+
+/// A member's derived facts.
+struct Derived {
+    age: u32,
+    months: u32,
+}
+
+fn derive(member: &Member, index: usize, on: NaiveDate) -> Result<Derived, HouseholdError> {
+    let months = whole_months_between(member.birth_date, on).map_err(|_| {
+        HouseholdError::new(
+            HouseholdErrorKind::Invalid,
+            format!("member_list[{index}].birth_date"),
+            format!("the member is born after the evaluation date {on}"),
+        )
+    })?;
+    let age = age_on(member.birth_date, on).unwrap_or(months / 12);
+    Ok(Derived { age, months })
+}
+
+impl Household {
+    /// The facts document of this household on `on` (see the [module documentation](self)).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use welfare_benefits::Household;
+    ///
+    /// let household = Household::example()?;
+    /// let facts = household.facts(NaiveDate::from_ymd_opt(2026, 9, 1).unwrap())?;
+    /// assert_eq!(facts["date"], "2026-09-01");
+    /// assert_eq!(facts["counts"]["minors"], 3);
+    /// assert_eq!(facts["member_list"][2]["age"], 7); // luca, born 2019-01-10
+    /// assert_eq!(facts["member_list"][2]["mother_age"], 34);
+    /// # Ok::<(), welfare_benefits::HouseholdError>(())
+    /// ```
+    pub fn facts(&self, on: NaiveDate) -> Result<Value, HouseholdError> {
+        let mut doc = serde_json::to_value(self).map_err(|e| {
+            HouseholdError::new(HouseholdErrorKind::Invalid, ".".into(), e.to_string())
+        })?;
+        let derived: Vec<Derived> = self
+            .member_list
+            .iter()
+            .enumerate()
+            .map(|(i, m)| derive(m, i, on))
+            .collect::<Result<_, _>>()?;
+
+        let age_of = |id: &str| {
+            self.member_list
+                .iter()
+                .zip(&derived)
+                .find(|(m, _)| m.member_identifier == id)
+                .map(|(_, d)| d.age)
+        };
+        if let Some(Value::Array(members)) = doc.get_mut("member_list") {
+            for ((value, member), d) in members.iter_mut().zip(&self.member_list).zip(&derived) {
+                if let Value::Object(map) = value {
+                    map.insert("age".into(), json!(d.age));
+                    map.insert("age_months".into(), json!(d.months));
+                    map.insert("is_minor".into(), json!(d.age < 18));
+                    map.insert("is_child".into(), json!(member.relationship_to_head.is_child()));
+                    map.insert(
+                        "is_head_or_partner".into(),
+                        json!(member.relationship_to_head.is_head_or_partner()),
+                    );
+                    map.insert(
+                        "relationship_code".into(),
+                        json!(member.relationship_to_head.code()),
+                    );
+                    map.insert(
+                        "working".into(),
+                        json!(member.employment.as_ref().is_some_and(|e| e.status.is_working())),
+                    );
+                    if let Some(age) = member.mother.as_deref().and_then(age_of) {
+                        map.insert("mother_age".into(), json!(age));
+                    }
+                    map.entry("disability").or_insert_with(|| json!("none"));
+                }
+            }
+        }
+
+        let mut isee = Map::new();
+        for kind in IseeKind::ALL {
+            let value = self.isee.value_on(kind, on).map_or(Value::Null, |m| json!(m));
+            isee.insert(kind.name().into(), value);
+        }
+        isee.insert(
+            "scala".into(),
+            self.isee.scala_on(on).map_or(Value::Null, |s| Value::String(s.to_string())),
+        );
+
+        let pairs = || self.member_list.iter().zip(&derived);
+        let count =
+            |f: &dyn Fn(&Member, &Derived) -> bool| pairs().filter(|(m, d)| f(m, d)).count();
+        let children =
+            |f: &dyn Fn(u32) -> bool| count(&|m, d| m.relationship_to_head.is_child() && f(d.age));
+        let counts = json!({
+            "members": self.member_list.len(),
+            "minors": count(&|_, d| d.age < 18),
+            "children": children(&|_| true),
+            "children_minors": children(&|a| a < 18),
+            "children_under_1": children(&|a| a < 1),
+            "children_under_3": children(&|a| a < 3),
+            "children_under_10": children(&|a| a < 10),
+            "children_18_20": children(&|a| (18..21).contains(&a)),
+            "members_60_plus": count(&|_, d| d.age >= 60),
+            "members_67_plus": count(&|_, d| d.age >= 67),
+            "disabled": count(&|m, _| m.disability != Disability::None),
+            "disabled_grave_or_non_autosufficiente": count(&|m, _| {
+                matches!(m.disability, Disability::Grave | Disability::NonAutosufficiente)
+            }),
+            "working_head_or_partners": count(&|m, _| {
+                m.relationship_to_head.is_head_or_partner()
+                    && m.employment.as_ref().is_some_and(|e| e.status.is_working())
+            }),
+            "head_or_partners": count(&|m, _| m.relationship_to_head.is_head_or_partner()),
+        });
+        let active: std::collections::BTreeSet<String> = self
+            .benefits_received
+            .iter()
+            .filter(|b| b.is_active_on(on))
+            .filter_map(|b| match serde_json::to_value(b.kind) {
+                Ok(Value::String(kind)) => Some(kind),
+                _ => None,
+            })
+            .collect();
+
+        if let Value::Object(map) = &mut doc {
+            map.insert("date".into(), Value::String(on.to_string()));
+            map.insert("isee_on_date".into(), Value::Object(isee));
+            map.insert("counts".into(), counts);
+            map.insert(
+                "benefits_active".into(),
+                Value::Array(active.into_iter().map(Value::String).collect()),
+            );
+        }
+        Ok(doc)
+    }
+}
