@@ -1,0 +1,2 @@
+//! Integration tests of welfare-casefile.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
