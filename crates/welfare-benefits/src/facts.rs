@@ -4,6 +4,8 @@
 //! would otherwise have to compute from dates and lists:
 //!
 //! * `date`: the evaluation date;
+//! * `comune_on_date`: the comune of residence on the date (Belfiore and ISTAT codes, name,
+//!   province), from the ANPR table of comuni; a code no comune has on the date is an error;
 //! * on every member: `age` and `age_months` on the date, `is_minor`, `is_child` (ANPR codes 3,
 //!   14, 80), `is_head_or_partner` (1, 2, 23, 28), `relationship_code`, `working` (employed or
 //!   self-employed), `mother_age` when the mother is a member;
@@ -17,7 +19,9 @@
 use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
 use welfare_types::dates::{age_on, whole_months_between};
+use welfare_types::territory::Comune;
 
+use crate::codes::ComuneCode;
 use crate::error::{HouseholdError, HouseholdErrorKind};
 use crate::household::{Disability, Household, IseeKind, Member};
 
@@ -145,8 +149,27 @@ impl Household {
             })
             .collect();
 
+        let comune = match &self.residence.comune {
+            ComuneCode::Belfiore(code) => Comune::by_belfiore(code, on),
+            ComuneCode::Istat(code) => Comune::by_istat(code, on),
+        }
+        .map_err(|_| {
+            HouseholdError::new(
+                HouseholdErrorKind::Invalid,
+                "residence.comune".into(),
+                format!("no comune has this code on {on}"),
+            )
+        })?;
+        let comune = json!({
+            "belfiore": comune.belfiore(),
+            "istat": comune.istat(),
+            "name": comune.name(),
+            "province": comune.province(),
+        });
+
         if let Value::Object(map) = &mut doc {
             map.insert("date".into(), Value::String(on.to_string()));
+            map.insert("comune_on_date".into(), comune);
             map.insert("isee_on_date".into(), Value::Object(isee));
             map.insert("counts".into(), counts);
             map.insert(

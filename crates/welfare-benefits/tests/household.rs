@@ -186,6 +186,9 @@ fn facts_of_the_example() {
     let f = h.facts(d(2026, 9, 1)).unwrap();
     assert_eq!(f["date"], "2026-09-01");
     assert_eq!(f["group_identifier"], "esempio-rossi");
+    assert_eq!(f["comune_on_date"]["name"], "BOLOGNA");
+    assert_eq!(f["comune_on_date"]["istat"], "037006");
+    assert_eq!(f["comune_on_date"]["province"], "BO");
     let luca = &f["member_list"][2];
     assert_eq!(
         (luca["age"].as_u64(), luca["is_minor"].as_bool(), luca["is_child"].as_bool()),
@@ -242,4 +245,15 @@ fn defaults_are_the_common_case() {
     let json = serde_json::to_value(&h).unwrap();
     assert!(json["member_list"][0].get("disability").is_none(), "defaults are not written");
     assert!(json.get("isee").is_none());
+}
+
+#[test]
+fn the_comune_must_exist_on_the_date() {
+    // Roma by ISTAT code works like its Belfiore code.
+    let h = Household::from_str_named("h.yaml", &MINIMAL.replace("H501", "\"058091\"")).unwrap();
+    assert_eq!(h.facts(d(2026, 1, 1)).unwrap()["comune_on_date"]["belfiore"], "H501");
+    // A well-formed code that names no comune.
+    let h = Household::from_str_named("h.yaml", &MINIMAL.replace("H501", "\"999999\"")).unwrap();
+    let e = h.facts(d(2026, 1, 1)).unwrap_err();
+    assert_eq!(e.to_string(), "residence.comune: no comune has this code on 2026-01-01");
 }

@@ -7,7 +7,8 @@
 fn household_schema_is_up_to_date() {
     let schema = welfare_benefits::household_schema();
     let text = serde_json::to_string_pretty(&schema).unwrap() + "\n";
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/schema/household.schema.json");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/schema/household.schema.json");
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     if committed != text {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
