@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod cf;
+mod isee;
 mod output;
 
 /// welfare-kit: Italian municipal welfare logic, exact and explained.
@@ -26,11 +27,14 @@ struct Cli {
 enum Command {
     /// Codice fiscale: decode, encode, check.
     Cf(cf::CfArgs),
+    /// ISEE: compute from a DSU (every variant, explained), check a DSU protocol.
+    Isee(isee::IseeArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Cf(args) => cf::run(args).into(),
+        Command::Isee(args) => isee::run(args).into(),
     }
 }

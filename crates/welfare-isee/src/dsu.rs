@@ -10,9 +10,8 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use welfare_types::Money;
+use welfare_types::{CodiceFiscale, Money};
 
-use crate::cf::CodiceFiscale;
 use crate::error::IseeError;
 
 fn is_zero(value: &Money) -> bool {

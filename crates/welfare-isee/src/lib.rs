@@ -135,15 +135,12 @@
 //!   the declarant's to apply: the DSU lists who is in the nucleo and which parent generates a
 //!   componente aggiuntiva.
 //! * **INPS rounding steps** are not published: rounding only at the end is our choice.
-//! * The codice fiscale is validated by a private check until `welfare_types::CodiceFiscale`
-//!   is available.
 //!
 //! ## Crate features
 //!
 //! * `schema`: `schemars::JsonSchema` for every public type and `schema::dsu_schema()`.
 
 pub mod attestazione;
-pub mod cf;
 pub mod compute;
 mod decimal_serde;
 pub mod dsu;
@@ -155,7 +152,6 @@ pub mod schema;
 pub mod trace;
 
 pub use attestazione::{Attestazione, AttestazioneError, IseeValues, ProtocolError, ProtocolloDsu};
-pub use cf::CodiceFiscale;
 pub use compute::{compute, compute_with, ComputeOptions, IseeResult, PensionDeduction};
 pub use dsu::{
     AdditionalComponent, AdditionalRole, Disability, Dsu, FinancialItem, FinancialKind, Income,

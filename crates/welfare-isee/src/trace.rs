@@ -166,16 +166,41 @@ impl TraceStep {
             Step::Parameters => "Parameters in force on the filing date".to_owned(),
             Step::Nucleo if it => format!("Nucleo considerato: {vn} componenti"),
             Step::Nucleo => format!("Nucleo taken into account: {vn} members"),
-            Step::MemberIncome if it => format!(
-                "Redditi di {who}: IRPEF {} + imposta sostitutiva {} + esenti {} + trattamenti {} \
-                 + trattamenti per disabilità {} + assegni percepiti {} + proventi agrari {} = {v}",
-                m(0), m(1), m(2), m(3), m(4), m(5), m(6)
-            ),
-            Step::MemberIncome => format!(
-                "Income of {who}: IRPEF {} + substitute tax {} + exempt {} + benefits {} + \
-                 disability benefits {} + maintenance received {} + agricultural {} = {v}",
-                m(0), m(1), m(2), m(3), m(4), m(5), m(6)
-            ),
+            Step::MemberIncome => {
+                let labels: [&str; 7] = if it {
+                    [
+                        "IRPEF",
+                        "imposta sostitutiva",
+                        "esenti",
+                        "trattamenti",
+                        "trattamenti per disabilità",
+                        "assegni percepiti",
+                        "proventi agrari",
+                    ]
+                } else {
+                    [
+                        "IRPEF",
+                        "substitute tax",
+                        "exempt",
+                        "benefits",
+                        "disability benefits",
+                        "maintenance received",
+                        "agricultural",
+                    ]
+                };
+                let items: Vec<String> = labels
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| !self.input(*i).is_zero())
+                    .map(|(i, label)| format!("{label} {}", m(i)))
+                    .collect();
+                let items = if items.is_empty() { m(0) } else { items.join(" + ") };
+                if it {
+                    format!("Redditi di {who}: {items} = {v}")
+                } else {
+                    format!("Income of {who}: {items} = {v}")
+                }
+            }
             Step::EmployeeDeduction if it => format!(
                 "Detrazione lavoro dipendente di {who}: {} × {}, al massimo {} = {v}",
                 n(1), m(0), m(2)
