@@ -1,0 +1,157 @@
+//! A small pull cursor over quick-xml: elements by local name, attributes as owned strings,
+//! whitespace and comments skipped. One record's worth of data is alive at a time.
+
+use std::io::BufRead;
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
+use crate::issue::{Issue, Rule};
+
+/// One thing the cursor found.
+#[derive(Debug)]
+pub(crate) enum Node {
+    /// `<name …>` (`empty` for `<name …/>`).
+    Start { name: String, attrs: Vec<(String, String)>, empty: bool },
+    /// `</name>`.
+    End,
+    /// Character data (entities resolved), not only whitespace.
+    Text(String),
+    /// End of input.
+    Eof,
+}
+
+/// The cursor.
+pub(crate) struct Cursor<R: BufRead> {
+    reader: Reader<R>,
+    buf: Vec<u8>,
+    peeked: Option<Node>,
+}
+
+/// A fatal reading problem: the document is not well-formed.
+pub(crate) fn malformed(position: u64, what: impl std::fmt::Display) -> Issue {
+    Issue::error("document", Rule::Malformed, format!("at byte {position}: {what}"))
+}
+
+impl<R: BufRead> Cursor<R> {
+    pub(crate) fn new(input: R) -> Cursor<R> {
+        let mut reader = Reader::from_reader(input);
+        let config = reader.config_mut();
+        config.trim_text(false);
+        config.check_end_names = true;
+        Cursor { reader, buf: Vec::with_capacity(4096), peeked: None }
+    }
+
+    /// Byte offset reached.
+    pub(crate) fn position(&self) -> u64 {
+        self.reader.buffer_position()
+    }
+
+    pub(crate) fn peek(&mut self) -> Result<&Node, Issue> {
+        if self.peeked.is_none() {
+            let node = self.read()?;
+            self.peeked = Some(node);
+        }
+        match &self.peeked {
+            Some(node) => Ok(node),
+            None => Err(malformed(self.position(), "internal cursor state")),
+        }
+    }
+
+    pub(crate) fn next_node(&mut self) -> Result<Node, Issue> {
+        match self.peeked.take() {
+            Some(node) => Ok(node),
+            None => self.read(),
+        }
+    }
+
+    fn read(&mut self) -> Result<Node, Issue> {
+        let mut text = String::new();
+        loop {
+            self.buf.clear();
+            let position = self.reader.buffer_position();
+            let event =
+                self.reader.read_event_into(&mut self.buf).map_err(|e| malformed(position, e))?;
+            match event {
+                Event::Start(start) => {
+                    if !text.trim().is_empty() {
+                        // Mixed content before a child: report the text first, keep the start.
+                        let node = start_node(&start, false, position)?;
+                        self.peeked = Some(node);
+                        return Ok(Node::Text(text));
+                    }
+                    return start_node(&start, false, position);
+                }
+                Event::Empty(start) => {
+                    if !text.trim().is_empty() {
+                        let node = start_node(&start, true, position)?;
+                        self.peeked = Some(node);
+                        return Ok(Node::Text(text));
+                    }
+                    return start_node(&start, true, position);
+                }
+                Event::End(_) => {
+                    if !text.trim().is_empty() {
+                        self.peeked = Some(Node::End);
+                        return Ok(Node::Text(text));
+                    }
+                    return Ok(Node::End);
+                }
+                Event::Text(t) => {
+                    let decoded = t.decode().map_err(|e| malformed(position, e))?;
+                    text.push_str(&decoded);
+                }
+                Event::CData(c) => {
+                    let decoded = c.decode().map_err(|e| malformed(position, e))?;
+                    text.push_str(&decoded);
+                }
+                Event::GeneralRef(r) => {
+                    if let Ok(Some(ch)) = r.resolve_char_ref() {
+                        text.push(ch);
+                    } else {
+                        let name = r.decode().map_err(|e| malformed(position, e))?;
+                        let ch = match name.as_ref() {
+                            "amp" => '&',
+                            "lt" => '<',
+                            "gt" => '>',
+                            "quot" => '"',
+                            "apos" => '\'',
+                            _ => return Err(malformed(position, "undeclared entity reference")),
+                        };
+                        text.push(ch);
+                    }
+                }
+                Event::Eof => {
+                    return Ok(Node::Eof);
+                }
+                Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
+            }
+        }
+    }
+
+    /// Skips the rest of an element whose start was just consumed (not empty).
+    pub(crate) fn skip_element(&mut self) -> Result<(), Issue> {
+        let mut depth = 1usize;
+        while depth > 0 {
+            match self.next_node()? {
+                Node::Start { empty: false, .. } => depth += 1,
+                Node::End => depth -= 1,
+                Node::Eof => return Err(malformed(self.position(), "unexpected end of document")),
+                Node::Start { .. } | Node::Text(_) => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+fn start_node(start: &BytesStart<'_>, empty: bool, position: u64) -> Result<Node, Issue> {
+    let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
+    let mut attrs = Vec::new();
+    for attr in start.attributes() {
+        let attr = attr.map_err(|e| malformed(position, e))?;
+        let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
+        let value = attr.unescape_value().map_err(|e| malformed(position, e))?.into_owned();
+        attrs.push((key, value));
+    }
+    Ok(Node::Start { name, attrs, empty })
+}
