@@ -230,12 +230,16 @@ impl ItalianCalendar {
         days: u32,
         suspensions: &[Suspension],
     ) -> Result<NaiveDate, CalendarError> {
-        let mut anchor = start;
-        let mut remaining = i64::from(days);
+        let mut floor = start;
         for (index, s) in suspensions.iter().enumerate() {
-            if s.to < s.from || s.from < anchor {
+            if s.to < s.from || s.from < floor {
                 return Err(CalendarError::BadSuspension { index });
             }
+            floor = s.to;
+        }
+        let mut anchor = start;
+        let mut remaining = i64::from(days);
+        for s in suspensions {
             let elapsed = (s.from - anchor).num_days();
             if elapsed >= remaining {
                 // The term had already run out when the suspension began: it does not count.

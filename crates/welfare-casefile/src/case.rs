@@ -813,6 +813,12 @@ impl crate::engine::Aggregate for Case {
                 links,
                 payload,
             } => {
+                if eid.as_str().starts_with("sys.") {
+                    return Err(Error::invalid(
+                        "add_entry.id",
+                        "ids starting with sys. are reserved",
+                    ));
+                }
                 if case.entry(eid).is_some() {
                     return Err(Error::AlreadyExists {
                         subject: Subject::Case,
@@ -1187,7 +1193,7 @@ fn state_change_entry(
 ) -> Result<CaseEvent> {
     let n = case.journal.len() + 1;
     Ok(CaseEvent::EntryAdded(JournalEntry {
-        id: EntryId::new(format!("state-{n}"))?,
+        id: EntryId::new(format!("sys.state.{n}"))?,
         author: ctx.actor.clone(),
         author_unit: unit.clone(),
         on,
