@@ -268,14 +268,29 @@ fn lookup(table: &[u8; 256], b: u8) -> u8 {
     table.get(usize::from(b)).copied().unwrap_or(0)
 }
 
-/// The check character of the first 15 characters (upper-case ASCII, already validated).
+/// The check character of the first 15 characters (upper-case ASCII, already validated):
+/// odd positions (1, 3, ..., 15) through the odd table, even positions through the even table,
+/// sum mod 26 as a letter.
 #[inline]
-fn check_character(first15: &[u8]) -> u8 {
-    let mut sum = 0u32;
-    for (i, &b) in first15.iter().take(15).enumerate() {
-        let table = if i % 2 == 0 { &TABLES.odd } else { &TABLES.even };
-        sum += u32::from(lookup(table, b));
-    }
+fn check_character(bytes: &[u8; 16]) -> u8 {
+    let [b1, b2, b3, b4, b5, b6, b7, b8, b9, b10, b11, b12, b13, b14, b15, _] = *bytes;
+    let odd = |b| u32::from(lookup(&TABLES.odd, b));
+    let even = |b| u32::from(lookup(&TABLES.even, b));
+    let sum = odd(b1)
+        + even(b2)
+        + odd(b3)
+        + even(b4)
+        + odd(b5)
+        + even(b6)
+        + odd(b7)
+        + even(b8)
+        + odd(b9)
+        + even(b10)
+        + odd(b11)
+        + even(b12)
+        + odd(b13)
+        + even(b14)
+        + odd(b15);
     // sum % 26 < 26: a letter.
     b'A' + (sum % 26) as u8
 }
@@ -299,9 +314,20 @@ impl CodiceFiscale {
     /// in their places), month letter, day (1–31 or 41–71, and a day of that month), and check
     /// character. An 11-digit code is checked for its check digit and office-code class.
     pub fn parse(input: &str) -> Result<CodiceFiscale, CodiceFiscaleError> {
+        let raw = input.as_bytes();
+        // Fast path: exactly 16 bytes, as codes are usually stored.
+        if let Ok(exact) = <[u8; 16]>::try_from(raw) {
+            let bytes = exact.map(|b| b.to_ascii_uppercase());
+            match validate_personal(&bytes) {
+                Ok(()) => return Ok(CodiceFiscale { bytes, len: 16 }),
+                Err(CodiceFiscaleError::InvalidCharacter { .. })
+                    if raw.iter().any(|b| *b == b' ' || *b == b'\t') => {}
+                Err(e) => return Err(e),
+            }
+        }
         let mut bytes = [0u8; 16];
         let mut len = 0usize;
-        for &b in input.as_bytes() {
+        for &b in raw {
             if b == b' ' || b == b'\t' {
                 continue;
             }
@@ -569,10 +595,17 @@ fn name_part(text: &str, is_name: bool) -> Option<[u8; 3]> {
 /// Checks a 16-character code (upper case, no spaces). The hot path: no allocation.
 #[inline]
 fn validate_personal(bytes: &[u8; 16]) -> Result<(), CodiceFiscaleError> {
-    for (i, (&b, &required)) in bytes.iter().zip(LAYOUT.iter()).enumerate() {
-        if lookup(&TABLES.class, b) & required == 0 {
-            return Err(CodiceFiscaleError::InvalidCharacter { position: i + 1 });
-        }
+    let mut all_fit = true;
+    for (&b, &required) in bytes.iter().zip(LAYOUT.iter()) {
+        all_fit &= lookup(&TABLES.class, b) & required != 0;
+    }
+    if !all_fit {
+        let position = bytes
+            .iter()
+            .zip(LAYOUT.iter())
+            .position(|(&b, &required)| lookup(&TABLES.class, b) & required == 0)
+            .unwrap_or(0);
+        return Err(CodiceFiscaleError::InvalidCharacter { position: position + 1 });
     }
     let [_, _, _, _, _, _, _, _, m, d1, d2, ..] = *bytes;
     let month = lookup(&TABLES.month, m);

@@ -206,7 +206,7 @@ impl Iban {
             if b.is_ascii_whitespace() {
                 continue;
             }
-            let slot = bytes.get_mut(len).ok_or(IbanError::Length { found: count() })?;
+            let slot = bytes.get_mut(len).ok_or_else(|| IbanError::Length { found: count() })?;
             let b = b.to_ascii_uppercase();
             let ok = match len {
                 0 | 1 => b.is_ascii_uppercase(),
@@ -246,18 +246,22 @@ impl Iban {
     }
 
     /// The remainder mod 97 of the rearranged IBAN (1 when valid).
-    fn mod97(&self) -> u32 {
+    fn mod97(&self) -> u64 {
         let s = self.as_str().as_bytes();
         let (head, tail) = s.split_at(s.len().min(4));
-        let mut r = 0u32;
+        let mut r = 0u64;
         for &b in tail.iter().chain(head) {
             r = if b.is_ascii_digit() {
-                (r * 10 + u32::from(b - b'0')) % 97
+                r * 10 + u64::from(b - b'0')
             } else {
-                (r * 100 + u32::from(b - b'A') + 10) % 97
+                r * 100 + u64::from(b - b'A') + 10
             };
+            // Reduce only when needed: below 2^50, two more digits cannot overflow.
+            if r >= 1 << 50 {
+                r %= 97;
+            }
         }
-        r
+        r % 97
     }
 
     /// Electronic format: upper case, no spaces.
