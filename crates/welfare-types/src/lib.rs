@@ -37,7 +37,17 @@
 //! ## Crate features
 //!
 //! * `schema`: derives `schemars::JsonSchema` for every public data type.
-//! * `proptest`: `proptest::arbitrary::Arbitrary` for [`Money`], for downstream property tests.
+//! * `proptest`: `proptest::arbitrary::Arbitrary` for [`Money`] and [`CodiceFiscale`] (with
+//!   the strategies of `codice_fiscale::strategy`), for downstream property tests.
+//!
+//! ## Embedded data
+//!
+//! The [`territory`] tables (comuni since 1861, foreign states) are embedded, so nothing is
+//! downloaded at build or run time. Sources: ANPR archivio comuni (snapshot 2023-10-03) and
+//! tabella stati esteri, *Fonte: ANPR – Ministero dell'Interno, CC BY 4.0*; changes after the
+//! snapshot (up to February 2026) from PyPI package `python-codicefiscale` 0.12.1 (MIT), each row
+//! marked with its [`Source`](territory::Source). Generated on 2026-11-23 by
+//! `tools/gen_territory.py`; a test fails if the tables drift from the script's output.
 
 pub mod codice_fiscale;
 pub mod dates;
