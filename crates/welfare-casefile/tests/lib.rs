@@ -6,3 +6,5 @@ mod common;
 mod access;
 mod calendar;
 mod chain;
+mod istanza;
+mod store;

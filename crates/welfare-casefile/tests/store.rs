@@ -1,0 +1,252 @@
+//! The CaseStore contract, exercised on InMemoryStore: idempotent command ids, optimistic
+//! concurrency, tenant scoping, one open case per person, outbox and access log in the unit.
+
+use welfare_casefile::access::{Action, Purpose};
+use welfare_casefile::case::{Case, CaseCommand};
+use welfare_casefile::chain::{ChainHead, RecordedEvent};
+use welfare_casefile::engine::{execute, load, CommandContext};
+use welfare_casefile::error::Error;
+use welfare_casefile::events::{
+    AggregateKind, AggregateRef, EventEnvelope, EventPayload, OutboxTopic, ENVELOPE_VERSION,
+};
+use welfare_casefile::ids::{CaseId, PersonId, TenantId};
+use welfare_casefile::intake::AreaUtenza;
+use welfare_casefile::service::CaseFile;
+use welfare_casefile::store::{AppendOutcome, CaseStore, InMemoryStore, StoreError, UnitOfWork};
+
+use crate::common::{cmd, ctx, d, op, org, tenant, unit};
+
+fn open(person: &str, on: (i32, u32, u32)) -> CaseCommand {
+    CaseCommand::Open {
+        person: PersonId::new(person).unwrap(),
+        organisation: org("B563"),
+        unit: unit("ss"),
+        number: format!("2026/{person}"),
+        area: AreaUtenza::PovertaEsclusione,
+        on: d(on.0, on.1, on.2),
+        intake: None,
+    }
+}
+
+fn t1() -> TenantId {
+    TenantId::new("t1").unwrap()
+}
+
+fn exec(
+    store: &mut InMemoryStore,
+    tenant: &TenantId,
+    case: &str,
+    k: &str,
+    c: &CaseCommand,
+) -> Result<welfare_casefile::engine::Executed<Case>, Error> {
+    execute::<Case, _>(
+        store,
+        tenant,
+        &CaseId::new(case).unwrap(),
+        &cmd(k),
+        c,
+        &ctx("as1", 2026, 3, 2),
+        vec![],
+    )
+}
+
+#[test]
+fn same_command_id_applies_once() {
+    let mut s = InMemoryStore::new();
+    let first = exec(&mut s, &t1(), "C-1", "k1", &open("P-1", (2026, 3, 2))).unwrap();
+    assert!(!first.duplicate);
+    assert_eq!(first.recorded.len(), 1);
+    let again = exec(&mut s, &t1(), "C-1", "k1", &open("P-1", (2026, 3, 2))).unwrap();
+    assert!(again.duplicate);
+    assert!(again.recorded.is_empty());
+    assert_eq!(again.state, first.state);
+    assert_eq!(s.load(&t1(), &AggregateRef::Case(CaseId::new("C-1").unwrap())).unwrap().len(), 1);
+    // The same id for another aggregate is refused.
+    let err = exec(&mut s, &t1(), "C-2", "k1", &open("P-2", (2026, 3, 2))).unwrap_err();
+    assert!(matches!(err, Error::Store(StoreError::CommandIdReused { .. })));
+}
+
+#[test]
+fn stale_writers_get_a_version_conflict() {
+    let mut s = InMemoryStore::new();
+    exec(&mut s, &t1(), "C-1", "k1", &open("P-1", (2026, 3, 2))).unwrap();
+    let agg = AggregateRef::Case(CaseId::new("C-1").unwrap());
+    // A writer that read version 0 tries to append sequence 1 again.
+    let env = EventEnvelope {
+        version: ENVELOPE_VERSION,
+        tenant: t1(),
+        aggregate: agg.clone(),
+        sequence: 1,
+        command_id: cmd("k-stale"),
+        actor: op("as2"),
+        recorded_at: crate::common::at(2026, 3, 2),
+        payload: EventPayload::Case(welfare_casefile::case::CaseEvent::Reopened {
+            on: d(2026, 3, 3),
+        }),
+    };
+    let rec = RecordedEvent::seal(&ChainHead::EMPTY, &env).unwrap();
+    let unit = UnitOfWork {
+        aggregate: agg.clone(),
+        expected_version: 0,
+        command_id: cmd("k-stale"),
+        events: vec![rec],
+        outbox: vec![],
+        access_log: vec![],
+    };
+    let err = s.append(&t1(), unit).unwrap_err();
+    assert_eq!(
+        err,
+        StoreError::VersionConflict { aggregate: "case/C-1".into(), expected: 0, actual: 1 }
+    );
+    // An event of another tenant inside the unit is refused.
+    let mut foreign = env.clone();
+    foreign.tenant = TenantId::new("t2").unwrap();
+    foreign.command_id = cmd("k-f");
+    let head = s.head(&t1(), &agg).unwrap();
+    foreign.sequence = 2;
+    let rec = RecordedEvent::seal(&head, &foreign).unwrap();
+    let unit = UnitOfWork {
+        aggregate: agg,
+        expected_version: 1,
+        command_id: cmd("k-f"),
+        events: vec![rec],
+        outbox: vec![],
+        access_log: vec![],
+    };
+    assert_eq!(s.append(&t1(), unit).unwrap_err(), StoreError::Foreign { sequence: 2 });
+}
+
+#[test]
+fn tenants_are_isolated() {
+    let mut s = InMemoryStore::new();
+    let t2 = TenantId::new("t2").unwrap();
+    exec(&mut s, &t1(), "C-1", "k1", &open("P-1", (2026, 3, 2))).unwrap();
+    // Same ids in another tenant are another aggregate, another command namespace, another
+    // person index.
+    let other = exec(&mut s, &t2, "C-1", "k1", &open("P-1", (2026, 3, 2))).unwrap();
+    assert!(!other.duplicate);
+    let agg = AggregateRef::Case(CaseId::new("C-1").unwrap());
+    assert_eq!(s.load(&t1(), &agg).unwrap().len(), 1);
+    assert_eq!(s.load(&t2, &agg).unwrap().len(), 1);
+    assert!(s.load(&TenantId::new("t3").unwrap(), &agg).unwrap().is_empty());
+    assert_eq!(s.aggregates(&t1(), AggregateKind::Case).unwrap(), vec![agg]);
+    assert!(s.aggregates(&t1(), AggregateKind::Person).unwrap().is_empty());
+}
+
+#[test]
+fn one_open_case_per_person_per_tenant() {
+    let mut s = InMemoryStore::new();
+    exec(&mut s, &t1(), "C-1", "k1", &open("P-1", (2026, 3, 2))).unwrap();
+    let err = exec(&mut s, &t1(), "C-2", "k2", &open("P-1", (2026, 3, 5))).unwrap_err();
+    assert_eq!(
+        err,
+        Error::Store(StoreError::OpenCaseExists { person: "P-1".into(), case: "C-1".into() })
+    );
+    assert_eq!(
+        s.open_case_of(&t1(), &PersonId::new("P-1").unwrap()).unwrap(),
+        Some(CaseId::new("C-1").unwrap())
+    );
+    // Close C-1; now C-2 may open; then C-1 may not reopen.
+    exec(
+        &mut s,
+        &t1(),
+        "C-1",
+        "k3",
+        &CaseCommand::Close { on: d(2026, 3, 4), reason: "trasferito".into() },
+    )
+    .unwrap();
+    assert_eq!(s.open_case_of(&t1(), &PersonId::new("P-1").unwrap()).unwrap(), None);
+    exec(&mut s, &t1(), "C-2", "k4", &open("P-1", (2026, 3, 5))).unwrap();
+    let err =
+        exec(&mut s, &t1(), "C-1", "k5", &CaseCommand::Reopen { on: d(2026, 3, 6) }).unwrap_err();
+    assert!(matches!(err, Error::Store(StoreError::OpenCaseExists { .. })));
+}
+
+#[test]
+fn outbox_and_access_log_commit_with_the_events() {
+    let mut cf = CaseFile::new(tenant(), InMemoryStore::new()).unwrap();
+    let c = ctx("as1", 2026, 3, 2);
+    let id = CaseId::new("C-9").unwrap();
+    cf.case(&c, &id, &cmd("o1"), &open("P-9", (2026, 3, 2))).unwrap();
+    cf.case(
+        &c,
+        &id,
+        &cmd("o2"),
+        &CaseCommand::TakeInCharge { operator: op("as1"), unit: unit("ss"), on: d(2026, 3, 2) },
+    )
+    .unwrap();
+    let tid = cf.tenant().id.clone();
+    let pending = cf.store().pending_outbox(&tid, 10).unwrap();
+    let topics: Vec<_> = pending.iter().map(|m| m.topic).collect();
+    assert_eq!(topics, vec![OutboxTopic::CaseOpened, OutboxTopic::CaseTakenInCharge]);
+    // Delivery is idempotent.
+    let first = pending[0].id.clone();
+    cf.store_mut().mark_delivered(&tid, &first).unwrap();
+    cf.store_mut().mark_delivered(&tid, &first).unwrap();
+    assert_eq!(cf.store().pending_outbox(&tid, 10).unwrap().len(), 1);
+    // Each write logged its authorisation; a denied write and a denied read are logged too.
+    let denied = cf.case(
+        &ctx("desk", 2026, 3, 3),
+        &id,
+        &cmd("o3"),
+        &CaseCommand::Close { on: d(2026, 3, 3), reason: "x".into() },
+    );
+    assert!(matches!(denied, Err(Error::Denied { .. })));
+    assert!(cf.read_case(&ctx("lor", 2026, 3, 3), &id, Purpose::CaseWork).is_err());
+    let view = cf.read_case(&ctx("as1", 2026, 3, 3), &id, Purpose::CaseWork).unwrap();
+    assert_eq!(view.number, "2026/P-9");
+    let log = cf.store().access_log(&tid).unwrap();
+    let summary: Vec<_> =
+        log.iter().map(|e| (e.operator.as_str().to_owned(), e.action.clone(), e.allowed)).collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("as1".into(), Action::WriteJournal, true),
+            ("as1".into(), Action::TakeInCharge, true),
+            ("desk".into(), Action::CloseCase, false),
+            ("lor".into(), Action::ReadCase, false),
+            ("as1".into(), Action::ReadCase, true),
+        ]
+    );
+    // The log holds ids and codes only: no case number, no names.
+    let text = serde_json::to_string(&log).unwrap();
+    assert!(!text.contains("2026/P-9"));
+}
+
+#[test]
+fn load_detects_tampering_in_the_store() {
+    let mut s = InMemoryStore::new();
+    exec(&mut s, &t1(), "C-1", "k1", &open("P-1", (2026, 3, 2))).unwrap();
+    exec(
+        &mut s,
+        &t1(),
+        "C-1",
+        "k2",
+        &CaseCommand::Close { on: d(2026, 3, 4), reason: "fine".into() },
+    )
+    .unwrap();
+    let agg = AggregateRef::Case(CaseId::new("C-1").unwrap());
+    let mut records = s.load(&t1(), &agg).unwrap();
+    records[0].canonical = records[0].canonical.replace("2026-03-02", "2026-03-01");
+    s.replace_stream_for_test(&t1(), &agg, records);
+    let err = load::<Case, _>(&s, &t1(), &CaseId::new("C-1").unwrap()).unwrap_err();
+    assert!(matches!(err, Error::Chain(_)));
+    // And no command can be executed on a tampered stream.
+    assert!(exec(&mut s, &t1(), "C-1", "k3", &CaseCommand::Reopen { on: d(2026, 3, 5) }).is_err());
+}
+
+#[test]
+fn empty_units_of_work_are_refused() {
+    let mut s = InMemoryStore::new();
+    let unit = UnitOfWork {
+        aggregate: AggregateRef::Case(CaseId::new("C-1").unwrap()),
+        expected_version: 0,
+        command_id: cmd("k"),
+        events: vec![],
+        outbox: vec![],
+        access_log: vec![],
+    };
+    assert_eq!(s.append(&t1(), unit).unwrap_err(), StoreError::EmptyUnitOfWork);
+    let _ = AppendOutcome::Appended(ChainHead::EMPTY);
+    let _ = CommandContext { actor: op("x"), now: crate::common::at(2026, 1, 1) };
+}
