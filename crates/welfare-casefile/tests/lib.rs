@@ -6,5 +6,6 @@ mod common;
 mod access;
 mod calendar;
 mod chain;
+mod domain;
 mod istanza;
 mod store;
