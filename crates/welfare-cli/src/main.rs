@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand};
 mod cf;
 mod isee;
 mod output;
+mod siuss;
 
 /// welfare-kit: Italian municipal welfare logic, exact and explained.
 #[derive(Debug, Parser)]
@@ -29,6 +30,8 @@ enum Command {
     Cf(cf::CfArgs),
     /// ISEE: compute from a DSU (every variant, explained), check a DSU protocol.
     Isee(isee::IseeArgs),
+    /// SIUSS: validate, export and split flows for INPS (PS-PSA-SINA, SINBA, WaaS).
+    Siuss(siuss::SiussArgs),
 }
 
 fn main() -> ExitCode {
@@ -36,5 +39,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Cf(args) => cf::run(args).into(),
         Command::Isee(args) => isee::run(args).into(),
+        Command::Siuss(args) => siuss::run(args).into(),
     }
 }

@@ -6,3 +6,4 @@
 mod cf;
 mod isee;
 mod repository;
+mod siuss;
