@@ -1028,6 +1028,12 @@ impl crate::engine::Aggregate for Case {
                 if reason.trim().is_empty() {
                     return Err(Error::invalid("close.reason", "is empty"));
                 }
+                if case.assignments.iter().any(|a| a.valid.to().is_none() && a.valid.from() > *on) {
+                    return Err(Error::invalid(
+                        "close.on",
+                        "precedes the start of an open assignment",
+                    ));
+                }
                 if case.pais.values().any(|p| p.closure.is_none())
                     || case.interventions.values().any(|i| {
                         matches!(
@@ -1102,12 +1108,14 @@ impl crate::engine::Aggregate for Case {
                 }
             }
             CaseEvent::TakenInCharge { operator, unit, on } => {
-                // End the previous manager's and the new manager's own open assignments the day
-                // before; an assignment that started the same day is superseded entirely.
+                // End every manager assignment still running on `on`, and the new manager's own
+                // open assignment, the day before; one that starts on `on` or later is
+                // superseded entirely. So no two managers ever share a day.
                 let previous = on.pred_opt();
                 c.assignments.retain_mut(|a| {
-                    let affected =
-                        a.valid.to().is_none() && (a.is_manager || &a.operator == operator);
+                    let running = a.valid.to().is_none_or(|t| t >= *on);
+                    let affected = running
+                        && (a.is_manager || (&a.operator == operator && a.valid.to().is_none()));
                     if !affected {
                         return true;
                     }

@@ -19,7 +19,7 @@ fn log() -> (Vec<RecordedEvent>, ChainHead) {
     let tenant = TenantId::new("t1").unwrap();
     let id = IstanzaId::new("I-1").unwrap();
     let c = ctx("as1", 2026, 3, 2);
-    let commands = vec![
+    let commands = [
         IstanzaCommand::Draft {
             applicant: PersonId::new("P-1").unwrap(),
             case: None,

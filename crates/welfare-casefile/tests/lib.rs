@@ -8,4 +8,5 @@ mod calendar;
 mod chain;
 mod domain;
 mod istanza;
+mod machines;
 mod store;
