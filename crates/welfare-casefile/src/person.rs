@@ -32,7 +32,6 @@
 //! ```
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -41,125 +40,7 @@ use welfare_types::dates::DateRange;
 use crate::error::{Error, Result, Subject, TransitionError};
 use crate::ids::{ConsentId, OrganisationId, PersonId};
 
-/// Why a codice fiscale is malformed. Never repeats the code.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum CodiceFiscaleError {
-    /// Neither 16 characters (ordinary) nor 11 digits (provisional).
-    #[error("codice fiscale has neither 16 characters nor 11 digits")]
-    Length,
-    /// A character is not allowed at its position.
-    #[error("codice fiscale has a character not allowed at position {position}")]
-    Character {
-        /// 1-based position.
-        position: usize,
-    },
-    /// The check character does not match.
-    #[error("codice fiscale check character does not match")]
-    Check,
-}
-
-/// A codice fiscale of a natural person: 16 characters (DM 23/12/1976, check character
-/// verified, omocodia letters accepted) or a provisional 11-digit code assigned by the Agenzia
-/// delle Entrate.
-///
-/// Local stand-in until `welfare_types::CodiceFiscale` is available; same name and API subset
-/// (`parse`, `as_str`, serde as a string). `Debug` hides the code.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(try_from = "String", into = "String")]
-pub struct CodiceFiscale(String);
-
-const ODD: [u32; 36] = [
-    1, 0, 5, 7, 9, 13, 15, 17, 19, 21, // 0-9
-    1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24,
-    23, // A-Z
-];
-
-fn char_index(b: u8) -> Option<usize> {
-    match b {
-        b'0'..=b'9' => Some(usize::from(b - b'0')),
-        b'A'..=b'Z' => Some(usize::from(b - b'A') + 10),
-        _ => None,
-    }
-}
-
-impl CodiceFiscale {
-    /// Parses a codice fiscale (upper-cases it first).
-    pub fn parse(text: &str) -> Result<CodiceFiscale, CodiceFiscaleError> {
-        let upper = text.trim().to_ascii_uppercase();
-        let bytes = upper.as_bytes();
-        if bytes.len() == 11 {
-            return match bytes.iter().position(|b| !b.is_ascii_digit()) {
-                Some(p) => Err(CodiceFiscaleError::Character { position: p + 1 }),
-                None => Ok(CodiceFiscale(upper)),
-            };
-        }
-        if bytes.len() != 16 {
-            return Err(CodiceFiscaleError::Length);
-        }
-        // Letters at 1-6, 9, 12, 16; digits or omocodia letters (LMNPQRSTUV) elsewhere.
-        let mut sum = 0u32;
-        for (i, &b) in bytes.iter().enumerate() {
-            let position = i + 1;
-            let letter_only = matches!(position, 1..=6 | 9 | 12 | 16);
-            let ok = if letter_only {
-                b.is_ascii_uppercase()
-            } else {
-                b.is_ascii_digit() || b"LMNPQRSTUV".contains(&b)
-            };
-            if !ok {
-                return Err(CodiceFiscaleError::Character { position });
-            }
-            if position == 16 {
-                break;
-            }
-            let idx = char_index(b).ok_or(CodiceFiscaleError::Character { position })?;
-            let value = if position % 2 == 1 {
-                ODD.get(idx).copied().ok_or(CodiceFiscaleError::Character { position })?
-            } else {
-                // Even positions: digits 0-9 and letters A-Z (A = 0) keep their rank.
-                let rank = if idx >= 10 { idx - 10 } else { idx };
-                u32::try_from(rank).map_err(|_| CodiceFiscaleError::Character { position })?
-            };
-            sum += value;
-        }
-        let expected = u8::try_from(sum % 26).map_err(|_| CodiceFiscaleError::Check)? + b'A';
-        if bytes.get(15) != Some(&expected) {
-            return Err(CodiceFiscaleError::Check);
-        }
-        Ok(CodiceFiscale(upper))
-    }
-
-    /// The code as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// Whether this is a provisional 11-digit code.
-    pub fn is_provisional(&self) -> bool {
-        self.0.len() == 11
-    }
-}
-
-impl TryFrom<String> for CodiceFiscale {
-    type Error = CodiceFiscaleError;
-    fn try_from(text: String) -> Result<CodiceFiscale, CodiceFiscaleError> {
-        CodiceFiscale::parse(&text)
-    }
-}
-
-impl From<CodiceFiscale> for String {
-    fn from(cf: CodiceFiscale) -> String {
-        cf.0
-    }
-}
-
-impl fmt::Debug for CodiceFiscale {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("CodiceFiscale(<redacted>)")
-    }
-}
+pub use welfare_types::{CodiceFiscale, CodiceFiscaleError};
 
 /// The identifiers of a person. A person without a codice fiscale gets a local temporary code
 /// (SISO's `CF_TEMP`) that is replaced when the real one is known.
