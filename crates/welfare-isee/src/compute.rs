@@ -7,7 +7,7 @@ use welfare_types::dates::{add_months, age_on};
 use welfare_types::{Money, Rounding};
 
 use crate::dsu::{
-    AdditionalRole, Disability, Dsu, FinancialItem, FinancialKind, Member, RealEstate, Relationship,
+    AdditionalRole, Disability, Dsu, FinancialKind, Member, RealEstate, Relationship,
 };
 use crate::error::IseeError;
 use crate::kind::IseeKind;
@@ -48,8 +48,8 @@ impl Default for ComputeOptions {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MemberIncome {
-    /// The member's local id.
-    pub member: String,
+    /// The member's position in [`Dsu::members`].
+    pub member: usize,
     /// Income items summed (art. 4 c. 2).
     pub gross: Money,
     /// Employee deduction (20 %, at most 3,000).
@@ -66,8 +66,8 @@ pub struct MemberIncome {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RealEstateValue {
-    /// The owner's local id.
-    pub owner: String,
+    /// The property's position in [`Dsu::real_estate`].
+    pub item: usize,
     /// Value less residual mortgage, not below zero.
     pub net: Money,
     /// The main-home threshold applied, for the main home.
@@ -127,9 +127,7 @@ pub struct IseeResult {
     pub asset_reference_date: NaiveDate,
     /// The last day the DSU (or the ISEE corrente) is valid.
     pub valid_until: NaiveDate,
-    /// Ids of the members of the nucleo for this variant.
-    pub nucleo: Vec<String>,
-    /// Per-member income and deductions.
+    /// The members of the nucleo for this variant, with their income and deductions.
     pub members: Vec<MemberIncome>,
     /// Notional income of financial assets.
     pub figurative_income: Money,
@@ -185,12 +183,22 @@ pub fn compute(dsu: &Dsu, kind: IseeKind) -> Result<IseeResult, IseeError> {
     compute_with(dsu, kind, &ComputeOptions::default())
 }
 
+/// Records a step only when tracing: the arguments are not even evaluated otherwise.
+macro_rules! trace {
+    ($t:expr, $($arg:expr),* $(,)?) => {
+        if $t.on {
+            $t.add($($arg),*);
+        }
+    };
+}
+
 struct Tracer {
     on: bool,
     steps: Vec<TraceStep>,
 }
 
 impl Tracer {
+    #[inline]
     fn add(
         &mut self,
         step: Step,
@@ -199,15 +207,13 @@ impl Tracer {
         value: Decimal,
         inputs: &[Decimal],
     ) {
-        if self.on {
-            self.steps.push(TraceStep {
-                step,
-                article,
-                member: member.map(str::to_owned),
-                value,
-                inputs: inputs.to_vec(),
-            });
-        }
+        self.steps.push(TraceStep {
+            step,
+            article,
+            member: member.map(str::to_owned),
+            value,
+            inputs: inputs.to_vec(),
+        });
     }
 }
 
@@ -216,7 +222,8 @@ struct Nucleo<'a> {
     children: u32,
     minor_children: u32,
     child_under_three: bool,
-    parents: Vec<&'a Member>,
+    parents: u32,
+    parents_all_worked: bool,
     only_parents_and_minors: bool,
     has_declarant: bool,
 }
@@ -227,14 +234,13 @@ fn is_minor(member: &Member, on: NaiveDate) -> Result<bool, IseeError> {
 
 fn select_nucleo<'a>(dsu: &'a Dsu, kind: IseeKind) -> Result<Nucleo<'a>, IseeError> {
     let on = dsu.filing_date;
-    let ordinary: Vec<&Member> = match kind {
-        IseeKind::Minorenni | IseeKind::Universitario => dsu.members.iter().collect(),
-        _ => dsu
-            .members
+    let attract_parent = matches!(kind, IseeKind::Minorenni | IseeKind::Universitario);
+    let mut ordinary: Vec<&Member> = Vec::with_capacity(dsu.members.len());
+    ordinary.extend(
+        dsu.members
             .iter()
-            .filter(|m| m.relationship != Relationship::GenitoreNonConvivente)
-            .collect(),
-    };
+            .filter(|m| attract_parent || m.relationship != Relationship::GenitoreNonConvivente),
+    );
     let mut restricted_alone = false;
     let members = match kind {
         IseeKind::Sociosanitario | IseeKind::SociosanitarioResidenze => {
@@ -282,7 +288,8 @@ fn select_nucleo<'a>(dsu: &'a Dsu, kind: IseeKind) -> Result<Nucleo<'a>, IseeErr
     let mut children = 0;
     let mut minor_children = 0;
     let mut child_under_three = false;
-    let mut parents = Vec::new();
+    let mut parents = 0;
+    let mut parents_all_worked = true;
     let mut only_parents_and_minors = true;
     if !restricted_alone {
         for m in &members {
@@ -299,7 +306,10 @@ fn select_nucleo<'a>(dsu: &'a Dsu, kind: IseeKind) -> Result<Nucleo<'a>, IseeErr
                 }
                 Relationship::Dichiarante
                 | Relationship::Coniuge
-                | Relationship::GenitoreNonConvivente => parents.push(*m),
+                | Relationship::GenitoreNonConvivente => {
+                    parents += 1;
+                    parents_all_worked &= m.worked_six_months;
+                }
                 Relationship::Altro => only_parents_and_minors = false,
             }
         }
@@ -311,9 +321,29 @@ fn select_nucleo<'a>(dsu: &'a Dsu, kind: IseeKind) -> Result<Nucleo<'a>, IseeErr
         minor_children,
         child_under_three,
         parents,
+        parents_all_worked,
         only_parents_and_minors,
         has_declarant,
     })
+}
+
+/// Adds amounts, skipping zeros (most DSU fields are zero; a decimal addition is not free).
+fn sum(amounts: &[Money]) -> Result<Money, IseeError> {
+    let mut total = Money::ZERO;
+    for amount in amounts {
+        if !amount.is_zero() {
+            total = if total.is_zero() { *amount } else { total.checked_add(*amount)? };
+        }
+    }
+    Ok(total)
+}
+
+/// `rate × base`, at most `cap`; zero without computing for a zero base.
+fn capped_share(base: Money, rate: Decimal, cap: Money) -> Result<Money, IseeError> {
+    if base.is_zero() {
+        return Ok(Money::ZERO);
+    }
+    Ok(min(base.checked_mul(rate)?, cap))
 }
 
 fn min(a: Money, b: Money) -> Money {
@@ -364,12 +394,12 @@ pub fn compute_with(
         _ => None,
     };
     let mut t = Tracer { on: options.trace, steps: Vec::new() };
-    t.add(Step::Parameters, p.source, None, Decimal::ZERO, &[]);
+    trace!(t, Step::Parameters, p.source, None, Decimal::ZERO, &[]);
 
     let nucleo = select_nucleo(dsu, kind)?;
     let n = u32::try_from(nucleo.members.len())
         .map_err(|_| IseeError::Invalid { path: "members".into(), reason: "too many members" })?;
-    t.add(Step::Nucleo, kind.article(), None, count(n), &[]);
+    trace!(t, Step::Nucleo, kind.article(), None, count(n), &[]);
     let in_nucleo = |id: &str| nucleo.members.iter().any(|m| m.id == id);
 
     // ---- ISR (art. 4) ----
@@ -384,7 +414,7 @@ pub fn compute_with(
         let inc = &m.income;
         let disability_counted =
             if franchigie_rule.is_some() { inc.disability_benefits } else { Money::ZERO };
-        let gross = Money::checked_sum([
+        let gross = sum(&[
             inc.irpef_total,
             inc.substitute_tax,
             inc.exempt,
@@ -393,7 +423,8 @@ pub fn compute_with(
             inc.maintenance_received,
             inc.agricultural,
         ])?;
-        t.add(
+        trace!(
+            t,
             Step::MemberIncome,
             ART_4_C2,
             Some(&m.id),
@@ -408,9 +439,10 @@ pub fn compute_with(
                 inc.agricultural.amount(),
             ],
         );
-        let mut employee = min(inc.employee.checked_mul(p.employee_rate)?, p.employee_cap);
+        let mut employee = capped_share(inc.employee, p.employee_rate, p.employee_cap)?;
         if !inc.employee.is_zero() {
-            t.add(
+            trace!(
+                t,
                 Step::EmployeeDeduction,
                 "DPCM 159/2013 art. 4 c. 3 lett. e",
                 Some(&m.id),
@@ -418,11 +450,11 @@ pub fn compute_with(
                 &[inc.employee.amount(), p.employee_rate, p.employee_cap.amount()],
             );
         }
-        let pension_base =
-            Money::checked_sum([inc.pension, inc.assistance_benefits, disability_counted])?;
-        let mut pension = min(pension_base.checked_mul(p.pension_rate)?, p.pension_cap);
+        let pension_base = sum(&[inc.pension, inc.assistance_benefits, disability_counted])?;
+        let mut pension = capped_share(pension_base, p.pension_rate, p.pension_cap)?;
         if !pension_base.is_zero() {
-            t.add(
+            trace!(
+                t,
                 Step::PensionDeduction,
                 ART_4_C3,
                 Some(&m.id),
@@ -441,7 +473,8 @@ pub fn compute_with(
                 employee = Money::ZERO;
             }
             let kept = employee.checked_add(pension)?;
-            t.add(
+            trace!(
+                t,
                 Step::DeductionAlternative,
                 ART_4_C3,
                 Some(&m.id),
@@ -450,23 +483,36 @@ pub fn compute_with(
             );
         }
         if !inc.maintenance_paid.is_zero() {
-            t.add(Step::MaintenancePaid, ART_4_C3, Some(&m.id), inc.maintenance_paid.amount(), &[]);
+            trace!(
+                t,
+                Step::MaintenancePaid,
+                ART_4_C3,
+                Some(&m.id),
+                inc.maintenance_paid.amount(),
+                &[]
+            );
         }
-        let deductions = Money::checked_sum([employee, pension, inc.maintenance_paid])?;
-        let net = gross.checked_sub(deductions)?.floor_at_zero();
-        t.add(
+        let deductions = sum(&[employee, pension, inc.maintenance_paid])?;
+        let net = if deductions.is_zero() {
+            gross
+        } else {
+            gross.checked_sub(deductions)?.floor_at_zero()
+        };
+        trace!(
+            t,
             Step::MemberNet,
             ART_4_C3,
             Some(&m.id),
             net.amount(),
             &[gross.amount(), deductions.amount()],
         );
-        net_total = net_total.checked_add(net)?;
+        net_total = sum(&[net_total, net])?;
         if let (Some((adult, minor)), Some(d)) = (franchigie_rule, m.disability) {
             let table = if is_minor(m, date)? { minor } else { adult };
             let f = table.get(disability_index(d)).copied().unwrap_or(Money::ZERO);
             franchigie = franchigie.checked_add(f)?;
-            t.add(
+            trace!(
+                t,
                 Step::DisabilityFranchigia,
                 "DPCM 159/2013 art. 4 c. 4 lett. d (testo originario)",
                 Some(&m.id),
@@ -475,7 +521,7 @@ pub fn compute_with(
             );
         }
         members.push(MemberIncome {
-            member: m.id.clone(),
+            member: dsu.members.iter().position(|x| std::ptr::eq(x, *m)).unwrap_or_default(),
             gross,
             employee_deduction: employee,
             pension_deduction: pension,
@@ -485,24 +531,29 @@ pub fn compute_with(
     }
 
     // ---- Financial assets (art. 5 c. 4), needed for the notional income too ----
-    let financial: Vec<&FinancialItem> =
-        dsu.financial.iter().filter(|f| in_nucleo(&f.owner)).collect();
     let mut balances = Money::ZERO;
     let mut averages = Money::ZERO;
     let mut has_deposits = false;
     let mut others = Money::ZERO;
-    for f in &financial {
-        if f.kind == FinancialKind::Deposito {
-            has_deposits = true;
-            balances = balances.checked_add(f.balance)?;
-            averages = averages.checked_add(f.average_balance.unwrap_or(f.balance))?;
-        } else {
-            others = others.checked_add(f.balance)?;
+    let mut has_bonds = false;
+    for f in dsu.financial.iter().filter(|f| in_nucleo(&f.owner)) {
+        match f.kind {
+            FinancialKind::Deposito => {
+                has_deposits = true;
+                balances = balances.checked_add(f.balance)?;
+                averages = averages.checked_add(f.average_balance.unwrap_or(f.balance))?;
+            }
+            FinancialKind::Altro => others = others.checked_add(f.balance)?,
+            _ => {
+                has_bonds = true;
+                others = others.checked_add(f.balance)?;
+            }
         }
     }
     let deposits = if averages > balances { averages } else { balances };
     if has_deposits {
-        t.add(
+        trace!(
+            t,
             Step::Deposits,
             "DPCM 159/2013 art. 5 c. 4",
             None,
@@ -510,13 +561,15 @@ pub fn compute_with(
             &[balances.amount(), averages.amount()],
         );
     }
-    // Exclusion of government and postal bonds, allocated by holder then instrument.
-    let mut excluded_per_item: Vec<Money> = vec![Money::ZERO; financial.len()];
+    // Exclusion of government and postal bonds, allocated by holder then instrument; the
+    // amount excluded per item is kept by its index in `dsu.financial`.
+    let mut excluded_per_item: Vec<Money> = Vec::new();
     let mut bond_exclusion = Money::ZERO;
-    if let Some(limit) = p.bond_exclusion {
+    if let (Some(limit), true) = (p.bond_exclusion, has_bonds) {
+        excluded_per_item = vec![Money::ZERO; dsu.financial.len()];
         let mut order: Vec<(u8, NaiveDate, u8, usize)> = Vec::new();
         let mut eligible = Money::ZERO;
-        for (i, f) in financial.iter().enumerate() {
+        for (i, f) in dsu.financial.iter().enumerate() {
             let instrument = match f.kind {
                 FinancialKind::TitoliDiStato => 0,
                 FinancialKind::BuoniFruttiferiPostali => 1,
@@ -535,10 +588,10 @@ pub fn compute_with(
             eligible = eligible.checked_add(f.balance)?;
             order.push((holder, birth, instrument, i));
         }
-        order.sort();
+        order.sort_unstable();
         let mut remaining = limit;
         for (_, _, _, i) in order {
-            let value = financial.get(i).map_or(Money::ZERO, |f| f.balance);
+            let value = dsu.financial.get(i).map_or(Money::ZERO, |f| f.balance);
             let taken = min(value, remaining);
             remaining = remaining.checked_sub(taken)?;
             bond_exclusion = bond_exclusion.checked_add(taken)?;
@@ -546,25 +599,26 @@ pub fn compute_with(
                 *slot = taken;
             }
         }
-        if !eligible.is_zero() {
-            t.add(
-                Step::BondExclusion,
-                "L. 213/2023 art. 1 c. 183-185; DPCM 13/2025",
-                None,
-                bond_exclusion.amount(),
-                &[eligible.amount(), limit.amount()],
-            );
-        }
+        trace!(
+            t,
+            Step::BondExclusion,
+            "L. 213/2023 art. 1 c. 183-185; DPCM 13/2025",
+            None,
+            bond_exclusion.amount(),
+            &[eligible.amount(), limit.amount()],
+        );
     }
     let mut figurative_base = Money::ZERO;
-    for (f, excluded) in financial.iter().zip(&excluded_per_item) {
-        if matches!(
+    for (i, f) in dsu.financial.iter().enumerate() {
+        let earns = matches!(
             f.kind,
             FinancialKind::TitoliDiStato
                 | FinancialKind::BuoniFruttiferiPostali
                 | FinancialKind::Altro
-        ) {
-            figurative_base = figurative_base.checked_add(f.balance.checked_sub(*excluded)?)?;
+        );
+        if earns && in_nucleo(&f.owner) {
+            let excluded = excluded_per_item.get(i).copied().unwrap_or(Money::ZERO);
+            figurative_base = figurative_base.checked_add(f.balance.checked_sub(excluded)?)?;
         }
     }
     let figurative_income = if figurative_base.is_zero() {
@@ -575,7 +629,8 @@ pub fn compute_with(
             reason: "required when there are financial assets other than deposits",
         })?;
         let value = figurative_base.checked_mul(rate)?.checked_div(Decimal::ONE_HUNDRED)?;
-        t.add(
+        trace!(
+            t,
             Step::FigurativeIncome,
             ART_4_C2,
             None,
@@ -593,7 +648,8 @@ pub fn compute_with(
     if let (Some(rent), true) = (&dsu.rent, nucleo.has_declarant) {
         if rent.registered {
             rent_deduction = min(rent.annual, rent_cap);
-            t.add(
+            trace!(
+                t,
                 Step::RentDeduction,
                 "DPCM 159/2013 art. 4 c. 4 lett. a",
                 None,
@@ -601,7 +657,8 @@ pub fn compute_with(
                 &[rent.annual.amount(), rent_cap.amount(), count(after(nucleo.children, 2))],
             );
         } else {
-            t.add(
+            trace!(
+                t,
                 Step::RentNotRegistered,
                 "DPCM 159/2013 art. 4 c. 4 lett. a",
                 None,
@@ -616,7 +673,8 @@ pub fn compute_with(
         .checked_sub(franchigie)?
         .floor_at_zero();
     let isr = isr_exact.round(Rounding::CENT_HALF_UP);
-    t.add(
+    trace!(
+        t,
         Step::Isr,
         "DPCM 159/2013 art. 4",
         None,
@@ -632,8 +690,11 @@ pub fn compute_with(
     // ---- ISP (art. 5) ----
     let mut real_estate = Vec::new();
     let mut real_estate_total = Money::ZERO;
-    for item in dsu.real_estate.iter().filter(|r| in_nucleo(&r.owner)) {
-        let value = real_estate_item(item, &nucleo, p, family, &mut t)?;
+    for (index, item) in dsu.real_estate.iter().enumerate() {
+        if !in_nucleo(&item.owner) {
+            continue;
+        }
+        let value = real_estate_item(index, item, &nucleo, p, family, &mut t)?;
         real_estate_total = real_estate_total.checked_add(value.counted)?;
         real_estate.push(value);
     }
@@ -642,7 +703,8 @@ pub fn compute_with(
         min(base.checked_add(per_member.checked_mul(count(n.saturating_sub(1)))?)?, maximum);
     let financial_franchigia =
         by_members.checked_add(per_child.checked_mul(count(after(nucleo.children, 2)))?)?;
-    t.add(
+    trace!(
+        t,
         Step::FinancialFranchigia,
         "DPCM 159/2013 art. 5 c. 4",
         None,
@@ -651,7 +713,8 @@ pub fn compute_with(
     );
     let financial_gross = deposits.checked_add(others)?.checked_sub(bond_exclusion)?;
     let financial_net = financial_gross.checked_sub(financial_franchigia)?.floor_at_zero();
-    t.add(
+    trace!(
+        t,
         Step::Financial,
         "DPCM 159/2013 art. 5 c. 4",
         None,
@@ -660,7 +723,8 @@ pub fn compute_with(
     );
     let isp_exact = real_estate_total.checked_add(financial_net)?;
     let isp = isp_exact.round(Rounding::CENT_HALF_UP);
-    t.add(
+    trace!(
+        t,
         Step::Isp,
         "DPCM 159/2013 art. 5 c. 1",
         None,
@@ -669,7 +733,8 @@ pub fn compute_with(
     );
     let ise_exact = isr_exact.checked_add(isp_exact.checked_mul(p.isp_share)?)?;
     let ise = ise_exact.round(Rounding::CENT_HALF_UP);
-    t.add(
+    trace!(
+        t,
         Step::Ise,
         "DPCM 159/2013 art. 2 c. 3",
         None,
@@ -707,7 +772,8 @@ pub fn compute_with(
             AdditionalRole::GenitoreNonConvivente => "DPCM 159/2013 art. 7 c. 2; Allegato 2 c. 2",
             AdditionalRole::FiglioNonNelNucleo => "DPCM 159/2013 art. 6 c. 3; Allegato 2 c. 1",
         };
-        t.add(
+        trace!(
+            t,
             Step::AdditionalComponent,
             article,
             Some(&extra.id),
@@ -720,7 +786,8 @@ pub fn compute_with(
 
     let isee_exact = ise_exact.checked_div(scala_total)?.checked_add(additional_total)?;
     let isee = isee_exact.round(Rounding::CENT_HALF_UP);
-    t.add(
+    trace!(
+        t,
         Step::Isee,
         "DPCM 159/2013 art. 2 c. 2",
         None,
@@ -754,7 +821,6 @@ pub fn compute_with(
         income_year: year - p.income_year_offset,
         asset_reference_date,
         valid_until,
-        nucleo: nucleo.members.iter().map(|m| m.id.clone()).collect(),
         members,
         figurative_income,
         rent_deduction,
@@ -779,6 +845,7 @@ pub fn compute_with(
 }
 
 fn real_estate_item(
+    index: usize,
     item: &RealEstate,
     nucleo: &Nucleo<'_>,
     p: &IseeParameters,
@@ -788,7 +855,8 @@ fn real_estate_item(
     let net = item.imu_value.checked_sub(item.residual_mortgage)?.floor_at_zero();
     let article =
         if item.abroad { "DPCM 159/2013 art. 5 c. 3" } else { "DPCM 159/2013 art. 5 c. 2" };
-    t.add(
+    trace!(
+        t,
         Step::RealEstate,
         article,
         Some(&item.owner),
@@ -796,12 +864,7 @@ fn real_estate_item(
         &[item.imu_value.amount(), item.residual_mortgage.amount()],
     );
     if !item.main_home {
-        return Ok(RealEstateValue {
-            owner: item.owner.clone(),
-            net,
-            main_home_threshold: None,
-            counted: net,
-        });
+        return Ok(RealEstateValue { item: index, net, main_home_threshold: None, counted: net });
     }
     let (threshold, article) = match family {
         Some(f) => {
@@ -822,19 +885,15 @@ fn real_estate_item(
     };
     let (num, den) = p.home_excess_share;
     let counted = net.checked_sub(threshold)?.floor_at_zero().checked_mul(num)?.checked_div(den)?;
-    t.add(
+    trace!(
+        t,
         Step::MainHome,
         article,
         Some(&item.owner),
         counted.amount(),
         &[net.amount(), threshold.amount()],
     );
-    Ok(RealEstateValue {
-        owner: item.owner.clone(),
-        net,
-        main_home_threshold: Some(threshold),
-        counted,
-    })
+    Ok(RealEstateValue { item: index, net, main_home_threshold: Some(threshold), counted })
 }
 
 fn scala(
@@ -855,7 +914,7 @@ fn scala(
             .checked_add(extra.checked_mul(count(n - 5)).ok_or_else(|| overflow.clone())?)
             .ok_or_else(|| overflow.clone())?,
     };
-    t.add(Step::ScaleBase, "DPCM 159/2013 Allegato 1", None, base, &[count(n)]);
+    trace!(t, Step::ScaleBase, "DPCM 159/2013 Allegato 1", None, base, &[count(n)]);
 
     let children = match family {
         Some(f) => {
@@ -884,25 +943,33 @@ fn scala(
         } else {
             "DPCM 159/2013 Allegato 1 lett. a"
         };
-        t.add(Step::ScaleChildren, article, None, children, &[count(nucleo.children)]);
+        trace!(t, Step::ScaleChildren, article, None, children, &[count(nucleo.children)]);
     }
 
     let [working, under_three] = p.working_parents;
     let amount = if nucleo.child_under_three { under_three } else { working };
     let mut parents = Decimal::ZERO;
-    if nucleo.minor_children > 0 && !nucleo.parents.is_empty() {
-        if nucleo.parents.iter().all(|m| m.worked_six_months) {
+    if nucleo.minor_children > 0 && nucleo.parents > 0 {
+        if nucleo.parents_all_worked {
             parents = amount;
-            t.add(
+            trace!(
+                t,
                 Step::ScaleWorkingParents,
                 "DPCM 159/2013 Allegato 1 lett. b",
                 None,
                 parents,
                 &[],
             );
-        } else if nucleo.parents.len() == 1 && nucleo.only_parents_and_minors {
+        } else if nucleo.parents == 1 && nucleo.only_parents_and_minors {
             parents = amount;
-            t.add(Step::ScaleSingleParent, "DPCM 159/2013 Allegato 1 lett. c", None, parents, &[]);
+            trace!(
+                t,
+                Step::ScaleSingleParent,
+                "DPCM 159/2013 Allegato 1 lett. c",
+                None,
+                parents,
+                &[]
+            );
         }
     }
 
@@ -912,7 +979,8 @@ fn scala(
         let disabled = u32::try_from(disabled).map_err(|_| overflow.clone())?;
         if disabled > 0 {
             disability = step.checked_mul(count(disabled)).ok_or_else(|| overflow.clone())?;
-            t.add(
+            trace!(
+                t,
                 Step::ScaleDisability,
                 "DL 42/2016 art. 2-sexies; DPCM 159/2013 Allegato 3",
                 None,
@@ -926,6 +994,6 @@ fn scala(
         .and_then(|v| v.checked_add(parents))
         .and_then(|v| v.checked_add(disability))
         .ok_or(overflow)?;
-    t.add(Step::Scala, "DPCM 159/2013 Allegato 1", None, total, &[]);
+    trace!(t, Step::Scala, "DPCM 159/2013 Allegato 1", None, total, &[]);
     Ok(ScalaBreakdown { base, children, parents, disability, total })
 }

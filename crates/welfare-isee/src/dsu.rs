@@ -18,6 +18,12 @@ fn is_zero(value: &Money) -> bool {
     value.is_zero()
 }
 
+/// Below zero, checked on the sign bit (cheaper than a decimal comparison).
+fn negative(value: Money) -> bool {
+    let amount = value.amount();
+    amount.is_sign_negative() && !amount.is_zero()
+}
+
 fn is_false(value: &bool) -> bool {
     !*value
 }
@@ -325,20 +331,20 @@ impl Dsu {
             if member.birth_date > self.filing_date {
                 return invalid(format!("members[{i}].birth_date"), "born after the filing date");
             }
-            member.income.validate(&format!("members[{i}].income"))?;
+            member.income.validate(i)?;
         }
         if let Some(rent) = &self.rent {
-            if rent.annual.is_negative() {
+            if negative(rent.annual) {
                 return invalid("rent.annual".into(), "amount is negative");
             }
         }
         let mut main_homes = 0_usize;
         for (i, item) in self.real_estate.iter().enumerate() {
             self.check_owner(&item.owner, || format!("real_estate[{i}].owner"))?;
-            if item.imu_value.is_negative() {
+            if negative(item.imu_value) {
                 return invalid(format!("real_estate[{i}].imu_value"), "amount is negative");
             }
-            if item.residual_mortgage.is_negative() {
+            if negative(item.residual_mortgage) {
                 return invalid(
                     format!("real_estate[{i}].residual_mortgage"),
                     "amount is negative",
@@ -356,7 +362,7 @@ impl Dsu {
         }
         for (i, item) in self.financial.iter().enumerate() {
             self.check_owner(&item.owner, || format!("financial[{i}].owner"))?;
-            if item.balance.is_negative() {
+            if negative(item.balance) {
                 return invalid(format!("financial[{i}].balance"), "amount is negative");
             }
             if let Some(average) = item.average_balance {
@@ -366,7 +372,7 @@ impl Dsu {
                         "an average balance is declared only for deposits and accounts",
                     );
                 }
-                if average.is_negative() {
+                if negative(average) {
                     return invalid(
                         format!("financial[{i}].average_balance"),
                         "amount is negative",
@@ -383,7 +389,7 @@ impl Dsu {
             self.check_owner(beneficiary, || "beneficiary".into())?;
         }
         for (i, extra) in self.additional_components.iter().enumerate() {
-            if extra.ise.is_negative() {
+            if negative(extra.ise) {
                 return invalid(format!("additional_components[{i}].ise"), "amount is negative");
             }
             if extra.scala < Decimal::ONE {
@@ -406,7 +412,7 @@ impl Dsu {
 }
 
 impl Income {
-    fn validate(&self, path: &str) -> Result<(), IseeError> {
+    fn validate(&self, member: usize) -> Result<(), IseeError> {
         let fields = [
             ("irpef_total", self.irpef_total),
             ("substitute_tax", self.substitute_tax),
@@ -420,17 +426,21 @@ impl Income {
             ("agricultural", self.agricultural),
         ];
         for (name, value) in fields {
-            if value.is_negative() {
+            if negative(value) {
                 return Err(IseeError::Invalid {
-                    path: format!("{path}.{name}"),
+                    path: format!("members[{member}].income.{name}"),
                     reason: "amount is negative",
                 });
             }
         }
-        let shares = self.employee.checked_add(self.pension)?;
-        if shares > self.irpef_total {
+        let shares = if self.pension.is_zero() {
+            self.employee
+        } else {
+            self.employee.checked_add(self.pension)?
+        };
+        if !shares.is_zero() && shares > self.irpef_total {
             return Err(IseeError::Invalid {
-                path: format!("{path}.employee"),
+                path: format!("members[{member}].income.employee"),
                 reason: "employee and pension shares exceed the IRPEF total",
             });
         }

@@ -128,7 +128,8 @@ fn choice_rent_needs_the_dichiarante_in_the_nucleo() {
     dsu.members[2].disability = Some(Disability::Media);
     dsu.beneficiary = Some("f1".into());
     let r = compute(&dsu, IseeKind::Sociosanitario).unwrap();
-    assert_eq!(r.nucleo, vec!["f1".to_owned()]);
+    assert_eq!(r.members.len(), 1);
+    assert_eq!(r.members[0].member, 2);
     assert!(r.rent_deduction.is_zero());
 }
 
