@@ -9,4 +9,11 @@ mod chain;
 mod domain;
 mod istanza;
 mod machines;
+mod reports;
 mod store;
+
+// The scenario example, compiled into this test binary too so `cargo test -p welfare-casefile`
+// runs it (its own `#[cfg(test)]` module holds the test).
+#[allow(dead_code, unreachable_pub)]
+#[path = "../../../examples/casefile_scenario.rs"]
+mod casefile_scenario;
