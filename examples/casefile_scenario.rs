@@ -70,6 +70,7 @@ pub(crate) struct Summary {
     pub(crate) denied_reads: usize,
     pub(crate) outbox_topics: usize,
     pub(crate) sinba_pseudonym_len: usize,
+    pub(crate) siuss_json: String,
 }
 
 fn day(y: i32, m: u32, d: u32) -> Res<NaiveDate> {
@@ -521,6 +522,9 @@ pub(crate) fn run_scenario(out: &mut dyn Write) -> Res<Summary> {
         paid.state.deliveries.get(&DeliveryId::new("EROG-1")?).ok_or("delivery missing")?;
     let plan = paid.state.interventions.get(&planned).ok_or("intervention missing")?;
     let gaps = delivery.siuss_gaps(plan, *in_charge);
+    let siuss_record =
+        welfare_casefile::siuss::prestazione_sociale(&paid.state, &DeliveryId::new("EROG-1")?)
+            .map_err(|gaps| format!("delivery not ready for SIUSS: {gaps:?}"))?;
 
     // 6. Reads go through the policy and the access log; a colleague of another comune is denied.
     let view = cf.read_case(&at("as1", 2026, 4, 16)?, &case, Purpose::CaseWork)?;
@@ -558,6 +562,7 @@ pub(crate) fn run_scenario(out: &mut dyn Write) -> Res<Summary> {
     writeln!(out, "delivery EROG-1: {} {} one-off, PresenzaProvaMezzi {}, PresaCarico {}, AreaUtenza {}, SIUSS gaps: {}",
         plan.catalogue.inps_code.as_ref().map_or("-", |c| c.as_str()), delivery.amount.total()?, delivery.means_test.siuss_code(),
         if *in_charge { 1 } else { 2 }, plan.area.siuss_code(), gaps.len())?;
+    writeln!(out, "SIUSS PrestazioniSociali: {}", serde_json::to_string(&siuss_record)?)?;
     writeln!(out, "intake to presa in carico: {} days (median)", timing.median_days.unwrap_or(-1))?;
     for row in &open {
         writeln!(
@@ -596,6 +601,7 @@ pub(crate) fn run_scenario(out: &mut dyn Write) -> Res<Summary> {
         denied_reads: usize::from(denied),
         outbox_topics: outbox.len(),
         sinba_pseudonym_len: pseudonym.len(),
+        siuss_json: serde_json::to_string(&siuss_record)?,
     })
 }
 
@@ -625,6 +631,13 @@ mod tests {
         // lease arrived 23 March; 24 days remain → Thursday 16 April 2026 (L. 241/1990 art. 2).
         assert_eq!(s.deadline, NaiveDate::from_ymd_opt(2026, 4, 16));
         assert_eq!(s.siuss_gaps, 0);
+        // The PS/PSA attributes (PS_PSA_SINA201812.xsd): one-off (2), ISEE-tested (1) with the
+        // DSU, A1.05, protocol of the istanza, taken in charge (1), area povertà (3); the zero
+        // SSN share is omitted (the XSD wants it > 0).
+        assert_eq!(
+            s.siuss_json,
+            r#"{"TipoOperazione":"I","PresenzaProvaMezzi":1,"CaratterePrestazione":2,"NumeroProtocolloDSU":"INPS-ISEE-2026-00012345A-00","AnnoProtocolloDSU":2026,"DataDSU":"2026-01-20","CodicePrestazione":"A1.05","DenominazionePrestazione":"Contributi economici per alloggio","ProtocolloDomanda":"2026/0004512","DataErogazionePrestazione":"2026-04-15","ImportoPrestazione":"600.00","ImportoQuotaEnte":"600.00","ImportoQuotaUtente":"0.00","PresaCarico":1,"AreaUtenza":3}"#
+        );
         assert!(s.presa_in_carico);
         assert_eq!(s.days_intake_to_charge, Some(7));
         assert_eq!(s.spending_a1_05, Some(Money::parse("600.00").unwrap()));

@@ -462,6 +462,8 @@ pub enum SiussGap {
     MissingDsu,
     /// The application protocol is empty or longer than 32 characters.
     BadApplicationProtocol,
+    /// The case has no such delivery.
+    UnknownDelivery,
 }
 
 impl Delivery {

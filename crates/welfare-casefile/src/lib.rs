@@ -62,6 +62,7 @@
 //! | [`service`] | [`CaseFile`](service::CaseFile): policy + log + execute |
 //! | [`pseudonym`] | SINBA pseudonyms (HMAC-SHA256 with a tenant secret) |
 //! | [`reports`] | open cases, takings in charge, intake-to-charge time, spending by INPS code |
+//! | [`siuss`] | a delivery as a SIUSS `PrestazioniSociali` record (plain data, XSD names) |
 //!
 //! ## Crate features
 //!
@@ -88,6 +89,7 @@ pub mod person;
 pub mod pseudonym;
 pub mod reports;
 pub mod service;
+pub mod siuss;
 pub mod store;
 pub mod tenancy;
 

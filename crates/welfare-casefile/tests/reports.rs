@@ -123,6 +123,19 @@ fn reports_count_and_sum() {
     assert_eq!(rows[0].total, Money::parse("750.00").unwrap());
     assert_eq!(rows[0].ente, Money::parse("600.00").unwrap());
     assert_eq!(rows[0].utente, Money::parse("150.00").unwrap());
+    // The same delivery as a SIUSS PrestazioniSociali record (periodic, shares per month, the
+    // zero SSN share left out because the XSD wants it > 0).
+    let rec =
+        welfare_casefile::siuss::prestazione_sociale(&cases[0], &DeliveryId::new("D1").unwrap())
+            .unwrap();
+    assert_eq!(
+        serde_json::to_string(&rec).unwrap(),
+        r#"{"TipoOperazione":"I","PresenzaProvaMezzi":2,"CaratterePrestazione":1,"CodicePrestazione":"A2.07","DenominazionePrestazione":"Assistenza domiciliare socio-assistenziale","ProtocolloDomanda":"2026/8","DataInizioPrestazione":"2026-04-01","DataFinePrestazione":"2026-06-30","PeriodoErogazione":3,"ImportoMensile":"250.00","ImportoQuotaEnte":"200.00","ImportoQuotaUtente":"50.00","PresaCarico":1,"AreaUtenza":2}"#
+    );
+    assert_eq!(
+        welfare_casefile::siuss::prestazione_sociale(&cases[1], &DeliveryId::new("D1").unwrap()),
+        Err(vec![welfare_casefile::intervention::SiussGap::UnknownDelivery])
+    );
     // Outside the period: nothing.
     assert!(spending_by_inps_code(&cases, &DateRange::calendar_year(2025).unwrap())
         .unwrap()
