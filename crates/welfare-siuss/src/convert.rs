@@ -43,7 +43,8 @@ pub fn luogo_nascita(text: &str, born_on: NaiveDate) -> Result<String, Conversio
 }
 
 /// An Italian residence in SIUSS codes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ResidenzaItaliana {
     /// Two-digit ISTAT region code.
     pub regione: String,

@@ -155,12 +155,19 @@ impl OreMinuti {
 
     /// The value as the XML writes it: `2.05` for two hours and five minutes.
     pub fn to_xml_value(self) -> String {
-        format!("{}.{:02}", self.ore, self.minuti)
+        self.to_string()
     }
 
     /// Total minutes.
     pub fn total_minutes(self) -> u64 {
         u64::from(self.ore) * 60 + u64::from(self.minuti)
+    }
+}
+
+impl std::fmt::Display for OreMinuti {
+    /// `H.MM`: `2.05` for two hours and five minutes.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{:02}", self.ore, self.minuti)
     }
 }
 

@@ -94,7 +94,8 @@ pub struct DetectedVersion {
 }
 
 /// One record read, with the issues found while reading it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RecordRead {
     /// 1-based position among the records.
     pub index: usize,
@@ -105,7 +106,8 @@ pub struct RecordRead {
 }
 
 /// A record of either flow.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Record {
     /// A PS-PSA-SINA `Beneficiario`.
     Beneficiario(Box<Beneficiario>),
@@ -333,7 +335,8 @@ fn version_from_location(location: &str) -> Option<DetectedVersion> {
 }
 
 /// A flow read whole, with the schema it was read as.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Read<T> {
     /// The flow.
     pub flow: T,

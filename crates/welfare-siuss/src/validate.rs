@@ -175,7 +175,13 @@ fn chars(s: &str) -> usize {
     s.chars().count()
 }
 
-fn length(issues: &mut Vec<Issue>, path: String, value: &str, min: usize, max: usize) {
+fn length(
+    issues: &mut Vec<Issue>,
+    path: impl FnOnce() -> String,
+    value: &str,
+    min: usize,
+    max: usize,
+) {
     let n = chars(value);
     if n < min || n > max {
         let rule = if min == max {
@@ -183,19 +189,29 @@ fn length(issues: &mut Vec<Issue>, path: String, value: &str, min: usize, max: u
         } else {
             format!("must be {min}-{max} characters, found {n}")
         };
-        issues.push(Issue::error(path, Rule::Length, rule));
+        issues.push(Issue::error(path(), Rule::Length, rule));
     }
 }
 
-fn digits(issues: &mut Vec<Issue>, path: String, value: &str, n: usize, what: &str) {
+fn digits(
+    issues: &mut Vec<Issue>,
+    path: impl FnOnce() -> String,
+    value: &str,
+    n: usize,
+    what: &str,
+) {
     if value.len() != n || !value.bytes().all(|b| b.is_ascii_digit()) {
-        issues.push(Issue::error(path, Rule::Pattern, format!("must match [0-9]{{{n}}} ({what})")));
+        issues.push(Issue::error(
+            path(),
+            Rule::Pattern,
+            format!("must match [0-9]{{{n}}} ({what})"),
+        ));
     }
 }
 
-fn year(issues: &mut Vec<Issue>, path: String, year: u16) {
+fn year(issues: &mut Vec<Issue>, path: impl FnOnce() -> String, year: u16) {
     if year > 9999 {
-        issues.push(Issue::error(path, Rule::Pattern, "must match [0-9]{4}"));
+        issues.push(Issue::error(path(), Rule::Pattern, "must match [0-9]{4}"));
     }
 }
 
@@ -222,7 +238,7 @@ pub fn matches_xsd_cf_pattern(value: &str) -> bool {
 }
 
 /// Checks a codice fiscale against the XSD pattern, explaining the omocodia trap.
-fn cf(issues: &mut Vec<Issue>, path: String, value: &str) {
+fn cf(issues: &mut Vec<Issue>, path: impl FnOnce() -> String, value: &str) {
     if matches_xsd_cf_pattern(value) {
         return;
     }
@@ -240,7 +256,7 @@ fn cf(issues: &mut Vec<Issue>, path: String, value: &str) {
     } else {
         "not a codice fiscale of the XSD pattern: 16 characters, or 11 digits followed by at most 5 spaces"
     };
-    issues.push(Issue::error(path, Rule::CodiceFiscale, message));
+    issues.push(Issue::error(path(), Rule::CodiceFiscale, message));
 }
 
 // ------------------------------------------------------------------------------ header
@@ -252,7 +268,7 @@ pub(crate) fn validate_header(
     issues: &mut Vec<Issue>,
 ) {
     let path = "Flusso/IdentificazioneFlusso";
-    length(issues, format!("{path}/@Nome"), &header.nome, 0, 50);
+    length(issues, || format!("{path}/@Nome"), &header.nome, 0, 50);
     match NomeFlusso::parse(&header.nome) {
         Ok(name) => {
             if let Some(kind) = kind {
@@ -282,12 +298,12 @@ pub(crate) fn validate_header(
     }
     let ente = &header.ente;
     let epath = format!("{path}/Ente");
-    length(issues, format!("{epath}/@Codice"), &ente.codice, 1, 32);
+    length(issues, || format!("{epath}/@Codice"), &ente.codice, 1, 32);
     if let Some(d) = &ente.denominazione {
-        length(issues, format!("{epath}/@Denominazione"), d, 1, 100);
+        length(issues, || format!("{epath}/@Denominazione"), d, 1, 100);
     }
-    length(issues, format!("{epath}/@Indirizzo"), &ente.indirizzo, 4, 4);
-    cf(issues, format!("{epath}/@CFOperatore"), &ente.cf_operatore);
+    length(issues, || format!("{epath}/@Indirizzo"), &ente.indirizzo, 4, 4);
+    cf(issues, || format!("{epath}/@CFOperatore"), &ente.cf_operatore);
 }
 
 // ------------------------------------------------------------------------------ PS
@@ -295,22 +311,28 @@ pub(crate) fn validate_header(
 /// Checks one `Beneficiario` (1-based `index`).
 pub(crate) fn validate_beneficiario(index: usize, b: &Beneficiario, issues: &mut Vec<Issue>) {
     let path = format!("Flusso/Beneficiario[{index}]");
-    cf(issues, format!("{path}/@CodiceFiscale"), &b.codice_fiscale);
+    cf(issues, || format!("{path}/@CodiceFiscale"), &b.codice_fiscale);
     let a = &b.anagrafica;
     let apath = format!("{path}/Anagrafica");
-    length(issues, format!("{apath}/@Cognome"), &a.cognome, 1, 36);
-    length(issues, format!("{apath}/@Nome"), &a.nome, 1, 36);
-    year(issues, format!("{apath}/@AnnoNascita"), a.anno_nascita);
-    length(issues, format!("{apath}/@LuogoNascita"), &a.luogo_nascita, 4, 4);
+    length(issues, || format!("{apath}/@Cognome"), &a.cognome, 1, 36);
+    length(issues, || format!("{apath}/@Nome"), &a.nome, 1, 36);
+    year(issues, || format!("{apath}/@AnnoNascita"), a.anno_nascita);
+    length(issues, || format!("{apath}/@LuogoNascita"), &a.luogo_nascita, 4, 4);
     digits(
         issues,
-        format!("{apath}/@CodiceCittadinanza"),
+        || format!("{apath}/@CodiceCittadinanza"),
         &a.codice_cittadinanza,
         3,
         "ISO 3166-1 numeric",
     );
     if let Some(c) = &a.codice_seconda_cittadinanza {
-        digits(issues, format!("{apath}/@CodiceSecondaCittadinanza"), c, 3, "ISO 3166-1 numeric");
+        digits(
+            issues,
+            || format!("{apath}/@CodiceSecondaCittadinanza"),
+            c,
+            3,
+            "ISO 3166-1 numeric",
+        );
     }
     if b.indirizzi.is_empty() {
         issues.push(Issue::error(
@@ -329,14 +351,14 @@ pub(crate) fn validate_beneficiario(index: usize, b: &Beneficiario, issues: &mut
     for (i, ind) in b.indirizzi.iter().enumerate() {
         let ipath = format!("{path}/Indirizzo[{}]", i + 1);
         if let Some(r) = &ind.codice_regione {
-            digits(issues, format!("{ipath}/@CodiceRegione"), r, 2, "region code");
+            digits(issues, || format!("{ipath}/@CodiceRegione"), r, 2, "region code");
         }
         if let Some(c) = &ind.codice_comune {
-            digits(issues, format!("{ipath}/@CodiceComune"), c, 6, "ISTAT comune code");
+            digits(issues, || format!("{ipath}/@CodiceComune"), c, 6, "ISTAT comune code");
         }
         digits(
             issues,
-            format!("{ipath}/@CodiceNazione"),
+            || format!("{ipath}/@CodiceNazione"),
             &ind.codice_nazione,
             3,
             "ISO 3166-1 numeric",
@@ -387,14 +409,14 @@ fn positive(issues: &mut Vec<Issue>, path: &str, name: &str, value: Option<Money
 fn validate_prestazione(path: &str, p: &PrestazioneSociale, issues: &mut Vec<Issue>) {
     let at = |name: &str| format!("{path}/@{name}");
     if let Some(n) = &p.numero_protocollo_dsu {
-        length(issues, at("NumeroProtocolloDSU"), n, 0, 30);
+        length(issues, || at("NumeroProtocolloDSU"), n, 0, 30);
     }
     if let Some(y) = p.anno_protocollo_dsu {
-        year(issues, at("AnnoProtocolloDSU"), y);
+        year(issues, || at("AnnoProtocolloDSU"), y);
     }
-    length(issues, at("CodicePrestazione"), &p.codice_prestazione, 5, 10);
-    length(issues, at("DenominazionePrestazione"), &p.denominazione_prestazione, 10, 200);
-    length(issues, at("ProtocolloDomanda"), &p.protocollo_domanda, 1, 32);
+    length(issues, || at("CodicePrestazione"), &p.codice_prestazione, 5, 10);
+    length(issues, || at("DenominazionePrestazione"), &p.denominazione_prestazione, 10, 200);
+    length(issues, || at("ProtocolloDomanda"), &p.protocollo_domanda, 1, 32);
     if let Some(n) = p.periodo_erogazione {
         if !(1..=12).contains(&n) {
             issues.push(Issue::error(
@@ -544,11 +566,11 @@ fn validate_prestazione(path: &str, p: &PrestazioneSociale, issues: &mut Vec<Iss
     if let Some(sina) = &p.sina {
         for (i, c) in sina.necessita_interventi_sociali.iter().enumerate() {
             let cpath =
-                format!("{path}/SINA/NecessitaInterventiSociali/CodicePrestazione[{}]", i + 1);
-            length(issues, cpath.clone(), c, 5, 10);
+                || format!("{path}/SINA/NecessitaInterventiSociali/CodicePrestazione[{}]", i + 1);
+            length(issues, cpath, c, 5, 10);
             if table::lookup(c).is_none() {
                 issues.push(Issue::warning(
-                    cpath,
+                    cpath(),
                     Rule::UnknownCode,
                     "code not in the INPS table known to this crate",
                 ));
@@ -559,10 +581,10 @@ fn validate_prestazione(path: &str, p: &PrestazioneSociale, issues: &mut Vec<Iss
 
 // ------------------------------------------------------------------------------ SINBA
 
-fn mese_anno(issues: &mut Vec<Issue>, path: String, value: MeseAnno) {
+fn mese_anno(issues: &mut Vec<Issue>, path: impl FnOnce() -> String, value: MeseAnno) {
     if MeseAnno::new(value.mese, value.anno).is_none() {
         issues.push(Issue::error(
-            path,
+            path(),
             Rule::Pattern,
             "must match MM/AAAA with month 01-12 and year 1900-2099",
         ));
@@ -573,13 +595,13 @@ fn mese_anno(issues: &mut Vec<Issue>, path: String, value: MeseAnno) {
 pub(crate) fn validate_sinba(index: usize, s: &Sinba, issues: &mut Vec<Issue>) {
     let path = format!("Flusso/SINBA[{index}]");
     let at = |name: &str| format!("{path}/@{name}");
-    length(issues, at("IDBeneficiario"), &s.id_beneficiario, 1, 20);
+    length(issues, || at("IDBeneficiario"), &s.id_beneficiario, 1, 20);
     for (name, v) in [
         ("CodiceCittadinanzaPadre", &s.cittadinanza_padre),
         ("CodiceCittadinanzaMadre", &s.cittadinanza_madre),
     ] {
         if let Some(v) = v {
-            digits(issues, at(name), v, 3, "ISO 3166-1 numeric");
+            digits(issues, || at(name), v, 3, "ISO 3166-1 numeric");
         }
     }
     for (name, v) in [
@@ -588,15 +610,15 @@ pub(crate) fn validate_sinba(index: usize, s: &Sinba, issues: &mut Vec<Issue>) {
         ("CodiceRegioneResidenza", &s.regione_residenza),
     ] {
         if let Some(v) = v {
-            digits(issues, at(name), v, 2, "region code");
+            digits(issues, || at(name), v, 2, "region code");
         }
     }
-    mese_anno(issues, at("DataPrimaSegnalazione"), s.data_prima_segnalazione);
+    mese_anno(issues, || at("DataPrimaSegnalazione"), s.data_prima_segnalazione);
     if let Some(d) = s.data_segnalazione {
-        mese_anno(issues, at("DataSegnalazione"), d);
+        mese_anno(issues, || at("DataSegnalazione"), d);
     }
     if let Some(d) = s.data_provvedimento_giudiziario {
-        mese_anno(issues, at("DataProvvedimentoGiudiziario"), d);
+        mese_anno(issues, || at("DataProvvedimentoGiudiziario"), d);
     }
     if let Some(n) = s.numero_componenti_isee {
         if n > 9 {
@@ -613,8 +635,8 @@ pub(crate) fn validate_sinba(index: usize, s: &Sinba, issues: &mut Vec<Issue>) {
             ));
         }
     }
-    year(issues, at("AnnoNascita"), s.anno_nascita);
-    digits(issues, at("CodiceNazioneResidenza"), &s.nazione_residenza, 3, "ISO 3166-1 numeric");
+    year(issues, || at("AnnoNascita"), s.anno_nascita);
+    digits(issues, || at("CodiceNazioneResidenza"), &s.nazione_residenza, 3, "ISO 3166-1 numeric");
     if s.nazione_residenza == "380" && s.regione_residenza.is_none() {
         issues.push(Issue::error(
             at("CodiceRegioneResidenza"),
@@ -630,11 +652,11 @@ pub(crate) fn validate_sinba(index: usize, s: &Sinba, issues: &mut Vec<Issue>) {
         ));
     }
     for (i, c) in s.prestazioni.iter().enumerate() {
-        let cpath = format!("{path}/Prestazioni/CodicePrestazione[{}]", i + 1);
-        length(issues, cpath.clone(), c, 5, 10);
+        let cpath = || format!("{path}/Prestazioni/CodicePrestazione[{}]", i + 1);
+        length(issues, cpath, c, 5, 10);
         if table::lookup(c).is_none() {
             issues.push(Issue::warning(
-                cpath,
+                cpath(),
                 Rule::UnknownCode,
                 "code not in the INPS table known to this crate",
             ));

@@ -321,7 +321,8 @@ impl FlussoWaas {
 }
 
 /// How [`split_ps`], [`split_sinba`] and [`split_xml`] name and stamp the flows they make.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SplitOptions {
     /// The creation day in the names.
     pub date: NaiveDate,

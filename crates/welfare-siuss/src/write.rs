@@ -5,7 +5,10 @@
 //! line ends, decimals with `.` (at least two decimals for amounts), dates `AAAA-MM-GG`,
 //! hours `H.MM`. A flow that breaks any rule (error severity) is refused with every issue.
 
+use std::fmt::Write as _;
 use std::io::Write;
+
+use chrono::Datelike;
 
 use quick_xml::escape::escape;
 
@@ -179,20 +182,35 @@ fn opt_code<T: XsdCode>(out: &mut String, name: &str, value: Option<T>) {
     }
 }
 
+/// A value whose text needs no escaping (numbers, dates, codes), written without allocating.
 fn opt_display<T: std::fmt::Display>(out: &mut String, name: &str, value: Option<T>) {
     if let Some(v) = value {
-        attr(out, name, &v.to_string());
+        out.push(' ');
+        out.push_str(name);
+        out.push_str("=\"");
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{v}");
+        out.push('"');
     }
 }
 
 fn opt_date(out: &mut String, name: &str, value: Option<chrono::NaiveDate>) {
     if let Some(d) = value {
-        attr(out, name, &d.format("%Y-%m-%d").to_string());
+        out.push(' ');
+        out.push_str(name);
+        out.push_str("=\"");
+        let _ = write!(out, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
+        out.push('"');
     }
 }
 
-fn year(value: u16) -> String {
-    format!("{value:04}")
+/// A year written with four digits (`[0-9]{4}`).
+struct Year4(u16);
+
+impl std::fmt::Display for Year4 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}", self.0)
+    }
 }
 
 fn open(out: &mut String, header: &IdentificazioneFlusso) {
@@ -220,7 +238,7 @@ fn beneficiario(out: &mut String, b: &Beneficiario) {
     let a = &b.anagrafica;
     attr(out, "Cognome", &a.cognome);
     attr(out, "Nome", &a.nome);
-    attr(out, "AnnoNascita", &year(a.anno_nascita));
+    opt_display(out, "AnnoNascita", Some(Year4(a.anno_nascita)));
     attr(out, "LuogoNascita", &a.luogo_nascita);
     code_attr(out, "Genere", a.genere);
     attr(out, "CodiceCittadinanza", &a.codice_cittadinanza);
@@ -239,7 +257,7 @@ fn beneficiario(out: &mut String, b: &Beneficiario) {
         code_attr(out, "PresenzaProvaMezzi", p.presenza_prova_mezzi);
         opt_code(out, "CaratterePrestazione", p.carattere);
         opt_attr(out, "NumeroProtocolloDSU", p.numero_protocollo_dsu.as_deref());
-        opt_display(out, "AnnoProtocolloDSU", p.anno_protocollo_dsu.map(year));
+        opt_display(out, "AnnoProtocolloDSU", p.anno_protocollo_dsu.map(Year4));
         opt_date(out, "DataDSU", p.data_dsu);
         attr(out, "CodicePrestazione", &p.codice_prestazione);
         attr(out, "DenominazionePrestazione", &p.denominazione_prestazione);
@@ -256,11 +274,7 @@ fn beneficiario(out: &mut String, b: &Beneficiario) {
         opt_display(out, "ImportoQuotaSSN", p.quota_ssn);
         opt_display(out, "ImportoQuotaRichiesta", p.quota_richiesta);
         opt_display(out, "ImportoSogliaISEE", p.soglia_isee);
-        opt_attr(
-            out,
-            "OreServizioMensile",
-            p.ore_servizio_mensile.map(|o| o.to_xml_value()).as_deref(),
-        );
+        opt_display(out, "OreServizioMensile", p.ore_servizio_mensile);
         code_attr(out, "PresaCarico", p.presa_carico);
         opt_code(out, "AreaUtenza", p.area_utenza);
         match &p.sina {
@@ -357,7 +371,7 @@ fn sinba(out: &mut String, s: &Sinba) {
     opt_display(out, "NumeroComponentiISEE", s.numero_componenti_isee);
     code_attr(out, "FasciaEtaBeneficiario", s.fascia_eta);
     opt_code(out, "FasciaISEEBeneficiario", s.fascia_isee);
-    attr(out, "AnnoNascita", &year(s.anno_nascita));
+    opt_display(out, "AnnoNascita", Some(Year4(s.anno_nascita)));
     opt_attr(out, "CodiceRegioneResidenza", s.regione_residenza.as_deref());
     attr(out, "CodiceNazioneResidenza", &s.nazione_residenza);
     out.push_str(">\n    <Prestazioni>\n");
