@@ -346,6 +346,16 @@ fn capped_share(base: Money, rate: Decimal, cap: Money) -> Result<Money, IseeErr
     Ok(min(base.checked_mul(rate)?, cap))
 }
 
+/// Half-up to the cent ([`Rounding::CENT_HALF_UP`]); an amount already in whole cents is
+/// returned as it is (the same result, without the cost of a decimal rounding).
+fn to_cents(amount: Money) -> Money {
+    if amount.amount().scale() <= 2 {
+        amount
+    } else {
+        amount.round(Rounding::CENT_HALF_UP)
+    }
+}
+
 fn min(a: Money, b: Money) -> Money {
     if a <= b {
         a
@@ -400,7 +410,8 @@ pub fn compute_with(
     let n = u32::try_from(nucleo.members.len())
         .map_err(|_| IseeError::Invalid { path: "members".into(), reason: "too many members" })?;
     trace!(t, Step::Nucleo, kind.article(), None, count(n), &[]);
-    let in_nucleo = |id: &str| nucleo.members.iter().any(|m| m.id == id);
+    let everyone = nucleo.members.len() == dsu.members.len();
+    let in_nucleo = |id: &str| everyone || nucleo.members.iter().any(|m| m.id == id);
 
     // ---- ISR (art. 4) ----
     let franchigie_rule = match p.disability {
@@ -672,7 +683,7 @@ pub fn compute_with(
         .checked_sub(rent_deduction)?
         .checked_sub(franchigie)?
         .floor_at_zero();
-    let isr = isr_exact.round(Rounding::CENT_HALF_UP);
+    let isr = to_cents(isr_exact);
     trace!(
         t,
         Step::Isr,
@@ -722,7 +733,7 @@ pub fn compute_with(
         &[financial_gross.amount(), financial_franchigia.amount()],
     );
     let isp_exact = real_estate_total.checked_add(financial_net)?;
-    let isp = isp_exact.round(Rounding::CENT_HALF_UP);
+    let isp = to_cents(isp_exact);
     trace!(
         t,
         Step::Isp,
@@ -732,7 +743,7 @@ pub fn compute_with(
         &[real_estate_total.amount(), financial_net.amount()],
     );
     let ise_exact = isr_exact.checked_add(isp_exact.checked_mul(p.isp_share)?)?;
-    let ise = ise_exact.round(Rounding::CENT_HALF_UP);
+    let ise = to_cents(ise_exact);
     trace!(
         t,
         Step::Ise,
@@ -785,7 +796,7 @@ pub fn compute_with(
     }
 
     let isee_exact = ise_exact.checked_div(scala_total)?.checked_add(additional_total)?;
-    let isee = isee_exact.round(Rounding::CENT_HALF_UP);
+    let isee = to_cents(isee_exact);
     trace!(
         t,
         Step::Isee,

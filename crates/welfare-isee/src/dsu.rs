@@ -322,7 +322,7 @@ impl Dsu {
             return invalid("members".into(), "at most one member can be the coniuge");
         }
         for (i, member) in self.members.iter().enumerate() {
-            if member.id.trim().is_empty() {
+            if member.id.bytes().all(|b| b.is_ascii_whitespace()) {
                 return invalid(format!("members[{i}].id"), "member id is empty");
             }
             if self.members.iter().take(i).any(|m| m.id == member.id) {

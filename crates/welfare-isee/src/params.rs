@@ -135,8 +135,10 @@ fn dec(num: i64, scale: u32) -> Decimal {
     Decimal::new(num, scale)
 }
 
+/// Whole euros held with two decimals: products of declared amounts and two-decimal rates
+/// then compare and add at the same scale, which is the decimal fast path.
 fn eur(euros: i64) -> Money {
-    Money::from_euros(euros)
+    Money::from_cents(euros.saturating_mul(100))
 }
 
 fn original() -> IseeParameters {

@@ -54,7 +54,7 @@ fn choice_notional_income_rate_is_required_when_assets_earn_it() {
     assert_eq!(err.path(), Some("figurative_income_rate"));
     dsu.figurative_income_rate = Some("3.04".parse().unwrap());
     let r = compute(&dsu, IseeKind::Ordinario).unwrap();
-    assert_eq!(r.figurative_income.to_string(), "304.00");
+    assert_eq!(r.figurative_income, eur(304));
     // 17,000 + 304 = 17,304; (10,000 - 6,000) = 4,000 -> ISE 17,304 + 800 = 18,104.
     assert_eq!(r.isee.to_string(), "18104.00");
 }
@@ -85,8 +85,8 @@ fn choice_bond_exclusion_allocated_by_holder_before_instrument() {
     let value: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
     let dsu: welfare_isee::Dsu = serde_yaml::from_value(value["dsu"].clone()).unwrap();
     let r = compute(&dsu, IseeKind::Ordinario).unwrap();
-    assert_eq!(r.bond_exclusion.to_string(), "50000.00");
-    assert_eq!(r.figurative_income.to_string(), "760.00");
+    assert_eq!(r.bond_exclusion, eur(50_000));
+    assert_eq!(r.figurative_income, eur(760));
 }
 
 #[test]
