@@ -119,6 +119,10 @@ rules! {
     /// A `CodicePrestazione` missing from the INPS table this crate knows (a warning: the
     /// full INPS table is not public).
     UnknownCode = "spec:codice-prestazione-unknown", false;
+    /// A birthplace, comune or region that the territorial tables do not confirm (a warning:
+    /// unknown Belfiore code, ISTAT code not valid on the benefit's date, region that is not
+    /// the comune's).
+    Territory = "spec:territory", false;
     /// `IdentificazioneFlusso@Nome` is not `{ente}.{PS|SINBA}.{AAAAMMGG}.{progressive}`.
     FlowName = "spec:flow-name", false;
     /// A WaaS flow holds more than one beneficiary or more than one benefit.

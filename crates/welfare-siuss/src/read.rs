@@ -564,6 +564,9 @@ fn year4(value: &str) -> Result<u16, (Rule, String)> {
 fn small_int(value: &str) -> Result<u8, (Rule, String)> {
     let v = value.trim();
     let v = v.strip_prefix('+').unwrap_or(v);
+    if v.starts_with('-') && v.len() > 1 && v.bytes().skip(1).all(|b| b.is_ascii_digit()) {
+        return Err((Rule::IntRange, "negative: the field counts from 1".to_owned()));
+    }
     if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
         return Err((Rule::IntRange, "not an xs:int".to_owned()));
     }

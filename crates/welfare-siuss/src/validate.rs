@@ -20,6 +20,7 @@ use crate::model::{
 use crate::naming::NomeFlusso;
 use crate::read::{DetectedVersion, FlowKind, FlowReader, Record};
 use crate::table;
+use welfare_types::territory::{Comune, StatoEstero, TerritoryError};
 
 /// The outcome of validating a document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -318,6 +319,13 @@ pub(crate) fn validate_beneficiario(index: usize, b: &Beneficiario, issues: &mut
     length(issues, || format!("{apath}/@Nome"), &a.nome, 1, 36);
     year(issues, || format!("{apath}/@AnnoNascita"), a.anno_nascita);
     length(issues, || format!("{apath}/@LuogoNascita"), &a.luogo_nascita, 4, 4);
+    if a.luogo_nascita.chars().count() == 4 && !known_birthplace(&a.luogo_nascita) {
+        issues.push(Issue::warning(
+            format!("{apath}/@LuogoNascita"),
+            Rule::Territory,
+            "not the Belfiore code of a comune nor the Z code of a foreign state",
+        ));
+    }
     digits(
         issues,
         || format!("{apath}/@CodiceCittadinanza"),
@@ -363,6 +371,9 @@ pub(crate) fn validate_beneficiario(index: usize, b: &Beneficiario, issues: &mut
             3,
             "ISO 3166-1 numeric",
         );
+        if let (Some(regione), Some(comune)) = (&ind.codice_regione, &ind.codice_comune) {
+            check_residence(issues, &ipath, regione, comune, reference_date(b));
+        }
         if ind.codice_nazione == "380" {
             if ind.codice_regione.is_none() {
                 issues.push(Issue::error(
@@ -389,6 +400,58 @@ pub(crate) fn validate_beneficiario(index: usize, b: &Beneficiario, issues: &mut
     }
     for (i, p) in b.prestazioni.iter().enumerate() {
         validate_prestazione(&format!("{path}/PrestazioniSociali[{}]", i + 1), p, issues);
+    }
+}
+
+/// The day residence is checked on: the first benefit's start or payment date.
+fn reference_date(b: &Beneficiario) -> Option<chrono::NaiveDate> {
+    b.prestazioni.iter().find_map(|p| p.data_inizio.or(p.data_erogazione))
+}
+
+fn known_birthplace(code: &str) -> bool {
+    let upper = code.to_ascii_uppercase();
+    if upper.starts_with('Z') {
+        StatoEstero::by_z_code(&upper).is_ok()
+    } else {
+        Comune::history(&upper).is_ok_and(|h| !h.is_empty())
+    }
+}
+
+/// Residence against the territory tables: the ISTAT comune exists on the benefit's date and
+/// the region is the comune's (warnings: INPS is not known to check them).
+fn check_residence(
+    issues: &mut Vec<Issue>,
+    ipath: &str,
+    regione: &str,
+    comune: &str,
+    on: Option<chrono::NaiveDate>,
+) {
+    if comune.len() != 6 || !comune.bytes().all(|b| b.is_ascii_digit()) {
+        return; // already an xsd:pattern error
+    }
+    if let Some(on) = on {
+        match Comune::by_istat(comune, on) {
+            Ok(_) => {}
+            Err(TerritoryError::NotValidOnDate) => issues.push(Issue::warning(
+                format!("{ipath}/@CodiceComune"),
+                Rule::Territory,
+                "no comune had this ISTAT code on the date of the first benefit",
+            )),
+            Err(_) => issues.push(Issue::warning(
+                format!("{ipath}/@CodiceComune"),
+                Rule::Territory,
+                "not the ISTAT code of a comune",
+            )),
+        }
+    }
+    if let Some(expected) = crate::convert::regione_of_istat(comune) {
+        if expected != regione {
+            issues.push(Issue::warning(
+                format!("{ipath}/@CodiceRegione"),
+                Rule::Territory,
+                format!("the comune is in region {expected}, not in region {regione}"),
+            ));
+        }
     }
 }
 

@@ -159,3 +159,28 @@ fn every_rule_has_a_stable_identifier() {
         );
     }
 }
+
+#[test]
+fn territory_is_checked_against_the_tables_as_warnings() {
+    // The official example as published: region 01 (Piemonte) with comune 068001 (Abruzzo).
+    let mut flow = examples::ps_flow();
+    flow.beneficiari[0].indirizzi[0].codice_regione = Some("01".into());
+    flow.beneficiari[0].anagrafica.luogo_nascita = "Z999".into();
+    let issues = validate_ps(&flow);
+    let lines: Vec<String> = issues.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "Flusso/Beneficiario[1]/Anagrafica/@LuogoNascita: warning: spec:territory: not the Belfiore code of a comune nor the Z code of a foreign state",
+            "Flusso/Beneficiario[1]/Indirizzo[1]/@CodiceRegione: warning: spec:territory: the comune is in region 13, not in region 01",
+        ]
+    );
+    // An ISTAT code that no comune had on the benefit's date.
+    flow.beneficiari[0].indirizzi[0].codice_regione = Some("13".into());
+    flow.beneficiari[0].indirizzi[0].codice_comune = Some("068999".into());
+    flow.beneficiari[0].anagrafica.luogo_nascita = "A351".into();
+    let issues = validate_ps(&flow);
+    assert_eq!(issues.len(), 1);
+    assert_eq!(issues[0].rule, Rule::Territory);
+    assert_eq!(issues[0].path, "Flusso/Beneficiario[1]/Indirizzo[1]/@CodiceComune");
+}
