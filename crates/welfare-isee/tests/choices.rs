@@ -194,3 +194,32 @@ fn a_codice_fiscale_is_checked_and_never_printed() {
     assert_eq!(err.to_string(), "wrong check character of the codice fiscale");
     assert!(!err.to_string().contains("RSSMRA"));
 }
+
+fn fixture_dsu(name: &str) -> welfare_isee::Dsu {
+    let path = format!("{}/../../fixtures/dsu/{name}", env!("CARGO_MANIFEST_DIR"));
+    let value: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    serde_yaml::from_value(value["dsu"].clone()).unwrap()
+}
+
+#[test]
+fn choice_rounding_only_at_the_end() {
+    // Fixture 04: the main home counts 12,500 × 2/3, kept exact (28 significant digits);
+    // ISP and ISE are rounded half-up to the cent only when reported.
+    let r = compute(&fixture_dsu("04_main_home_four_children.yaml"), IseeKind::Ordinario).unwrap();
+    assert_eq!(r.real_estate_total.to_string(), "8333.333333333333333333333333");
+    assert_eq!(r.isp.to_string(), "9333.33");
+    assert_eq!(r.ise.to_string(), "43866.67");
+}
+
+#[test]
+fn choice_2026_family_isee_keeps_the_two_thirds_rule() {
+    // L. 199/2025 c. 208-209 as reported: a 100,000 home with two children counts 4,000.
+    let r = compute(
+        &fixture_dsu("12_family_2026_home_two_children.yaml"),
+        IseeKind::PrestazioniFamiliari,
+    )
+    .unwrap();
+    assert_eq!(r.real_estate[0].main_home_threshold, Some(eur(94_000)));
+    assert_eq!(r.real_estate_total, eur(4_000));
+}
