@@ -356,6 +356,24 @@ fn to_cents(amount: Money) -> Money {
     }
 }
 
+/// `amount × n`, without a decimal multiplication for 0 and 1.
+fn times(amount: Money, n: u32) -> Result<Money, IseeError> {
+    match n {
+        0 => Ok(Money::ZERO),
+        1 => Ok(amount),
+        _ => Ok(amount.checked_mul(count(n))?),
+    }
+}
+
+/// `base + extra`, without a decimal addition when `extra` is zero.
+fn plus(base: Money, extra: Money) -> Result<Money, IseeError> {
+    if extra.is_zero() {
+        Ok(base)
+    } else {
+        Ok(base.checked_add(extra)?)
+    }
+}
+
 fn min(a: Money, b: Money) -> Money {
     if a <= b {
         a
@@ -652,9 +670,7 @@ pub fn compute_with(
     };
 
     // Rent (art. 4 c. 4 lett. a).
-    let rent_cap = p
-        .rent_cap
-        .checked_add(p.rent_child_increment.checked_mul(count(after(nucleo.children, 2)))?)?;
+    let rent_cap = plus(p.rent_cap, times(p.rent_child_increment, after(nucleo.children, 2))?)?;
     let mut rent_deduction = Money::ZERO;
     if let (Some(rent), true) = (&dsu.rent, nucleo.has_declarant) {
         if rent.registered {
@@ -710,10 +726,8 @@ pub fn compute_with(
         real_estate.push(value);
     }
     let [base, per_member, maximum, per_child] = p.financial_franchigia;
-    let by_members =
-        min(base.checked_add(per_member.checked_mul(count(n.saturating_sub(1)))?)?, maximum);
-    let financial_franchigia =
-        by_members.checked_add(per_child.checked_mul(count(after(nucleo.children, 2)))?)?;
+    let by_members = min(plus(base, times(per_member, n.saturating_sub(1))?)?, maximum);
+    let financial_franchigia = plus(by_members, times(per_child, after(nucleo.children, 2))?)?;
     trace!(
         t,
         Step::FinancialFranchigia,
@@ -890,7 +904,7 @@ fn real_estate_item(
             (base.checked_add(extra)?, "L. 199/2025 art. 1 c. 208-209; DPCM 159/2013 art. 5 c. 2")
         }
         None => {
-            let extra = p.home_child_increment.checked_mul(count(after(nucleo.children, 2)))?;
+            let extra = times(p.home_child_increment, after(nucleo.children, 2))?;
             (p.home_threshold.checked_add(extra)?, "DPCM 159/2013 art. 5 c. 2")
         }
     };
@@ -1000,11 +1014,12 @@ fn scala(
             );
         }
     }
-    let total = base
-        .checked_add(children)
-        .and_then(|v| v.checked_add(parents))
-        .and_then(|v| v.checked_add(disability))
-        .ok_or(overflow)?;
+    let mut total = base;
+    for term in [children, parents, disability] {
+        if !term.is_zero() {
+            total = total.checked_add(term).ok_or_else(|| overflow.clone())?;
+        }
+    }
     trace!(t, Step::Scala, "DPCM 159/2013 Allegato 1", None, total, &[]);
     Ok(ScalaBreakdown { base, children, parents, disability, total })
 }
