@@ -1,0 +1,728 @@
+//! Evaluation: parameters in force on a date, then every definition in dependency order.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use welfare_types::dates::{age_on, whole_months_between, DateRange};
+
+use crate::error::EvalError;
+use crate::facts::Facts;
+use crate::limits::MAX_EVAL_STEPS;
+use crate::program::{Agg, Arith, Cmp, Code, DateDiff, Dep, Param, ParamData, Program, Table};
+use crate::syntax::{LegalRef, Text};
+use crate::value::Value;
+
+/// A parameter resolved on a date.
+#[derive(Clone, Debug)]
+pub(crate) struct ParamAt {
+    pub(crate) data: ParamData,
+    pub(crate) valid: DateRange,
+    pub(crate) source: String,
+    pub(crate) rulebook: String,
+}
+
+/// A program with its parameters resolved on one date: evaluate many households with it.
+#[derive(Clone, Debug)]
+pub struct Snapshot<'p> {
+    pub(crate) program: &'p Program,
+    pub(crate) date: NaiveDate,
+    pub(crate) params: Vec<ParamAt>,
+}
+
+impl<'p> Snapshot<'p> {
+    /// Resolves every parameter on `date`: the most specific rulebook's version in force wins
+    /// (comune over ambito over regione over stato). Never falls back to another date.
+    pub fn new(program: &'p Program, date: NaiveDate) -> Result<Snapshot<'p>, EvalError> {
+        let mut params = Vec::with_capacity(program.params.len());
+        for p in &program.params {
+            let found =
+                p.layers.iter().find_map(|layer| layer.iter().find(|v| v.valid.contains(date)));
+            let v = found
+                .ok_or_else(|| EvalError::ParameterNotInForce { name: p.name.clone(), date })?;
+            params.push(ParamAt {
+                data: v.data.clone(),
+                valid: v.valid,
+                source: v.source.clone(),
+                rulebook: v.rulebook.clone(),
+            });
+        }
+        Ok(Snapshot { program, date, params })
+    }
+
+    /// The evaluation date.
+    pub fn date(&self) -> NaiveDate {
+        self.date
+    }
+
+    /// Evaluates one household without building an explanation: the fast path for batches.
+    /// `values` is scratch space reused between calls (one slot per definition).
+    pub fn run_into(&self, facts: &Facts, values: &mut Vec<Value>) -> Result<(), EvalError> {
+        values.clear();
+        values.resize(self.program.defs.len(), Value::Missing);
+        let mut run = Run { snap: self, facts, member: None, steps: 0, current: 0 };
+        for &i in &self.program.order {
+            run.current = i;
+            let def = self
+                .program
+                .defs
+                .get(i as usize)
+                .ok_or(EvalError::Limit { what: "definition index".to_owned() })?;
+            let v = run.eval(&def.code, values)?;
+            if let Some(slot) = values.get_mut(i as usize) {
+                *slot = v;
+            }
+        }
+        Ok(())
+    }
+
+    /// Evaluates one household and returns its outputs (no explanation).
+    pub fn outputs(&self, facts: &Facts) -> Result<Outputs, EvalError> {
+        let mut values = Vec::new();
+        self.run_into(facts, &mut values)?;
+        Ok(Outputs { values })
+    }
+
+    /// Evaluates one household with the full explanation.
+    pub fn evaluate(&self, facts: &Facts) -> Result<Evaluation, EvalError> {
+        let out = self.outputs(facts)?;
+        Ok(self.explain(facts, &out.values))
+    }
+
+    fn explain(&self, facts: &Facts, values: &[Value]) -> Evaluation {
+        let prog = self.program;
+        let mut outputs = BTreeMap::new();
+        let mut conditions = Vec::new();
+        let mut steps = Vec::new();
+        for &i in &prog.order {
+            let Some(def) = prog.defs.get(i as usize) else { continue };
+            let value = values.get(i as usize).cloned().unwrap_or_default();
+            if def.output {
+                outputs.insert(def.name.clone(), value.to_json(&def.ty));
+            }
+            if def.condition {
+                conditions.push(ConditionOutcome {
+                    name: def.name.clone(),
+                    label: def.label.clone(),
+                    satisfied: value == Value::Bool(true),
+                    reason: def.reason.clone(),
+                    reference: def.reference.clone(),
+                });
+            }
+            let uses = def
+                .deps
+                .iter()
+                .filter_map(|d| match *d {
+                    Dep::Input(k) => prog.inputs.get(k as usize).map(|inp| Used {
+                        name: inp.name.clone(),
+                        kind: UsedKind::Input,
+                        ty: inp.ty.to_string(),
+                        label: inp.label.clone(),
+                        value: facts.household.get(k as usize).map(|v| v.to_json(&inp.ty)),
+                        display: facts.household.get(k as usize).map(|v| v.display(&inp.ty)),
+                        parameter: None,
+                    }),
+                    Dep::Member(k) => prog.members.get(k as usize).map(|inp| Used {
+                        name: inp.name.clone(),
+                        kind: UsedKind::MemberInput,
+                        ty: inp.ty.to_string(),
+                        label: inp.label.clone(),
+                        value: None,
+                        display: None,
+                        parameter: None,
+                    }),
+                    Dep::Param(k) => {
+                        let (p, at) = (prog.params.get(k as usize)?, self.params.get(k as usize)?);
+                        let rendered = render_param(p, &at.data);
+                        Some(Used {
+                            name: p.name.clone(),
+                            kind: UsedKind::Parameter,
+                            ty: p.ty.to_string(),
+                            label: p.label.clone(),
+                            value: Some(match &at.data {
+                                ParamData::Value(v) => v.to_json(&p.ty),
+                                _ => serde_json::Value::String(rendered.clone()),
+                            }),
+                            display: Some(rendered),
+                            parameter: Some(ParameterUse {
+                                valid: at.valid,
+                                source: at.source.clone(),
+                                rulebook: at.rulebook.clone(),
+                                reference: p.reference.clone(),
+                            }),
+                        })
+                    }
+                    Dep::Def(k) => prog.defs.get(k as usize).map(|d| Used {
+                        name: d.name.clone(),
+                        kind: UsedKind::Definition,
+                        ty: d.ty.to_string(),
+                        label: d.label.clone(),
+                        value: values.get(k as usize).map(|v| v.to_json(&d.ty)),
+                        display: values.get(k as usize).map(|v| v.display(&d.ty)),
+                        parameter: None,
+                    }),
+                })
+                .collect();
+            steps.push(Step {
+                name: def.name.clone(),
+                kind: if def.condition { StepKind::Condition } else { StepKind::Definition },
+                label: def.label.clone(),
+                formula: def.formula.split_whitespace().collect::<Vec<_>>().join(" "),
+                ty: def.ty.to_string(),
+                value: value.to_json(&def.ty),
+                display: value.display(&def.ty),
+                output: def.output,
+                uses,
+                reference: def.reference.clone(),
+            });
+        }
+        let eligible = conditions.iter().all(|c| c.satisfied);
+        Evaluation {
+            rulebook: prog.id.clone(),
+            title: prog.title.clone(),
+            authority: prog.authority.name.clone(),
+            date: self.date,
+            eligible,
+            outputs,
+            conditions,
+            legal_basis: prog.legal_basis.clone(),
+            explanation: Explanation { steps },
+        }
+    }
+}
+
+/// Outputs of a fast evaluation: one value per definition.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outputs {
+    pub(crate) values: Vec<Value>,
+}
+
+impl Outputs {
+    /// The value of a definition or condition by name.
+    pub fn get<'a>(&'a self, program: &Program, name: &str) -> Option<&'a Value> {
+        program.def_index(name).and_then(|i| self.values.get(i))
+    }
+
+    /// Whether every eligibility condition holds.
+    pub fn eligible(&self, program: &Program) -> bool {
+        program
+            .defs
+            .iter()
+            .zip(&self.values)
+            .filter(|(d, _)| d.condition)
+            .all(|(_, v)| *v == Value::Bool(true))
+    }
+}
+
+/// The outcome of one eligibility condition.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ConditionOutcome {
+    /// Name.
+    pub name: String,
+    /// Label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<Text>,
+    /// Whether it holds.
+    pub satisfied: bool,
+    /// The reason shown when it fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Text>,
+    /// The norm it comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<LegalRef>,
+}
+
+/// What an explanation step read.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum UsedKind {
+    /// A household fact.
+    Input,
+    /// A member fact (read once per member; values not repeated).
+    MemberInput,
+    /// A parameter.
+    Parameter,
+    /// Another definition.
+    Definition,
+}
+
+/// A parameter's version as used.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ParameterUse {
+    /// Validity of the version in force.
+    pub valid: DateRange,
+    /// The act that set it.
+    pub source: String,
+    /// The rulebook file the version comes from (shows which layer won).
+    pub rulebook: String,
+    /// The parameter's legal reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<LegalRef>,
+}
+
+/// One value an explanation step read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Used {
+    /// Name.
+    pub name: String,
+    /// What it is.
+    pub kind: UsedKind,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<Text>,
+    /// Value as JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+    /// Value as text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display: Option<String>,
+    /// Validity and source, for parameters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<ParameterUse>,
+}
+
+/// Definition or condition.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    /// A definition.
+    Definition,
+    /// An eligibility condition.
+    Condition,
+}
+
+/// One computed definition in the explanation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Step {
+    /// Name.
+    pub name: String,
+    /// Definition or condition.
+    pub kind: StepKind,
+    /// Label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<Text>,
+    /// The formula (whitespace collapsed).
+    pub formula: String,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// The value as JSON.
+    pub value: serde_json::Value,
+    /// The value as text.
+    pub display: String,
+    /// Whether it is an output.
+    pub output: bool,
+    /// What it read, in order of first use.
+    pub uses: Vec<Used>,
+    /// Its legal reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<LegalRef>,
+}
+
+/// The explanation: every definition in evaluation order with what it used. Each step's
+/// `uses` names earlier steps, so the steps form a tree rooted at the outputs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Explanation {
+    /// Steps in evaluation order.
+    pub steps: Vec<Step>,
+}
+
+/// The result of an explained evaluation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Evaluation {
+    /// The rulebook id.
+    pub rulebook: String,
+    /// Its title.
+    pub title: Text,
+    /// The adopting authority's name.
+    pub authority: String,
+    /// The evaluation date.
+    pub date: NaiveDate,
+    /// Whether every eligibility condition holds.
+    pub eligible: bool,
+    /// Outputs by name: money and decimals as exact strings, booleans, dates, `null` if missing.
+    pub outputs: BTreeMap<String, serde_json::Value>,
+    /// Every eligibility condition with its outcome.
+    pub conditions: Vec<ConditionOutcome>,
+    /// The rulebook's legal basis.
+    pub legal_basis: Vec<LegalRef>,
+    /// The explanation.
+    pub explanation: Explanation,
+}
+
+impl Program {
+    /// Resolves the parameters on `date`; see [`Snapshot`].
+    pub fn snapshot(&self, date: NaiveDate) -> Result<Snapshot<'_>, EvalError> {
+        Snapshot::new(self, date)
+    }
+
+    /// Evaluates one household on `date` with the full explanation.
+    pub fn evaluate(&self, facts: &Facts, date: NaiveDate) -> Result<Evaluation, EvalError> {
+        Snapshot::new(self, date)?.evaluate(facts)
+    }
+}
+
+pub(crate) fn render_param(p: &Param, data: &ParamData) -> String {
+    match data {
+        ParamData::Value(v) => v.display(&p.ty),
+        ParamData::Scale(points) => {
+            let parts: Vec<String> = points.iter().map(|(x, y)| format!("({x}, {y})")).collect();
+            format!("[{}]", parts.join(", "))
+        }
+        ParamData::Table(t) => {
+            let mut rows = Vec::new();
+            for (r, b) in t.bounds.iter().enumerate() {
+                let cells: Vec<String> = p
+                    .columns
+                    .iter()
+                    .zip(&t.cells)
+                    .map(|((name, _), col)| {
+                        format!("{name}={}", col.get(r).map(|d| d.to_string()).unwrap_or_default())
+                    })
+                    .collect();
+                let bound = b.map_or_else(|| "∞".to_owned(), |b| b.to_string());
+                rows.push(format!("≤{bound}: {}", cells.join(" ")));
+            }
+            rows.join("; ")
+        }
+    }
+}
+
+struct Run<'s, 'p> {
+    snap: &'s Snapshot<'p>,
+    facts: &'s Facts,
+    member: Option<&'s [Value]>,
+    steps: u64,
+    current: u32,
+}
+
+fn interpolate(points: &[(Decimal, Decimal)], x: Decimal) -> Option<Decimal> {
+    let (first, last) = (points.first()?, points.last()?);
+    if x <= first.0 {
+        return Some(first.1);
+    }
+    if x >= last.0 {
+        return Some(last.1);
+    }
+    let i = points.partition_point(|p| p.0 <= x);
+    let (a, b) = (points.get(i.checked_sub(1)?)?, points.get(i)?);
+    let dx = b.0.checked_sub(a.0)?;
+    let dy = b.1.checked_sub(a.1)?;
+    let t = x.checked_sub(a.0)?.checked_mul(dy)?.checked_div(dx)?;
+    a.1.checked_add(t)
+}
+
+fn band(t: &Table, x: Decimal) -> Option<usize> {
+    let i = t.bounds.partition_point(|b| matches!(b, Some(b) if *b < x));
+    (i < t.bounds.len()).then_some(i)
+}
+
+impl Run<'_, '_> {
+    fn name(&self) -> String {
+        self.snap
+            .program
+            .defs
+            .get(self.current as usize)
+            .map(|d| d.name.clone())
+            .unwrap_or_default()
+    }
+
+    fn arith_err(&self, reason: &str) -> EvalError {
+        EvalError::Arithmetic { definition: self.name(), reason: reason.to_owned() }
+    }
+
+    fn num(&mut self, code: &Code, vals: &[Value]) -> Result<Decimal, EvalError> {
+        match self.eval(code, vals)? {
+            Value::Num(d) => Ok(d),
+            _ => Err(EvalError::MissingValue { definition: self.name() }),
+        }
+    }
+
+    fn boolean(&mut self, code: &Code, vals: &[Value]) -> Result<bool, EvalError> {
+        match self.eval(code, vals)? {
+            Value::Bool(b) => Ok(b),
+            _ => Err(EvalError::MissingValue { definition: self.name() }),
+        }
+    }
+
+    fn date(&mut self, code: &Code, vals: &[Value]) -> Result<NaiveDate, EvalError> {
+        match self.eval(code, vals)? {
+            Value::Date(d) => Ok(d),
+            _ => Err(EvalError::MissingValue { definition: self.name() }),
+        }
+    }
+
+    fn table(&self, i: u32) -> Result<&Table, EvalError> {
+        match self.snap.params.get(i as usize).map(|p| &p.data) {
+            Some(ParamData::Table(t)) => Ok(t),
+            _ => Err(EvalError::MissingValue { definition: self.name() }),
+        }
+    }
+
+    fn table_name(&self, i: u32) -> String {
+        self.snap.program.params.get(i as usize).map(|p| p.name.clone()).unwrap_or_default()
+    }
+
+    fn eval(&mut self, code: &Code, vals: &[Value]) -> Result<Value, EvalError> {
+        self.steps += 1;
+        if self.steps > MAX_EVAL_STEPS {
+            return Err(EvalError::Limit {
+                what: format!("at most {MAX_EVAL_STEPS} evaluation steps"),
+            });
+        }
+        Ok(match code {
+            Code::Const(v) => v.clone(),
+            Code::Input(i) => self.facts.household.get(*i as usize).cloned().unwrap_or_default(),
+            Code::Member(i) => {
+                self.member.and_then(|m| m.get(*i as usize)).cloned().unwrap_or_default()
+            }
+            Code::Param(i) => match self.snap.params.get(*i as usize).map(|p| &p.data) {
+                Some(ParamData::Value(v)) => v.clone(),
+                _ => return Err(EvalError::MissingValue { definition: self.name() }),
+            },
+            Code::Def(i) => vals.get(*i as usize).cloned().unwrap_or_default(),
+            Code::Today => Value::Date(self.snap.date),
+            Code::Neg(c) => Value::Num(-self.num(c, vals)?),
+            Code::Not(c) => Value::Bool(!self.boolean(c, vals)?),
+            Code::IsMissing(c, present) => {
+                let missing = matches!(self.eval(c, vals)?, Value::Missing);
+                Value::Bool(missing != *present)
+            }
+            Code::Arith(op, a, b) => {
+                let (x, y) = (self.num(a, vals)?, self.num(b, vals)?);
+                let r = match op {
+                    Arith::Add => x.checked_add(y),
+                    Arith::Sub => x.checked_sub(y),
+                    Arith::Mul => x.checked_mul(y),
+                    Arith::Div => {
+                        if y.is_zero() {
+                            return Err(self.arith_err("division by zero"));
+                        }
+                        x.checked_div(y)
+                    }
+                };
+                Value::Num(r.ok_or_else(|| self.arith_err("overflow"))?)
+            }
+            Code::Cmp(op, a, b) => {
+                let (x, y) = (self.eval(a, vals)?, self.eval(b, vals)?);
+                let ord = match (&x, &y) {
+                    (Value::Num(p), Value::Num(q)) => p.cmp(q),
+                    (Value::Date(p), Value::Date(q)) => p.cmp(q),
+                    (Value::Missing, _) | (_, Value::Missing) => {
+                        return Err(EvalError::MissingValue { definition: self.name() })
+                    }
+                    _ => {
+                        let eq = x == y;
+                        return Ok(Value::Bool(match op {
+                            Cmp::Eq => eq,
+                            _ => !eq,
+                        }));
+                    }
+                };
+                use std::cmp::Ordering::{Equal, Greater, Less};
+                Value::Bool(match op {
+                    Cmp::Eq => ord == Equal,
+                    Cmp::Ne => ord != Equal,
+                    Cmp::Lt => ord == Less,
+                    Cmp::Le => ord != Greater,
+                    Cmp::Gt => ord == Greater,
+                    Cmp::Ge => ord != Less,
+                })
+            }
+            Code::And(a, b) => Value::Bool(self.boolean(a, vals)? && self.boolean(b, vals)?),
+            Code::Or(a, b) => Value::Bool(self.boolean(a, vals)? || self.boolean(b, vals)?),
+            Code::If(c, a, b) => {
+                if self.boolean(c, vals)? {
+                    self.eval(a, vals)?
+                } else {
+                    self.eval(b, vals)?
+                }
+            }
+            Code::In(x, items) => {
+                let v = self.eval(x, vals)?;
+                let mut found = false;
+                for item in items {
+                    let w = self.eval(item, vals)?;
+                    let same = match (&v, &w) {
+                        (Value::Num(p), Value::Num(q)) => p == q,
+                        _ => v == w,
+                    };
+                    if same {
+                        found = true;
+                        break;
+                    }
+                }
+                Value::Bool(found)
+            }
+            Code::List(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(self.eval(item, vals)?);
+                }
+                Value::List(out.into())
+            }
+            Code::Min(items) | Code::Max(items) => {
+                let is_min = matches!(code, Code::Min(_));
+                let mut best: Option<Decimal> = None;
+                for item in items {
+                    let v = self.num(item, vals)?;
+                    best = Some(match best {
+                        None => v,
+                        Some(b) if is_min => b.min(v),
+                        Some(b) => b.max(v),
+                    });
+                }
+                Value::Num(best.unwrap_or_default())
+            }
+            Code::Clamp(x, lo, hi) => {
+                let (x, lo, hi) = (self.num(x, vals)?, self.num(lo, vals)?, self.num(hi, vals)?);
+                if lo > hi {
+                    return Err(self.arith_err("clamp with a lower bound above the upper bound"));
+                }
+                Value::Num(x.max(lo).min(hi))
+            }
+            Code::Round(x, rounding) => Value::Num(rounding.apply(self.num(x, vals)?)),
+            Code::InterpolateConst(x, points) => {
+                let x = self.num(x, vals)?;
+                Value::Num(interpolate(points, x).ok_or_else(|| self.arith_err("overflow"))?)
+            }
+            Code::InterpolateParam(x, p) => {
+                let x = self.num(x, vals)?;
+                let Some(ParamData::Scale(points)) =
+                    self.snap.params.get(*p as usize).map(|p| &p.data)
+                else {
+                    return Err(EvalError::MissingValue { definition: self.name() });
+                };
+                Value::Num(interpolate(points, x).ok_or_else(|| self.arith_err("overflow"))?)
+            }
+            Code::Lookup { table, key, column } => {
+                let x = self.num(key, vals)?;
+                let t = self.table(*table)?;
+                let row = band(t, x).ok_or_else(|| EvalError::RowOutOfRange {
+                    table: self.table_name(*table),
+                    row: "above the last bound".to_owned(),
+                })?;
+                let v = t.cells.get(*column as usize).and_then(|c| c.get(row)).copied();
+                Value::Num(v.ok_or_else(|| EvalError::RowOutOfRange {
+                    table: self.table_name(*table),
+                    row: (row + 1).to_string(),
+                })?)
+            }
+            Code::Band { table, key } => {
+                let x = self.num(key, vals)?;
+                let t = self.table(*table)?;
+                let row = band(t, x).ok_or_else(|| EvalError::RowOutOfRange {
+                    table: self.table_name(*table),
+                    row: "above the last bound".to_owned(),
+                })?;
+                Value::Num(Decimal::from(row as u64 + 1))
+            }
+            Code::Row { table, row, column } => {
+                let n = self.num(row, vals)?;
+                let t = self.table(*table)?;
+                let idx =
+                    usize::try_from(n.trunc().mantissa()).ok().filter(|i| *i >= 1).map(|i| i - 1);
+                let v =
+                    idx.and_then(|i| t.cells.get(*column as usize).and_then(|c| c.get(i))).copied();
+                Value::Num(v.ok_or_else(|| EvalError::RowOutOfRange {
+                    table: self.table_name(*table),
+                    row: n.to_string(),
+                })?)
+            }
+            Code::Members { agg, body, filter } => {
+                let facts = self.facts;
+                let mut count = 0u64;
+                let mut sum = Decimal::ZERO;
+                let mut all = true;
+                let mut any = false;
+                for m in &facts.members {
+                    self.member = Some(m.as_slice());
+                    let keep = match filter {
+                        Some(f) => self.boolean(f, vals)?,
+                        None => true,
+                    };
+                    if !keep {
+                        continue;
+                    }
+                    match (agg, body) {
+                        (Agg::Count, _) => count += 1,
+                        (Agg::Sum, Some(b)) => {
+                            let v = self.num(b, vals)?;
+                            sum = sum.checked_add(v).ok_or_else(|| self.arith_err("overflow"))?;
+                        }
+                        (Agg::Any | Agg::All, Some(b)) => {
+                            let v = self.boolean(b, vals)?;
+                            any |= v;
+                            all &= v;
+                        }
+                        _ => {}
+                    }
+                }
+                self.member = None;
+                match agg {
+                    Agg::Count => Value::Num(Decimal::from(count)),
+                    Agg::Sum => Value::Num(sum),
+                    Agg::Any => Value::Bool(any),
+                    Agg::All => Value::Bool(all),
+                }
+            }
+            Code::ListAgg { agg, list } => {
+                let items = match self.eval(list, vals)? {
+                    Value::List(items) => items,
+                    Value::Missing => {
+                        return Err(EvalError::MissingValue { definition: self.name() })
+                    }
+                    _ => return Err(EvalError::MissingValue { definition: self.name() }),
+                };
+                match agg {
+                    Agg::Count => Value::Num(Decimal::from(items.len() as u64)),
+                    Agg::Sum => {
+                        let mut sum = Decimal::ZERO;
+                        for v in items.iter() {
+                            let d = v.as_decimal().ok_or_else(|| EvalError::MissingValue {
+                                definition: self.name(),
+                            })?;
+                            sum = sum.checked_add(d).ok_or_else(|| self.arith_err("overflow"))?;
+                        }
+                        Value::Num(sum)
+                    }
+                    Agg::Any => Value::Bool(items.contains(&Value::Bool(true))),
+                    Agg::All => Value::Bool(items.iter().all(|v| *v == Value::Bool(true))),
+                }
+            }
+            Code::DateDiff(kind, a, b) => {
+                let from = self.date(a, vals)?;
+                let to = match b {
+                    Some(b) => self.date(b, vals)?,
+                    None => self.snap.date,
+                };
+                let date_err = |e: welfare_types::dates::DateError| EvalError::Date {
+                    definition: self.name(),
+                    reason: e.to_string(),
+                };
+                let n = match kind {
+                    DateDiff::Age => age_on(from, to).map_err(date_err)?,
+                    DateDiff::Months => whole_months_between(from, to).map_err(date_err)?,
+                    DateDiff::Years => whole_months_between(from, to).map_err(date_err)? / 12,
+                };
+                Value::Num(Decimal::from(n))
+            }
+            Code::ValueOr(a, b) => match self.eval(a, vals)? {
+                Value::Missing => self.eval(b, vals)?,
+                v => v,
+            },
+        })
+    }
+}

@@ -1,0 +1,277 @@
+//! The compiled, runtime form of a linked set of rulebooks.
+//!
+//! A [`Program`] is immutable and `Send + Sync`: build it once, evaluate from many threads.
+//! Formulas are compiled to a compact tree of [`Code`] nodes whose names are already resolved
+//! to slot numbers, in dependency order; evaluation looks nothing up by name.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use welfare_types::dates::DateRange;
+use welfare_types::Rounding;
+
+use crate::error::Location;
+use crate::syntax::{Authority, LegalRef, RankingDecl, Status, Text};
+use crate::types::Type;
+use crate::value::Value;
+
+/// Arithmetic operators at run time.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Arith {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+/// Comparison operators at run time.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Cmp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+/// Aggregations over members.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Agg {
+    Count,
+    Sum,
+    Any,
+    All,
+}
+
+/// Date differences.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum DateDiff {
+    Age,
+    Months,
+    Years,
+}
+
+/// A compiled expression node.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Code {
+    Const(Value),
+    Input(u32),
+    Member(u32),
+    Param(u32),
+    Def(u32),
+    Today,
+    Neg(Box<Code>),
+    Not(Box<Code>),
+    IsMissing(Box<Code>, bool),
+    Arith(Arith, Box<Code>, Box<Code>),
+    Cmp(Cmp, Box<Code>, Box<Code>),
+    And(Box<Code>, Box<Code>),
+    Or(Box<Code>, Box<Code>),
+    If(Box<Code>, Box<Code>, Box<Code>),
+    In(Box<Code>, Vec<Code>),
+    List(Vec<Code>),
+    Min(Vec<Code>),
+    Max(Vec<Code>),
+    Clamp(Box<Code>, Box<Code>, Box<Code>),
+    Round(Box<Code>, Rounding),
+    InterpolateConst(Box<Code>, Arc<[(Decimal, Decimal)]>),
+    InterpolateParam(Box<Code>, u32),
+    Lookup { table: u32, key: Box<Code>, column: u32 },
+    Band { table: u32, key: Box<Code> },
+    Row { table: u32, row: Box<Code>, column: u32 },
+    Members { agg: Agg, body: Option<Box<Code>>, filter: Option<Box<Code>> },
+    ListAgg { agg: Agg, list: Box<Code> },
+    DateDiff(DateDiff, Box<Code>, Option<Box<Code>>),
+    ValueOr(Box<Code>, Box<Code>),
+}
+
+/// A band table value in force on a date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Table {
+    /// Inclusive upper bound of each row; `None` for the last, unbounded row.
+    pub(crate) bounds: Vec<Option<Decimal>>,
+    /// `cells[column][row]`.
+    pub(crate) cells: Vec<Vec<Decimal>>,
+}
+
+/// A parameter's value in one version.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum ParamData {
+    Value(Value),
+    Table(Arc<Table>),
+    Scale(Arc<[(Decimal, Decimal)]>),
+}
+
+/// One dated version of a parameter, compiled.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Version {
+    pub(crate) valid: DateRange,
+    pub(crate) data: ParamData,
+    pub(crate) source: String,
+    pub(crate) rulebook: String,
+}
+
+/// A parameter with its layers: the most specific rulebook first (comune before stato).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Param {
+    pub(crate) name: String,
+    pub(crate) ty: Type,
+    pub(crate) columns: Vec<(String, Type)>,
+    pub(crate) label: Option<Text>,
+    pub(crate) reference: Option<LegalRef>,
+    pub(crate) layers: Vec<Vec<Version>>,
+}
+
+/// A declared input, compiled.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Input {
+    pub(crate) name: String,
+    pub(crate) ty: Type,
+    pub(crate) optional: bool,
+    pub(crate) label: Option<Text>,
+}
+
+/// What a definition reads directly (for explanations).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Dep {
+    Input(u32),
+    Member(u32),
+    Param(u32),
+    Def(u32),
+}
+
+/// A compiled definition or condition.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Def {
+    pub(crate) name: String,
+    pub(crate) ty: Type,
+    pub(crate) code: Code,
+    pub(crate) formula: String,
+    pub(crate) label: Option<Text>,
+    pub(crate) reason: Option<Text>,
+    pub(crate) reference: Option<LegalRef>,
+    pub(crate) output: bool,
+    pub(crate) condition: bool,
+    pub(crate) deps: Vec<Dep>,
+    pub(crate) location: Location,
+}
+
+/// Identity of a rulebook that took part in a program.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RulebookInfo {
+    /// Identifier.
+    pub id: String,
+    /// Version label, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// SHA-256 of the source text (hex).
+    pub content_hash: String,
+}
+
+/// A checked, linked, dependency-sorted program ready to evaluate.
+///
+/// Built by [`crate::Engine::program`] or [`Program::from_rulebook`].
+#[derive(Clone, Debug)]
+pub struct Program {
+    pub(crate) id: String,
+    pub(crate) title: Text,
+    pub(crate) authority: Authority,
+    pub(crate) status: Status,
+    pub(crate) legal_basis: Vec<LegalRef>,
+    pub(crate) rulebooks: Vec<RulebookInfo>,
+    pub(crate) inputs: Vec<Input>,
+    pub(crate) members: Vec<Input>,
+    pub(crate) params: Vec<Param>,
+    pub(crate) defs: Vec<Def>,
+    /// Evaluation order (indices into `defs`).
+    pub(crate) order: Vec<u32>,
+    pub(crate) ranking: Option<RankingDecl>,
+    pub(crate) valid: DateRange,
+}
+
+impl Program {
+    /// The root rulebook's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The root rulebook's title.
+    pub fn title(&self) -> &Text {
+        &self.title
+    }
+
+    /// The adopting authority of the root rulebook.
+    pub fn authority(&self) -> &Authority {
+        &self.authority
+    }
+
+    /// Whether the root rulebook is in force, a draft or repealed.
+    pub fn status(&self) -> Status {
+        self.status
+    }
+
+    /// The rulebooks linked into this program (root first), with content hashes.
+    pub fn rulebooks(&self) -> &[RulebookInfo] {
+        &self.rulebooks
+    }
+
+    /// The root rulebook's validity.
+    pub fn valid(&self) -> DateRange {
+        self.valid
+    }
+
+    /// Names of the outputs (definitions marked as outputs), in evaluation order.
+    pub fn outputs(&self) -> impl Iterator<Item = &str> {
+        self.order
+            .iter()
+            .filter_map(|&i| self.defs.get(i as usize))
+            .filter(|d| d.output)
+            .map(|d| d.name.as_str())
+    }
+
+    /// Names of the eligibility conditions.
+    pub fn conditions(&self) -> impl Iterator<Item = &str> {
+        self.defs.iter().filter(|d| d.condition).map(|d| d.name.as_str())
+    }
+
+    /// Declared household inputs: name, type, optional.
+    pub fn household_inputs(&self) -> impl Iterator<Item = (&str, &Type, bool)> {
+        self.inputs.iter().map(|i| (i.name.as_str(), &i.ty, i.optional))
+    }
+
+    /// Declared member inputs: name, type, optional.
+    pub fn member_inputs(&self) -> impl Iterator<Item = (&str, &Type, bool)> {
+        self.members.iter().map(|i| (i.name.as_str(), &i.ty, i.optional))
+    }
+
+    /// The static type of a definition or condition.
+    pub fn type_of(&self, name: &str) -> Option<&Type> {
+        self.defs.iter().find(|d| d.name == name).map(|d| &d.ty)
+    }
+
+    pub(crate) fn def_index(&self, name: &str) -> Option<usize> {
+        self.defs.iter().position(|d| d.name == name)
+    }
+
+    /// Ranking settings, if the root rulebook defines a graduatoria.
+    pub fn ranking(&self) -> Option<&RankingDecl> {
+        self.ranking.as_ref()
+    }
+
+    /// The value of every parameter in force on `date`, as text (`name → value`), for
+    /// decision records and snapshot tests. Tables and scales are rendered compactly.
+    pub fn parameter_snapshot(
+        &self,
+        date: NaiveDate,
+    ) -> Result<std::collections::BTreeMap<String, String>, crate::EvalError> {
+        let snap = crate::eval::Snapshot::new(self, date)?;
+        let mut out = std::collections::BTreeMap::new();
+        for (p, v) in self.params.iter().zip(snap.params.iter()) {
+            out.insert(p.name.clone(), crate::eval::render_param(p, &v.data));
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,1340 @@
+//! The rulebook syntax tree: what a YAML rulebook says, with a [`Location`] on every element.
+//!
+//! This layer checks the *shape* of the file (required keys, unknown keys, literal forms).
+//! Names, types and dates are checked by [`crate::check`], which turns a [`Rulebook`] into a
+//! runnable [`crate::Program`].
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Diagnostic, DiagnosticKind, LoadError, Location};
+use crate::expr::{self, Expr};
+use crate::limits::{MAX_PARAMETER_VERSIONS, MAX_SCALE_POINTS, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS};
+use crate::suggest;
+use crate::types::Type;
+use crate::yaml::{self, Node, NodeValue};
+
+/// Text in Italian and, optionally, English.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Text {
+    /// Italian (the default language of every output).
+    pub it: String,
+    /// English, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+}
+
+impl Text {
+    /// The text in `lang` (`en` falls back to Italian when no English is given).
+    pub fn get(&self, lang: crate::Lang) -> &str {
+        match (lang, &self.en) {
+            (crate::Lang::En, Some(en)) => en,
+            _ => &self.it,
+        }
+    }
+}
+
+/// The level of the authority that adopted a rulebook; later levels take precedence.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AuthorityLevel {
+    /// The State (national law).
+    Stato,
+    /// A Regione or autonomous province.
+    Regione,
+    /// An ambito territoriale sociale (association of comuni).
+    Ambito,
+    /// A Comune.
+    Comune,
+}
+
+impl AuthorityLevel {
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "stato" | "state" => AuthorityLevel::Stato,
+            "regione" | "region" => AuthorityLevel::Regione,
+            "ambito" => AuthorityLevel::Ambito,
+            "comune" | "municipality" => AuthorityLevel::Comune,
+            _ => return None,
+        })
+    }
+}
+
+/// The authority that adopted the rulebook.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Authority {
+    /// Its level.
+    pub level: AuthorityLevel,
+    /// Its code: ISTAT code of a comune or regione, the ambito's regional code; empty for the State.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+}
+
+/// Lifecycle status of a rulebook.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Being written; not for decisions.
+    Draft,
+    /// In force.
+    InForce,
+    /// Repealed: kept to replay old decisions.
+    Repealed,
+}
+
+/// A structured reference to a legal act.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct LegalRef {
+    /// Local id used by `reference:` keys.
+    pub id: String,
+    /// Act type (`legge`, `decreto_legislativo`, `dpcm`, `delibera_giunta_comunale`, `regolamento_comunale`, …).
+    pub act: String,
+    /// Number of the act, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// Date of the act.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
+    /// Article.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article: Option<String>,
+    /// Comma (paragraph).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comma: Option<String>,
+    /// URN:NIR identifier (`urn:nir:stato:decreto.legislativo:2021-12-29;230`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urn: Option<String>,
+    /// Title or short description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+impl LegalRef {
+    /// A citation such as `delibera giunta comunale n. 123 del 2024-06-11, art. 3 c. 1`.
+    pub fn citation(&self) -> String {
+        let mut s = self.act.replace('_', " ");
+        if let Some(n) = &self.number {
+            s.push_str(&format!(" n. {n}"));
+        }
+        if let Some(d) = &self.date {
+            s.push_str(&format!(" del {d}"));
+        }
+        if let Some(a) = &self.article {
+            s.push_str(&format!(", art. {a}"));
+        }
+        if let Some(c) = &self.comma {
+            s.push_str(&format!(" c. {c}"));
+        }
+        s
+    }
+}
+
+/// A declared input (fact) with its type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InputDecl {
+    /// Name.
+    pub name: String,
+    /// Type (without `Optional`).
+    pub ty: Type,
+    /// Whether the fact may be absent.
+    pub optional: bool,
+    /// Label.
+    pub label: Option<Text>,
+    /// Where it is declared.
+    pub location: Location,
+}
+
+/// A parameter value of one version.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ParamValue {
+    /// A scalar or list value as written (read by type in [`crate::check`]).
+    Node(Node),
+    /// Band table rows: upper bound (`None` = no upper bound) and column cells.
+    Table(Vec<(Option<Node>, BTreeMap<String, Node>)>),
+    /// Points of a piecewise-linear scale.
+    Points(Vec<(Node, Node)>),
+}
+
+/// One dated version of a parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParamVersion {
+    /// First day in force.
+    pub from: NaiveDate,
+    /// Last day in force (`None`: open-ended).
+    pub to: Option<NaiveDate>,
+    /// The value.
+    pub value: ParamValue,
+    /// The act that sets this value.
+    pub source: Option<String>,
+    /// Where the version is.
+    pub location: Location,
+}
+
+/// A declared parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParamDecl {
+    /// Name.
+    pub name: String,
+    /// Declared type (scalar, list, `BandTable`, `Scale`).
+    pub ty: Type,
+    /// Band table: the type of the bounds and of each column. Scale: `x` and `y` types.
+    pub columns: BTreeMap<String, Type>,
+    /// Bound type of a band table, or x type of a scale.
+    pub key_type: Type,
+    /// Label.
+    pub label: Option<Text>,
+    /// Legal reference id.
+    pub reference: Option<String>,
+    /// Versions, in source order.
+    pub versions: Vec<ParamVersion>,
+    /// Where it is declared.
+    pub location: Location,
+}
+
+/// A named, typed definition (or an eligibility condition, whose type is boolean).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Definition {
+    /// Name.
+    pub name: String,
+    /// Declared type.
+    pub ty: Type,
+    /// Formula text.
+    pub formula: String,
+    /// Parsed formula.
+    pub expr: Option<Expr>,
+    /// Label.
+    pub label: Option<Text>,
+    /// Reason shown when a condition fails.
+    pub reason: Option<Text>,
+    /// Legal reference id.
+    pub reference: Option<String>,
+    /// Whether the value is an output (definitions default to true).
+    pub output: bool,
+    /// Whether it deliberately replaces a definition of an extended rulebook.
+    pub overrides: bool,
+    /// Where the formula is.
+    pub location: Location,
+}
+
+/// Ranking (graduatoria) settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RankingDecl {
+    /// The definition that holds the score.
+    pub score: String,
+    /// Whether a higher score ranks first (`desc`, the default) or a lower one.
+    pub descending: bool,
+    /// Tie-break keys in order: definition name and whether descending.
+    pub tie_break: Vec<(String, bool)>,
+}
+
+/// A test case written in a rulebook or a test file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TestCase {
+    /// Name.
+    pub name: String,
+    /// Evaluation date.
+    pub date: NaiveDate,
+    /// Facts, as JSON.
+    pub facts: serde_json::Value,
+    /// Expected outputs (as text: exact decimals, `true`, dates).
+    pub expect: BTreeMap<String, String>,
+    /// Expected error kind instead of outputs.
+    pub expect_error: Option<String>,
+    /// Absolute margin allowed on numeric outputs (OpenFisca `absolute_error_margin`); zero by default.
+    pub margin: Decimal,
+    /// Where the case is.
+    pub location: Location,
+}
+
+/// A parsed rulebook: the syntax tree, before name and type checking.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rulebook {
+    /// Identifier (`ravenna/retta-nido`).
+    pub id: String,
+    /// File name it was loaded from.
+    pub file: String,
+    /// SHA-256 of the source text, hex.
+    pub content_hash: String,
+    /// Free version label.
+    pub version: Option<String>,
+    /// Status.
+    pub status: Status,
+    /// Title.
+    pub title: Text,
+    /// Authority.
+    pub authority: Authority,
+    /// Validity of the rulebook: every parameter must cover it.
+    pub valid_from: NaiveDate,
+    /// Last day of validity.
+    pub valid_to: Option<NaiveDate>,
+    /// Legal basis.
+    pub legal_basis: Vec<LegalRef>,
+    /// Rulebook this one extends.
+    pub extends: Option<(String, Location)>,
+    /// Imported rulebooks by alias.
+    pub imports: BTreeMap<String, (String, Location)>,
+    /// Household inputs.
+    pub household: Vec<InputDecl>,
+    /// Member inputs.
+    pub member: Vec<InputDecl>,
+    /// Parameters.
+    pub parameters: Vec<ParamDecl>,
+    /// Definitions.
+    pub definitions: Vec<Definition>,
+    /// Eligibility conditions.
+    pub conditions: Vec<Definition>,
+    /// Ranking settings.
+    pub ranking: Option<RankingDecl>,
+    /// Inline test cases.
+    pub tests: Vec<TestCase>,
+    /// Location of the document root.
+    pub location: Location,
+}
+
+impl Rulebook {
+    /// Parses a rulebook from YAML text. `file` names it in diagnostics.
+    ///
+    /// Every shape problem is reported, not just the first; formulas are parsed here.
+    pub fn parse(text: &str, file: &str) -> Result<Rulebook, LoadError> {
+        let root = yaml::parse(text, file)?;
+        let mut cx = Cx { file, diags: Vec::new() };
+        let rb = cx.rulebook(&root, text);
+        match rb {
+            Some(rb) if cx.diags.is_empty() => Ok(rb),
+            _ => Err(LoadError { diagnostics: cx.diags }),
+        }
+    }
+
+    /// Reads and parses a rulebook file.
+    pub fn load(path: &std::path::Path) -> Result<Rulebook, LoadError> {
+        let file = path.display().to_string();
+        let text = read_limited(path)?;
+        Rulebook::parse(&text, &file)
+    }
+
+    /// The legal reference with this id.
+    pub fn legal(&self, id: &str) -> Option<&LegalRef> {
+        self.legal_basis.iter().find(|l| l.id == id)
+    }
+}
+
+/// Reads a file refusing anything over [`crate::limits::MAX_FILE_BYTES`] before reading it.
+pub(crate) fn read_limited(path: &std::path::Path) -> Result<String, LoadError> {
+    let file = path.display().to_string();
+    let loc = Location { file: file.clone(), path: String::new(), line: 1, column: 1 };
+    let io = |e: std::io::Error| {
+        LoadError::one(Diagnostic::new(
+            DiagnosticKind::Io,
+            loc.clone(),
+            format!("cannot read file: {e}"),
+        ))
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.len() > crate::limits::MAX_FILE_BYTES as u64 {
+        return Err(LoadError::one(
+            Diagnostic::new(
+                DiagnosticKind::Limit,
+                loc.clone(),
+                format!("file has {} bytes", meta.len()),
+            )
+            .expected(format!("at most {} bytes", crate::limits::MAX_FILE_BYTES)),
+        ));
+    }
+    std::fs::read_to_string(path).map_err(io)
+}
+
+pub(crate) struct Cx<'a> {
+    pub(crate) file: &'a str,
+    pub(crate) diags: Vec<Diagnostic>,
+}
+
+const TOP_KEYS: &[&str] = &[
+    "rulebook",
+    "version",
+    "status",
+    "title",
+    "authority",
+    "valid",
+    "legal_basis",
+    "extends",
+    "imports",
+    "inputs",
+    "parameters",
+    "definitions",
+    "conditions",
+    "ranking",
+    "tests",
+];
+
+impl Cx<'_> {
+    pub(crate) fn loc(&self, node: &Node) -> Location {
+        node.location(self.file)
+    }
+
+    pub(crate) fn error(
+        &mut self,
+        kind: DiagnosticKind,
+        node: &Node,
+        message: impl Into<String>,
+        expected: Option<&str>,
+    ) {
+        let mut d = Diagnostic::new(kind, self.loc(node), message);
+        if let Some(e) = expected {
+            d = d.expected(e);
+        }
+        self.diags.push(d);
+    }
+
+    /// Checks `node` is a mapping with only `allowed` keys; reports unknown keys with hints.
+    pub(crate) fn map<'n>(
+        &mut self,
+        node: &'n Node,
+        allowed: &[&str],
+        what: &str,
+    ) -> Option<&'n Node> {
+        let Some(entries) = node.entries() else {
+            self.error(
+                DiagnosticKind::Structure,
+                node,
+                format!("{what} is {}", node.shape()),
+                Some("a mapping"),
+            );
+            return None;
+        };
+        for (k, v) in entries {
+            if !allowed.contains(&k.text.as_str()) {
+                let hint = suggest::hint(&k.text, allowed.iter().copied());
+                let loc = Location {
+                    file: self.file.to_owned(),
+                    path: v.path.clone(),
+                    line: k.line,
+                    column: k.column,
+                };
+                self.diags.push(
+                    Diagnostic::new(
+                        DiagnosticKind::Structure,
+                        loc,
+                        format!("unknown key `{}` in {what}{hint}", k.text),
+                    )
+                    .expected(format!("one of: {}", allowed.join(", "))),
+                );
+            }
+        }
+        Some(node)
+    }
+
+    pub(crate) fn req<'n>(&mut self, node: &'n Node, key: &str) -> Option<&'n Node> {
+        let v = node.get(key);
+        if v.is_none() {
+            self.error(DiagnosticKind::Structure, node, format!("missing key `{key}`"), None);
+        }
+        v
+    }
+
+    pub(crate) fn string(&mut self, node: &Node, what: &str) -> Option<String> {
+        match node.as_str() {
+            Some(s) if !node.is_null() => Some(s.to_owned()),
+            _ => {
+                self.error(
+                    DiagnosticKind::Structure,
+                    node,
+                    format!("{what} is {}", node.shape()),
+                    Some("text"),
+                );
+                None
+            }
+        }
+    }
+
+    pub(crate) fn opt_string(&mut self, node: &Node, key: &str) -> Option<String> {
+        let v = node.get(key)?;
+        if v.is_null() {
+            return None;
+        }
+        self.string(v, key)
+    }
+
+    pub(crate) fn date(&mut self, node: &Node, what: &str) -> Option<NaiveDate> {
+        let s = node.as_str().unwrap_or("");
+        match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            Ok(d) if s.len() == 10 => Some(d),
+            _ => {
+                self.error(
+                    DiagnosticKind::Structure,
+                    node,
+                    format!("{what} is not a date"),
+                    Some("a date written YYYY-MM-DD"),
+                );
+                None
+            }
+        }
+    }
+
+    pub(crate) fn opt_date(&mut self, node: &Node, key: &str) -> Option<NaiveDate> {
+        let v = node.get(key)?;
+        if v.is_null() {
+            return None;
+        }
+        self.date(v, key)
+    }
+
+    pub(crate) fn boolean(&mut self, node: &Node, key: &str, default: bool) -> bool {
+        match node.get(key) {
+            None => default,
+            Some(v) => match v.as_str() {
+                Some("true") => true,
+                Some("false") => false,
+                _ => {
+                    self.error(
+                        DiagnosticKind::Structure,
+                        v,
+                        format!("`{key}` is not a boolean"),
+                        Some("true or false"),
+                    );
+                    default
+                }
+            },
+        }
+    }
+
+    pub(crate) fn text(&mut self, node: &Node, what: &str) -> Option<Text> {
+        if node.as_str().is_some() {
+            return self.string(node, what).map(|it| Text { it, en: None });
+        }
+        self.map(node, &["it", "en"], what)?;
+        let it = self.req(node, "it").and_then(|n| self.string(n, "it"));
+        let en = self.opt_string(node, "en");
+        it.map(|it| Text { it, en })
+    }
+
+    fn opt_text(&mut self, node: &Node, key: &str) -> Option<Text> {
+        let v = node.get(key)?;
+        self.text(v, key)
+    }
+
+    /// A type spec: a scalar name, or a mapping with `type` (+ `values`, `items`, …).
+    fn type_of(&mut self, node: &Node) -> Option<Type> {
+        let t = node.get("type")?;
+        let name = t.as_str().unwrap_or("");
+        if let Some(ty) = Type::scalar(name) {
+            return Some(ty);
+        }
+        match name {
+            "enum" => {
+                let values: Vec<String> = node
+                    .get("values")
+                    .and_then(Node::items)
+                    .map(|items| {
+                        items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+                    })
+                    .unwrap_or_default();
+                if values.is_empty() {
+                    self.error(
+                        DiagnosticKind::Structure,
+                        node,
+                        "enum type without `values`",
+                        Some("a list of names under `values`"),
+                    );
+                    return None;
+                }
+                Some(Type::Enum(Arc::from(values)))
+            }
+            "list" => {
+                let items = node.get("items").and_then(Node::as_str).and_then(Type::scalar);
+                match items {
+                    Some(ty) => Some(Type::List(Box::new(ty))),
+                    None => {
+                        self.error(
+                            DiagnosticKind::Structure,
+                            node,
+                            "list type without a scalar `items` type",
+                            Some("`items: money` or another scalar type"),
+                        );
+                        None
+                    }
+                }
+            }
+            "band_table" => Some(Type::BandTable),
+            "scale" => Some(Type::Scale),
+            _ => {
+                let all = [
+                    "money",
+                    "decimal",
+                    "integer",
+                    "boolean",
+                    "text",
+                    "date",
+                    "enum",
+                    "list",
+                    "band_table",
+                    "scale",
+                ];
+                let hint = suggest::hint(name, all);
+                self.error(
+                    DiagnosticKind::Type,
+                    t,
+                    format!("unknown type `{name}`{hint}"),
+                    Some(&all.join(", ")),
+                );
+                None
+            }
+        }
+    }
+
+    fn inputs(&mut self, node: &Node) -> Vec<InputDecl> {
+        let mut out = Vec::new();
+        let Some(entries) = node.entries() else {
+            self.error(
+                DiagnosticKind::Structure,
+                node,
+                format!("inputs are {}", node.shape()),
+                Some("a mapping of names to types"),
+            );
+            return out;
+        };
+        for (k, v) in entries {
+            if self
+                .map(
+                    v,
+                    &["type", "optional", "label", "values", "items", "description"],
+                    "an input",
+                )
+                .is_none()
+            {
+                continue;
+            }
+            let Some(ty) = self.type_of(v).or_else(|| {
+                if v.get("type").is_none() {
+                    self.error(
+                        DiagnosticKind::Structure,
+                        v,
+                        format!("input `{}` has no `type`", k.text),
+                        Some("`type: money` or another type"),
+                    );
+                }
+                None
+            }) else {
+                continue;
+            };
+            if matches!(ty, Type::BandTable | Type::Scale) {
+                self.error(
+                    DiagnosticKind::Type,
+                    v,
+                    "band tables and scales are parameters, not inputs",
+                    Some("a scalar, enum or list type"),
+                );
+                continue;
+            }
+            out.push(InputDecl {
+                name: k.text.clone(),
+                ty,
+                optional: self.boolean(v, "optional", false),
+                label: self.opt_text(v, "label"),
+                location: self.loc(v),
+            });
+        }
+        out
+    }
+
+    fn parameter(&mut self, name: &str, node: &Node) -> Option<ParamDecl> {
+        self.map(
+            node,
+            &[
+                "type",
+                "label",
+                "reference",
+                "values",
+                "items",
+                "columns",
+                "key",
+                "x",
+                "y",
+                "versions",
+                "description",
+            ],
+            "a parameter",
+        )?;
+        let Some(ty) = self.type_of(node) else {
+            if node.get("type").is_none() {
+                self.error(
+                    DiagnosticKind::Structure,
+                    node,
+                    format!("parameter `{name}` has no `type`"),
+                    Some("`type: money` or another type"),
+                );
+            }
+            return None;
+        };
+        let mut columns = BTreeMap::new();
+        let mut key_type = Type::Money;
+        let scalar = |n: Option<&Node>| n.and_then(Node::as_str).and_then(Type::scalar);
+        match ty {
+            Type::BandTable => {
+                key_type = scalar(node.get("key")).unwrap_or(Type::Money);
+                match node.get("columns").and_then(Node::entries) {
+                    Some(cols) if !cols.is_empty() && cols.len() <= MAX_TABLE_COLUMNS => {
+                        for (k, v) in cols {
+                            match v.as_str().and_then(Type::scalar) {
+                                Some(t) if t.is_numeric() => {
+                                    columns.insert(k.text.clone(), t);
+                                }
+                                _ => self.error(DiagnosticKind::Type, v, format!("column `{}` has no numeric type", k.text), Some("money, decimal or integer")),
+                            }
+                        }
+                    }
+                    _ => self.error(
+                        DiagnosticKind::Structure,
+                        node,
+                        "band table without `columns`",
+                        Some(&format!("`columns:` mapping 1 to {MAX_TABLE_COLUMNS} names to money, decimal or integer")),
+                    ),
+                }
+            }
+            Type::Scale => {
+                key_type = scalar(node.get("x")).unwrap_or(Type::Money);
+                columns.insert("y".to_owned(), scalar(node.get("y")).unwrap_or(Type::Money));
+                if !key_type.is_numeric() {
+                    self.error(
+                        DiagnosticKind::Type,
+                        node,
+                        "scale `x` is not numeric",
+                        Some("money, decimal or integer"),
+                    );
+                }
+            }
+            _ => {}
+        }
+        let mut versions = Vec::new();
+        match self.req(node, "versions").map(|v| (v, v.items())) {
+            Some((_, Some(items))) if items.len() <= MAX_PARAMETER_VERSIONS => {
+                for item in items {
+                    if let Some(v) = self.version(item, &ty) {
+                        versions.push(v);
+                    }
+                }
+            }
+            Some((v, Some(_))) => self.error(
+                DiagnosticKind::Limit,
+                v,
+                "too many versions",
+                Some(&format!("at most {MAX_PARAMETER_VERSIONS}")),
+            ),
+            Some((v, None)) => self.error(
+                DiagnosticKind::Structure,
+                v,
+                format!("versions are {}", v.shape()),
+                Some("a list of dated versions"),
+            ),
+            None => {}
+        }
+        Some(ParamDecl {
+            name: name.to_owned(),
+            ty,
+            columns,
+            key_type,
+            label: self.opt_text(node, "label"),
+            reference: self.opt_string(node, "reference"),
+            versions,
+            location: self.loc(node),
+        })
+    }
+
+    fn version(&mut self, node: &Node, ty: &Type) -> Option<ParamVersion> {
+        self.map(
+            node,
+            &["from", "to", "value", "rows", "points", "source", "note"],
+            "a parameter version",
+        )?;
+        let from = self.req(node, "from").and_then(|n| self.date(n, "from"));
+        let to = self.opt_date(node, "to");
+        let source = self.opt_string(node, "source");
+        let value = match ty {
+            Type::BandTable => {
+                let rows = self.req(node, "rows")?;
+                let Some(items) = rows.items() else {
+                    self.error(
+                        DiagnosticKind::Structure,
+                        rows,
+                        format!("rows are {}", rows.shape()),
+                        Some("a list of rows"),
+                    );
+                    return None;
+                };
+                if items.len() > MAX_TABLE_ROWS {
+                    self.error(
+                        DiagnosticKind::Limit,
+                        rows,
+                        format!("table has {} rows", items.len()),
+                        Some(&format!("at most {MAX_TABLE_ROWS} rows")),
+                    );
+                    return None;
+                }
+                let mut out = Vec::new();
+                for row in items {
+                    let Some(entries) = row.entries() else {
+                        self.error(
+                            DiagnosticKind::Structure,
+                            row,
+                            format!("row is {}", row.shape()),
+                            Some("a mapping with `up_to` and the columns"),
+                        );
+                        continue;
+                    };
+                    let mut up_to = None;
+                    let mut has_bound = false;
+                    let mut cells = BTreeMap::new();
+                    for (k, v) in entries {
+                        if k.text == "up_to" || k.text == "fino_a" {
+                            has_bound = true;
+                            up_to = if v.is_null() { None } else { Some(v.clone()) };
+                        } else {
+                            cells.insert(k.text.clone(), v.clone());
+                        }
+                    }
+                    if !has_bound {
+                        self.error(
+                            DiagnosticKind::Structure,
+                            row,
+                            "row without `up_to`",
+                            Some("`up_to: <upper bound>` (null on the last row)"),
+                        );
+                    }
+                    out.push((up_to, cells));
+                }
+                ParamValue::Table(out)
+            }
+            Type::Scale => {
+                let points = self.req(node, "points")?;
+                let Some(items) = points.items() else {
+                    self.error(
+                        DiagnosticKind::Structure,
+                        points,
+                        format!("points are {}", points.shape()),
+                        Some("a list of [x, y] pairs"),
+                    );
+                    return None;
+                };
+                if items.len() > MAX_SCALE_POINTS {
+                    self.error(
+                        DiagnosticKind::Limit,
+                        points,
+                        format!("scale has {} points", items.len()),
+                        Some(&format!("at most {MAX_SCALE_POINTS} points")),
+                    );
+                    return None;
+                }
+                let mut out = Vec::new();
+                for p in items {
+                    match p.items() {
+                        Some([x, y]) => out.push((x.clone(), y.clone())),
+                        _ => self.error(
+                            DiagnosticKind::Structure,
+                            p,
+                            "a point is not a pair",
+                            Some("[x, y]"),
+                        ),
+                    }
+                }
+                ParamValue::Points(out)
+            }
+            _ => ParamValue::Node(self.req(node, "value")?.clone()),
+        };
+        Some(ParamVersion { from: from?, to, value, source, location: self.loc(node) })
+    }
+
+    fn definition(&mut self, name: &str, node: &Node, condition: bool) -> Option<Definition> {
+        // A bare string is a formula (conditions: boolean, definitions need a type).
+        let (formula_node, ty) = if node.as_str().is_some() && condition {
+            (node, Some(Type::Boolean))
+        } else {
+            let allowed: &[&str] = if condition {
+                &["formula", "label", "reason", "reference", "description"]
+            } else {
+                &[
+                    "type",
+                    "formula",
+                    "label",
+                    "reference",
+                    "output",
+                    "overrides",
+                    "description",
+                    "values",
+                    "items",
+                ]
+            };
+            self.map(node, allowed, if condition { "a condition" } else { "a definition" })?;
+            let ty = if condition {
+                Some(Type::Boolean)
+            } else {
+                let t = self.type_of(node);
+                if node.get("type").is_none() {
+                    self.error(
+                        DiagnosticKind::Structure,
+                        node,
+                        format!("definition `{name}` has no `type`"),
+                        Some("`type: money` or another type"),
+                    );
+                }
+                t
+            };
+            (self.req(node, "formula")?, ty)
+        };
+        let formula = self.string(formula_node, "formula")?;
+        let expr = match expr::parse(&formula) {
+            Ok(e) => Some(e),
+            Err(e) => {
+                let mut loc = self.loc(formula_node);
+                let (line, col) = offset_to_line_col(&formula, e.span.start);
+                if line > 0 {
+                    loc.line += line;
+                    loc.column = col + 1;
+                } else if !matches!(formula_node.value, NodeValue::Scalar { quoted: true, .. }) {
+                    loc.column += col;
+                } else {
+                    loc.column += col + 1;
+                }
+                let kind = if e.limit { DiagnosticKind::Limit } else { DiagnosticKind::Syntax };
+                let mut d = Diagnostic::new(
+                    kind,
+                    loc,
+                    format!("formula: {} at character {}", e.message, e.span.start + 1),
+                );
+                if let Some(x) = e.expected {
+                    d = d.expected(x);
+                }
+                self.diags.push(d);
+                None
+            }
+        };
+        Some(Definition {
+            name: name.to_owned(),
+            ty: ty?,
+            formula,
+            expr,
+            label: self.opt_text(node, "label"),
+            reason: if condition { self.opt_text(node, "reason") } else { None },
+            reference: self.opt_string(node, "reference"),
+            output: if condition { false } else { self.boolean(node, "output", true) },
+            overrides: !condition && self.boolean(node, "overrides", false),
+            location: self.loc(formula_node),
+        })
+    }
+
+    fn rulebook(&mut self, root: &Node, text: &str) -> Option<Rulebook> {
+        self.map(root, TOP_KEYS, "the rulebook")?;
+        let id = self.req(root, "rulebook").and_then(|n| self.string(n, "rulebook id"));
+        let status = match root.get("status").and_then(Node::as_str) {
+            None | Some("in_force") | Some("vigente") => Status::InForce,
+            Some("draft") | Some("bozza") => Status::Draft,
+            Some("repealed") | Some("abrogato") => Status::Repealed,
+            Some(_) => {
+                if let Some(n) = root.get("status") {
+                    self.error(
+                        DiagnosticKind::Structure,
+                        n,
+                        "unknown status",
+                        Some("in_force, draft or repealed"),
+                    );
+                }
+                Status::InForce
+            }
+        };
+        let title = self.req(root, "title").and_then(|n| self.text(n, "title"));
+        let authority = self.req(root, "authority").and_then(|n| {
+            self.map(n, &["level", "code", "name"], "the authority")?;
+            let level_node = self.req(n, "level")?;
+            let level = AuthorityLevel::parse(level_node.as_str().unwrap_or(""));
+            if level.is_none() {
+                self.error(
+                    DiagnosticKind::Structure,
+                    level_node,
+                    "unknown authority level",
+                    Some("stato, regione, ambito or comune"),
+                );
+            }
+            let name = self.req(n, "name").and_then(|v| self.string(v, "name"));
+            let code = self.opt_string(n, "code").unwrap_or_default();
+            if level != Some(AuthorityLevel::Stato) && code.is_empty() {
+                self.error(
+                    DiagnosticKind::Structure,
+                    n,
+                    "authority without `code`",
+                    Some("the ISTAT code of the comune or regione, or the ambito code"),
+                );
+            }
+            Some(Authority { level: level?, code, name: name? })
+        });
+        let (valid_from, valid_to) = match self.req(root, "valid") {
+            Some(v) => {
+                self.map(v, &["from", "to"], "`valid`");
+                let from = self.req(v, "from").and_then(|n| self.date(n, "valid.from"));
+                (from, self.opt_date(v, "to"))
+            }
+            None => (None, None),
+        };
+        let mut legal_basis = Vec::new();
+        if let Some(lb) = root.get("legal_basis") {
+            match lb.items() {
+                Some(items) => {
+                    for item in items {
+                        if self
+                            .map(
+                                item,
+                                &[
+                                    "id", "act", "number", "date", "article", "comma", "urn",
+                                    "title",
+                                ],
+                                "a legal reference",
+                            )
+                            .is_none()
+                        {
+                            continue;
+                        }
+                        let id = self.req(item, "id").and_then(|n| self.string(n, "id"));
+                        let act = self.req(item, "act").and_then(|n| self.string(n, "act"));
+                        let urn = self.opt_string(item, "urn");
+                        if let (Some(u), Some(n)) = (&urn, item.get("urn")) {
+                            if !u.starts_with("urn:nir:") {
+                                self.error(
+                                    DiagnosticKind::Structure,
+                                    n,
+                                    "urn is not a URN:NIR",
+                                    Some("urn:nir:<authority>:<act type>:<date>;<number>"),
+                                );
+                            }
+                        }
+                        if let (Some(id), Some(act)) = (id, act) {
+                            legal_basis.push(LegalRef {
+                                id,
+                                act,
+                                number: self.opt_string(item, "number"),
+                                date: self.opt_date(item, "date"),
+                                article: self.opt_string(item, "article"),
+                                comma: self.opt_string(item, "comma"),
+                                urn,
+                                title: self.opt_string(item, "title"),
+                            });
+                        }
+                    }
+                }
+                None => self.error(
+                    DiagnosticKind::Structure,
+                    lb,
+                    format!("legal_basis is {}", lb.shape()),
+                    Some("a list of references"),
+                ),
+            }
+        }
+        let extends =
+            root.get("extends").and_then(|n| self.string(n, "extends").map(|s| (s, self.loc(n))));
+        let mut imports = BTreeMap::new();
+        if let Some(im) = root.get("imports") {
+            match im.entries() {
+                Some(entries) => {
+                    for (k, v) in entries {
+                        if let Some(s) = self.string(v, "import") {
+                            imports.insert(k.text.clone(), (s, self.loc(v)));
+                        }
+                    }
+                }
+                None => self.error(
+                    DiagnosticKind::Structure,
+                    im,
+                    format!("imports are {}", im.shape()),
+                    Some("a mapping of aliases to rulebook ids"),
+                ),
+            }
+        }
+        let (mut household, mut member) = (Vec::new(), Vec::new());
+        if let Some(inputs) = root.get("inputs") {
+            if self.map(inputs, &["household", "member", "nucleo", "membro"], "`inputs`").is_some()
+            {
+                if let Some(h) = inputs.get("household").or_else(|| inputs.get("nucleo")) {
+                    household = self.inputs(h);
+                }
+                if let Some(m) = inputs.get("member").or_else(|| inputs.get("membro")) {
+                    member = self.inputs(m);
+                }
+            }
+        }
+        let mut parameters = Vec::new();
+        if let Some(ps) = root.get("parameters") {
+            match ps.entries() {
+                Some(entries) => {
+                    for (k, v) in entries {
+                        if let Some(p) = self.parameter(&k.text, v) {
+                            parameters.push(p);
+                        }
+                    }
+                }
+                None => self.error(
+                    DiagnosticKind::Structure,
+                    ps,
+                    format!("parameters are {}", ps.shape()),
+                    Some("a mapping of names to parameters"),
+                ),
+            }
+        }
+        let mut definitions = Vec::new();
+        let mut conditions = Vec::new();
+        for (key, condition) in [("definitions", false), ("conditions", true)] {
+            if let Some(ds) = root.get(key) {
+                match ds.entries() {
+                    Some(entries) => {
+                        for (k, v) in entries {
+                            if let Some(d) = self.definition(&k.text, v, condition) {
+                                if condition {
+                                    conditions.push(d);
+                                } else {
+                                    definitions.push(d);
+                                }
+                            }
+                        }
+                    }
+                    None => self.error(
+                        DiagnosticKind::Structure,
+                        ds,
+                        format!("{key} are {}", ds.shape()),
+                        Some("a mapping of names"),
+                    ),
+                }
+            }
+        }
+        let ranking = root.get("ranking").and_then(|r| {
+            self.map(r, &["score", "order", "tie_break"], "`ranking`")?;
+            let score = self.req(r, "score").and_then(|n| self.string(n, "score"))?;
+            let descending = r.get("order").and_then(Node::as_str) != Some("asc");
+            let mut tie_break = Vec::new();
+            for item in r.get("tie_break").and_then(Node::items).unwrap_or(&[]) {
+                if let Some(name) = item.as_str() {
+                    tie_break.push((name.to_owned(), false));
+                } else if let Some(key) = item.get("key").and_then(Node::as_str) {
+                    tie_break.push((
+                        key.to_owned(),
+                        item.get("order").and_then(Node::as_str) == Some("desc"),
+                    ));
+                } else {
+                    self.error(
+                        DiagnosticKind::Structure,
+                        item,
+                        "tie-break key is not a name",
+                        Some("a definition name or `{key: name, order: asc|desc}`"),
+                    );
+                }
+            }
+            Some(RankingDecl { score, descending, tie_break })
+        });
+        let tests = match root.get("tests") {
+            Some(t) => test_cases(self, t),
+            None => Vec::new(),
+        };
+        use sha2::Digest;
+        let content_hash = hex(&sha2::Sha256::digest(text.as_bytes()));
+        Some(Rulebook {
+            id: id?,
+            file: self.file.to_owned(),
+            content_hash,
+            version: self.opt_string(root, "version"),
+            status,
+            title: title?,
+            authority: authority?,
+            valid_from: valid_from?,
+            valid_to,
+            legal_basis,
+            extends,
+            imports,
+            household,
+            member,
+            parameters,
+            definitions,
+            conditions,
+            ranking,
+            tests,
+            location: self.loc(root),
+        })
+    }
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Line (0-based, relative) and column (0-based) of a byte offset in a formula.
+fn offset_to_line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count();
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count());
+    (line, col)
+}
+
+/// Converts a YAML node to JSON with scalars typed by their plain form (numbers stay text
+/// unless they are plain integers, so decimals are never floats).
+pub(crate) fn node_to_json(node: &Node) -> serde_json::Value {
+    match &node.value {
+        NodeValue::Scalar { text, quoted } => {
+            if *quoted {
+                return serde_json::Value::String(text.clone());
+            }
+            match text.as_str() {
+                "" | "~" | "null" => serde_json::Value::Null,
+                "true" => serde_json::Value::Bool(true),
+                "false" => serde_json::Value::Bool(false),
+                t => match t.parse::<i64>() {
+                    Ok(i) => serde_json::Value::from(i),
+                    Err(_) => serde_json::Value::String(t.to_owned()),
+                },
+            }
+        }
+        NodeValue::Seq(items) => serde_json::Value::Array(items.iter().map(node_to_json).collect()),
+        NodeValue::Map(entries) => serde_json::Value::Object(
+            entries.iter().map(|(k, v)| (k.text.clone(), node_to_json(v))).collect(),
+        ),
+    }
+}
+
+/// Reads test cases from a list node (our format or OpenFisca's `period`/`input`/`output`).
+pub(crate) fn test_cases(cx: &mut Cx<'_>, node: &Node) -> Vec<TestCase> {
+    let mut out = Vec::new();
+    let Some(items) = node.items() else {
+        cx.error(
+            DiagnosticKind::Structure,
+            node,
+            format!("tests are {}", node.shape()),
+            Some("a list of test cases"),
+        );
+        return out;
+    };
+    for item in items {
+        if cx
+            .map(
+                item,
+                &[
+                    "name",
+                    "description",
+                    "date",
+                    "period",
+                    "facts",
+                    "input",
+                    "expect",
+                    "output",
+                    "expect_error",
+                    "absolute_error_margin",
+                    "keywords",
+                    "relative_error_margin",
+                    "source",
+                ],
+                "a test case",
+            )
+            .is_none()
+        {
+            continue;
+        }
+        let name = item.get("name").and_then(Node::as_str).unwrap_or("unnamed").to_owned();
+        let date = if let Some(d) = item.get("date") {
+            cx.date(d, "date")
+        } else if let Some(p) = item.get("period") {
+            // OpenFisca periods: `2025` → 1 January, `2025-03` → the first of the month.
+            let s = p.as_str().unwrap_or("");
+            let full = match s.len() {
+                4 => format!("{s}-01-01"),
+                7 => format!("{s}-01"),
+                _ => s.to_owned(),
+            };
+            match NaiveDate::parse_from_str(&full, "%Y-%m-%d") {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    cx.error(
+                        DiagnosticKind::Structure,
+                        p,
+                        "period is not a year, month or day",
+                        Some("YYYY, YYYY-MM or YYYY-MM-DD"),
+                    );
+                    None
+                }
+            }
+        } else {
+            cx.error(
+                DiagnosticKind::Structure,
+                item,
+                "test case without `date`",
+                Some("`date: YYYY-MM-DD` (or OpenFisca `period`)"),
+            );
+            None
+        };
+        let facts = item
+            .get("facts")
+            .or_else(|| item.get("input"))
+            .map(node_to_json)
+            .unwrap_or(serde_json::json!({}));
+        let mut expect = BTreeMap::new();
+        if let Some(e) = item.get("expect").or_else(|| item.get("output")) {
+            match e.entries() {
+                Some(entries) => {
+                    for (k, v) in entries {
+                        match v.as_str() {
+                            Some(s) => {
+                                expect.insert(k.text.clone(), s.to_owned());
+                            }
+                            None => cx.error(
+                                DiagnosticKind::Structure,
+                                v,
+                                "expected value is not a scalar",
+                                Some("an exact decimal, a boolean or a date"),
+                            ),
+                        }
+                    }
+                }
+                None => cx.error(
+                    DiagnosticKind::Structure,
+                    e,
+                    format!("expect is {}", e.shape()),
+                    Some("a mapping of output names to values"),
+                ),
+            }
+        }
+        let expect_error = item.get("expect_error").and_then(Node::as_str).map(str::to_owned);
+        if expect.is_empty() && expect_error.is_none() {
+            cx.error(
+                DiagnosticKind::Structure,
+                item,
+                "test case expects nothing",
+                Some("`expect:` outputs or `expect_error:` a kind"),
+            );
+        }
+        let margin = match item.get("absolute_error_margin").and_then(Node::as_str) {
+            Some(s) => Decimal::from_str_exact(s).unwrap_or_else(|_| {
+                cx.error(
+                    DiagnosticKind::Structure,
+                    item,
+                    "absolute_error_margin is not a decimal",
+                    Some("a decimal such as 0.01"),
+                );
+                Decimal::ZERO
+            }),
+            None => Decimal::ZERO,
+        };
+        if let Some(date) = date {
+            out.push(TestCase {
+                name,
+                date,
+                facts,
+                expect,
+                expect_error,
+                margin,
+                location: cx.loc(item),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,3 @@
+//! Integration tests of welfare-rules.
+
+mod fixtures;
