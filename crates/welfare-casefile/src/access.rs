@@ -86,6 +86,8 @@ pub enum Action {
     ExportSiuss,
     /// Export the case's SINBA record.
     ExportSinba,
+    /// Read an istanza (decided by [`decide_istanza`], never by [`decide`]).
+    ReadIstanza,
 }
 
 /// Why the access log records an access.
@@ -281,6 +283,8 @@ pub fn decide(
     };
 
     match action {
+        // Istanze have their own policy.
+        Action::ReadIstanza => Decision::deny(Reason::MissingPermission),
         Action::ExportSiuss | Action::ExportSinba => {
             let p = if *action == Action::ExportSiuss {
                 Permission::ExportSiuss
@@ -393,6 +397,35 @@ pub fn decide(
                 None => Decision::deny(Reason::NotEditor),
             }
         }
+    }
+}
+
+/// Decides whether `operator` may read `istanza` on `on`: an operator who handles or decides
+/// istanze, in a unit of the istanza's organisation. Deny otherwise.
+pub fn decide_istanza(
+    tenant: &Tenant,
+    operator: &OperatorId,
+    istanza: &crate::istanza::Istanza,
+    on: NaiveDate,
+) -> Decision {
+    let Some(op) = tenant.operators.get(operator) else {
+        return Decision::deny(Reason::UnknownOperator);
+    };
+    if !tenant.organisations.contains_key(&istanza.organisation) {
+        return Decision::deny(Reason::ForeignCase);
+    }
+    let units = op.units_on(on);
+    if units.is_empty() {
+        return Decision::deny(Reason::NoActiveMembership);
+    }
+    let perms = op.permissions_on(on);
+    if !perms.contains(&Permission::HandleIstanza) && !perms.contains(&Permission::DecideIstanza) {
+        return Decision::deny(Reason::MissingPermission);
+    }
+    if units.iter().any(|u| tenant.organisation_of(u) == Some(&istanza.organisation)) {
+        Decision::allow(Reason::OrganisationCase)
+    } else {
+        Decision::deny(Reason::NoRelationToCase)
     }
 }
 

@@ -217,6 +217,32 @@ impl<S: CaseStore> CaseFile<S> {
             .ok_or_else(|| Error::Denied { reason: "ReadCase".into() })
     }
 
+    /// Reads an istanza for `purpose`: checks [`access::decide_istanza`], logs the read
+    /// (allowed or denied), returns the istanza.
+    pub fn read_istanza(
+        &mut self,
+        ctx: &CommandContext,
+        id: &IstanzaId,
+        purpose: Purpose,
+    ) -> Result<Istanza> {
+        let (state, _) = load::<Istanza, S>(&self.store, &self.tenant.id, id)?;
+        let istanza = state
+            .ok_or_else(|| Error::NotFound { subject: Subject::Istanza, id: id.to_string() })?;
+        let decision = access::decide_istanza(&self.tenant, &ctx.actor, &istanza, ctx.today());
+        let entry = self.log(
+            ctx,
+            AggregateRef::Istanza(id.clone()),
+            Action::ReadIstanza,
+            purpose,
+            decision,
+        );
+        self.store.append_access_log(&self.tenant.id, entry)?;
+        if !decision.allowed {
+            return Err(Error::Denied { reason: format!("{:?}", decision.reason) });
+        }
+        Ok(istanza)
+    }
+
     /// Loads a case without access control (for reports and exports run by the system; the
     /// caller is responsible for the purpose).
     pub fn load_case(&self, id: &CaseId) -> Result<Option<Case>> {

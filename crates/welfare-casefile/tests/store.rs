@@ -250,3 +250,38 @@ fn empty_units_of_work_are_refused() {
     let _ = AppendOutcome::Appended(ChainHead::EMPTY);
     let _ = CommandContext { actor: op("x"), now: crate::common::at(2026, 1, 1) };
 }
+
+#[test]
+fn istanza_reads_are_checked_and_logged() {
+    use welfare_casefile::access::Reason;
+    use welfare_casefile::calendar::ItalianCalendar;
+    use welfare_casefile::ids::IstanzaId;
+    use welfare_casefile::istanza::{IstanzaCommand, Procedure};
+    let mut cf = CaseFile::new(tenant(), InMemoryStore::new()).unwrap();
+    let id = IstanzaId::new("I-1").unwrap();
+    let draft = IstanzaCommand::Draft {
+        applicant: PersonId::new("P-1").unwrap(),
+        case: None,
+        organisation: org("B563"),
+        procedure: Procedure { name: "p".into(), intervention_type: None, term_days: 30 },
+        calendar: ItalianCalendar::national(),
+    };
+    cf.istanza(&ctx("as1", 2026, 3, 2), &id, &cmd("i1"), &draft).unwrap();
+    // Deciding needs DecideIstanza: a case worker may not.
+    let decide = IstanzaCommand::Archive { on: d(2026, 3, 3), reason: "x".into() };
+    assert!(cf.istanza(&ctx("edu", 2026, 3, 3), &id, &cmd("i2"), &decide).is_err());
+    assert!(cf.read_istanza(&ctx("adm", 2026, 3, 3), &id, Purpose::IstanzaInstruction).is_ok());
+    assert!(cf.read_istanza(&ctx("lor", 2026, 3, 3), &id, Purpose::IstanzaInstruction).is_err());
+    assert!(cf.read_istanza(&ctx("edu", 2026, 3, 3), &id, Purpose::IstanzaInstruction).is_err());
+    let log = cf.store().access_log(&cf.tenant().id).unwrap();
+    let got: Vec<_> =
+        log.iter().map(|e| (e.operator.as_str().to_owned(), e.allowed, e.reason)).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("adm".into(), true, Reason::OrganisationCase),
+            ("lor".into(), false, Reason::NoRelationToCase),
+            ("edu".into(), false, Reason::MissingPermission),
+        ]
+    );
+}
