@@ -392,8 +392,13 @@ impl ExportInput {
             }
         }
         let mut issues = Vec::new();
-        let sinba =
-            sinba_from_attrs(attrs, &path, &mut issues, m.prestazioni.clone(), m.famiglia.clone());
+        let sinba = sinba_from_attrs(
+            attrs.into_iter().map(|(k, v)| (std::borrow::Cow::Owned(k), Some(v))).collect(),
+            &path,
+            &mut issues,
+            m.prestazioni.clone(),
+            m.famiglia.clone(),
+        );
         if let Some(issue) = issues.first() {
             let at = issue.path.rsplit_once("/@").map_or(issue.path.as_str(), |(_, a)| a);
             return Err(input_error(

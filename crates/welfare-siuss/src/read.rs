@@ -5,6 +5,7 @@
 //! schema and, where compatible, the 2016 (`PS_PSA2016_SINA.xsd`) and June-2018
 //! (`PS_PSA_SINA201806.xsd`) variants, and says which one it read ([`SchemaVersion`]).
 
+use std::borrow::Cow;
 use std::io::BufRead;
 
 use chrono::NaiveDate;
@@ -20,7 +21,7 @@ use crate::model::{
     Anagrafica, Beneficiario, Ente, FlussoPs, FlussoSinba, IdentificazioneFlusso, Indirizzo,
     MeseAnno, OreMinuti, PrestazioneSociale, Sina, Sinba, NAMESPACE,
 };
-use crate::xml::{malformed, Cursor, Node};
+use crate::xml::{malformed, AttrList, Cursor, Node};
 
 /// Which of the two flows a document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -170,6 +171,7 @@ impl<R: BufRead> FlowReader<R> {
         };
         let mut namespace_ok = false;
         for (key, value) in &root_attrs {
+            let value = value.as_deref().unwrap_or_default();
             if key == "xmlns" {
                 namespace_ok = value == NAMESPACE;
             } else if key.ends_with("schemaLocation") || key.ends_with("noNamespaceSchemaLocation")
@@ -416,13 +418,13 @@ struct Ctx<'a> {
 
 /// Attributes of one element, taken one by one; what is left is undeclared.
 struct Attrs<'p> {
-    list: Vec<(String, Option<String>)>,
+    list: AttrList,
     path: &'p str,
 }
 
 impl<'p> Attrs<'p> {
-    fn new(list: Vec<(String, String)>, path: &'p str) -> Attrs<'p> {
-        Attrs { list: list.into_iter().map(|(k, v)| (k, Some(v))).collect(), path }
+    fn new(list: AttrList, path: &'p str) -> Attrs<'p> {
+        Attrs { list, path }
     }
 
     fn take(&mut self, name: &str) -> Option<String> {
@@ -546,10 +548,20 @@ pub(crate) fn parse_date(value: &str) -> Result<NaiveDate, (Rule, String)> {
         || (rest.len() == 6
             && (rest.starts_with('+') || rest.starts_with('-'))
             && rest.get(3..4) == Some(":"));
-    match NaiveDate::parse_from_str(date_part, "%Y-%m-%d") {
-        Ok(d) if zone_ok && date_part.len() == 10 => Ok(d),
-        _ => Err((Rule::Date, "not an xs:date (AAAA-MM-GG)".to_owned())),
-    }
+    let b = date_part.as_bytes();
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        let digits = b.get(range)?;
+        digits
+            .iter()
+            .try_fold(0u32, |acc, &d| d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0')))
+    };
+    let date = (zone_ok && b.len() == 10 && b.get(4) == Some(&b'-') && b.get(7) == Some(&b'-'))
+        .then(|| {
+            let year = i32::try_from(number(0..4)?).ok()?;
+            NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)
+        })
+        .flatten();
+    date.ok_or_else(|| (Rule::Date, "not an xs:date (AAAA-MM-GG)".to_owned()))
 }
 
 fn year4(value: &str) -> Result<u16, (Rule, String)> {
@@ -622,8 +634,8 @@ fn children<R: BufRead>(
     issues: &mut Vec<Issue>,
     mut child: impl FnMut(
         &mut Cursor<R>,
-        String,
-        Vec<(String, String)>,
+        Cow<'static, str>,
+        AttrList,
         bool,
         &mut Vec<Issue>,
     ) -> Result<(), Issue>,
@@ -688,7 +700,7 @@ fn text_of<R: BufRead>(
 
 fn parse_identificazione<R: BufRead>(
     cursor: &mut Cursor<R>,
-    attrs: Vec<(String, String)>,
+    attrs: AttrList,
     empty: bool,
     issues: &mut Vec<Issue>,
 ) -> Result<IdentificazioneFlusso, Issue> {
@@ -739,7 +751,7 @@ fn parse_identificazione<R: BufRead>(
 fn parse_beneficiario<R: BufRead>(
     cursor: &mut Cursor<R>,
     path: &str,
-    attrs: Vec<(String, String)>,
+    attrs: AttrList,
     empty: bool,
     ctx: &mut Ctx<'_>,
 ) -> Result<Option<Beneficiario>, Issue> {
@@ -753,7 +765,7 @@ fn parse_beneficiario<R: BufRead>(
     let mut stage = 0u8;
     let version = &mut *ctx.version;
     children(cursor, path, empty, ctx.issues, |cursor, name, attrs, empty, issues| {
-        match name.as_str() {
+        match &*name {
             "Anagrafica" => {
                 let apath = format!("{path}/Anagrafica");
                 if anagrafica.is_some() || stage > 0 {
@@ -859,7 +871,7 @@ fn no_children<R: BufRead>(
 fn parse_prestazione<R: BufRead>(
     cursor: &mut Cursor<R>,
     path: &str,
-    attrs: Vec<(String, String)>,
+    attrs: AttrList,
     empty: bool,
     issues: &mut Vec<Issue>,
     version: &mut DetectedVersion,
@@ -940,7 +952,7 @@ fn parse_prestazione<R: BufRead>(
 fn parse_sina<R: BufRead>(
     cursor: &mut Cursor<R>,
     path: &str,
-    attrs: Vec<(String, String)>,
+    attrs: AttrList,
     empty: bool,
     issues: &mut Vec<Issue>,
     version: &mut DetectedVersion,
@@ -962,7 +974,7 @@ fn parse_sina<R: BufRead>(
     let mut seen_necessita = false;
     let mut seen_invalidita = false;
     children(cursor, path, empty, issues, |cursor, name, _attrs, empty, issues| {
-        match name.as_str() {
+        match &*name {
             "NecessitaInterventiSociali" => {
                 let npath = format!("{path}/NecessitaInterventiSociali");
                 if seen_invalidita {
@@ -1087,7 +1099,7 @@ fn parse_sina<R: BufRead>(
 fn parse_sinba<R: BufRead>(
     cursor: &mut Cursor<R>,
     path: &str,
-    attrs: Vec<(String, String)>,
+    attrs: AttrList,
     empty: bool,
     ctx: &mut Ctx<'_>,
 ) -> Result<Option<Sinba>, Issue> {
@@ -1097,7 +1109,7 @@ fn parse_sinba<R: BufRead>(
     let mut seen_prestazioni = false;
     let mut seen_famiglia = false;
     children(cursor, path, empty, issues, |cursor, name, _, empty, issues| {
-        match name.as_str() {
+        match &*name {
             "Prestazioni" => {
                 let ppath = format!("{path}/Prestazioni");
                 if seen_prestazioni || seen_famiglia {
@@ -1163,7 +1175,7 @@ fn parse_sinba<R: BufRead>(
 /// Builds a SINBA record from its attributes (XSD names) and children; used by the reader and
 /// by the input description.
 pub(crate) fn sinba_from_attrs(
-    attrs: Vec<(String, String)>,
+    attrs: AttrList,
     path: &str,
     issues: &mut Vec<Issue>,
     prestazioni: Vec<String>,

@@ -1,6 +1,7 @@
 //! A small pull cursor over quick-xml: elements by local name, attributes as owned strings,
 //! whitespace and comments skipped. One record's worth of data is alive at a time.
 
+use std::borrow::Cow;
 use std::io::BufRead;
 
 use quick_xml::events::{BytesStart, Event};
@@ -8,11 +9,142 @@ use quick_xml::Reader;
 
 use crate::issue::{Issue, Rule};
 
+/// Attributes of an element: name (interned when the schemas declare it) and value.
+pub(crate) type AttrList = Vec<(Cow<'static, str>, Option<String>)>;
+
+/// Every element and attribute name of the two schemas, sorted: interned, so reading them
+/// allocates nothing.
+const KNOWN_NAMES: &[&str] = &[
+    "Anagrafica",
+    "AnnoNascita",
+    "AnnoProtocolloDSU",
+    "AreaReddituale",
+    "AreaSupporto",
+    "AreaUtenza",
+    "AttivitaVitaQuotidiana",
+    "AutoritaProvvedimento",
+    "Beneficiario",
+    "CFOperatore",
+    "CarattereAffido",
+    "CarattereInserimentoResidenziale",
+    "CaratterePrestazione",
+    "Codice",
+    "CodiceCittadinanza",
+    "CodiceCittadinanzaMadre",
+    "CodiceCittadinanzaPadre",
+    "CodiceComune",
+    "CodiceFiscale",
+    "CodiceNazione",
+    "CodiceNazioneResidenza",
+    "CodicePrestazione",
+    "CodiceRegione",
+    "CodiceRegioneResidenza",
+    "CodiceRegioneResidenzaMadre",
+    "CodiceRegioneResidenzaPadre",
+    "CodiceSecondaCittadinanza",
+    "Cognome",
+    "CollaborazioniInterventi",
+    "ComposizioneFamiglia",
+    "CondizioneLavoro",
+    "CondizioneMinore",
+    "DataDSU",
+    "DataErogazionePrestazione",
+    "DataEvento",
+    "DataFinePrestazione",
+    "DataInizioPrestazione",
+    "DataPrimaSegnalazione",
+    "DataProvvedimentoGiudiziario",
+    "DataSegnalazione",
+    "Denominazione",
+    "DenominazionePrestazione",
+    "Disabilita",
+    "DisturbiAreaCognitiva",
+    "DisturbiComportamentali",
+    "DurataAffido",
+    "Ente",
+    "EsitoAffido",
+    "EsitoInserimentoStruttura",
+    "Famiglia",
+    "FasciaEtaBeneficiario",
+    "FasciaISEEBeneficiario",
+    "Flusso",
+    "FonteDerivazioneInvalidita",
+    "FonteDerivazioneValutazione",
+    "FonteSegnalazione",
+    "FormaInserimentoResidenziale",
+    "FormaInterventoAffido",
+    "Genere",
+    "IDBeneficiario",
+    "IdentificazioneFlusso",
+    "ImportoMensile",
+    "ImportoPrestazione",
+    "ImportoQuotaEnte",
+    "ImportoQuotaRichiesta",
+    "ImportoQuotaSSN",
+    "ImportoQuotaUtente",
+    "ImportoSogliaISEE",
+    "Indirizzo",
+    "InvCiv",
+    "InvCivCertificazioni",
+    "InvaliditaCivile",
+    "LuogoNascita",
+    "LuogoVita",
+    "MinoreStranieroNoAcc",
+    "Mobilita",
+    "MotivazioneChiusuraCarico",
+    "NecessitaCureSanitarie",
+    "NecessitaInterventiSociali",
+    "Nome",
+    "NumeroComponentiISEE",
+    "NumeroProtocolloDSU",
+    "OccupazioneMadre",
+    "OccupazionePadre",
+    "OreServizioMensile",
+    "PeriodoErogazione",
+    "PotestaTutela",
+    "PresaCarico",
+    "PresenzaProvaMezzi",
+    "Prestazioni",
+    "PrestazioniSociali",
+    "ProtocolloDomanda",
+    "ProvvedimentoGiudiziario",
+    "SINA",
+    "SINBA",
+    "ScuolaFrequentata",
+    "SegnalazioneAutoritaGiudiziaria",
+    "SituazioneChiusuraCarico",
+    "StrumentoValutazione",
+    "TipoDisabilita",
+    "TipoInserimentoResidenziale",
+    "TipoInterventoAffido",
+    "TipoOperazione",
+    "TipoProvvedimentoGiudiziario",
+    "TitoloStudioMadre",
+    "TitoloStudioPadre",
+    "ValutazioneFamigliaMinore",
+    "ValutazioneMinore",
+    "xmlns",
+    "xmlns:xsi",
+    "xsi:noNamespaceSchemaLocation",
+    "xsi:schemaLocation",
+];
+
+fn intern(bytes: &[u8]) -> Cow<'static, str> {
+    match KNOWN_NAMES
+        .binary_search_by(|k| k.as_bytes().cmp(bytes))
+        .ok()
+        .and_then(|i| KNOWN_NAMES.get(i))
+    {
+        Some(name) => Cow::Borrowed(name),
+        None => Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
+    }
+}
+
 /// One thing the cursor found.
 #[derive(Debug)]
 pub(crate) enum Node {
     /// `<name …>` (`empty` for `<name …/>`).
-    Start { name: String, attrs: Vec<(String, String)>, empty: bool },
+    Start { name: Cow<'static, str>, attrs: AttrList, empty: bool },
     /// `</name>`.
     End,
     /// Character data (entities resolved), not only whitespace.
@@ -99,7 +231,10 @@ impl<R: BufRead> Cursor<R> {
                 }
                 Event::Text(t) => {
                     let decoded = t.decode().map_err(|e| malformed(position, e))?;
-                    text.push_str(&decoded);
+                    // Indentation between elements: nothing to keep, nothing to allocate.
+                    if !(text.is_empty() && decoded.trim().is_empty()) {
+                        text.push_str(&decoded);
+                    }
                 }
                 Event::CData(c) => {
                     let decoded = c.decode().map_err(|e| malformed(position, e))?;
@@ -145,13 +280,13 @@ impl<R: BufRead> Cursor<R> {
 }
 
 fn start_node(start: &BytesStart<'_>, empty: bool, position: u64) -> Result<Node, Issue> {
-    let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
-    let mut attrs = Vec::new();
+    let name = intern(start.local_name().as_ref());
+    let mut attrs = Vec::with_capacity(32);
     for attr in start.attributes() {
         let attr = attr.map_err(|e| malformed(position, e))?;
-        let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
+        let key = intern(attr.key.as_ref());
         let value = attr.unescape_value().map_err(|e| malformed(position, e))?.into_owned();
-        attrs.push((key, value));
+        attrs.push((key, Some(value)));
     }
     Ok(Node::Start { name, attrs, empty })
 }

@@ -184,3 +184,28 @@ fn territory_is_checked_against_the_tables_as_warnings() {
     assert_eq!(issues[0].rule, Rule::Territory);
     assert_eq!(issues[0].path, "Flusso/Beneficiario[1]/Indirizzo[1]/@CodiceComune");
 }
+
+#[test]
+fn dates_are_xs_date_with_an_optional_time_zone() {
+    let xml = write_ps(&examples::ps_flow()).unwrap();
+    for (value, ok) in [
+        ("2020-10-14", true),
+        ("2020-10-14Z", true),
+        ("2020-10-14+01:00", true),
+        (" 2020-10-14 ", true),
+        ("2020-1-14", false),
+        ("14/10/2020", false),
+        ("2020-02-30", false),
+        ("2020-10-14T00:00:00", false),
+    ] {
+        let doc = xml.replace(
+            "DataInizioPrestazione=\"2020-10-14\"",
+            &format!("DataInizioPrestazione=\"{value}\""),
+        );
+        let issues = validate_xml(doc.as_bytes()).unwrap().issues;
+        assert_eq!(issues.is_empty(), ok, "{value}: {issues:?}");
+        if !ok {
+            assert_eq!(issues[0].rule, Rule::Date);
+        }
+    }
+}
