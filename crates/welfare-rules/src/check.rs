@@ -151,6 +151,14 @@ pub(crate) fn compile(
 ) -> Result<Program, LoadError> {
     let mut linker = Linker { library, diags: Vec::new(), units: Vec::new() };
     linker.collect(root, String::new(), 0);
+    let mut seen = BTreeSet::new();
+    for unit in &linker.units {
+        for rb in &unit.chain {
+            if seen.insert(rb.id.clone()) {
+                linker.diags.extend(rb.problems.iter().cloned());
+            }
+        }
+    }
     let valid = match DateRange::new(root.valid_from, root.valid_to) {
         Ok(r) => r,
         Err(e) => {

@@ -300,6 +300,10 @@ pub struct Rulebook {
     pub tests: Vec<TestCase>,
     /// Location of the document root.
     pub location: Location,
+    /// Problems found while reading a rulebook that could still be built (an unknown key, a
+    /// definition without a formula). Checking reports them together with its own, so that
+    /// `welfare rules check` lists every problem at once.
+    pub problems: Vec<Diagnostic>,
 }
 
 impl Rulebook {
@@ -309,10 +313,12 @@ impl Rulebook {
     pub fn parse(text: &str, file: &str) -> Result<Rulebook, LoadError> {
         let root = yaml::parse(text, file)?;
         let mut cx = Cx { file, diags: Vec::new() };
-        let rb = cx.rulebook(&root, text);
-        match rb {
-            Some(rb) if cx.diags.is_empty() => Ok(rb),
-            _ => Err(LoadError { diagnostics: cx.diags }),
+        match cx.rulebook(&root, text) {
+            Some(mut rb) => {
+                rb.problems = cx.diags;
+                Ok(rb)
+            }
+            None => Err(LoadError { diagnostics: cx.diags }),
         }
     }
 
@@ -1162,6 +1168,7 @@ impl Cx<'_> {
             ranking,
             tests,
             location: self.loc(root),
+            problems: Vec::new(),
         })
     }
 }

@@ -238,6 +238,12 @@ fn load_failure(rulebook: &str, name: &str, e: &LoadError) -> CaseResult {
 /// resolve), then runs inline cases and test files. Load errors are failures, unless a test
 /// file expects them.
 pub fn run_paths(paths: &[PathBuf]) -> TestReport {
+    run_paths_with_library(paths, &[])
+}
+
+/// Like [`run_paths`], with extra rulebooks under `library` loaded only so that `extends`
+/// and `imports` resolve (they are not tested; those that do not parse are skipped).
+pub fn run_paths_with_library(paths: &[PathBuf], library: &[PathBuf]) -> TestReport {
     let (rulebook_files, test_files) = discover(paths);
     let mut report = TestReport::default();
     let mut tests: BTreeMap<PathBuf, Vec<TestFile>> = BTreeMap::new();
@@ -252,6 +258,14 @@ pub fn run_paths(paths: &[PathBuf]) -> TestReport {
     for path in &rulebook_files {
         let r = Rulebook::load(path).and_then(|rb| engine.add(rb).map(|rb| rb.id.clone()));
         parsed.push((normalise(path), r));
+    }
+    let (library_files, _) = discover(library);
+    for path in library_files {
+        if !parsed.iter().any(|(p, _)| *p == normalise(&path)) {
+            if let Ok(rb) = Rulebook::load(&path) {
+                let _ = engine.add(rb);
+            }
+        }
     }
     // Test files may name rulebooks outside `paths`.
     for key in tests.keys() {

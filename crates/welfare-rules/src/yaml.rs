@@ -158,8 +158,9 @@ pub fn parse(text: &str, file: &str) -> Result<Node, LoadError> {
     loop {
         let (event, mark) = parser.next_token().map_err(|e| {
             let m = e.marker();
+            let limit = e.info().contains("recursion limit");
             LoadError::one(Diagnostic::new(
-                DiagnosticKind::Yaml,
+                if limit { DiagnosticKind::Limit } else { DiagnosticKind::Yaml },
                 at(m.line(), m.col() + 1, ""),
                 format!("not well-formed yaml: {}", e.info()),
             ))

@@ -8,7 +8,9 @@ fn root() -> PathBuf {
 
 #[test]
 fn every_fixture_case_passes() {
-    let report = welfare_rules::testing::run_paths(&[root()]);
+    // National rulebooks that municipal examples import live with welfare-benefits.
+    let library = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../welfare-benefits/rulebooks");
+    let report = welfare_rules::testing::run_paths_with_library(&[root()], &[library]);
     let failures: Vec<String> = report
         .cases
         .iter()

@@ -1,3 +1,4 @@
 //! Integration tests of welfare-rules.
 
 mod fixtures;
+mod hostile;
