@@ -1,1 +1,148 @@
-//! (in progress)
+//! Batches: many households, in parallel, streaming; a bad record is reported and skipped.
+//!
+//! Input is JSON lines: each line is either a facts object or `{"id": …, "facts": {…}}`.
+//! Records are read in chunks of [`CHUNK`] lines, each chunk evaluated in parallel with rayon,
+//! and results written in input order, so memory stays bounded whatever the input size.
+
+use std::io::BufRead;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::error::EvalError;
+use crate::facts::Facts;
+use crate::{Program, Snapshot, Value};
+
+/// Lines read and evaluated together.
+pub const CHUNK: usize = 4096;
+
+/// The result of one batch record.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BatchResult {
+    /// 1-based line number in the input.
+    pub line: usize,
+    /// The record's id, if it had one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<serde_json::Value>,
+    /// Whether every condition holds (absent on error).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eligible: Option<bool>,
+    /// Outputs (absent on error).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outputs: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Why the record was skipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+fn one(program: &Program, snap: &Snapshot<'_>, line: usize, text: &str) -> BatchResult {
+    let mut r = BatchResult { line, id: None, eligible: None, outputs: None, error: None };
+    let json: serde_json::Value = match serde_json::from_str(text) {
+        Ok(j) => j,
+        Err(e) => {
+            r.error = Some(format!("not a JSON object: {}", e.classify_name()));
+            return r;
+        }
+    };
+    let (id, facts_json) = match json.get("facts") {
+        Some(f) => (json.get("id").cloned(), f),
+        None => (None, &json),
+    };
+    r.id = id;
+    match program.facts(facts_json).and_then(|f| snap.outputs(&f)) {
+        Ok(out) => {
+            r.eligible = Some(out.eligible(program));
+            r.outputs = Some(
+                program
+                    .defs
+                    .iter()
+                    .zip(&out.values)
+                    .filter(|(d, _)| d.output)
+                    .map(|(d, v)| (d.name.clone(), v.to_json(&d.ty)))
+                    .collect(),
+            );
+        }
+        Err(e) => r.error = Some(e.to_string()),
+    }
+    r
+}
+
+trait ClassifyName {
+    fn classify_name(&self) -> &'static str;
+}
+
+impl ClassifyName for serde_json::Error {
+    fn classify_name(&self) -> &'static str {
+        match self.classify() {
+            serde_json::error::Category::Io => "read error",
+            serde_json::error::Category::Syntax => "syntax error",
+            serde_json::error::Category::Data => "data error",
+            serde_json::error::Category::Eof => "unexpected end",
+        }
+    }
+}
+
+/// Evaluates every JSON line of `input` on `date`, calling `sink` with each result in input
+/// order. Returns `(evaluated, skipped)`. A line that is not JSON, has undeclared or bad facts,
+/// or fails to evaluate is reported through `sink` and skipped; the batch never aborts.
+pub fn run_lines<R: BufRead>(
+    program: &Program,
+    date: NaiveDate,
+    input: R,
+    mut sink: impl FnMut(&BatchResult),
+) -> Result<(usize, usize), EvalError> {
+    let snap = program.snapshot(date)?;
+    let (mut ok, mut skipped) = (0, 0);
+    let mut lines = input.lines().enumerate();
+    loop {
+        let mut chunk = Vec::with_capacity(CHUNK);
+        for (i, line) in lines.by_ref() {
+            match line {
+                Ok(l) if l.trim().is_empty() => continue,
+                Ok(l) => chunk.push((i + 1, l)),
+                Err(_) => chunk.push((i + 1, String::new())),
+            }
+            if chunk.len() == CHUNK {
+                break;
+            }
+        }
+        if chunk.is_empty() {
+            break;
+        }
+        let results: Vec<BatchResult> =
+            chunk.par_iter().map(|(n, l)| one(program, &snap, *n, l)).collect();
+        for r in &results {
+            if r.error.is_some() {
+                skipped += 1;
+            } else {
+                ok += 1;
+            }
+            sink(r);
+        }
+    }
+    Ok((ok, skipped))
+}
+
+/// Evaluates prepared facts in parallel without explanations or per-household allocation:
+/// each worker reuses one scratch buffer. `f` receives the index and the definition values
+/// (in [`Program`] slot order; read them with [`Program::slot`]) or the error.
+pub fn for_each_parallel<F>(snapshot: &Snapshot<'_>, facts: &[Facts], f: F)
+where
+    F: Fn(usize, Result<&[Value], &EvalError>) + Sync,
+{
+    facts.par_iter().enumerate().for_each_init(Vec::new, |scratch, (i, fx)| {
+        match snapshot.run_into(fx, scratch) {
+            Ok(()) => f(i, Ok(scratch.as_slice())),
+            Err(e) => f(i, Err(&e)),
+        }
+    });
+}
+
+impl Program {
+    /// The slot of a definition in the values passed by [`for_each_parallel`] and
+    /// [`Snapshot::run_into`].
+    pub fn slot(&self, name: &str) -> Option<usize> {
+        self.def_index(name)
+    }
+}

@@ -136,7 +136,7 @@ struct Checker<'a> {
     members: Vec<Input>,
     input_index: BTreeMap<String, (bool, u32, Origin)>,
     params: Vec<Param>,
-    param_decls: Vec<Vec<&'a ParamDecl>>,
+    param_decls: Vec<Vec<(&'a str, &'a ParamDecl)>>,
     param_index: BTreeMap<String, (u32, Origin)>,
     defs: Vec<(usize, &'a Definition, &'a Rulebook, bool)>,
     def_index: BTreeMap<String, (u32, Origin)>,
@@ -517,7 +517,7 @@ impl<'a> Checker<'a> {
                         );
                     } else if let Some(decls) = self.param_decls.get_mut(idx as usize) {
                         // A dated override: the more specific rulebook's layer comes first.
-                        decls.insert(0, p);
+                        decls.insert(0, (rb.id.as_str(), p));
                     }
                     continue;
                 }
@@ -537,7 +537,7 @@ impl<'a> Checker<'a> {
                     reference,
                     layers: Vec::new(),
                 });
-                self.param_decls.push(vec![p]);
+                self.param_decls.push(vec![(rb.id.as_str(), p)]);
                 self.param_index.insert(q, (idx, Origin { unit: u, location: p.location.clone() }));
             }
             for (condition, list) in [(false, &rb.definitions), (true, &rb.conditions)] {
@@ -695,7 +695,7 @@ impl<'a> Checker<'a> {
         let Some(param) = self.params.get(i).cloned() else { return };
         let mut layers = Vec::new();
         let mut all_ranges = Vec::new();
-        for decl in decls {
+        for (rulebook_id, decl) in decls {
             self.current_file = decl.location.file.clone();
             let mut versions = Vec::new();
             let mut dated = Vec::new();
@@ -735,7 +735,7 @@ impl<'a> Checker<'a> {
                         valid: range,
                         data,
                         source: v.source.clone().unwrap_or_default(),
-                        rulebook: v.location.file.clone(),
+                        rulebook: rulebook_id.to_owned(),
                     });
                 }
             }
@@ -758,7 +758,7 @@ impl<'a> Checker<'a> {
                 .param_decls
                 .get(i)
                 .and_then(|d| d.last())
-                .map(|d| d.location.clone())
+                .map(|d| d.1.location.clone())
                 .unwrap_or_default();
             self.diags.push(
                 Diagnostic::new(

@@ -257,7 +257,7 @@ pub struct ParameterUse {
     pub valid: DateRange,
     /// The act that set it.
     pub source: String,
-    /// The rulebook file the version comes from (shows which layer won).
+    /// The rulebook the version comes from (shows which layer won: comune over stato).
     pub rulebook: String,
     /// The parameter's legal reference.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -68,6 +68,8 @@
 //!
 //! * `schema`: derives `schemars::JsonSchema` for the public output types.
 
+#![recursion_limit = "512"]
+
 pub mod batch;
 mod check;
 pub mod error;

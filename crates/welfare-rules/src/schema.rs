@@ -1,1 +1,141 @@
-//! (in progress)
+//! JSON Schema of the rulebook format, for editors (YAML language servers read it).
+//!
+//! The schema is written here next to the reader, and `docs/schema/rulebook.schema.json` is
+//! regenerated from it by a test that fails when the committed file drifts.
+
+use serde_json::{json, Value};
+
+/// The JSON Schema (draft 2020-12) of a rulebook file.
+pub fn rulebook_schema() -> Value {
+    let text_def = json!({
+        "description": "Italian text, or { it, en }",
+        "oneOf": [
+            { "type": "string" },
+            { "type": "object", "required": ["it"], "additionalProperties": false,
+              "properties": { "it": { "type": "string" }, "en": { "type": "string" } } }
+        ]
+    });
+    let date = json!({ "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" });
+    let decimal = json!({ "description": "an exact decimal, preferably quoted (\"4500.00\")",
+        "oneOf": [ { "type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$" }, { "type": "integer" } ] });
+    let scalar_types =
+        json!(["money", "decimal", "integer", "boolean", "text", "date", "enum", "list"]);
+    let input = json!({
+        "type": "object", "required": ["type"], "additionalProperties": false,
+        "properties": {
+            "type": { "enum": scalar_types },
+            "optional": { "type": "boolean", "description": "the fact may be missing: test it with `mancante` / `missing`" },
+            "label": { "$ref": "#/$defs/text" },
+            "values": { "type": "array", "items": { "type": "string" }, "description": "enum values" },
+            "items": { "enum": ["money", "decimal", "integer", "boolean", "text", "date"], "description": "list item type" },
+            "description": { "type": "string" }
+        }
+    });
+    let version = json!({
+        "type": "object", "required": ["from", "source"], "additionalProperties": false,
+        "properties": {
+            "from": { "$ref": "#/$defs/date" },
+            "to": { "oneOf": [ { "$ref": "#/$defs/date" }, { "type": "null" } ] },
+            "value": { "description": "the value, by the parameter's type" },
+            "rows": { "type": "array", "description": "band table rows: up_to (null on the last row) and one value per column",
+                "items": { "type": "object", "required": ["up_to"], "properties": { "up_to": { "oneOf": [ { "$ref": "#/$defs/decimal" }, { "type": "null" } ] } },
+                    "additionalProperties": { "$ref": "#/$defs/decimal" } } },
+            "points": { "type": "array", "description": "scale points [x, y], x strictly increasing",
+                "items": { "type": "array", "minItems": 2, "maxItems": 2, "items": { "$ref": "#/$defs/decimal" } } },
+            "source": { "type": "string", "minLength": 1, "description": "the act that sets this value" },
+            "note": { "type": "string" }
+        }
+    });
+    let parameter = json!({
+        "type": "object", "required": ["type", "versions"], "additionalProperties": false,
+        "properties": {
+            "type": { "enum": ["money", "decimal", "integer", "boolean", "text", "date", "enum", "list", "band_table", "scale"] },
+            "label": { "$ref": "#/$defs/text" },
+            "reference": { "type": "string", "description": "id of a legal_basis entry" },
+            "values": { "type": "array", "items": { "type": "string" } },
+            "items": { "type": "string" },
+            "columns": { "type": "object", "additionalProperties": { "enum": ["money", "decimal", "integer"] } },
+            "key": { "enum": ["money", "decimal", "integer"] },
+            "x": { "enum": ["money", "decimal", "integer"] },
+            "y": { "enum": ["money", "decimal", "integer"] },
+            "versions": { "type": "array", "items": { "$ref": "#/$defs/version" } },
+            "description": { "type": "string" }
+        }
+    });
+    let definition = json!({
+        "type": "object", "required": ["type", "formula"], "additionalProperties": false,
+        "properties": {
+            "type": { "enum": scalar_types },
+            "formula": { "type": "string", "description": "an expression of the rule language" },
+            "label": { "$ref": "#/$defs/text" },
+            "reference": { "type": "string" },
+            "output": { "type": "boolean" },
+            "overrides": { "type": "boolean" },
+            "values": { "type": "array", "items": { "type": "string" } },
+            "items": { "type": "string" },
+            "description": { "type": "string" }
+        }
+    });
+    let condition = json!({
+        "oneOf": [
+            { "type": "string", "description": "a boolean formula" },
+            { "type": "object", "required": ["formula"], "additionalProperties": false,
+              "properties": {
+                "formula": { "type": "string" }, "label": { "$ref": "#/$defs/text" },
+                "reason": { "$ref": "#/$defs/text" }, "reference": { "type": "string" }, "description": { "type": "string" } } }
+        ]
+    });
+    let test_case = json!({
+        "type": "object", "additionalProperties": false,
+        "properties": {
+            "name": { "type": "string" }, "description": { "type": "string" },
+            "date": { "$ref": "#/$defs/date" }, "period": { "type": ["string", "integer"] },
+            "facts": { "type": "object" }, "input": { "type": "object" },
+            "expect": { "type": "object" }, "output": { "type": "object" },
+            "expect_error": { "enum": ["missing_fact", "undeclared_fact", "bad_fact", "parameter_not_in_force", "arithmetic", "date", "row_out_of_range", "limit", "missing_value"] },
+            "absolute_error_margin": { "$ref": "#/$defs/decimal" },
+            "relative_error_margin": {}, "keywords": {}, "source": { "type": "string" }
+        }
+    });
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://github.com/welfare-kit/welfare-kit/docs/schema/rulebook.schema.json",
+        "title": "welfare-kit rulebook",
+        "type": "object",
+        "required": ["rulebook", "title", "authority", "valid"],
+        "additionalProperties": false,
+        "properties": {
+            "rulebook": { "type": "string", "description": "identifier, e.g. ravenna/retta-nido" },
+            "version": { "type": "string" },
+            "status": { "enum": ["in_force", "vigente", "draft", "bozza", "repealed", "abrogato"] },
+            "title": { "$ref": "#/$defs/text" },
+            "authority": { "type": "object", "required": ["level", "name"], "additionalProperties": false,
+                "properties": { "level": { "enum": ["stato", "regione", "ambito", "comune"] }, "code": { "type": "string" }, "name": { "type": "string" } } },
+            "valid": { "type": "object", "required": ["from"], "additionalProperties": false,
+                "properties": { "from": { "$ref": "#/$defs/date" }, "to": { "oneOf": [ { "$ref": "#/$defs/date" }, { "type": "null" } ] } } },
+            "legal_basis": { "type": "array", "items": { "type": "object", "required": ["id", "act"], "additionalProperties": false,
+                "properties": { "id": { "type": "string" }, "act": { "type": "string" }, "number": { "type": "string" }, "date": { "$ref": "#/$defs/date" },
+                    "article": { "type": "string" }, "comma": { "type": "string" }, "urn": { "type": "string", "pattern": "^urn:nir:" }, "title": { "type": "string" } } } },
+            "extends": { "type": "string" },
+            "imports": { "type": "object", "additionalProperties": { "type": "string" } },
+            "inputs": { "type": "object", "additionalProperties": false,
+                "properties": {
+                    "household": { "type": "object", "additionalProperties": { "$ref": "#/$defs/input" } },
+                    "nucleo": { "type": "object", "additionalProperties": { "$ref": "#/$defs/input" } },
+                    "member": { "type": "object", "additionalProperties": { "$ref": "#/$defs/input" } },
+                    "membro": { "type": "object", "additionalProperties": { "$ref": "#/$defs/input" } } } },
+            "parameters": { "type": "object", "additionalProperties": { "$ref": "#/$defs/parameter" } },
+            "definitions": { "type": "object", "additionalProperties": { "$ref": "#/$defs/definition" } },
+            "conditions": { "type": "object", "additionalProperties": { "$ref": "#/$defs/condition" } },
+            "ranking": { "type": "object", "required": ["score"], "additionalProperties": false,
+                "properties": { "score": { "type": "string" }, "order": { "enum": ["asc", "desc"] },
+                    "tie_break": { "type": "array", "items": { "oneOf": [ { "type": "string" },
+                        { "type": "object", "required": ["key"], "properties": { "key": { "type": "string" }, "order": { "enum": ["asc", "desc"] } } } ] } } } },
+            "tests": { "type": "array", "items": { "$ref": "#/$defs/test_case" } }
+        },
+        "$defs": {
+            "text": text_def, "date": date, "decimal": decimal, "input": input, "version": version,
+            "parameter": parameter, "definition": definition, "condition": condition, "test_case": test_case
+        }
+    })
+}

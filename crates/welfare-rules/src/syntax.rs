@@ -1,7 +1,7 @@
 //! The rulebook syntax tree: what a YAML rulebook says, with a [`Location`] on every element.
 //!
 //! This layer checks the *shape* of the file (required keys, unknown keys, literal forms).
-//! Names, types and dates are checked by [`crate::check`], which turns a [`Rulebook`] into a
+//! Names, types and dates are checked by the checker ([`crate::Engine::program`]), which turns a [`Rulebook`] into a
 //! runnable [`crate::Program`].
 
 use std::collections::BTreeMap;
@@ -122,6 +122,9 @@ pub struct LegalRef {
 impl LegalRef {
     /// A citation such as `delibera giunta comunale n. 123 del 2024-06-11, art. 3 c. 1`.
     pub fn citation(&self) -> String {
+        if let (None, None, Some(title)) = (&self.number, &self.article, &self.title) {
+            return title.clone();
+        }
         let mut s = self.act.replace('_', " ");
         if let Some(n) = &self.number {
             s.push_str(&format!(" n. {n}"));
@@ -157,7 +160,7 @@ pub struct InputDecl {
 /// A parameter value of one version.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ParamValue {
-    /// A scalar or list value as written (read by type in [`crate::check`]).
+    /// A scalar or list value as written (read by its declared type when checking).
     Node(Node),
     /// Band table rows: upper bound (`None` = no upper bound) and column cells.
     Table(Vec<(Option<Node>, BTreeMap<String, Node>)>),

@@ -1,4 +1,9 @@
 //! Integration tests of welfare-rules.
 
+// Test helpers outside `#[test]` functions stop loudly too.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+mod api;
 mod fixtures;
 mod hostile;
+mod properties;

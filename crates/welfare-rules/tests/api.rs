@@ -1,0 +1,266 @@
+//! The API other crates use: evaluation, explanations, records, batches, rankings, schema.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use welfare_rules::record::{decide, replay};
+use welfare_rules::{Engine, Lang, Program};
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/rulebooks/comuni").join(name)
+}
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn ravenna() -> Program {
+    Program::load(&fixture("ravenna-retta-nido.yaml")).unwrap()
+}
+
+#[test]
+fn motivazione_italian_and_english() {
+    // Ravenna, ISEE 10.000: 83,92 €/month (published test vector).
+    let p = ravenna();
+    let f = p.facts(&serde_json::json!({ "isee_minorenni": "10000.00" })).unwrap();
+    let ev = p.evaluate(&f, d(2025, 1, 15)).unwrap();
+    let it = ev.motivazione(Lang::It);
+    assert!(it.lines().count() <= welfare_rules::explain::MOTIVAZIONE_MAX_LINES);
+    insta::assert_snapshot!("ravenna_motivazione_it", it);
+    insta::assert_snapshot!("ravenna_motivazione_en", ev.motivazione(Lang::En));
+    insta::assert_snapshot!("ravenna_tree_it", ev.tree(Lang::It));
+}
+
+#[test]
+fn failed_condition_shows_its_reason() {
+    let p = Program::load(&fixture("macerata-comunita-minori.yaml")).unwrap();
+    let f = p.facts(&serde_json::json!({ "isee": null })).unwrap();
+    let ev = p.evaluate(&f, d(2025, 3, 1)).unwrap();
+    assert!(!ev.eligible);
+    let m = ev.motivazione(Lang::It);
+    assert!(m.contains("NON sono soddisfatti"), "{m}");
+    assert!(m.contains("L'ISEE non è stato presentato"), "{m}");
+    assert!(m.contains("dpcm n. 159 del 2013-12-05, art. 2 c. 1"), "{m}");
+    insta::assert_snapshot!("macerata_motivazione_failed", m);
+}
+
+#[test]
+fn explanation_json_has_parameters_with_validity_and_source() {
+    let p = ravenna();
+    let f = p.facts(&serde_json::json!({ "isee_minorenni": "32500.00" })).unwrap();
+    let ev = p.evaluate(&f, d(2025, 1, 15)).unwrap();
+    let json = serde_json::to_value(&ev).unwrap();
+    insta::assert_json_snapshot!("ravenna_evaluation_json", json);
+    let step = ev.explanation.steps.iter().find(|s| s.name == "retta_mensile").unwrap();
+    let scale = step.uses.iter().find(|u| u.name == "retta_mensile_scala").unwrap();
+    let use_ = scale.parameter.as_ref().unwrap();
+    assert_eq!(use_.valid.from(), d(2024, 9, 1));
+    assert_eq!(use_.source, "Comune di Ravenna, tariffe nidi d'infanzia");
+}
+
+#[test]
+fn fast_path_matches_explained_path() {
+    let p = ravenna();
+    let snap = p.snapshot(d(2025, 1, 15)).unwrap();
+    let f = p.facts(&serde_json::json!({ "isee_minorenni": "17250" })).unwrap();
+    let out = snap.outputs(&f).unwrap();
+    assert_eq!(
+        out.get(&p, "retta_mensile").unwrap().display(&welfare_rules::Type::Money),
+        "155.00"
+    );
+    assert_eq!(snap.evaluate(&f).unwrap().outputs["retta_mensile"], "155.00");
+}
+
+#[test]
+fn typed_builder() {
+    let p = Program::load(&fixture("rapallo-retta-nido.yaml")).unwrap();
+    let f = p
+        .facts_builder()
+        .set("isee", welfare_types::Money::from_cents(1_000_000))
+        .add_member()
+        .member_set("data_nascita", d(2015, 5, 1))
+        .member_set("disabile", false)
+        .add_member()
+        .member_set("data_nascita", d(2018, 5, 1))
+        .member_set("disabile", false)
+        .add_member()
+        .member_set("data_nascita", d(2023, 11, 20))
+        .member_set("disabile", false)
+        .build()
+        .unwrap();
+    let ev = p.evaluate(&f, d(2025, 1, 10)).unwrap();
+    assert_eq!(ev.outputs["retta_mensile"], "263.00");
+    assert!(p.facts_builder().set("codice_fiscale", "X").build().is_err());
+    assert!(p.facts_builder().set("isee", true).build().is_err());
+}
+
+#[test]
+fn decision_record_replays_and_reports_parameter_changes() {
+    let p = ravenna();
+    let facts = serde_json::json!({ "isee_minorenni": "10000.00" });
+    let record = decide(&p, &facts, d(2025, 1, 15), false).unwrap();
+    assert_eq!(record.outputs["retta_mensile"], "83.92");
+    assert_eq!(record.rulebooks[0].content_hash.len(), 64);
+    assert!(replay(&p, &record, None).unwrap().identical());
+
+    // The comune raises the exemption threshold: replay reports it instead of re-pricing.
+    let text = std::fs::read_to_string(fixture("ravenna-retta-nido.yaml"))
+        .unwrap()
+        .replace("value: \"4500.00\"", "value: \"5000.00\"");
+    let changed = Program::from_yaml(&text, "ravenna-2.yaml").unwrap();
+    let r = replay(&changed, &record, None).unwrap();
+    let kinds: Vec<&str> = r.differences.iter().map(|d| d.kind.as_str()).collect();
+    assert!(kinds.contains(&"rulebook") && kinds.contains(&"parameter"), "{kinds:?}");
+    let param = r.differences.iter().find(|d| d.name == "soglia_esenzione").unwrap();
+    assert_eq!((param.recorded.as_str(), param.now.as_str()), ("4500.00", "5000.00"));
+
+    // A minimised record keeps the hash only; replay needs the facts and checks them.
+    let min = decide(&p, &facts, d(2025, 1, 15), true).unwrap();
+    assert!(min.inputs.is_none());
+    assert!(replay(&p, &min, None).is_err());
+    assert!(replay(&p, &min, Some(&facts)).unwrap().identical());
+    let other = serde_json::json!({ "isee_minorenni": "10000.01" });
+    assert!(replay(&p, &min, Some(&other)).unwrap().differences.iter().any(|d| d.kind == "inputs"));
+}
+
+#[test]
+fn batch_skips_bad_records_and_keeps_order() {
+    let p = ravenna();
+    let input = "{\"isee_minorenni\": \"10000\"}\nnot json\n{\"id\": 7, \"facts\": {\"isee_minorenni\": \"35000\"}}\n{\"nome\": \"x\"}\n";
+    let mut seen = Vec::new();
+    let (ok, skipped) =
+        welfare_rules::batch::run_lines(&p, d(2025, 1, 15), input.as_bytes(), |r| {
+            seen.push(r.clone())
+        })
+        .unwrap();
+    assert_eq!((ok, skipped), (2, 2));
+    assert_eq!(seen.iter().map(|r| r.line).collect::<Vec<_>>(), vec![1, 2, 3, 4]);
+    assert_eq!(seen[0].outputs.as_ref().unwrap()["retta_mensile"], "83.92");
+    assert_eq!(seen[2].id, Some(serde_json::json!(7)));
+    assert!(seen[3].error.as_ref().unwrap().contains("not declared"));
+    assert!(!seen[3].error.as_ref().unwrap().contains('x'.to_string().repeat(2).as_str()));
+}
+
+#[test]
+fn ranking_and_publishable_list() {
+    let text = r#"
+rulebook: esempio/graduatoria
+title: { it: Graduatoria di esempio }
+authority: { level: comune, code: "999999", name: Comune di Esempio }
+valid: { from: 2025-01-01 }
+inputs:
+  household:
+    isee: { type: money }
+    figli: { type: integer }
+    residente: { type: boolean }
+conditions:
+  residenza: { formula: residente, reason: { it: Non residente } }
+definitions:
+  punteggio: { type: integer, formula: "figli * 2 + (se isee <= 10000 allora 5 altrimenti 0)" }
+  isee_ordine: { type: money, formula: isee }
+ranking: { score: punteggio, order: desc, tie_break: [ { key: isee_ordine, order: asc } ] }
+"#;
+    let p = Program::from_yaml(text, "g.yaml").unwrap();
+    let mk = |isee: &str, figli: i64, residente: bool| {
+        p.facts(&serde_json::json!({ "isee": isee, "figli": figli, "residente": residente }))
+            .unwrap()
+    };
+    let applicants = vec![
+        ("prot-1".to_owned(), mk("12000", 3, true)),
+        ("prot-2".to_owned(), mk("8000", 1, true)),
+        ("prot-3".to_owned(), mk("9000", 1, true)),
+        ("prot-4".to_owned(), mk("1000", 9, false)),
+    ];
+    let r = welfare_rules::rank::rank(&p, d(2025, 5, 1), &applicants).unwrap();
+    let order: Vec<&str> = r.ranked.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(order, ["prot-2", "prot-3", "prot-1"]); // 7 (ISEE 8.000 first), 7, 6
+    assert_eq!(r.excluded, ["prot-4"]);
+    let public = r.publishable(b"secret");
+    let json = serde_json::to_string(&public).unwrap();
+    assert!(!json.contains("prot-"));
+    assert_eq!(public[0].pseudonym.len(), 12);
+    assert_ne!(public[0].pseudonym, r.publishable(b"other")[0].pseudonym);
+}
+
+#[test]
+fn extension_overrides_a_parameter_from_a_date_and_adds_a_condition() {
+    let stato = r#"
+rulebook: esempio/stato
+title: { it: Misura nazionale }
+authority: { level: stato, name: Stato }
+valid: { from: 2025-01-01 }
+inputs: { household: { isee: { type: money } } }
+parameters:
+  soglia: { type: money, versions: [ { from: 2025-01-01, value: "15000.00", source: "legge di esempio" } ] }
+definitions:
+  importo: { type: money, formula: "se isee <= soglia allora 100 altrimenti 0" }
+"#;
+    let comune = r#"
+rulebook: esempio/comune
+extends: esempio/stato
+title: { it: Misura comunale }
+authority: { level: comune, code: "999999", name: Comune di Esempio }
+valid: { from: 2025-01-01 }
+inputs: { household: { residente: { type: boolean } } }
+parameters:
+  soglia: { type: money, versions: [ { from: 2025-07-01, value: "20000.00", source: "delibera di esempio" } ] }
+definitions:
+  importo: { type: money, overrides: true, formula: "se isee <= soglia allora 150 altrimenti 0" }
+conditions:
+  residenza: residente
+"#;
+    let mut e = Engine::new();
+    e.add_yaml(stato, "stato.yaml").unwrap();
+    e.add_yaml(comune, "comune.yaml").unwrap();
+    let p = e.program("esempio/comune").unwrap();
+    let f = p.facts(&serde_json::json!({ "isee": "18000", "residente": true })).unwrap();
+    // Before 1 July the national threshold applies; from 1 July the comune's.
+    assert_eq!(p.evaluate(&f, d(2025, 6, 30)).unwrap().outputs["importo"], "0.00");
+    let ev = p.evaluate(&f, d(2025, 7, 1)).unwrap();
+    assert_eq!(ev.outputs["importo"], "150.00");
+    let step = ev.explanation.steps.iter().find(|s| s.name == "importo").unwrap();
+    assert_eq!(
+        step.uses.iter().find(|u| u.name == "soglia").unwrap().parameter.as_ref().unwrap().rulebook,
+        "esempio/comune"
+    );
+    assert_eq!(p.rulebooks().len(), 2);
+
+    // A State rulebook may not extend a comune's; a redefinition needs `overrides: true`.
+    let mut bad = Engine::new();
+    bad.add_yaml(
+        &comune
+            .replace("esempio/comune", "esempio/c2")
+            .replace("extends: esempio/stato", "extends: esempio/c3"),
+        "c2.yaml",
+    )
+    .unwrap();
+    bad.add_yaml(
+        &stato
+            .replace("esempio/stato", "esempio/c3")
+            .replace("rulebook: esempio/c3", "rulebook: esempio/c3\nextends: esempio/c2"),
+        "c3.yaml",
+    )
+    .unwrap();
+    assert!(bad.program("esempio/c2").is_err());
+    let mut dup = Engine::new();
+    dup.add_yaml(stato, "stato.yaml").unwrap();
+    dup.add_yaml(&comune.replace("overrides: true, ", ""), "comune.yaml").unwrap();
+    let err = dup.program("esempio/comune").unwrap_err();
+    assert!(err.to_string().contains("overrides: true"), "{err}");
+}
+
+#[test]
+fn schema_file_has_not_drifted() {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/schema/rulebook.schema.json");
+    let fresh =
+        serde_json::to_string_pretty(&welfare_rules::schema::rulebook_schema()).unwrap() + "\n";
+    if std::env::var_os("WELFARE_UPDATE_SCHEMA").is_some() || !path.exists() {
+        std::fs::write(&path, &fresh).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        committed, fresh,
+        "docs/schema/rulebook.schema.json drifted: rerun with WELFARE_UPDATE_SCHEMA=1"
+    );
+}
