@@ -7,7 +7,7 @@ use welfare_types::dates::{add_months, age_on};
 use welfare_types::{Money, Rounding};
 
 use crate::dsu::{
-    AdditionalRole, Disability, Dsu, FinancialKind, Member, RealEstate, Relationship,
+    same_id, AdditionalRole, Disability, Dsu, FinancialKind, Member, RealEstate, Relationship,
 };
 use crate::error::IseeError;
 use crate::kind::IseeKind;
@@ -248,11 +248,9 @@ fn select_nucleo<'a>(dsu: &'a Dsu, kind: IseeKind) -> Result<Nucleo<'a>, IseeErr
                 path: "beneficiary".into(),
                 reason: "the sociosanitario ISEE needs the beneficiary's id",
             })?;
-            let beneficiary =
-                ordinary.iter().copied().find(|m| m.id == id).ok_or(IseeError::Invalid {
-                    path: "beneficiary".into(),
-                    reason: "no member has this id",
-                })?;
+            let beneficiary = ordinary.iter().copied().find(|m| same_id(&m.id, id)).ok_or(
+                IseeError::Invalid { path: "beneficiary".into(), reason: "no member has this id" },
+            )?;
             if beneficiary.disability.is_none() {
                 return Err(IseeError::Invalid {
                     path: "beneficiary".into(),
@@ -429,7 +427,7 @@ pub fn compute_with(
         .map_err(|_| IseeError::Invalid { path: "members".into(), reason: "too many members" })?;
     trace!(t, Step::Nucleo, kind.article(), None, count(n), &[]);
     let everyone = nucleo.members.len() == dsu.members.len();
-    let in_nucleo = |id: &str| everyone || nucleo.members.iter().any(|m| m.id == id);
+    let in_nucleo = |id: &str| everyone || nucleo.members.iter().any(|m| same_id(&m.id, id));
 
     // ---- ISR (art. 4) ----
     let franchigie_rule = match p.disability {
@@ -605,7 +603,7 @@ pub fn compute_with(
                 FinancialKind::LibrettiPostali => 2,
                 FinancialKind::Deposito | FinancialKind::Altro => continue,
             };
-            let owner = nucleo.members.iter().find(|m| m.id == f.owner);
+            let owner = nucleo.members.iter().find(|m| same_id(&m.id, &f.owner));
             let (holder, birth) = match owner {
                 Some(m) if m.relationship == Relationship::Dichiarante => (0, NaiveDate::MIN),
                 Some(m) if m.relationship == Relationship::GenitoreNonConvivente => {
@@ -836,8 +834,14 @@ pub fn compute_with(
     };
     let asset_reference_date =
         december(year - p.asset_year_offset).ok_or_else(|| out_of_range.clone())?;
-    let mut scala_rounded = Rounding::CENT_HALF_UP.apply(scala_total);
-    scala_rounded.rescale(2);
+    let mut scala_rounded = if scala_total.scale() <= 2 {
+        scala_total
+    } else {
+        Rounding::CENT_HALF_UP.apply(scala_total)
+    };
+    if scala_rounded.scale() < 2 {
+        scala_rounded.rescale(2);
+    }
 
     Ok(IseeResult {
         kind,
