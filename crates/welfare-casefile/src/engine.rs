@@ -91,6 +91,7 @@ macro_rules! streamed {
     };
 }
 
+streamed!(crate::tenancy::Tenant, TenantId, Tenant);
 streamed!(Person, PersonId, Person);
 streamed!(Group, GroupId, Group);
 streamed!(Intake, IntakeId, Intake);

@@ -25,6 +25,8 @@ pub enum Subject {
     Istanza,
     /// A consent record.
     Consent,
+    /// The tenant configuration.
+    Tenant,
 }
 
 impl std::fmt::Display for Subject {
@@ -38,6 +40,7 @@ impl std::fmt::Display for Subject {
             Subject::Intervention => "intervention",
             Subject::Istanza => "istanza",
             Subject::Consent => "consent",
+            Subject::Tenant => "tenant",
         })
     }
 }

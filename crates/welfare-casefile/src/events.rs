@@ -27,6 +27,8 @@ pub const ENVELOPE_VERSION: u32 = 1;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AggregateKind {
+    /// [`crate::tenancy::Tenant`] (its configuration).
+    Tenant,
     /// [`crate::person::Person`].
     Person,
     /// [`crate::group::Group`].
@@ -44,6 +46,8 @@ pub enum AggregateKind {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AggregateRef {
+    /// The tenant's configuration.
+    Tenant(TenantId),
     /// A person.
     Person(PersonId),
     /// A group.
@@ -60,6 +64,7 @@ impl AggregateRef {
     /// The kind.
     pub fn kind(&self) -> AggregateKind {
         match self {
+            AggregateRef::Tenant(_) => AggregateKind::Tenant,
             AggregateRef::Person(_) => AggregateKind::Person,
             AggregateRef::Group(_) => AggregateKind::Group,
             AggregateRef::Intake(_) => AggregateKind::Intake,
@@ -71,6 +76,7 @@ impl AggregateRef {
     /// The id as text.
     pub fn id_str(&self) -> &str {
         match self {
+            AggregateRef::Tenant(i) => i.as_str(),
             AggregateRef::Person(i) => i.as_str(),
             AggregateRef::Group(i) => i.as_str(),
             AggregateRef::Intake(i) => i.as_str(),
@@ -83,6 +89,7 @@ impl AggregateRef {
 impl std::fmt::Display for AggregateRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kind = match self.kind() {
+            AggregateKind::Tenant => "tenant",
             AggregateKind::Person => "person",
             AggregateKind::Group => "group",
             AggregateKind::Intake => "intake",
@@ -98,6 +105,8 @@ impl std::fmt::Display for AggregateRef {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EventPayload {
+    /// A tenant configuration event.
+    Tenant(crate::tenancy::TenantEvent),
     /// A person event.
     Person(PersonEvent),
     /// A group event.

@@ -54,6 +54,15 @@ impl<S: CaseStore> CaseFile<S> {
         Ok(CaseFile { tenant, store })
     }
 
+    /// A case file whose tenant configuration is loaded from its own event stream
+    /// (see [`crate::tenancy::TenantEvent`]).
+    pub fn from_store(store: S, tenant: &crate::ids::TenantId) -> Result<CaseFile<S>> {
+        let (config, _) = load::<Tenant, S>(&store, tenant, tenant)?;
+        let config = config
+            .ok_or_else(|| Error::NotFound { subject: Subject::Tenant, id: tenant.to_string() })?;
+        CaseFile::new(config, store)
+    }
+
     /// The tenant.
     pub fn tenant(&self) -> &Tenant {
         &self.tenant

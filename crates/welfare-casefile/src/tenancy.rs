@@ -1,8 +1,11 @@
 //! Tenancy: the ente or ambito that owns the data, its member comuni, service units, operators,
 //! dated unit memberships, professional profiles and permissions.
 //!
-//! Tenancy is configuration: it is loaded by the caller (from a store or a file) and passed to
-//! the access policy. Every store call takes a [`TenantId`] explicitly; there is no default tenant.
+//! The configuration is an event-sourced aggregate too ([`TenantEvent`], stream
+//! `tenant/<tenant id>`), so every change of membership or unit is on record;
+//! [`CaseFile::from_store`](crate::service::CaseFile::from_store) folds it, or a caller builds a
+//! [`Tenant`] value directly (tests, files). Every store call takes a [`TenantId`] explicitly;
+//! there is no default tenant.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -392,5 +395,184 @@ impl Tenant {
     /// The organisation a unit belongs to.
     pub fn organisation_of(&self, unit: &UnitId) -> Option<&OrganisationId> {
         self.units.get(unit).map(|u| &u.organisation)
+    }
+}
+
+/// An event of the tenant aggregate (configuration changes are events too).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TenantEvent {
+    /// The tenant was created.
+    Created {
+        /// Identifier.
+        id: TenantId,
+        /// Name.
+        name: String,
+        /// Kind.
+        kind: TenantKind,
+    },
+    /// An organisation joined.
+    OrganisationAdded(Organisation),
+    /// A unit was created.
+    UnitAdded(ServiceUnit),
+    /// An operator was created (without memberships).
+    OperatorAdded {
+        /// Identifier.
+        id: OperatorId,
+        /// Display name.
+        display_name: String,
+        /// Profile.
+        profile: ProfessionalProfile,
+    },
+    /// A membership was granted.
+    MembershipGranted {
+        /// Operator.
+        operator: OperatorId,
+        /// Membership.
+        membership: UnitMembership,
+    },
+    /// A membership ended; `on` is its last day.
+    MembershipEnded {
+        /// Operator.
+        operator: OperatorId,
+        /// Unit.
+        unit: UnitId,
+        /// Last day.
+        on: NaiveDate,
+    },
+}
+
+/// A command to the tenant aggregate. Each is checked against the current configuration
+/// (references must exist, one capofila, no duplicate ids).
+pub type TenantCommand = TenantEvent;
+
+impl crate::engine::Aggregate for Tenant {
+    type Id = TenantId;
+    type Command = TenantCommand;
+    type Event = TenantEvent;
+    const SUBJECT: crate::error::Subject = crate::error::Subject::Tenant;
+
+    fn state_name(state: Option<&Tenant>) -> &'static str {
+        if state.is_some() {
+            "configured"
+        } else {
+            "absent"
+        }
+    }
+
+    fn decide(
+        id: &TenantId,
+        state: Option<&Tenant>,
+        command: &TenantCommand,
+        _ctx: &crate::engine::CommandContext,
+    ) -> crate::error::Result<Vec<TenantEvent>> {
+        use crate::error::{Error, Subject};
+        let Some(t) = state else {
+            return match command {
+                TenantEvent::Created { id: cid, .. } if cid == id => Ok(vec![command.clone()]),
+                TenantEvent::Created { .. } => {
+                    Err(Error::invalid("created.id", "differs from the tenant id"))
+                }
+                _ => Err(Error::NotFound { subject: Subject::Tenant, id: id.to_string() }),
+            };
+        };
+        match command {
+            TenantEvent::Created { .. } => {
+                return Err(Error::AlreadyExists { subject: Subject::Tenant, id: id.to_string() })
+            }
+            TenantEvent::OrganisationAdded(o) if t.organisations.contains_key(&o.id) => {
+                return Err(Error::AlreadyExists { subject: Subject::Tenant, id: o.id.to_string() })
+            }
+            TenantEvent::UnitAdded(u) if t.units.contains_key(&u.id) => {
+                return Err(Error::AlreadyExists { subject: Subject::Tenant, id: u.id.to_string() })
+            }
+            TenantEvent::OperatorAdded { id: oid, .. } if t.operators.contains_key(oid) => {
+                return Err(Error::AlreadyExists { subject: Subject::Tenant, id: oid.to_string() })
+            }
+            TenantEvent::MembershipGranted { operator, .. }
+            | TenantEvent::MembershipEnded { operator, .. }
+                if !t.operators.contains_key(operator) =>
+            {
+                return Err(Error::NotFound { subject: Subject::Tenant, id: operator.to_string() })
+            }
+            TenantEvent::MembershipEnded { operator, unit, on } => {
+                let open = t.operators.get(operator).is_some_and(|o| {
+                    o.memberships
+                        .iter()
+                        .any(|m| &m.unit == unit && m.valid.to().is_none() && m.valid.from() <= *on)
+                });
+                if !open {
+                    return Err(Error::invalid(
+                        "membership_ended",
+                        "no open membership in that unit before that day",
+                    ));
+                }
+            }
+            _ => {}
+        }
+        // Apply to a copy and validate the whole configuration: one rule set for every change.
+        let next = <Tenant as crate::engine::Aggregate>::apply(Some(t.clone()), command)?;
+        next.validate()
+            .map_err(|e| Error::Invalid { field: "tenant".into(), problem: e.to_string() })?;
+        Ok(vec![command.clone()])
+    }
+
+    fn apply(state: Option<Tenant>, event: &TenantEvent) -> crate::error::Result<Tenant> {
+        use crate::error::{Error, Subject};
+        let Some(mut t) = state else {
+            return match event {
+                TenantEvent::Created { id, name, kind } => Ok(Tenant {
+                    id: id.clone(),
+                    name: name.clone(),
+                    kind: *kind,
+                    organisations: BTreeMap::new(),
+                    units: BTreeMap::new(),
+                    operators: BTreeMap::new(),
+                }),
+                _ => Err(Error::NotFound { subject: Subject::Tenant, id: String::new() }),
+            };
+        };
+        match event {
+            TenantEvent::Created { .. } => {
+                return Err(Error::AlreadyExists { subject: Subject::Tenant, id: t.id.to_string() })
+            }
+            TenantEvent::OrganisationAdded(o) => {
+                t.organisations.insert(o.id.clone(), o.clone());
+            }
+            TenantEvent::UnitAdded(u) => {
+                t.units.insert(u.id.clone(), u.clone());
+            }
+            TenantEvent::OperatorAdded { id, display_name, profile } => {
+                t.operators.insert(
+                    id.clone(),
+                    Operator {
+                        id: id.clone(),
+                        display_name: display_name.clone(),
+                        profile: *profile,
+                        memberships: Vec::new(),
+                    },
+                );
+            }
+            TenantEvent::MembershipGranted { operator, membership } => {
+                if let Some(o) = t.operators.get_mut(operator) {
+                    o.memberships.push(membership.clone());
+                }
+            }
+            TenantEvent::MembershipEnded { operator, unit, on } => {
+                if let Some(o) = t.operators.get_mut(operator) {
+                    for m in o
+                        .memberships
+                        .iter_mut()
+                        .filter(|m| &m.unit == unit && m.valid.to().is_none())
+                    {
+                        if let Ok(r) = DateRange::new(m.valid.from(), Some(*on)) {
+                            m.valid = r;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(t)
     }
 }

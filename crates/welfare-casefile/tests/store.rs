@@ -285,3 +285,55 @@ fn istanza_reads_are_checked_and_logged() {
         ]
     );
 }
+
+#[test]
+fn tenant_configuration_is_event_sourced() {
+    use welfare_casefile::engine::execute;
+    use welfare_casefile::tenancy::{Tenant as T, TenantEvent as E};
+    let config = tenant();
+    let tid = config.id.clone();
+    let mut s = InMemoryStore::new();
+    let c = ctx("system", 2026, 1, 1);
+    let mut n = 0;
+    let mut run = |s: &mut InMemoryStore, e: E| {
+        n += 1;
+        execute::<T, _>(s, &tid, &tid, &cmd(&format!("cfg{n}")), &e, &c, vec![])
+    };
+    run(&mut s, E::Created { id: tid.clone(), name: config.name.clone(), kind: config.kind })
+        .unwrap();
+    // A unit of an organisation not yet added is refused.
+    let ss = config.units.values().find(|u| u.id.as_str() == "ss").unwrap().clone();
+    assert!(matches!(run(&mut s, E::UnitAdded(ss.clone())), Err(Error::Invalid { .. })));
+    for o in config.organisations.values() {
+        run(&mut s, E::OrganisationAdded(o.clone())).unwrap();
+    }
+    for u in config.units.values() {
+        run(&mut s, E::UnitAdded(u.clone())).unwrap();
+    }
+    for o in config.operators.values() {
+        run(
+            &mut s,
+            E::OperatorAdded {
+                id: o.id.clone(),
+                display_name: o.display_name.clone(),
+                profile: o.profile,
+            },
+        )
+        .unwrap();
+        for m in &o.memberships {
+            run(&mut s, E::MembershipGranted { operator: o.id.clone(), membership: m.clone() })
+                .unwrap();
+        }
+    }
+    // The folded configuration equals the one built by hand, and a case file opens on it.
+    let cf = CaseFile::from_store(s.clone(), &tid).unwrap();
+    assert_eq!(cf.tenant(), &config);
+    // Ending as1's membership in ss on 31 March: from 1 April as1 has no membership.
+    run(&mut s, E::MembershipEnded { operator: op("as1"), unit: unit("ss"), on: d(2026, 3, 31) })
+        .unwrap();
+    let cf = CaseFile::from_store(s, &tid).unwrap();
+    let as1 = &cf.tenant().operators[&op("as1")];
+    assert_eq!(as1.memberships_on(d(2026, 3, 31)).count(), 1);
+    assert_eq!(as1.memberships_on(d(2026, 4, 1)).count(), 0);
+    assert!(CaseFile::from_store(InMemoryStore::new(), &tid).is_err(), "no default tenant");
+}
