@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand};
 mod cf;
 mod isee;
 mod output;
+mod rules;
 mod siuss;
 
 /// welfare-kit: Italian municipal welfare logic, exact and explained.
@@ -30,6 +31,9 @@ enum Command {
     Cf(cf::CfArgs),
     /// ISEE: compute from a DSU (every variant, explained), check a DSU protocol.
     Isee(isee::IseeArgs),
+    /// Rule language: check, evaluate, test and rank rulebooks; print their JSON Schema.
+    #[command(subcommand)]
+    Rules(rules::RulesArgs),
     /// SIUSS: validate, export and split flows for INPS (PS-PSA-SINA, SINBA, WaaS).
     Siuss(siuss::SiussArgs),
 }
@@ -39,6 +43,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Cf(args) => cf::run(args).into(),
         Command::Isee(args) => isee::run(args).into(),
+        Command::Rules(args) => rules::run(args).into(),
         Command::Siuss(args) => siuss::run(args).into(),
     }
 }

@@ -6,4 +6,5 @@
 mod cf;
 mod isee;
 mod repository;
+mod rules;
 mod siuss;

@@ -313,3 +313,10 @@ fn too_many_nodes(location: Location) -> LoadError {
             .expected(format!("at most {MAX_YAML_NODES}")),
     )
 }
+
+/// Converts a node to JSON: quoted scalars are strings, plain `true`/`false`/`null` and whole
+/// numbers keep their JSON type, and any other plain scalar (decimals included) stays a string,
+/// so amounts are never read as floats.
+pub fn to_json(node: &Node) -> serde_json::Value {
+    crate::syntax::node_to_json(node)
+}

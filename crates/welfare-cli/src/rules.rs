@@ -1,0 +1,396 @@
+//! `welfare rules`: check, evaluate, test and rank rulebooks; print the rulebook JSON Schema.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use welfare_rules::{Engine, Lang, Program, Rulebook};
+
+use crate::output::{self, Outcome};
+
+/// Rule language: check, evaluate, test and rank rulebooks.
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum RulesArgs {
+    /// Check rulebooks and print every problem found (file:line:column, YAML path, expected).
+    Check {
+        /// Rulebook files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Directories of rulebooks that the checked ones may extend or import.
+        #[arg(long)]
+        library: Vec<PathBuf>,
+    },
+    /// Evaluate a rulebook for one household.
+    Eval {
+        /// The rulebook file.
+        #[arg(long)]
+        rulebook: PathBuf,
+        /// Facts as JSON or YAML (`-` for standard input).
+        #[arg(long)]
+        facts: PathBuf,
+        /// Evaluation date (YYYY-MM-DD); today by default.
+        #[arg(long)]
+        date: Option<NaiveDate>,
+        /// Print the full evaluation (outputs, conditions, explanation) as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Print the explanation tree and the motivazione in this language.
+        #[arg(long, value_parser = ["it", "en"])]
+        explain: Option<String>,
+        /// Directories of rulebooks it may extend or import (default: its own directory).
+        #[arg(long)]
+        library: Vec<PathBuf>,
+    },
+    /// Run every test case found under the paths; ends with `N passed, M failed`.
+    Test {
+        /// Rulebook files, test files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Directories of rulebooks that the tested ones may extend or import.
+        #[arg(long)]
+        library: Vec<PathBuf>,
+    },
+    /// Rank applicants (JSON lines `{"id": …, "facts": {…}}`) by the rulebook's `ranking`.
+    Rank {
+        /// The rulebook file.
+        #[arg(long)]
+        rulebook: PathBuf,
+        /// Applicants, one JSON object per line (`-` for standard input).
+        #[arg(long)]
+        applicants: PathBuf,
+        /// Evaluation date; today by default.
+        #[arg(long)]
+        date: Option<NaiveDate>,
+        /// Print the publishable list (position, pseudonym, score) keyed with this secret.
+        #[arg(long)]
+        publish_key: Option<String>,
+    },
+    /// Evaluate JSON lines of facts in parallel; one result line per input line.
+    Batch {
+        /// The rulebook file.
+        #[arg(long)]
+        rulebook: PathBuf,
+        /// Input JSON lines (`-` for standard input).
+        input: PathBuf,
+        /// Evaluation date; today by default.
+        #[arg(long)]
+        date: Option<NaiveDate>,
+    },
+    /// Print the JSON Schema of rulebook files (for editors).
+    Schema,
+}
+
+fn read_input(path: &Path) -> io::Result<String> {
+    if path.as_os_str() == "-" {
+        let mut s = String::new();
+        io::Read::read_to_string(&mut io::stdin().lock(), &mut s)?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(path)
+    }
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// Loads `rulebook` with every rulebook in `library` (default: its directory) and compiles it.
+fn program(rulebook: &Path, library: &[PathBuf]) -> Result<Program, String> {
+    let mut engine = Engine::new();
+    let root = Rulebook::load(rulebook).map_err(|e| e.to_string())?;
+    let id = root.id.clone();
+    engine.add(root).map_err(|e| e.to_string())?;
+    let dirs: Vec<PathBuf> = if library.is_empty() {
+        rulebook.parent().map(Path::to_path_buf).into_iter().collect()
+    } else {
+        library.to_vec()
+    };
+    let (files, _) = welfare_rules::testing::discover(&dirs);
+    for f in files {
+        if let Ok(rb) = Rulebook::load(&f) {
+            if rb.id != id {
+                let _ = engine.add(rb);
+            }
+        }
+    }
+    engine.program(&id).map_err(|e| e.to_string())
+}
+
+fn write_all(text: &str) -> Outcome {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()) {
+        Ok(()) => Outcome::Ok,
+        Err(_) => Outcome::Usage,
+    }
+}
+
+pub(crate) fn run(args: RulesArgs) -> Outcome {
+    match args {
+        RulesArgs::Check { paths, library } => check(&paths, &library),
+        RulesArgs::Eval { rulebook, facts, date, json, explain, library } => {
+            eval(&rulebook, &facts, date.unwrap_or_else(today), json, explain.as_deref(), &library)
+        }
+        RulesArgs::Test { paths, library } => test(&paths, &library),
+        RulesArgs::Rank { rulebook, applicants, date, publish_key } => {
+            rank(&rulebook, &applicants, date.unwrap_or_else(today), publish_key.as_deref())
+        }
+        RulesArgs::Batch { rulebook, input, date } => {
+            batch(&rulebook, &input, date.unwrap_or_else(today))
+        }
+        RulesArgs::Schema => {
+            let schema = welfare_rules::schema::rulebook_schema();
+            match serde_json::to_string_pretty(&schema) {
+                Ok(s) => write_all(&(s + "\n")),
+                Err(_) => Outcome::Usage,
+            }
+        }
+    }
+}
+
+fn check(paths: &[PathBuf], library: &[PathBuf]) -> Outcome {
+    let (files, _) = welfare_rules::testing::discover(paths);
+    if files.is_empty() {
+        output::error("no rulebook files found");
+        return Outcome::Usage;
+    }
+    let mut engine = Engine::new();
+    let mut text = String::new();
+    let mut ids = Vec::new();
+    let mut errors = 0usize;
+    for f in &files {
+        match Rulebook::load(f).and_then(|rb| engine.add(rb).map(|rb| rb.id.clone())) {
+            Ok(id) => ids.push((f.clone(), id)),
+            Err(e) => {
+                errors += e.diagnostics.len();
+                for d in &e.diagnostics {
+                    text.push_str(&format!("{d}\n"));
+                }
+            }
+        }
+    }
+    let (lib_files, _) = welfare_rules::testing::discover(library);
+    for f in lib_files {
+        if let Ok(rb) = Rulebook::load(&f) {
+            let _ = engine.add(rb);
+        }
+    }
+    for (f, id) in &ids {
+        match engine.program(id) {
+            Ok(_) => text.push_str(&format!("{}: ok ({id})\n", f.display())),
+            Err(e) => {
+                errors += e.diagnostics.len();
+                for d in &e.diagnostics {
+                    text.push_str(&format!("{d}\n"));
+                }
+            }
+        }
+    }
+    text.push_str(&format!("{} rulebook(s), {errors} error(s)\n", files.len()));
+    let printed = write_all(&text);
+    if errors > 0 {
+        Outcome::Invalid
+    } else {
+        printed
+    }
+}
+
+fn eval(
+    rulebook: &Path,
+    facts: &Path,
+    date: NaiveDate,
+    json: bool,
+    explain: Option<&str>,
+    library: &[PathBuf],
+) -> Outcome {
+    let program = match program(rulebook, library) {
+        Ok(p) => p,
+        Err(e) => {
+            output::error(e);
+            return Outcome::Invalid;
+        }
+    };
+    let text = match read_input(facts) {
+        Ok(t) => t,
+        Err(e) => {
+            output::error(format!("cannot read facts: {e}"));
+            return Outcome::Usage;
+        }
+    };
+    let value: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(v) => v,
+        Err(_) => match welfare_rules::yaml::parse(&text, &facts.display().to_string()) {
+            Ok(node) => welfare_rules::yaml::to_json(&node),
+            Err(e) => {
+                output::error(format!("facts are neither JSON nor YAML: {e}"));
+                return Outcome::Invalid;
+            }
+        },
+    };
+    let evaluation = match program.facts(&value).and_then(|f| program.evaluate(&f, date)) {
+        Ok(e) => e,
+        Err(e) => {
+            output::error(e);
+            return Outcome::Invalid;
+        }
+    };
+    if json {
+        return match serde_json::to_string_pretty(&evaluation) {
+            Ok(s) => write_all(&(s + "\n")),
+            Err(_) => Outcome::Usage,
+        };
+    }
+    let mut text = String::new();
+    if let Some(lang) = explain {
+        let lang = if lang == "en" { Lang::En } else { Lang::It };
+        text.push_str(&evaluation.tree(lang));
+        text.push('\n');
+        text.push_str(&evaluation.motivazione(lang));
+        text.push('\n');
+    } else {
+        for (name, v) in &evaluation.outputs {
+            let shown = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+            text.push_str(&format!("{name} = {shown}\n"));
+        }
+        if !evaluation.conditions.is_empty() {
+            text.push_str(&format!("eligible = {}\n", evaluation.eligible));
+            for c in evaluation.conditions.iter().filter(|c| !c.satisfied) {
+                let reason = c.reason.as_ref().map_or(c.name.as_str(), |r| r.it.as_str());
+                text.push_str(&format!("  not satisfied: {} ({reason})\n", c.name));
+            }
+        }
+    }
+    write_all(&text)
+}
+
+fn test(paths: &[PathBuf], library: &[PathBuf]) -> Outcome {
+    let report = welfare_rules::testing::run_paths_with_library(paths, library);
+    let mut text = String::new();
+    for c in report.cases.iter().filter(|c| !c.passed) {
+        text.push_str(&format!("FAIL {} :: {} ({})\n", c.rulebook, c.name, c.location));
+        if let Some(m) = &c.message {
+            for line in m.lines() {
+                text.push_str(&format!("  {line}\n"));
+            }
+        }
+        for m in &c.mismatches {
+            text.push_str(&format!(
+                "  {}:\n    - expected {}\n    + actual   {}\n",
+                m.output, m.expected, m.actual
+            ));
+        }
+        if let Some(e) = &c.explanation {
+            text.push_str("  explanation:\n");
+            for line in e.lines() {
+                text.push_str(&format!("    {line}\n"));
+            }
+        }
+    }
+    text.push_str(&format!("{} passed, {} failed\n", report.passed(), report.failed()));
+    let printed = write_all(&text);
+    if report.failed() > 0 || report.cases.is_empty() {
+        Outcome::Invalid
+    } else {
+        printed
+    }
+}
+
+fn rank(rulebook: &Path, applicants: &Path, date: NaiveDate, key: Option<&str>) -> Outcome {
+    let program = match program(rulebook, &[]) {
+        Ok(p) => p,
+        Err(e) => {
+            output::error(e);
+            return Outcome::Invalid;
+        }
+    };
+    let text = match read_input(applicants) {
+        Ok(t) => t,
+        Err(e) => {
+            output::error(format!("cannot read applicants: {e}"));
+            return Outcome::Usage;
+        }
+    };
+    let mut list = Vec::new();
+    let mut bad = 0usize;
+    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let parsed = serde_json::from_str::<serde_json::Value>(line).ok();
+        let id = parsed
+            .as_ref()
+            .and_then(|v| v.get("id"))
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned));
+        match (id, parsed.as_ref().and_then(|v| v.get("facts")).map(|f| program.facts(f))) {
+            (Some(id), Some(Ok(f))) => list.push((id, f)),
+            (_, Some(Err(e))) => {
+                bad += 1;
+                output::error(format!("line {}: {e}", n + 1));
+            }
+            _ => {
+                bad += 1;
+                output::error(format!("line {}: expected {{\"id\": …, \"facts\": {{…}}}}", n + 1));
+            }
+        }
+    }
+    let ranking = match welfare_rules::rank::rank(&program, date, &list) {
+        Ok(r) => r,
+        Err(e) => {
+            output::error(e);
+            return Outcome::Invalid;
+        }
+    };
+    let mut out = io::stdout().lock();
+    let written = match key {
+        Some(k) => ranking
+            .publishable(k.as_bytes())
+            .iter()
+            .try_for_each(|e| output::json_line(&mut out, e)),
+        None => ranking.ranked.iter().try_for_each(|e| output::json_line(&mut out, e)),
+    };
+    if written.is_err() {
+        return Outcome::Usage;
+    }
+    if bad > 0 || !ranking.errors.is_empty() {
+        Outcome::Invalid
+    } else {
+        Outcome::Ok
+    }
+}
+
+fn batch(rulebook: &Path, input: &Path, date: NaiveDate) -> Outcome {
+    let program = match program(rulebook, &[]) {
+        Ok(p) => p,
+        Err(e) => {
+            output::error(e);
+            return Outcome::Invalid;
+        }
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut failed_write = false;
+    let result = if input.as_os_str() == "-" {
+        welfare_rules::batch::run_lines(&program, date, io::stdin().lock(), |r| {
+            failed_write |= output::json_line(&mut out, r).is_err()
+        })
+    } else {
+        match std::fs::File::open(input) {
+            Ok(f) => welfare_rules::batch::run_lines(&program, date, io::BufReader::new(f), |r| {
+                failed_write |= output::json_line(&mut out, r).is_err()
+            }),
+            Err(e) => {
+                output::error(format!("cannot read {}: {e}", input.display()));
+                return Outcome::Usage;
+            }
+        }
+    };
+    if failed_write || out.flush().is_err() {
+        return Outcome::Usage;
+    }
+    match result {
+        Ok((_, 0)) => Outcome::Ok,
+        Ok((_, skipped)) => {
+            output::error(format!("{skipped} record(s) skipped"));
+            Outcome::Invalid
+        }
+        Err(e) => {
+            output::error(e);
+            Outcome::Invalid
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! `welfare rules`: check, eval, test, rank, batch, schema.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn welfare(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_welfare")).args(args).current_dir(root()).output().unwrap()
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+const RAVENNA: &str = "fixtures/rulebooks/comuni/ravenna-retta-nido.yaml";
+
+#[test]
+fn test_runs_every_fixture_and_ends_with_the_count() {
+    let o = welfare(&[
+        "rules",
+        "test",
+        "fixtures/rulebooks",
+        "--library",
+        "crates/welfare-benefits/rulebooks",
+    ]);
+    let out = stdout(&o);
+    let last = out.lines().last().unwrap();
+    assert!(last.ends_with(" passed, 0 failed"), "{out}");
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn test_failure_prints_a_diff_with_the_explanation_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let rb = std::fs::read_to_string(root().join(RAVENNA)).unwrap();
+    std::fs::write(dir.path().join("r.yaml"), rb).unwrap();
+    std::fs::write(
+        dir.path().join("r.tests.yaml"),
+        "- { name: wrong, date: 2025-01-15, facts: { isee_minorenni: \"10000\" }, expect: { retta_mensile: \"83.93\" } }\n",
+    )
+    .unwrap();
+    let o = welfare(&["rules", "test", dir.path().to_str().unwrap()]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(out.contains("- expected 83.93") && out.contains("+ actual   83.92"), "{out}");
+    assert!(out.contains("retta_mensile = 83,92 €"), "{out}");
+    assert_eq!(out.lines().last().unwrap(), "4 passed, 1 failed");
+}
+
+#[test]
+fn check_prints_every_error_and_exits_1() {
+    let o = welfare(&["rules", "check", "fixtures/rulebooks/hostile/many-errors.yaml"]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(out.contains("did you mean `soglia`?"));
+    assert!(out.lines().last().unwrap().ends_with("9 error(s)"), "{out}");
+    let ok = welfare(&["rules", "check", RAVENNA]);
+    assert_eq!(ok.status.code(), Some(0));
+}
+
+#[test]
+fn eval_plain_json_and_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let facts = dir.path().join("f.yaml");
+    std::fs::write(&facts, "isee_minorenni: \"17250.00\"\n").unwrap();
+    let f = facts.to_str().unwrap();
+    let o =
+        welfare(&["rules", "eval", "--rulebook", RAVENNA, "--facts", f, "--date", "2025-01-15"]);
+    assert!(stdout(&o).contains("retta_mensile = 155.00"));
+    let o = welfare(&[
+        "rules",
+        "eval",
+        "--rulebook",
+        RAVENNA,
+        "--facts",
+        f,
+        "--date",
+        "2025-01-15",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["outputs"]["quota_giornaliera"], "2.20");
+    let o = welfare(&[
+        "rules",
+        "eval",
+        "--rulebook",
+        RAVENNA,
+        "--facts",
+        f,
+        "--date",
+        "2025-01-15",
+        "--explain",
+        "it",
+    ]);
+    assert!(stdout(&o).contains("Riferimenti normativi"));
+    let o =
+        welfare(&["rules", "eval", "--rulebook", RAVENNA, "--facts", f, "--date", "2020-01-15"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn batch_and_rank() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(&input, "{\"isee_minorenni\": \"10000\"}\n{\"bad\": 1}\n").unwrap();
+    let o = welfare(&[
+        "rules",
+        "batch",
+        "--rulebook",
+        RAVENNA,
+        "--date",
+        "2025-01-15",
+        input.to_str().unwrap(),
+    ]);
+    let lines: Vec<serde_json::Value> =
+        stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["outputs"]["retta_mensile"], "83.92");
+    assert!(lines[1]["error"].is_string());
+    assert_eq!(o.status.code(), Some(1));
+
+    let rb = dir.path().join("g.yaml");
+    std::fs::write(
+        &rb,
+        "rulebook: t/g\ntitle: { it: g }\nauthority: { level: comune, code: \"1\", name: c }\nvalid: { from: 2025-01-01 }\n\
+         inputs: { household: { punti: { type: integer } } }\ndefinitions: { punteggio: { type: integer, formula: punti } }\n\
+         ranking: { score: punteggio }\n",
+    )
+    .unwrap();
+    let apps = dir.path().join("a.jsonl");
+    std::fs::write(&apps, "{\"id\": \"RSSMRA80A01H501U\", \"facts\": {\"punti\": 3}}\n{\"id\": \"p2\", \"facts\": {\"punti\": 9}}\n").unwrap();
+    let o = welfare(&[
+        "rules",
+        "rank",
+        "--rulebook",
+        rb.to_str().unwrap(),
+        "--applicants",
+        apps.to_str().unwrap(),
+        "--date",
+        "2025-02-01",
+    ]);
+    assert!(stdout(&o).lines().next().unwrap().contains("\"p2\""));
+    let o = welfare(&[
+        "rules",
+        "rank",
+        "--rulebook",
+        rb.to_str().unwrap(),
+        "--applicants",
+        apps.to_str().unwrap(),
+        "--date",
+        "2025-02-01",
+        "--publish-key",
+        "k",
+    ]);
+    let out = stdout(&o);
+    assert!(!out.contains("RSSMRA") && out.contains("pseudonym"), "{out}");
+}
+
+#[test]
+fn schema_matches_the_committed_file() {
+    let o = welfare(&["rules", "schema"]);
+    let committed =
+        std::fs::read_to_string(root().join("docs/schema/rulebook.schema.json")).unwrap();
+    assert_eq!(stdout(&o), committed);
+}
