@@ -17,3 +17,4 @@ mod store;
 #[allow(dead_code, unreachable_pub)]
 #[path = "../../../examples/casefile_scenario.rs"]
 mod casefile_scenario;
+mod schema;
