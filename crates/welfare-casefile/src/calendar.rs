@@ -25,7 +25,9 @@
 //!
 //! Suspensions (art. 2 c. 7 and art. 10-bis L. 241/1990) stop the clock: the days elapsed from
 //! the start to the day the suspension began are kept, and the remaining days run again from the
-//! day the suspension ended (that day not counted, as in rule 1). Rule 3 is applied once, to the
+//! day the suspension ended (that day not counted, as in rule 1). A suspension that begins on the
+//! last day of the term still suspends it (0 days remain: the deadline is the day the suspension
+//! ends); one that begins after the term ran out changes nothing. Rule 3 is applied once, to the
 //! final day only.
 //!
 //! ```
@@ -241,8 +243,9 @@ impl ItalianCalendar {
         let mut remaining = i64::from(days);
         for s in suspensions {
             let elapsed = (s.from - anchor).num_days();
-            if elapsed >= remaining {
+            if elapsed > remaining {
                 // The term had already run out when the suspension began: it does not count.
+                // (A suspension beginning on the last day of the term still suspends it.)
                 break;
             }
             remaining -= elapsed;

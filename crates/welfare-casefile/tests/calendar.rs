@@ -144,6 +144,10 @@ fn suspensions_stop_the_clock() {
     // A suspension starting after the term expired does not revive it.
     let late = Suspension { from: d(2026, 5, 1), to: d(2026, 5, 20) };
     assert_eq!(cal.deadline(d(2026, 3, 2), 30, &[late]).unwrap(), d(2026, 4, 1));
+    // A suspension beginning on the last day (1 April) still suspends: 0 days remain, so the
+    // deadline is the day it ends (Friday 10 April 2026).
+    let last_day = Suspension { from: d(2026, 4, 1), to: d(2026, 4, 10) };
+    assert_eq!(cal.deadline(d(2026, 3, 2), 30, &[last_day]).unwrap(), d(2026, 4, 10));
     // Disordered suspensions are refused.
     assert!(cal.deadline(d(2026, 3, 2), 30, &[s2, s]).is_err());
     assert!(cal
