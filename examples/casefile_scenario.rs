@@ -56,8 +56,9 @@ use welfare_types::Money;
 
 type Res<T> = Result<T, Box<dyn Error>>;
 
-/// What the scenario ends with, for the test that runs it.
+/// What the scenario ends with, for the test that runs it (the binary only prints).
 #[derive(Debug)]
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) struct Summary {
     pub(crate) istanza_status: IstanzaStatus,
     pub(crate) deadline: Option<NaiveDate>,
