@@ -472,3 +472,93 @@ fn sinba_pseudonyms_are_stable_keyed_and_short() {
     assert!(TenantSecret::new(vec![1; 31]).is_err());
     assert_eq!(format!("{secret:?}"), "TenantSecret(<redacted>)");
 }
+
+#[test]
+fn referral_states() {
+    use welfare_casefile::ids::{CaseId, IntakeId, UnitId};
+    use welfare_casefile::intake::{
+        AccessMode, AccessReason, AccessRecord, AreaUtenza, Intake, IntakeCommand as I,
+        Interlocutor, ReferralOrigin, ReferralState,
+    };
+    let id = IntakeId::new("A-1").unwrap();
+    let c = ctx("desk", 2026, 3, 2);
+    let step = |s: Option<Intake>, cmd: I| -> Result<Intake, Error> {
+        let mut s = s;
+        for e in Intake::decide(&id, s.as_ref(), &cmd, &c)? {
+            s = Some(Intake::apply(s, &e)?);
+        }
+        Ok(s.unwrap())
+    };
+    let access = AccessRecord {
+        on: d(2026, 3, 2),
+        organisation: org("B563"),
+        unit: UnitId::new("desk").unwrap(),
+        mode: AccessMode::PhoneReferral,
+        interlocutor: Interlocutor::Institution,
+        reason: AccessReason::SentBy(UnitId::new("ss-lor").unwrap()),
+        person: None,
+        reference_persons: vec![],
+        needs: BTreeSet::new(),
+        areas: BTreeSet::from([AreaUtenza::FamigliaMinori]),
+        accompanied: false,
+    };
+    let s = step(None, I::Record { access, origin: ReferralOrigin::ExternalSystem }).unwrap();
+    assert_eq!(s.referral, ReferralState::None);
+    // Nothing to see or link before a referral is proposed.
+    assert!(matches!(
+        step(Some(s.clone()), I::MarkSeen { note: "x".into() }),
+        Err(Error::Transition(_))
+    ));
+    let s = step(Some(s), I::Propose { to: UnitId::new("ss").unwrap() }).unwrap();
+    let seen = step(Some(s.clone()), I::MarkSeen { note: "visto".into() }).unwrap();
+    assert_eq!(seen.referral, ReferralState::Seen { to: UnitId::new("ss").unwrap() });
+    // Linking needs the person identified first.
+    assert!(matches!(
+        step(Some(seen.clone()), I::Link(CaseId::new("C-1").unwrap())),
+        Err(Error::Invalid { .. })
+    ));
+    let who = step(Some(seen), I::IdentifyPerson(PersonId::new("P-1").unwrap())).unwrap();
+    let linked = step(Some(who), I::Link(CaseId::new("C-1").unwrap())).unwrap();
+    assert_eq!(linked.referral, ReferralState::Linked(CaseId::new("C-1").unwrap()));
+    // Final states accept nothing more.
+    assert!(step(Some(linked), I::Reject { note: "no".into() }).is_err());
+    // A rejection needs a note.
+    assert!(matches!(
+        step(Some(s.clone()), I::Reject { note: " ".into() }),
+        Err(Error::Invalid { .. })
+    ));
+    let rejected = step(Some(s), I::Reject { note: "non di competenza".into() }).unwrap();
+    assert_eq!(rejected.referral, ReferralState::Rejected);
+}
+
+#[test]
+fn legal_protection_is_recorded_with_its_decree() {
+    use welfare_casefile::person::{LegalProtection, ProtectionKind};
+    let p = person_step(
+        None,
+        PersonCommand::Register {
+            identifiers: PersonIdentifiers {
+                anpr_id: Some("ANPR123".into()),
+                ..Default::default()
+            },
+            sex: Sex::M,
+            birth: Birth { date: d(1940, 2, 2), place_code: "B563".into() },
+            anonymous: false,
+        },
+        (2026, 1, 10),
+    )
+    .unwrap();
+    let ads = LegalProtection {
+        kind: ProtectionKind::AmministrazioneDiSostegno,
+        guardian: Some(PersonId::new("P-9").unwrap()),
+        authority: "Tribunale di Padova - giudice tutelare".into(),
+        decree_number: "RG 1234/2025".into(),
+        decree_date: d(2025, 11, 3),
+        valid: DateRange::starting(d(2025, 11, 3)),
+    };
+    let p =
+        person_step(Some(p), PersonCommand::RecordProtection(ads.clone()), (2026, 1, 10)).unwrap();
+    assert_eq!(p.protections, vec![ads.clone()]);
+    let bad = LegalProtection { decree_number: "".into(), ..ads };
+    assert!(person_step(Some(p), PersonCommand::RecordProtection(bad), (2026, 1, 10)).is_err());
+}
