@@ -134,6 +134,11 @@
 //! * **University student autonomy** (art. 8) and the **minorenni exceptions** (art. 7 c. 1) are
 //!   the declarant's to apply: the DSU lists who is in the nucleo and which parent generates a
 //!   componente aggiuntiva.
+//! * **Donations** that still count for residential care (art. 6 c. 3) and the ownership
+//!   shares of properties are not modelled separately: the DSU declares the values to count
+//!   (`imu_value` is the value of the share owned).
+//! * **Children** for the rent cap, the main-home threshold and the franchigia are the `figlio`
+//!   members of the nucleo computed (cohabiting by construction), with no age limit.
 //! * **INPS rounding steps** are not published: rounding only at the end is our choice.
 //!
 //! ## Crate features
