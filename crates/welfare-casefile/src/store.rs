@@ -25,7 +25,8 @@
 //!    `Reopens` fails with [`StoreError::OpenCaseExists`] when another case of that person is
 //!    open; `Closes` frees the person (a SQL store can use a partial unique index on
 //!    `(tenant, person) WHERE open`);
-//! 6. insert the events, the new head, the command record, the outbox messages and the access
+//! 6. insert the events, the new head (kept apart from the events, e.g. a `heads` table, and
+//!    never recomputed from them: it is what catches a truncated stream), the command record, the outbox messages and the access
 //!    log entries of the unit, then commit.
 //!
 //! A SQL schema that satisfies this: `events(tenant, kind, aggregate_id, sequence, prev_hash,
@@ -265,6 +266,8 @@ pub trait CaseStore {
 #[derive(Clone, Debug, Default)]
 struct TenantData {
     streams: BTreeMap<AggregateRef, Vec<RecordedEvent>>,
+    /// Heads kept apart from the streams, so a truncated stream is caught by `verify`.
+    heads: BTreeMap<AggregateRef, ChainHead>,
     commands: BTreeMap<CommandId, CommandRecord>,
     open_cases: BTreeMap<PersonId, CaseId>,
     case_person: BTreeMap<CaseId, PersonId>,
@@ -285,14 +288,21 @@ impl InMemoryStore {
         InMemoryStore::default()
     }
 
-    /// Direct access to a stream, for tamper tests: replace the stored records.
+    /// Direct access to a stream, for tamper tests and benches: replace the stored records.
+    /// The stored head is set to the last record's only if the aggregate had none, so a
+    /// truncation or rewrite of an existing stream is caught on load.
     pub fn replace_stream_for_test(
         &mut self,
         tenant: &TenantId,
         aggregate: &AggregateRef,
         records: Vec<RecordedEvent>,
     ) {
-        self.tenants.entry(tenant.clone()).or_default().streams.insert(aggregate.clone(), records);
+        let data = self.tenants.entry(tenant.clone()).or_default();
+        if !data.heads.contains_key(aggregate) {
+            let head = records.last().map_or(ChainHead::EMPTY, RecordedEvent::head);
+            data.heads.insert(aggregate.clone(), head);
+        }
+        data.streams.insert(aggregate.clone(), records);
     }
 }
 
@@ -310,8 +320,7 @@ impl CaseStore for InMemoryStore {
             };
         }
         let changes = unit.check(tenant)?;
-        let stream = data.streams.get(&unit.aggregate);
-        let head = stream.and_then(|s| s.last()).map_or(ChainHead::EMPTY, RecordedEvent::head);
+        let head = data.heads.get(&unit.aggregate).copied().unwrap_or(ChainHead::EMPTY);
         if head.sequence != unit.expected_version {
             return Err(StoreError::VersionConflict {
                 aggregate: unit.aggregate.to_string(),
@@ -372,6 +381,7 @@ impl CaseStore for InMemoryStore {
         );
         data.open_cases = open_cases;
         data.case_person = case_person;
+        data.heads.insert(unit.aggregate.clone(), link);
         data.streams.entry(unit.aggregate.clone()).or_default().extend(unit.events);
         data.outbox.extend(unit.outbox);
         data.access_log.extend(unit.access_log);
@@ -395,9 +405,9 @@ impl CaseStore for InMemoryStore {
         Ok(self
             .tenants
             .get(tenant)
-            .and_then(|d| d.streams.get(aggregate))
-            .and_then(|s| s.last())
-            .map_or(ChainHead::EMPTY, RecordedEvent::head))
+            .and_then(|d| d.heads.get(aggregate))
+            .copied()
+            .unwrap_or(ChainHead::EMPTY))
     }
 
     fn command(

@@ -231,6 +231,24 @@ fn load_detects_tampering_in_the_store() {
     s.replace_stream_for_test(&t1(), &agg, records);
     let err = load::<Case, _>(&s, &t1(), &CaseId::new("C-1").unwrap()).unwrap_err();
     assert!(matches!(err, Error::Chain(_)));
+    // A truncated stream (last event deleted) is caught against the stored head.
+    let mut s2 = InMemoryStore::new();
+    exec(&mut s2, &t1(), "C-1", "k1", &open("P-1", (2026, 3, 2))).unwrap();
+    exec(
+        &mut s2,
+        &t1(),
+        "C-1",
+        "k2",
+        &CaseCommand::Close { on: d(2026, 3, 4), reason: "fine".into() },
+    )
+    .unwrap();
+    let mut short = s2.load(&t1(), &agg).unwrap();
+    short.pop();
+    s2.replace_stream_for_test(&t1(), &agg, short);
+    assert!(matches!(
+        load::<Case, _>(&s2, &t1(), &CaseId::new("C-1").unwrap()),
+        Err(Error::Chain(_))
+    ));
     // And no command can be executed on a tampered stream.
     assert!(exec(&mut s, &t1(), "C-1", "k3", &CaseCommand::Reopen { on: d(2026, 3, 5) }).is_err());
 }
