@@ -419,25 +419,36 @@ impl Dsu {
 
 impl Income {
     fn validate(&self, member: usize) -> Result<(), IseeError> {
-        let fields = [
-            ("irpef_total", self.irpef_total),
-            ("substitute_tax", self.substitute_tax),
-            ("exempt", self.exempt),
-            ("employee", self.employee),
-            ("pension", self.pension),
-            ("assistance_benefits", self.assistance_benefits),
-            ("disability_benefits", self.disability_benefits),
-            ("maintenance_received", self.maintenance_received),
-            ("maintenance_paid", self.maintenance_paid),
-            ("agricultural", self.agricultural),
+        let values = [
+            self.irpef_total,
+            self.substitute_tax,
+            self.exempt,
+            self.employee,
+            self.pension,
+            self.assistance_benefits,
+            self.disability_benefits,
+            self.maintenance_received,
+            self.maintenance_paid,
+            self.agricultural,
         ];
-        for (name, value) in fields {
-            if negative(value) {
-                return Err(IseeError::Invalid {
-                    path: format!("members[{member}].income.{name}"),
-                    reason: "amount is negative",
-                });
-            }
+        if let Some(i) = values.iter().position(|v| negative(*v)) {
+            const NAMES: [&str; 10] = [
+                "irpef_total",
+                "substitute_tax",
+                "exempt",
+                "employee",
+                "pension",
+                "assistance_benefits",
+                "disability_benefits",
+                "maintenance_received",
+                "maintenance_paid",
+                "agricultural",
+            ];
+            let name = NAMES.get(i).copied().unwrap_or("amount");
+            return Err(IseeError::Invalid {
+                path: format!("members[{member}].income.{name}"),
+                reason: "amount is negative",
+            });
         }
         let shares = if self.pension.is_zero() {
             self.employee

@@ -164,6 +164,10 @@ fn validation_names_the_field_path_never_the_value() {
     );
     assert!(!err.to_string().contains("99"));
     let mut dsu = example_a(d(2025, 5, 1));
+    dsu.members[2].income.maintenance_paid = eur(-1);
+    let err = compute(&dsu, IseeKind::Ordinario).unwrap_err();
+    assert_eq!(err.to_string(), "members[2].income.maintenance_paid: amount is negative");
+    let mut dsu = example_a(d(2025, 5, 1));
     dsu.real_estate.push(RealEstate {
         owner: "nobody".into(),
         imu_value: eur(1),
