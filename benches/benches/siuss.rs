@@ -93,13 +93,14 @@ fn validating(c: &mut Criterion) {
     let (big, big_records) = generate(100 << 20, "100mb");
     let size = std::fs::metadata(&big).unwrap().len();
     // Constant memory: the peak resident set validating 100 MB is that of validating 10 MB
-    // (within 4 MiB of allocator noise), far below the file size.
+    // (within 4 MiB of allocator noise), well below the file size (it includes the territory
+    // tables, about 10 MiB, loaded once).
     let small_peak = peak_rss_kib(|| validate(&small, small_records));
     let big_peak = peak_rss_kib(|| validate(&big, big_records));
     if let (Some(s), Some(b)) = (small_peak, big_peak) {
         eprintln!("siuss: peak RSS validating 10 MB: {s} KiB; 100 MB: {b} KiB");
         assert!(b < s + 4096, "memory grows with the file: {s} KiB for 10 MB, {b} KiB for 100 MB");
-        assert!(b * 1024 < size / 4);
+        assert!(b < 64 * 1024, "peak {b} KiB validating a {size}-byte file");
     }
     let mut group = c.benchmark_group("siuss");
     group.throughput(Throughput::Bytes(size));

@@ -50,6 +50,10 @@
 //! A2.16–A2.29 only when taken in charge. The codice fiscale is checked against the XSD
 //! pattern, which refuses omocodic codes with letters in the year or day of birth, with a
 //! message that says so. Unknown benefit codes are warnings: the full INPS table is not public.
+//! Birthplace (Belfiore or `Z` code), residence comune (ISTAT code on the first benefit's
+//! date) and region (the comune's) are checked against `welfare_types::territory`, as
+//! warnings: INPS is not known to check them, but the official example sends region `01`
+//! with a comune of Abruzzo.
 //!
 //! ## Decisions where the sources are uncertain
 //!
