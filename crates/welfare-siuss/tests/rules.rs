@@ -209,3 +209,35 @@ fn dates_are_xs_date_with_an_optional_time_zone() {
         }
     }
 }
+
+#[test]
+fn sinba_records_are_checked_too() {
+    use welfare_siuss::{validate_sinba_flow, FlowKind, FlowWriter, MeseAnno};
+    let mut flow = examples::sinba_flow();
+    let s = &mut flow.schede[0];
+    s.prestazioni.clear();
+    s.famiglia.clear();
+    s.id_beneficiario = "ID-BENEFICIARIO-TROPPO-LUNGO".into(); // 28 characters (max 20)
+    s.data_prima_segnalazione = MeseAnno { mese: 13, anno: 2010 };
+    s.numero_componenti_isee = Some(10);
+    let rules: Vec<(String, &str)> =
+        validate_sinba_flow(&flow).iter().map(|i| (i.path.clone(), i.rule.id())).collect();
+    let at = |a: &str| format!("Flusso/SINBA[1]/{a}");
+    assert_eq!(
+        rules,
+        [
+            (at("@IDBeneficiario"), "xsd:length"),
+            (at("@DataPrimaSegnalazione"), "xsd:pattern"),
+            (at("@NumeroComponentiISEE"), "xsd:int-range"),
+            (at("Prestazioni/CodicePrestazione"), "xsd:occurs"),
+            (at("Famiglia/ComposizioneFamiglia"), "xsd:occurs"),
+        ]
+    );
+    // The streaming writer refuses the record and the wrong kind, and stays usable.
+    let mut writer = FlowWriter::new(Vec::new(), FlowKind::Sinba, &flow.identificazione).unwrap();
+    assert!(writer.sinba(&flow.schede[0]).is_err());
+    assert!(writer.beneficiario(&examples::ps_beneficiario()).is_err());
+    writer.sinba(&examples::sinba_record()).unwrap();
+    let xml = String::from_utf8(writer.finish().unwrap()).unwrap();
+    assert_eq!(xml, welfare_siuss::write_sinba(&examples::sinba_flow()).unwrap());
+}
