@@ -76,5 +76,8 @@ fn publiccode_yml_follows_the_standard() {
 fn licence_is_the_full_eupl_text() {
     let text = std::fs::read_to_string(root().join("LICENSE")).unwrap();
     assert!(text.starts_with("EUROPEAN UNION PUBLIC LICENCE v. 1.2"));
-    assert!(text.contains("Appendix"), "the full text includes the appendix of compatible licences");
+    assert!(
+        text.contains("Appendix"),
+        "the full text includes the appendix of compatible licences"
+    );
 }
