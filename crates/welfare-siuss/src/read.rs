@@ -170,10 +170,17 @@ impl<R: BufRead> FlowReader<R> {
             }
         };
         let mut namespace_ok = false;
+        // `<Flusso xmlns="…">` or, equally valid, `<c:Flusso xmlns:c="…">`.
+        let namespace_attr = match cursor.root_prefix() {
+            Some(prefix) => format!("xmlns:{prefix}"),
+            None => "xmlns".to_owned(),
+        };
         for (key, value) in &root_attrs {
             let value = value.as_deref().unwrap_or_default();
-            if key == "xmlns" {
+            if *key == namespace_attr {
                 namespace_ok = value == NAMESPACE;
+            } else if key == "xmlns" {
+                // A default namespace beside a prefixed root: it binds nothing the schema uses.
             } else if key.ends_with("schemaLocation") || key.ends_with("noNamespaceSchemaLocation")
             {
                 version = version_from_location(value);

@@ -158,6 +158,8 @@ pub(crate) struct Cursor<R: BufRead> {
     reader: Reader<R>,
     buf: Vec<u8>,
     peeked: Option<Node>,
+    /// Namespace prefix of the first element read (the root), if it has one.
+    root_prefix: Option<Option<String>>,
 }
 
 /// A fatal reading problem: the document is not well-formed.
@@ -171,7 +173,12 @@ impl<R: BufRead> Cursor<R> {
         let config = reader.config_mut();
         config.trim_text(false);
         config.check_end_names = true;
-        Cursor { reader, buf: Vec::with_capacity(4096), peeked: None }
+        Cursor { reader, buf: Vec::with_capacity(4096), peeked: None, root_prefix: None }
+    }
+
+    /// The root element's namespace prefix (`None` for an unprefixed root).
+    pub(crate) fn root_prefix(&self) -> Option<&str> {
+        self.root_prefix.as_ref().and_then(Option::as_deref)
     }
 
     /// Byte offset reached.
@@ -206,6 +213,7 @@ impl<R: BufRead> Cursor<R> {
                 self.reader.read_event_into(&mut self.buf).map_err(|e| malformed(position, e))?;
             match event {
                 Event::Start(start) => {
+                    note_root(&mut self.root_prefix, &start);
                     if !text.trim().is_empty() {
                         // Mixed content before a child: report the text first, keep the start.
                         let node = start_node(&start, false, position)?;
@@ -215,6 +223,7 @@ impl<R: BufRead> Cursor<R> {
                     return start_node(&start, false, position);
                 }
                 Event::Empty(start) => {
+                    note_root(&mut self.root_prefix, &start);
                     if !text.trim().is_empty() {
                         let node = start_node(&start, true, position)?;
                         self.peeked = Some(node);
@@ -276,6 +285,15 @@ impl<R: BufRead> Cursor<R> {
             }
         }
         Ok(())
+    }
+}
+
+/// Remembers the prefix of the first element read (the root).
+fn note_root(root_prefix: &mut Option<Option<String>>, start: &BytesStart<'_>) {
+    if root_prefix.is_none() {
+        let prefix =
+            start.name().prefix().map(|p| String::from_utf8_lossy(p.as_ref()).into_owned());
+        *root_prefix = Some(prefix);
     }
 }
 

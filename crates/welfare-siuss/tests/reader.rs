@@ -131,3 +131,40 @@ fn refuses_what_is_not_a_siuss_flow() {
     assert!(read(&b"<Flusso xmlns=\"urn:x\"><IdentificazioneFlusso/></Flusso>"[..]).is_err());
     assert!(validate_xml(&b"<Flusso xmlns=\"http://inps.it/Casellario\"><Identific"[..]).is_err());
 }
+
+#[test]
+fn reads_a_prefixed_document_and_one_with_a_byte_order_mark() {
+    let xml = write_ps(&examples::ps_flow()).unwrap();
+    // Every element qualified with a prefix bound to the namespace: the same document for the XSD.
+    let mut prefixed = xml
+        .replace(
+            "<Flusso xmlns=\"http://inps.it/Casellario\">",
+            "<c:Flusso xmlns:c=\"http://inps.it/Casellario\">",
+        )
+        .replace("</", "</c:");
+    for name in [
+        "IdentificazioneFlusso",
+        "Ente",
+        "Beneficiario",
+        "Anagrafica",
+        "Indirizzo",
+        "PrestazioniSociali",
+        "SINA",
+        "NecessitaInterventiSociali",
+        "CodicePrestazione",
+        "InvaliditaCivile",
+        "InvCiv",
+    ] {
+        prefixed = prefixed.replace(&format!("<{name}"), &format!("<c:{name}"));
+    }
+    assert!(prefixed.contains("<c:InvCiv>1</c:InvCiv>"));
+    assert_xsd_valid(&prefixed, FlowKind::Ps);
+    assert_eq!(read_ps(prefixed.as_bytes()).unwrap().flow, examples::ps_flow());
+    assert!(validate_xml(prefixed.as_bytes()).unwrap().issues.is_empty());
+    // A prefix bound to another namespace is refused.
+    let wrong = prefixed.replace("xmlns:c=\"http://inps.it/Casellario\"", "xmlns:c=\"urn:other\"");
+    assert!(read_ps(wrong.as_bytes()).is_err());
+    // A UTF-8 byte order mark.
+    let bom = format!("\u{feff}{xml}");
+    assert_eq!(read_ps(bom.as_bytes()).unwrap().flow, examples::ps_flow());
+}
