@@ -81,11 +81,8 @@ pub fn validate_xml_with(
         on_issue(issue);
     };
     let mut header_issues: Vec<Issue> = reader.header_issues().to_vec();
-    let missing: Vec<String> = header_issues
-        .iter()
-        .filter(|i| i.rule == Rule::Required)
-        .map(|i| i.path.clone())
-        .collect();
+    let missing: Vec<String> =
+        header_issues.iter().filter(|i| i.rule == Rule::Required).map(|i| i.path.clone()).collect();
     validate_header(reader.identificazione(), Some(reader.kind()), &mut header_issues);
     // A missing attribute was read as empty: report it once, as missing.
     header_issues.retain(|i| i.rule == Rule::Required || !missing.contains(&i.path));

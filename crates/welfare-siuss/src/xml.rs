@@ -299,7 +299,9 @@ fn note_root(root_prefix: &mut Option<Option<String>>, start: &BytesStart<'_>) {
 
 fn start_node(start: &BytesStart<'_>, empty: bool, position: u64) -> Result<Node, Issue> {
     let name = intern(start.local_name().as_ref());
-    let mut attrs = Vec::with_capacity(32);
+    // One allocation of the right size: count the `=` of the attribute list.
+    let expected = start.attributes_raw().iter().filter(|b| **b == b'=').count();
+    let mut attrs = Vec::with_capacity(expected);
     for attr in start.attributes() {
         let attr = attr.map_err(|e| malformed(position, e))?;
         let key = intern(attr.key.as_ref());
