@@ -237,7 +237,7 @@ pub(crate) fn compile(
             name,
             ty: def.ty.clone(),
             code: code.unwrap_or(Code::Const(Value::Missing)),
-            formula: def.formula.clone(),
+            formula: def.formula.split_whitespace().collect::<Vec<_>>().join(" "),
             label: def.label.clone(),
             reason: def.reason.clone(),
             reference,

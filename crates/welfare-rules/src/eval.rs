@@ -168,7 +168,7 @@ impl<'p> Snapshot<'p> {
                 name: def.name.clone(),
                 kind: if def.condition { StepKind::Condition } else { StepKind::Definition },
                 label: def.label.clone(),
-                formula: def.formula.split_whitespace().collect::<Vec<_>>().join(" "),
+                formula: def.formula.clone(),
                 ty: def.ty.to_string(),
                 value: value.to_json(&def.ty),
                 display: value.display(&def.ty),
