@@ -34,7 +34,7 @@
 //! | [`codes`] | ANPR relationship codes ([`Relationship`]), comune codes ([`ComuneCode`]) |
 //! | [`params`] | the dated parameters of every measure, each with its legal source; the AUU band tables by chained revaluation |
 //!
-//! The parameters are also written as YAML into `rulebooks/data/` by
+//! The parameters are also written as YAML into `data/` by
 //! `cargo run -p welfare-benefits --bin gen-tables`; a test fails when the committed files drift
 //! from the code, and every figure published by INPS or the Gazzetta Ufficiale that the project's
 //! research found is asserted exactly.
@@ -49,12 +49,15 @@
 //! * `schema`: derives `schemars::JsonSchema` for the household format and the parameter tables
 //!   ([`household_schema`] gives the schema published as `docs/schema/household.schema.json`).
 
+pub mod catalogue;
 pub mod codes;
 mod error;
 pub mod facts;
 pub mod household;
 pub mod params;
+pub mod synthetic;
 
+pub use catalogue::{Catalogue, CatalogueError, DatePolicy, MeasureResult};
 pub use codes::{ComuneCode, Relationship};
 pub use error::{HouseholdError, HouseholdErrorKind};
 pub use household::{
@@ -63,6 +66,8 @@ pub use household::{
     IseeValues, MaritalStatus, Member, Nursery, NurseryKind, Period, Rent, Residence,
     ResidentialCare, Sex,
 };
+/// The language of motivazioni (re-exported from the rules engine).
+pub use welfare_rules::Lang;
 
 /// The bundled example household (YAML): five members in Bologna, three children (one at the
 /// nursery, one newborn), both parents working, a maternity indemnity lower than the assegno.

@@ -4,6 +4,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 mod auu;
+mod catalogue;
 mod household;
+mod invariants;
 mod params;
+mod rulebooks;
 mod schema;
+mod synthetic;

@@ -15,7 +15,7 @@ fn d(y: i32, mo: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, mo, day).unwrap()
 }
 
-/// The committed YAML in rulebooks/data/ is exactly what the generator writes.
+/// The committed YAML in data/ is exactly what the generator writes.
 #[test]
 fn committed_tables_do_not_drift_from_the_generator() {
     for (path, content) in params::generated_files().unwrap() {
@@ -37,7 +37,7 @@ fn auu_yaml_reads_back_into_the_tables() {
         years: Vec<params::auu::AuuYear>,
     }
     let text = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rulebooks/data/auu-tables.yaml"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/auu-tables.yaml"),
     )
     .unwrap();
     let file: File = serde_yaml::from_str(&text).unwrap();
@@ -69,7 +69,9 @@ fn maternita_figures_by_year() {
         );
         assert_eq!(row.application_months.value, 6);
     }
-    assert!(t.at(d(2021, 6, 1)).is_err(), "2021 not verified: an error, not a fallback");
+    let y2021 = t.at(d(2021, 6, 1)).unwrap();
+    assert_eq!((y2021.total.value, y2021.total.confidence), (m("1740.60"), Confidence::Derived));
+    assert!(t.at(d(2019, 12, 31)).is_err(), "before 2020: an error, not a fallback");
     assert!(t.at(d(2027, 1, 1)).is_err());
 }
 
@@ -79,7 +81,14 @@ fn maternita_figures_by_year() {
 #[test]
 fn maternita_series_follows_the_cent_chain() {
     let t = maternita::dated().unwrap();
-    let rates = [(2023, "1.081"), (2024, "1.054"), (2025, "1.008"), (2026, "1.014")];
+    let rates = [
+        (2021, "1"),
+        (2022, "1.019"),
+        (2023, "1.081"),
+        (2024, "1.054"),
+        (2025, "1.008"),
+        (2026, "1.014"),
+    ];
     for (y, factor) in rates {
         let factor: Decimal = factor.parse().unwrap();
         let prev = t.at(d(y - 1, 1, 1)).unwrap();
@@ -291,7 +300,7 @@ fn carta_dedicata_a_te() {
 #[test]
 fn chosen_values_carry_a_note() {
     let text = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rulebooks/data/parameters.yaml"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/parameters.yaml"),
     )
     .unwrap();
     let doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();

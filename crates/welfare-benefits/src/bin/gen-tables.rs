@@ -1,4 +1,4 @@
-//! Writes the parameter tables of welfare-benefits as YAML into `rulebooks/data/`.
+//! Writes the parameter tables of welfare-benefits as YAML into `data/`.
 //!
 //! Run after changing a table in `src/params/`: `cargo run -p welfare-benefits --bin gen-tables`.
 //! With `--check` it writes nothing and exits 1 if a committed file differs.

@@ -8,8 +8,10 @@
 //!
 //! The yearly figures are published in the Gazzetta Ufficiale by the Dipartimento per le
 //! politiche della famiglia and then by an INPS circular; they are consistent with
-//! `previous × (1 + FOI)` half-up to the cent (tested). 2021 is not covered: the figures for
-//! births in 2021 were not verified, and a date no range covers is an error.
+//! `previous × (1 + FOI)` half-up to the cent (tested). The 2021 figures were not found in a
+//! source; they are derived as the 2020 figures unchanged ([`Confidence::Derived`]): the ISTAT
+//! FOI change for 2020 was negative, and 2020 × 1.019 (the 2021 change) gives exactly the 2022
+//! figures, 354.73 and 17,747.58.
 //!
 //! ```
 //! use chrono::NaiveDate;
@@ -46,6 +48,8 @@ pub struct MaternitaYear {
 }
 
 const TABLE: &str = "assegno_maternita";
+const DERIVED_2021: &str = "derived from INPS circolare 31/2020 and the 2022 figures";
+const NOTE_2021: &str = "no 2021 source found: the 2020 figures unchanged, consistent with 2020 x 1.019 = 2022 to the cent";
 
 fn row(
     monthly: Money,
@@ -78,6 +82,20 @@ pub fn dated() -> Result<DatedValues<MaternitaYear>, ParamError> {
                 "INPS circolare 31 del 25/02/2020",
                 Secondary,
             ),
+        ),
+        (
+            2021,
+            MaternitaYear {
+                monthly: money(ec(348, 12), DERIVED_2021, Derived).with_note(NOTE_2021),
+                months: Sourced::new(5, "D.Lgs. 151/2001 art. 74 c. 1", Confidence::Primary),
+                total: money(ec(1_740, 60), DERIVED_2021, Derived).with_note(NOTE_2021),
+                isee_max: money(ec(17_416, 66), DERIVED_2021, Derived).with_note(NOTE_2021),
+                application_months: Sourced::new(
+                    6,
+                    "DPCM 452/2000 art. 13 c. 1",
+                    Confidence::Primary,
+                ),
+            },
         ),
         (
             2022,

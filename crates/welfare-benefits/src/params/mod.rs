@@ -3,7 +3,7 @@
 //! Every figure here is a value in force over a range of days, with the legal act or INPS
 //! document it comes from and how sure that is ([`Confidence`]). The tables are Rust code; the
 //! generator (`cargo run -p welfare-benefits --bin gen-tables`) writes them as YAML into
-//! `rulebooks/data/`, where the rulebooks read them, and a test fails when the committed files
+//! `data/`, where the rulebooks read them, and a test fails when the committed files
 //! drift from the code.
 //!
 //! | module | measure | years |
@@ -146,7 +146,8 @@ pub(crate) fn money(value: Money, source: &str, confidence: Confidence) -> Sourc
 /// them with the committed files.
 pub fn generated_files() -> Result<Vec<(&'static str, String)>, ParamError> {
     Ok(vec![
-        ("rulebooks/data/auu-tables.yaml", render::auu_yaml(&auu::tables()?)),
-        ("rulebooks/data/parameters.yaml", render::parameters_yaml()?),
+        ("data/auu-tables.yaml", render::auu_yaml(&auu::tables()?)),
+        ("data/parameters.yaml", render::parameters_yaml()?),
+        ("rulebooks/assegno-unico-tabelle.yaml", render::auu_rulebook_yaml(&auu::tables()?)),
     ])
 }

@@ -91,3 +91,106 @@ pub(crate) fn parameters_yaml() -> Result<String, ParamError> {
     let body = serde_yaml::to_string(&doc).unwrap_or_default();
     Ok(format!("# Dated parameters of the national measures (except the AUU band tables).\n{GENERATED}{body}"))
 }
+
+/// One dated version of a scalar parameter, in the rule language.
+fn scalar_version(out: &mut String, y: &auu::AuuYear, value: &str, source: &str) {
+    let to = y.valid.to().map(|d| format!(", to: {d}")).unwrap_or_default();
+    out.push_str(&format!(
+        "      - {{ from: {}{to}, value: {}, source: {} }}\n",
+        y.valid.from(),
+        flow(&value),
+        flow(&source)
+    ));
+}
+
+/// The AUU tables as a parameters-only rulebook of the rule language (`it/assegno-unico/tabelle`),
+/// imported by the AUU rulebook.
+pub(crate) fn auu_rulebook_yaml(years: &[auu::AuuYear]) -> String {
+    let mut out = String::new();
+    out.push_str("# Assegno Unico e Universale: the tables of amounts by ISEE band and the fixed increases,\n# 2022-2026, as parameters of the rule language (imported by assegno-unico.yaml).\n");
+    out.push_str(GENERATED);
+    out.push_str("# Method: see auu-tables.yaml. The last row (up_to: null) repeats the minimum band: an ISEE\n# above the last limit gets the minimum amounts (D.Lgs. 230/2021 art. 4 c. 9).\n");
+    let last =
+        years.last().and_then(|y| y.valid.to()).map(|d| format!(", to: {d}")).unwrap_or_default();
+    let first = years.first().map(|y| y.valid.from().to_string()).unwrap_or_default();
+    let version = years.last().map(|y| y.year).unwrap_or_default();
+    let header = [
+        "rulebook: it/assegno-unico/tabelle".to_owned(),
+        format!("version: \"{version}\""),
+        "title:".to_owned(),
+        "  it: \"Assegno unico e universale: importi per fascia ISEE e maggiorazioni\"".to_owned(),
+        "  en: \"Universal child allowance: amounts by ISEE band and increases\"".to_owned(),
+        "authority: { level: stato, name: \"Stato (INPS)\" }".to_owned(),
+        format!("valid: {{ from: {first}{last} }}"),
+        "legal_basis:".to_owned(),
+        "  - { id: dlgs230, act: decreto_legislativo, number: \"230\", date: 2021-12-29, article: \"4\", title: \"Assegno unico e universale: importi e tabella 1\" }".to_owned(),
+        "  - { id: l197, act: legge, number: \"197\", date: 2022-12-29, article: \"1\", comma: \"357\", title: \"Legge di bilancio 2023: maggiorazioni per i figli piccoli e le famiglie numerose\" }".to_owned(),
+        "parameters:".to_owned(),
+        "  importi:".to_owned(),
+        "    type: band_table".to_owned(),
+        "    key: money".to_owned(),
+        "    columns: { minore: money, eta_18_20: money, terzo_figlio: money, genitori_lavoratori: money }".to_owned(),
+        "    label: { it: \"Importi mensili per fascia ISEE\", en: \"Monthly amounts by ISEE band\" }".to_owned(),
+        "    reference: dlgs230".to_owned(),
+        "    versions:".to_owned(),
+    ];
+    for line in header {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    for y in years {
+        let to = y.valid.to().map(|d| format!("\n        to: {d}")).unwrap_or_default();
+        out.push_str(&format!(
+            "      - from: {}{to}\n        source: {}\n        rows:\n",
+            y.valid.from(),
+            flow(&y.source)
+        ));
+        for b in &y.bands {
+            out.push_str(&format!(
+                "          - {{ up_to: \"{}\", minore: \"{}\", eta_18_20: \"{}\", terzo_figlio: \"{}\", genitori_lavoratori: \"{}\" }}\n",
+                b.isee_max, b.minor, b.age_18_20, b.third_plus, b.both_working
+            ));
+        }
+        if let Some(b) = y.bands.last() {
+            out.push_str(&format!(
+                "          - {{ up_to: null, minore: \"{}\", eta_18_20: \"{}\", terzo_figlio: \"{}\", genitori_lavoratori: \"{}\" }}\n",
+                b.minor, b.age_18_20, b.third_plus, b.both_working
+            ));
+        }
+    }
+    type Pick = fn(&auu::AuuYear) -> (String, String);
+    let scalars: [(&str, &str, &str, &str, &str, Pick); 7] = [
+        ("maggiorazione_non_autosufficiente", "money", "Maggiorazione per figlio non autosufficiente", "Increase for a non-self-sufficient child", "dlgs230",
+            |y| (y.disability_non_autosufficiente.to_string(), format!("D.Lgs. 230/2021 art. 4 c. 4; {}", y.source))),
+        ("maggiorazione_grave", "money", "Maggiorazione per figlio con disabilità grave", "Increase for a child with severe disability", "dlgs230",
+            |y| (y.disability_grave.to_string(), format!("D.Lgs. 230/2021 art. 4 c. 4; {}", y.source))),
+        ("maggiorazione_media", "money", "Maggiorazione per figlio con disabilità media", "Increase for a child with medium disability", "dlgs230",
+            |y| (y.disability_media.to_string(), format!("D.Lgs. 230/2021 art. 4 c. 4; {}", y.source))),
+        ("maggiorazione_madre_giovane", "money", "Maggiorazione per madre di età inferiore a 21 anni", "Increase when the mother is under 21", "dlgs230",
+            |y| (y.mother_under_21.to_string(), format!("D.Lgs. 230/2021 art. 4 c. 7; {}", y.source))),
+        ("forfait_quattro_figli", "money", "Maggiorazione forfettaria per nuclei con quattro o più figli", "Flat increase for four or more children", "dlgs230",
+            |y| (y.four_or_more_children.value.to_string(), y.four_or_more_children.source.clone())),
+        ("incremento_figli_piccoli", "decimal", "Incremento dell'importo per figli sotto 1 anno e tra 1 e 3 anni nei nuclei numerosi", "Increase for children under one, and one to three in large families", "l197",
+            |y| match &y.young_child_increase {
+                Some(s) => (s.value.to_string(), s.source.clone()),
+                None => ("0".to_owned(), "not in force before 2023 (L. 197/2022)".to_owned()),
+            }),
+        ("soglia_isee_figli_1_3", "money", "ISEE massimo per l'incremento dei figli tra 1 e 3 anni nei nuclei con almeno tre figli", "Highest ISEE for the one-to-three increase in large families", "l197",
+            |y| match y.large_family_young_child_isee_max {
+                Some(m) => (m.to_string(), "L. 197/2022 art. 1 c. 357: 40,000 EUR revalued (the last band limit)".to_owned()),
+                None => ("0.00".to_owned(), "not in force before 2023 (L. 197/2022)".to_owned()),
+            }),
+    ];
+    for (name, ty, it, en, reference, pick) in scalars {
+        out.push_str(&format!(
+            "  {name}:\n    type: {ty}\n    label: {{ it: {}, en: {} }}\n    reference: {reference}\n    versions:\n",
+            flow(&it),
+            flow(&en)
+        ));
+        for y in years {
+            let (value, source) = pick(y);
+            scalar_version(&mut out, y, &value, &source);
+        }
+    }
+    out
+}

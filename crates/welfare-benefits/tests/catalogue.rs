@@ -1,0 +1,165 @@
+//! The national catalogue on households: the example, the fixtures, errors.
+
+use chrono::NaiveDate;
+use welfare_benefits::{Catalogue, Household, MeasureResult, Period};
+use welfare_types::Money;
+
+fn d(y: i32, mo: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, mo, day).unwrap()
+}
+
+fn result<'a>(results: &'a [MeasureResult], id: &str) -> &'a MeasureResult {
+    results.iter().find(|r| r.measure == id).unwrap()
+}
+
+fn m(text: &str) -> Money {
+    text.parse().unwrap()
+}
+
+/// The bundled example on 1 September 2026 (ISEE for family benefits 15,920.40, band 0):
+/// AUU 3 × 203.80 + third child 99.10 + both working 3 × 34.90 + under one 101.90 + one-to-three
+/// in a nucleo of three children 101.90 = 1,019.00 a month; assegno di maternità for the June
+/// 2026 birth: 2,065.50 − 1,200.00 indemnity = 865.50.
+#[test]
+fn the_example_household() {
+    let catalogue = Catalogue::national().unwrap();
+    let results = catalogue.evaluate(&Household::example().unwrap(), d(2026, 9, 1));
+    let auu = result(&results, "it/assegno-unico");
+    assert!(auu.eligible, "{auu:?}");
+    assert_eq!((auu.amount, auu.period), (Some(m("1019.00")), Some(Period::Monthly)));
+    assert!(auu.motivazione.contains("Assegno unico"), "{}", auu.motivazione);
+    let mat = result(&results, "it/assegno-maternita");
+    assert!(mat.eligible, "{mat:?}");
+    assert_eq!((mat.amount, mat.period), (Some(m("865.50")), Some(Period::OneOff)));
+    assert!(
+        mat.motivazione.contains("15/06/2026"),
+        "evaluated on the birth date: {}",
+        mat.motivazione
+    );
+}
+
+#[test]
+fn maternita_window_closes_after_six_months_without_application() {
+    let text = welfare_benefits::EXAMPLE_HOUSEHOLD_YAML.replace(
+        "applications:\n  - {measure: assegno_maternita, submitted_on: 2026-07-10, child: elena}\n",
+        "",
+    );
+    let h = Household::from_str_named("h.yaml", &text).unwrap();
+    let catalogue = Catalogue::national().unwrap();
+    let on_time = catalogue.evaluate(&h, d(2026, 12, 15));
+    assert!(result(&on_time, "it/assegno-maternita").eligible, "the last day of the six months");
+    let late = catalogue.evaluate(&h, d(2026, 12, 16));
+    let mat = result(&late, "it/assegno-maternita");
+    assert!(!mat.eligible);
+    assert_eq!(mat.amount, None);
+    assert!(mat.reasons.iter().any(|r| r.contains("sei mesi")), "{:?}", mat.reasons);
+}
+
+#[test]
+fn a_household_without_isee_gets_the_minimum() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/households/no-isee.yaml"),
+    )
+    .unwrap();
+    let h = Household::from_str_named("no-isee.yaml", &text).unwrap();
+    let results = Catalogue::national().unwrap().evaluate(&h, d(2026, 4, 1));
+    let auu = result(&results, "it/assegno-unico");
+    // Minimum 58.30, and both parents work: the increase is 0 at the minimum band.
+    assert_eq!(auu.amount, Some(m("58.30")));
+    let mat = result(&results, "it/assegno-maternita");
+    assert!(!mat.eligible);
+    assert!(mat.error.is_none());
+}
+
+#[test]
+fn a_date_after_the_known_figures_is_not_evaluated_not_guessed() {
+    let results =
+        Catalogue::national().unwrap().evaluate(&Household::example().unwrap(), d(2027, 1, 15));
+    let auu = result(&results, "it/assegno-unico");
+    assert!(!auu.eligible);
+    assert_eq!(auu.amount, None);
+    assert_eq!(
+        auu.reasons,
+        ["non valutata: il rulebook ha importi e soglie solo fino al 31/12/2026"]
+    );
+    let carta = result(&results, "it/carta-dedicata-a-te");
+    assert!(carta.reasons[0].contains("31/12/2025"), "{carta:?}");
+}
+
+/// The large family of the fixtures, November 2025, ISEE minorenni 25,000 (band 68 of 2025):
+/// three children with the allowance 3 × 161.90, two third-child increases 2 × 75.80, severe
+/// disability 109.10, four children 150.00, one-to-three 80.95 = 977.35 (derived by the table).
+#[test]
+fn the_large_family_in_2025() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/households/large-family.json"),
+    )
+    .unwrap();
+    let h = Household::from_str_named("large-family.json", &text).unwrap();
+    let results = Catalogue::national().unwrap().evaluate(&h, d(2025, 11, 1));
+    assert_eq!(result(&results, "it/assegno-unico").amount, Some(m("977.35")));
+    assert_eq!(result(&results, "it/bonus-nido").amount, Some(m("3600.00")));
+    let nuovi = result(&results, "it/bonus-nuovi-nati");
+    assert!(!nuovi.eligible && nuovi.error.is_none(), "born in 2024: {nuovi:?}");
+}
+
+/// The single parent of the fixtures on ADI, 2025: scala 1.55, quota A 10,075.00, quota B
+/// 3,640.00: 13,715.00 a year, 1,142.92 a month.
+#[test]
+fn the_single_parent_on_adi() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/households/single-parent-adi.yaml"),
+    )
+    .unwrap();
+    let h = Household::from_str_named("single-parent-adi.yaml", &text).unwrap();
+    let results = Catalogue::national().unwrap().evaluate(&h, d(2025, 6, 1));
+    let adi = result(&results, "it/assegno-inclusione");
+    assert!(adi.eligible, "{adi:?}");
+    assert_eq!((adi.amount, adi.period), (Some(m("1142.92")), Some(Period::Monthly)));
+    assert!(result(&results, "it/bonus-sociali").eligible);
+}
+
+#[test]
+fn the_carta_household_in_2025() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/households/carta-dedicata.yaml"),
+    )
+    .unwrap();
+    let h = Household::from_str_named("carta-dedicata.yaml", &text).unwrap();
+    let results = Catalogue::national().unwrap().evaluate(&h, d(2025, 9, 1));
+    let carta = result(&results, "it/carta-dedicata-a-te");
+    assert!(carta.eligible, "{carta:?}");
+    assert_eq!(carta.amount, Some(m("500.00")));
+}
+
+#[test]
+fn a_date_before_a_member_is_born_is_reported() {
+    let results =
+        Catalogue::national().unwrap().evaluate(&Household::example().unwrap(), d(2026, 1, 15));
+    let auu = result(&results, "it/assegno-unico");
+    assert!(
+        auu.error.as_deref().is_some_and(|e| e.contains("member_list[4].birth_date")),
+        "{auu:?}"
+    );
+}
+
+#[test]
+fn every_fixture_household_evaluates_without_engine_errors() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/households");
+    let catalogue = Catalogue::national().unwrap();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.starts_with("invalid-") || !(name.ends_with(".yaml") || name.ends_with(".json")) {
+            continue;
+        }
+        let h = Household::from_str_named(&name, &std::fs::read_to_string(&path).unwrap()).unwrap();
+        for r in catalogue.evaluate(&h, d(2026, 11, 1)) {
+            assert!(r.error.is_none(), "{name} {}: {:?}", r.measure, r.error);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! Invariants of the national rulebooks, checked through the rules engine with proptest.
+
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+use welfare_benefits::Catalogue;
+use welfare_rules::Program;
+use welfare_types::Money;
+
+fn catalogue() -> &'static Catalogue {
+    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+    CATALOGUE.get_or_init(|| Catalogue::national().unwrap())
+}
+
+fn program(id: &str) -> &'static Program {
+    catalogue().programs().find(|p| p.id() == id).unwrap()
+}
+
+fn auu_amount(isee: Option<Money>, age: u32, date: NaiveDate) -> Money {
+    let p = program("it/assegno-unico");
+    let isee = isee.map_or(serde_json::Value::Null, |m| serde_json::json!(m.to_string()));
+    let facts = p
+        .facts(&serde_json::json!({
+            "isee_minorenni": isee, "isee_prestazioni_familiari": isee,
+            "children": 1, "head_or_partners": 2, "working_head_or_partners": 2,
+            "members": [{"is_child": true, "age_years": age, "disability": "none"}]
+        }))
+        .unwrap();
+    let e = p.evaluate(&facts, date).unwrap();
+    e.outputs["importo_mensile"].as_str().unwrap().parse().unwrap()
+}
+
+fn date(y: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, 6, 1).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// AUU per child never increases with the ISEE and never goes below the minimum (the
+    /// no-ISEE amount, D.Lgs. 230/2021 art. 4 c. 9).
+    #[test]
+    fn auu_per_child_never_increases_with_isee(
+        y in 2022i32..=2026, a in 0i64..6_000_000, b in 0i64..6_000_000, age in 0u32..21,
+    ) {
+        let (lo, hi) = (a.min(b), a.max(b));
+        let at_lo = auu_amount(Some(Money::from_cents(lo)), age, date(y));
+        let at_hi = auu_amount(Some(Money::from_cents(hi)), age, date(y));
+        let minimum = auu_amount(None, age, date(y));
+        prop_assert!(at_hi <= at_lo, "{at_hi:?} > {at_lo:?}");
+        prop_assert!(at_hi >= minimum, "{at_hi:?} < minimum {minimum:?}");
+    }
+
+    /// Thresholds "non superiore" are exact to the cent: the assegno di maternità at the ISEE
+    /// threshold is granted, one cent above is not.
+    #[test]
+    fn maternita_threshold_exact_to_the_cent(y in prop::sample::select(vec![2020, 2021, 2022, 2023, 2024, 2025, 2026])) {
+        let t = welfare_benefits::params::maternita::dated().unwrap();
+        let on = NaiveDate::from_ymd_opt(y, 3, 15).unwrap();
+        let limit = t.at(on).unwrap().isee_max.value;
+        let p = program("it/assegno-maternita");
+        let eligible = |isee: Money| {
+            let facts = p.facts(&serde_json::json!({"isee_minorenni": isee.to_string(),
+                "members": [{"event_date": on.to_string(), "months_to_application": 1, "application_on_anniversary": false}]})).unwrap();
+            p.evaluate(&facts, on).unwrap().eligible
+        };
+        prop_assert!(eligible(limit));
+        prop_assert!(!eligible(limit.checked_add(Money::from_cents(1)).unwrap()));
+    }
+}
