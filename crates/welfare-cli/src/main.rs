@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod cf;
+mod eval;
 mod isee;
 mod output;
 mod rules;
@@ -29,6 +30,8 @@ struct Cli {
 enum Command {
     /// Codice fiscale: decode, encode, check.
     Cf(cf::CfArgs),
+    /// Evaluate every national measure (and local rulebooks) for a household on a date.
+    Eval(eval::EvalArgs),
     /// ISEE: compute from a DSU (every variant, explained), check a DSU protocol.
     Isee(isee::IseeArgs),
     /// Rule language: check, evaluate, test and rank rulebooks; print their JSON Schema.
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Cf(args) => cf::run(args).into(),
+        Command::Eval(args) => eval::run(args).into(),
         Command::Isee(args) => isee::run(args).into(),
         Command::Rules(args) => rules::run(args).into(),
         Command::Siuss(args) => siuss::run(args).into(),

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 mod cf;
+mod eval;
 mod isee;
 mod repository;
 mod rules;
