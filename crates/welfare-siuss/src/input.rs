@@ -41,7 +41,9 @@
 //!     famiglia: ["1", "3"]
 //! ```
 //!
-//! `DenominazionePrestazione` defaults to the label of the INPS table. The codice fiscale is
+//! `DenominazionePrestazione` defaults to the label of the INPS table. A
+//! `welfare_casefile::siuss::PrestazioneSociale` (a delivery of a case file, serialized with
+//! the same XSD names) is a valid `prestazioni` entry as it is, without its `SINA`. The codice fiscale is
 //! only checked against the XSD pattern (and its check character by `welfare_types` when it is
 //! a personal one); the SINBA `IDBeneficiario` is used as given and never derived from it.
 

@@ -138,8 +138,10 @@ pub struct Indirizzo {
 /// The XSD types the attribute as `xs:decimal`, but the specification (Allegato B, Tabella 9)
 /// says its format is "HH,MM (HH ore e MM minuti)": `2.59` is two hours and fifty-nine minutes,
 /// not 2.59 hours. It is written `H.MM` (always two minute digits); the minutes are 0–59.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+///
+/// Serialized (JSON, YAML) as the same `H.MM` string; deserialized from it or from a number
+/// of whole hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct OreMinuti {
     /// Whole hours.
     pub ore: u32,
@@ -161,6 +163,57 @@ impl OreMinuti {
     /// Total minutes.
     pub fn total_minutes(self) -> u64 {
         u64::from(self.ore) * 60 + u64::from(self.minuti)
+    }
+}
+
+impl Serialize for OreMinuti {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for OreMinuti {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<OreMinuti, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = OreMinuti;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("hours and minutes as \"H.MM\" (\"2.59\" is 2 h 59 min)")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<OreMinuti, E> {
+                crate::read::parse_ore(v).map_err(|(_, message)| E::custom(message))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<OreMinuti, E> {
+                // Tolerant on input: a YAML `2.59` is read through its shortest decimal text
+                // (no float arithmetic happens).
+                crate::read::parse_ore(&format!("{v}")).map_err(|(_, message)| E::custom(message))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<OreMinuti, E> {
+                u32::try_from(v)
+                    .map(|ore| OreMinuti { ore, minuti: 0 })
+                    .map_err(|_| E::custom("too many hours"))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<OreMinuti, E> {
+                u32::try_from(v)
+                    .map(|ore| OreMinuti { ore, minuti: 0 })
+                    .map_err(|_| E::custom("hours out of range"))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for OreMinuti {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("OreMinuti")
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[0-9]+(\\.[0-5][0-9])?$",
+            "description": "hours and minutes, H.MM",
+        })
     }
 }
 

@@ -101,3 +101,41 @@ fn a_bad_record_is_reported_with_its_input_path_and_the_rest_converted() {
         "invalid input at minori[0].dati.LuogoVita: xsd:enumeration: not a value of LuogoVitaType"
     );
 }
+
+#[test]
+fn a_case_file_delivery_record_is_a_benefit_entry_as_it_is() {
+    // The shape welfare-casefile serializes a delivery to (XSD names, numeric codes, hours as
+    // an "H.MM" string): it reads into the typed model unchanged.
+    let mut input = load("ps.yaml");
+    let record = serde_json::json!({
+        "TipoOperazione": "I",
+        "PresenzaProvaMezzi": 4,
+        "CaratterePrestazione": 1,
+        "CodicePrestazione": "A2.07",
+        "DenominazionePrestazione": "Assistenza domiciliare socio-assistenziale",
+        "ProtocolloDomanda": "2026/0003",
+        "DataInizioPrestazione": "2026-03-01",
+        "PeriodoErogazione": 10,
+        "ImportoMensile": "320.00",
+        "ImportoQuotaEnte": "300.00",
+        "ImportoQuotaUtente": "20.00",
+        "OreServizioMensile": "12.30",
+        "PresaCarico": 1,
+        "AreaUtenza": 2
+    });
+    input.beneficiari[1].prestazioni = vec![serde_json::from_value(record).unwrap()];
+    let b = input.beneficiari().remove(1).unwrap();
+    let ore = b.prestazioni[0].ore_servizio_mensile.unwrap();
+    assert_eq!((ore.ore, ore.minuti), (12, 30));
+    let flow = FlussoPs {
+        identificazione: input.identificazione(FlowKind::Ps).unwrap(),
+        beneficiari: vec![b],
+    };
+    let xml = write_ps(&flow).unwrap();
+    assert!(xml.contains("OreServizioMensile=\"12.30\""));
+    assert_xsd_valid(&xml, FlowKind::Ps);
+    // YAML numbers work too.
+    let ore: welfare_siuss::OreMinuti = serde_yaml::from_str("2.59").unwrap();
+    assert_eq!((ore.ore, ore.minuti), (2, 59));
+    assert!(serde_yaml::from_str::<welfare_siuss::OreMinuti>("2.75").is_err());
+}
