@@ -33,6 +33,22 @@
 //! | [`facts`] | [`Household::facts`]: the household on a date as a plain JSON document for a generic rules engine |
 //! | [`codes`] | ANPR relationship codes ([`Relationship`]), comune codes ([`ComuneCode`]) |
 //! | [`params`] | the dated parameters of every measure, each with its legal source; the AUU band tables by chained revaluation |
+//! | [`catalogue`] | [`Catalogue::national`]: the national rulebooks (embedded, compiled once) evaluated for a household on a date |
+//!
+//! ## The national rulebooks (`rulebooks/`, in the welfare-rules language)
+//!
+//! | rulebook | measure | years | amount |
+//! |---|---|---|---|
+//! | `it/assegno-unico` (+ `it/assegno-unico/tabelle`, generated) | Assegno Unico e Universale | 2022-03 – 2026 | monthly |
+//! | `it/assegno-maternita` | Assegno di maternità dei Comuni | 2020 – 2026 | one-off |
+//! | `it/assegno-inclusione` | Assegno di Inclusione | 2024 – 2026 | monthly |
+//! | `it/bonus-sociali` | Bonus sociali elettrico, gas, idrico (eligibility) | 2024 – 2026 | — |
+//! | `it/bonus-nido` | Bonus asilo nido | 2020 – 2026 | annual |
+//! | `it/bonus-nuovi-nati` | Bonus nuovi nati | 2025 – 2026 | one-off |
+//! | `it/carta-dedicata-a-te` | Carta Dedicata a te (eligibility, priority group) | 2024 – 2025 | one-off |
+//!
+//! Each carries its test cases (the figures of INPS, the Gazzetta Ufficiale and the worked
+//! examples), run by `cargo test` and by `welfare rules test crates/welfare-benefits/rulebooks`.
 //!
 //! The parameters are also written as YAML into `data/` by
 //! `cargo run -p welfare-benefits --bin gen-tables`; a test fails when the committed files drift

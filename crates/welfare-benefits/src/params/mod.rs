@@ -2,9 +2,11 @@
 //!
 //! Every figure here is a value in force over a range of days, with the legal act or INPS
 //! document it comes from and how sure that is ([`Confidence`]). The tables are Rust code; the
-//! generator (`cargo run -p welfare-benefits --bin gen-tables`) writes them as YAML into
-//! `data/`, where the rulebooks read them, and a test fails when the committed files
-//! drift from the code.
+//! generator (`cargo run -p welfare-benefits --bin gen-tables`) writes them as YAML into `data/`
+//! (for people and other tools) and writes the AUU tables as the parameters-only rulebook
+//! `rulebooks/assegno-unico-tabelle.yaml` that the AUU rulebook imports; a test fails when a
+//! committed file drifts from the code, and the other rulebooks' parameters are checked against
+//! these tables by their test cases.
 //!
 //! | module | measure | years |
 //! |---|---|---|
