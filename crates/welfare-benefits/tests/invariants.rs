@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use proptest::prelude::*;
 use welfare_benefits::Catalogue;
 use welfare_rules::Program;
@@ -67,5 +67,46 @@ proptest! {
         };
         prop_assert!(eligible(limit));
         prop_assert!(!eligible(limit.checked_add(Money::from_cents(1)).unwrap()));
+    }
+}
+
+fn eligible(id: &str, facts: serde_json::Value, on: NaiveDate) -> bool {
+    let p = program(id);
+    let facts = p.facts(&facts).unwrap();
+    p.evaluate(&facts, on).unwrap().eligible
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// "ISEE non superiore": at the threshold eligible, one cent above not, on any day of the
+    /// period (ADI: DL 48/2023 and L. 207/2024; bonus sociali: ARERA; Carta Dedicata a te).
+    #[test]
+    fn isee_thresholds_are_exact_to_the_cent(day in 0u64..1_000) {
+        let on = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(day);
+        let adi_limit = if on.year() == 2024 { "9360.00" } else { "10140.00" };
+        let adi = |isee: &str| eligible("it/assegno-inclusione", serde_json::json!({
+            "isee_ordinario": isee, "isee_prestazioni_familiari": isee, "family_income": "0", "rent_registered": false,
+            "members": [{"is_head": true, "age_years": 65, "disability": "none", "carer": false, "care_programme": false, "residential_care": "none"}]
+        }), on);
+        let above = |limit: &str| limit.parse::<Money>().unwrap().checked_add(Money::from_cents(1)).unwrap().to_string();
+        prop_assert!(adi(adi_limit));
+        prop_assert!(!adi(&above(adi_limit)));
+
+        let social_limit = if on.year() >= 2026 { "9796.00" } else if on < NaiveDate::from_ymd_opt(2024, 4, 1).unwrap() { "15000.00" } else { "9530.00" };
+        let social = |isee: &str| eligible("it/bonus-sociali", serde_json::json!({
+            "isee_ordinario": isee, "receives_adi": false, "members": []
+        }), on);
+        prop_assert!(social(social_limit));
+        prop_assert!(!social(&above(social_limit)));
+
+        if on.year() <= 2025 {
+            let carta = |isee: &str| eligible("it/carta-dedicata-a-te", serde_json::json!({
+                "isee_ordinario": isee, "members_count": 3, "all_registered_in_anagrafe": true,
+                "receives_income_support": false, "members": [{"birth_date": "1980-01-01"}]
+            }), on);
+            prop_assert!(carta("15000.00"));
+            prop_assert!(!carta("15000.01"));
+        }
     }
 }
