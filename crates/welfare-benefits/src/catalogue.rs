@@ -458,6 +458,11 @@ pub fn engine_facts(household: &Household, date: NaiveDate) -> Result<Value, Hou
             "is_minor": get("is_minor"),
             "is_head_or_partner": get("is_head_or_partner"),
             "is_head": member.relationship_to_head == crate::Relationship::IntestatarioScheda,
+            "marital_status": member.marital_status,
+            "months_in_marital_status": member
+                .marital_status_since
+                .and_then(|since| whole_months_between(since, date).ok())
+                .map_or(Value::Null, |m| json!(m)),
             "fiscally_dependent": member.fiscally_dependent,
             "relationship_code": get("relationship_code"),
             "disability": get("disability"),

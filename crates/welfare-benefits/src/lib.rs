@@ -65,6 +65,7 @@
 //! * `schema`: derives `schemars::JsonSchema` for the household format and the parameter tables
 //!   ([`household_schema`] gives the schema published as `docs/schema/household.schema.json`).
 
+pub mod batch;
 pub mod catalogue;
 pub mod codes;
 mod error;
