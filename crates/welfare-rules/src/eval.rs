@@ -21,6 +21,8 @@ pub(crate) struct ParamAt {
     pub(crate) valid: DateRange,
     pub(crate) source: String,
     pub(crate) rulebook: String,
+    /// The value as text, rendered once per snapshot when an explanation first needs it.
+    pub(crate) rendered: std::sync::OnceLock<String>,
 }
 
 /// A program with its parameters resolved on one date: evaluate many households with it.
@@ -46,6 +48,7 @@ impl<'p> Snapshot<'p> {
                 valid: v.valid,
                 source: v.source.clone(),
                 rulebook: v.rulebook.clone(),
+                rendered: std::sync::OnceLock::new(),
             });
         }
         Ok(Snapshot { program, date, params })
@@ -134,7 +137,8 @@ impl<'p> Snapshot<'p> {
                     }),
                     Dep::Param(k) => {
                         let (p, at) = (prog.params.get(k as usize)?, self.params.get(k as usize)?);
-                        let rendered = render_param(p, &at.data);
+                        let rendered =
+                            at.rendered.get_or_init(|| render_param(p, &at.data)).clone();
                         Some(Used {
                             name: p.name.clone(),
                             kind: UsedKind::Parameter,
