@@ -32,11 +32,15 @@ use crate::household::{BenefitKind, Household, IseeKind, Period};
 use crate::HouseholdError;
 
 /// The embedded national rulebooks: (file name, text).
-pub const NATIONAL_RULEBOOKS: [(&str, &str); 8] = [
+pub const NATIONAL_RULEBOOKS: [(&str, &str); 9] = [
     ("assegno-unico-tabelle.yaml", include_str!("../rulebooks/assegno-unico-tabelle.yaml")),
     ("assegno-unico.yaml", include_str!("../rulebooks/assegno-unico.yaml")),
     ("assegno-maternita.yaml", include_str!("../rulebooks/assegno-maternita.yaml")),
     ("assegno-inclusione.yaml", include_str!("../rulebooks/assegno-inclusione.yaml")),
+    (
+        "supporto-formazione-lavoro.yaml",
+        include_str!("../rulebooks/supporto-formazione-lavoro.yaml"),
+    ),
     ("carta-dedicata-a-te.yaml", include_str!("../rulebooks/carta-dedicata-a-te.yaml")),
     ("bonus-nido.yaml", include_str!("../rulebooks/bonus-nido.yaml")),
     ("bonus-nuovi-nati.yaml", include_str!("../rulebooks/bonus-nuovi-nati.yaml")),
@@ -57,10 +61,11 @@ pub enum DatePolicy {
 
 /// The measures evaluated for a household, in order, with their date policy (rulebooks that
 /// only hold parameters, such as the AUU tables, are not measures).
-pub const NATIONAL_MEASURES: [(&str, DatePolicy); 7] = [
+pub const NATIONAL_MEASURES: [(&str, DatePolicy); 8] = [
     ("it/assegno-unico", DatePolicy::AsAsked),
     ("it/assegno-maternita", DatePolicy::LatestEvent),
     ("it/assegno-inclusione", DatePolicy::AsAsked),
+    ("it/supporto-formazione-lavoro", DatePolicy::AsAsked),
     ("it/carta-dedicata-a-te", DatePolicy::AsAsked),
     ("it/bonus-nido", DatePolicy::AsAsked),
     ("it/bonus-nuovi-nati", DatePolicy::LatestEvent),

@@ -42,6 +42,7 @@
 //! | `it/assegno-unico` (+ `it/assegno-unico/tabelle`, generated) | Assegno Unico e Universale | 2022-03 – 2026 | monthly |
 //! | `it/assegno-maternita` | Assegno di maternità dei Comuni | 2020 – 2026 | one-off |
 //! | `it/assegno-inclusione` | Assegno di Inclusione | 2024 – 2026 | monthly |
+//! | `it/supporto-formazione-lavoro` | Supporto per la Formazione e il Lavoro | 2023-09 – 2026 | monthly |
 //! | `it/bonus-sociali` | Bonus sociali elettrico, gas, idrico (eligibility) | 2024 – 2026 | — |
 //! | `it/bonus-nido` | Bonus asilo nido | 2020 – 2026 | annual |
 //! | `it/bonus-nuovi-nati` | Bonus nuovi nati | 2025 – 2026 | one-off |
