@@ -526,6 +526,13 @@ impl<'a> Checker<'a> {
                     self.dup("name", &p.name, &p.location, &first);
                     continue;
                 }
+                if unit.prefix.is_empty() {
+                    if let Some((_, _, origin)) = self.input_index.get(&p.name) {
+                        let first = origin.location.clone();
+                        self.dup("name", &p.name, &p.location, &first);
+                        continue;
+                    }
+                }
                 let idx = self.params.len() as u32;
                 let reference =
                     p.reference.as_ref().and_then(|id| self.legal(unit, rb, id, &p.location));
@@ -1847,12 +1854,17 @@ impl<'a> Checker<'a> {
                         Ok((Type::Integer, Code::Members { agg, body: None, filter }))
                     }
                     Agg::Sum => {
-                        let (t, body) =
-                            cx.numeric(def, args.get(1).ok_or(())?, env, "the summed value")?;
-                        let filter = match args.get(2) {
-                            Some(f) => Some(Box::new(cx.boolean(def, f, env, "the filter")?)),
-                            None => None,
+                        // The filter runs first: what it proves present, the sum may use.
+                        let (filter, present) = match args.get(2) {
+                            Some(f) => (
+                                Some(Box::new(cx.boolean(def, f, env, "the filter")?)),
+                                cx.narrowing(f).0,
+                            ),
+                            None => (None, Vec::new()),
                         };
+                        let (t, body) = cx.with_present(env, present, |cx, env| {
+                            cx.numeric(def, args.get(1).ok_or(())?, env, "the summed value")
+                        })?;
                         Ok((t, Code::Members { agg, body: Some(Box::new(body)), filter }))
                     }
                     _ => {

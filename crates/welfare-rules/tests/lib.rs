@@ -6,4 +6,5 @@
 mod api;
 mod fixtures;
 mod hostile;
+mod language;
 mod properties;
