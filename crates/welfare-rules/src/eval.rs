@@ -101,8 +101,9 @@ impl<'p> Snapshot<'p> {
         for &i in &prog.order {
             let Some(def) = prog.defs.get(i as usize) else { continue };
             let value = values.get(i as usize).cloned().unwrap_or_default();
+            let (json, display) = both(&value, &def.ty);
             if def.output {
-                outputs.insert(def.name.clone(), value.to_json(&def.ty));
+                outputs.insert(def.name.clone(), json.clone());
             }
             if def.condition {
                 conditions.push(ConditionOutcome {
@@ -117,14 +118,22 @@ impl<'p> Snapshot<'p> {
                 .deps
                 .iter()
                 .filter_map(|d| match *d {
-                    Dep::Input(k) => prog.inputs.get(k as usize).map(|inp| Used {
-                        name: inp.name.clone(),
-                        kind: UsedKind::Input,
-                        ty: inp.ty.to_string(),
-                        label: inp.label.clone(),
-                        value: facts.household.get(k as usize).map(|v| v.to_json(&inp.ty)),
-                        display: facts.household.get(k as usize).map(|v| v.display(&inp.ty)),
-                        parameter: None,
+                    Dep::Input(k) => prog.inputs.get(k as usize).map(|inp| {
+                        let (value, display) =
+                            split(facts.household.get(k as usize).map(|v| both(v, &inp.ty)));
+                        Used {
+                            value,
+                            display,
+                            ..Used {
+                                name: inp.name.clone(),
+                                kind: UsedKind::Input,
+                                ty: inp.ty.to_string(),
+                                label: inp.label.clone(),
+                                value: None,
+                                display: None,
+                                parameter: None,
+                            }
+                        }
                     }),
                     Dep::Member(k) => prog.members.get(k as usize).map(|inp| Used {
                         name: inp.name.clone(),
@@ -157,14 +166,22 @@ impl<'p> Snapshot<'p> {
                             }),
                         })
                     }
-                    Dep::Def(k) => prog.defs.get(k as usize).map(|d| Used {
-                        name: d.name.clone(),
-                        kind: UsedKind::Definition,
-                        ty: d.ty.to_string(),
-                        label: d.label.clone(),
-                        value: values.get(k as usize).map(|v| v.to_json(&d.ty)),
-                        display: values.get(k as usize).map(|v| v.display(&d.ty)),
-                        parameter: None,
+                    Dep::Def(k) => prog.defs.get(k as usize).map(|d| {
+                        let (value, display) =
+                            split(values.get(k as usize).map(|v| both(v, &d.ty)));
+                        Used {
+                            value,
+                            display,
+                            ..Used {
+                                name: d.name.clone(),
+                                kind: UsedKind::Definition,
+                                ty: d.ty.to_string(),
+                                label: d.label.clone(),
+                                value: None,
+                                display: None,
+                                parameter: None,
+                            }
+                        }
                     }),
                 })
                 .collect();
@@ -174,8 +191,8 @@ impl<'p> Snapshot<'p> {
                 label: def.label.clone(),
                 formula: def.formula.clone(),
                 ty: def.ty.to_string(),
-                value: value.to_json(&def.ty),
-                display: value.display(&def.ty),
+                value: json,
+                display,
                 output: def.output,
                 uses,
                 reference: def.reference.clone(),
@@ -728,5 +745,24 @@ impl Run<'_, '_> {
                 v => v,
             },
         })
+    }
+}
+
+/// The JSON value and the text of a value, formatting a number only once.
+fn both(v: &Value, ty: &crate::Type) -> (serde_json::Value, String) {
+    let display = v.display(ty);
+    let json = match v {
+        Value::Num(_) | Value::Date(_) | Value::Text(_) => {
+            serde_json::Value::String(display.clone())
+        }
+        other => other.to_json(ty),
+    };
+    (json, display)
+}
+
+fn split(pair: Option<(serde_json::Value, String)>) -> (Option<serde_json::Value>, Option<String>) {
+    match pair {
+        Some((j, d)) => (Some(j), Some(d)),
+        None => (None, None),
     }
 }
