@@ -72,7 +72,7 @@ impl<'p> Snapshot<'p> {
                 .defs
                 .get(i as usize)
                 .ok_or(EvalError::Limit { what: "definition index".to_owned() })?;
-            let v = run.eval(&def.code, values)?;
+            let v = run.eval(&def.code, values).map_err(|e| *e)?;
             if let Some(slot) = values.get_mut(i as usize) {
                 *slot = v;
             }
@@ -464,31 +464,31 @@ impl Run<'_, '_> {
         EvalError::Arithmetic { definition: self.name(), reason: reason.to_owned() }
     }
 
-    fn num(&mut self, code: &Code, vals: &[Value]) -> Result<Decimal, EvalError> {
+    fn num(&mut self, code: &Code, vals: &[Value]) -> Result<Decimal, Box<EvalError>> {
         match self.eval(code, vals)? {
             Value::Num(d) => Ok(d),
-            _ => Err(EvalError::MissingValue { definition: self.name() }),
+            _ => Err(Box::new(EvalError::MissingValue { definition: self.name() })),
         }
     }
 
-    fn boolean(&mut self, code: &Code, vals: &[Value]) -> Result<bool, EvalError> {
+    fn boolean(&mut self, code: &Code, vals: &[Value]) -> Result<bool, Box<EvalError>> {
         match self.eval(code, vals)? {
             Value::Bool(b) => Ok(b),
-            _ => Err(EvalError::MissingValue { definition: self.name() }),
+            _ => Err(Box::new(EvalError::MissingValue { definition: self.name() })),
         }
     }
 
-    fn date(&mut self, code: &Code, vals: &[Value]) -> Result<NaiveDate, EvalError> {
+    fn date(&mut self, code: &Code, vals: &[Value]) -> Result<NaiveDate, Box<EvalError>> {
         match self.eval(code, vals)? {
             Value::Date(d) => Ok(d),
-            _ => Err(EvalError::MissingValue { definition: self.name() }),
+            _ => Err(Box::new(EvalError::MissingValue { definition: self.name() })),
         }
     }
 
-    fn table(&self, i: u32) -> Result<&Table, EvalError> {
+    fn table(&self, i: u32) -> Result<&Table, Box<EvalError>> {
         match self.snap.params.get(i as usize).map(|p| &p.data) {
             Some(ParamData::Table(t)) => Ok(t),
-            _ => Err(EvalError::MissingValue { definition: self.name() }),
+            _ => Err(Box::new(EvalError::MissingValue { definition: self.name() })),
         }
     }
 
@@ -496,12 +496,12 @@ impl Run<'_, '_> {
         self.snap.program.params.get(i as usize).map(|p| p.name.clone()).unwrap_or_default()
     }
 
-    fn eval(&mut self, code: &Code, vals: &[Value]) -> Result<Value, EvalError> {
+    fn eval(&mut self, code: &Code, vals: &[Value]) -> Result<Value, Box<EvalError>> {
         self.steps += 1;
         if self.steps > MAX_EVAL_STEPS {
-            return Err(EvalError::Limit {
+            return Err(Box::new(EvalError::Limit {
                 what: format!("at most {MAX_EVAL_STEPS} evaluation steps"),
-            });
+            }));
         }
         Ok(match code {
             Code::Const(v) => v.clone(),
@@ -511,7 +511,7 @@ impl Run<'_, '_> {
             }
             Code::Param(i) => match self.snap.params.get(*i as usize).map(|p| &p.data) {
                 Some(ParamData::Value(v)) => v.clone(),
-                _ => return Err(EvalError::MissingValue { definition: self.name() }),
+                _ => return Err(Box::new(EvalError::MissingValue { definition: self.name() })),
             },
             Code::Def(i) => vals.get(*i as usize).cloned().unwrap_or_default(),
             Code::Today => Value::Date(self.snap.date),
@@ -529,7 +529,7 @@ impl Run<'_, '_> {
                     Arith::Mul => x.checked_mul(y),
                     Arith::Div => {
                         if y.is_zero() {
-                            return Err(self.arith_err("division by zero"));
+                            return Err(Box::new(self.arith_err("division by zero")));
                         }
                         x.checked_div(y)
                     }
@@ -542,7 +542,7 @@ impl Run<'_, '_> {
                     (Value::Num(p), Value::Num(q)) => p.cmp(q),
                     (Value::Date(p), Value::Date(q)) => p.cmp(q),
                     (Value::Missing, _) | (_, Value::Missing) => {
-                        return Err(EvalError::MissingValue { definition: self.name() })
+                        return Err(Box::new(EvalError::MissingValue { definition: self.name() }))
                     }
                     _ => {
                         let eq = x == y;
@@ -610,7 +610,9 @@ impl Run<'_, '_> {
             Code::Clamp(x, lo, hi) => {
                 let (x, lo, hi) = (self.num(x, vals)?, self.num(lo, vals)?, self.num(hi, vals)?);
                 if lo > hi {
-                    return Err(self.arith_err("clamp with a lower bound above the upper bound"));
+                    return Err(Box::new(
+                        self.arith_err("clamp with a lower bound above the upper bound"),
+                    ));
                 }
                 Value::Num(x.max(lo).min(hi))
             }
@@ -624,7 +626,7 @@ impl Run<'_, '_> {
                 let Some(ParamData::Scale(points)) =
                     self.snap.params.get(*p as usize).map(|p| &p.data)
                 else {
-                    return Err(EvalError::MissingValue { definition: self.name() });
+                    return Err(Box::new(EvalError::MissingValue { definition: self.name() }));
                 };
                 Value::Num(interpolate(points, x).ok_or_else(|| self.arith_err("overflow"))?)
             }
@@ -703,9 +705,9 @@ impl Run<'_, '_> {
                 let items = match self.eval(list, vals)? {
                     Value::List(items) => items,
                     Value::Missing => {
-                        return Err(EvalError::MissingValue { definition: self.name() })
+                        return Err(Box::new(EvalError::MissingValue { definition: self.name() }))
                     }
-                    _ => return Err(EvalError::MissingValue { definition: self.name() }),
+                    _ => return Err(Box::new(EvalError::MissingValue { definition: self.name() })),
                 };
                 match agg {
                     Agg::Count => Value::Num(Decimal::from(items.len() as u64)),
