@@ -189,7 +189,10 @@ fn evaluate_line(catalogue: &Catalogue, line: u64, text: &str, options: &Options
         Ok(h) => h,
         Err(e) => return reject(&e.to_string()),
     };
-    let results = catalogue.evaluate_in(&household, options.date, options.lang);
+    let results = match options.explain {
+        Explain::None => catalogue.evaluate_outcomes(&household, options.date),
+        _ => catalogue.evaluate_in(&household, options.date, options.lang),
+    };
     let measures = results.iter().map(|r| measure_line(r, options.explain)).collect();
     let record = ResultLine {
         line,

@@ -158,6 +158,23 @@ impl Catalogue {
         date: NaiveDate,
         lang: Lang,
     ) -> Vec<MeasureResult> {
+        self.evaluate_with(household, date, lang, Detail::Motivazione)
+    }
+
+    /// Every measure for one household on `date` without building explanations: eligibility,
+    /// amount and period only, with an empty motivazione and no reasons. The fast path of
+    /// population-scale batches; the outcomes are the same as [`Catalogue::evaluate_in`]'s.
+    pub fn evaluate_outcomes(&self, household: &Household, date: NaiveDate) -> Vec<MeasureResult> {
+        self.evaluate_with(household, date, Lang::It, Detail::Outcome)
+    }
+
+    fn evaluate_with(
+        &self,
+        household: &Household,
+        date: NaiveDate,
+        lang: Lang,
+        detail: Detail,
+    ) -> Vec<MeasureResult> {
         let facts = engine_facts(household, date);
         self.programs
             .iter()
@@ -178,9 +195,10 @@ impl Catalogue {
                     // it is not evaluated (never a guess with old figures).
                     return not_in_force(p, on, lang);
                 }
-                match &facts {
-                    Ok(facts) => evaluate_program(p, facts, on, lang),
-                    Err(e) => failed(p, e.to_string()),
+                match (&facts, detail) {
+                    (Ok(facts), Detail::Motivazione) => evaluate_program(p, facts, on, lang),
+                    (Ok(facts), Detail::Outcome) => outcome_of_program(p, facts, on),
+                    (Err(e), _) => failed(p, e.to_string()),
                 }
             })
             .collect()
@@ -241,6 +259,59 @@ const AMOUNT_OUTPUTS: [(&str, Period); 3] = [
     ("importo_una_tantum", Period::OneOff),
 ];
 
+/// How much of an evaluation to build.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Detail {
+    /// Outcome, amounts and the motivazione.
+    Motivazione,
+    /// Outcome and amounts only.
+    Outcome,
+}
+
+/// Evaluates one program on the flat facts of a household without an explanation.
+fn outcome_of_program(program: &Program, flat: &Value, date: NaiveDate) -> MeasureResult {
+    let input = match select_inputs(program, flat) {
+        Ok(v) => v,
+        Err(e) => return failed(program, e),
+    };
+    let facts = match program.facts(&input) {
+        Ok(f) => f,
+        Err(e) => return failed(program, e.to_string()),
+    };
+    let outputs = match program.snapshot(date).and_then(|snap| snap.outputs(&facts)) {
+        Ok(o) => o,
+        Err(e) => return failed(program, e.to_string()),
+    };
+    let eligible = outputs.eligible(program);
+    let (amount, period) = AMOUNT_OUTPUTS
+        .iter()
+        .find_map(|(name, period)| {
+            let value = outputs.get(program, name)?;
+            Some((value.as_decimal().map(amount_of), Some(*period)))
+        })
+        .unwrap_or((None, None));
+    MeasureResult {
+        measure: program.id().to_owned(),
+        eligible,
+        amount: if eligible { amount } else { None },
+        period,
+        reasons: Vec::new(),
+        motivazione: String::new(),
+        error: None,
+    }
+}
+
+/// An amount output as money: exact to the cent is shown with two decimals; anything finer is
+/// kept as computed, never rounded here.
+fn amount_of(value: rust_decimal::Decimal) -> Money {
+    let m = Money::from_decimal(value);
+    if m.is_whole_cents() {
+        m.round(Rounding::CENT_HALF_UP)
+    } else {
+        m
+    }
+}
+
 /// Evaluates one program on the flat facts of a household.
 pub fn evaluate_program(
     program: &Program,
@@ -267,13 +338,7 @@ pub fn evaluate_program(
             let text = value.as_str()?;
             // Amounts are exact to the cent; a value written with more digits (1019.000) is
             // shown with two. Anything finer than a cent is kept as computed, never rounded here.
-            let amount = Money::parse(text).ok().map(|m| {
-                if m.is_whole_cents() {
-                    m.round(Rounding::CENT_HALF_UP)
-                } else {
-                    m
-                }
-            });
+            let amount = Money::parse(text).ok().map(|m| amount_of(m.amount()));
             Some((amount, Some(*period)))
         })
         .unwrap_or((None, None));

@@ -163,3 +163,28 @@ fn every_fixture_household_evaluates_without_engine_errors() {
         }
     }
 }
+
+/// The fast path (no explanation) gives the same outcomes as the explained one, on many
+/// synthetic households and on the bundled example.
+#[test]
+fn outcomes_without_explanation_match_the_explained_ones() {
+    let catalogue = welfare_benefits::Catalogue::national().unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+    let generator = welfare_benefits::synthetic::Generator::new(11, 2026).unwrap();
+    let mut households: Vec<welfare_benefits::Household> =
+        generator.households(300).map(|v| serde_json::from_value(v).unwrap()).collect();
+    households.push(welfare_benefits::Household::example().unwrap());
+    for h in &households {
+        let fast = catalogue.evaluate_outcomes(h, date);
+        let full = catalogue.evaluate(h, date);
+        assert_eq!(fast.len(), full.len());
+        for (a, b) in fast.iter().zip(&full) {
+            assert_eq!(
+                (&a.measure, a.eligible, a.amount, a.period, &a.error),
+                (&b.measure, b.eligible, b.amount, b.period, &b.error),
+                "household {}",
+                h.group_identifier
+            );
+        }
+    }
+}
