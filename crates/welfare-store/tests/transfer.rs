@@ -1,0 +1,107 @@
+//! Export/import as JSON Lines: memory → SQLite → (PostgreSQL when available) round trips
+//! keep every event byte for byte, every head, the pending outbox and the access log.
+
+use welfare_casefile::events::{AggregateKind, OutboxTopic};
+use welfare_casefile::store::{CaseStore, InMemoryStore};
+use welfare_store::transfer::{export, import, verify_tenant, TransferError, TransferSummary};
+use welfare_store::Store;
+
+use crate::fixtures::{access, case, filler, message, next_unit, opened, unique_tenant};
+
+fn populate(s: &mut impl CaseStore, t: &welfare_casefile::ids::TenantId) {
+    for (i, id) in ["C-1", "C-2"].into_iter().enumerate() {
+        let c = case(id);
+        let mut u = next_unit(s, t, &c, &format!("{id}-a"), vec![opened(id, &format!("P-{i}"))]);
+        u.outbox = vec![message(&c, 1, OutboxTopic::CaseOpened)];
+        u.access_log = vec![access(t, &c, "as1")];
+        s.append(t, u).unwrap();
+        let u = next_unit(s, t, &c, &format!("{id}-b"), vec![filler(), filler()]);
+        s.append(t, u).unwrap();
+    }
+    let id = s.pending_outbox(t, 10).unwrap()[0].id.clone();
+    s.mark_delivered(t, &id).unwrap();
+}
+
+fn snapshot(s: &impl CaseStore, t: &welfare_casefile::ids::TenantId) -> String {
+    let mut out = Vec::new();
+    export(s, t, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn round_trip(target: &mut impl CaseStore) {
+    let t = unique_tenant("t");
+    let mut source = InMemoryStore::new();
+    populate(&mut source, &t);
+    let text = snapshot(&source, &t);
+    let summary = import(target, &t, &mut text.as_bytes()).unwrap();
+    assert_eq!(summary, TransferSummary { aggregates: 2, events: 6, outbox: 1, access_log: 2 });
+    // The target exports exactly the same lines.
+    assert_eq!(snapshot(target, &t), text);
+    assert_eq!(target.load(&t, &case("C-2")).unwrap(), source.load(&t, &case("C-2")).unwrap());
+    assert_eq!(target.aggregates(&t, AggregateKind::Case).unwrap().len(), 2);
+    assert!(verify_tenant(target, &t).unwrap().iter().all(|(_, v)| v.is_ok()));
+    // A second import into the now non-empty tenant is refused.
+    assert!(matches!(
+        import(target, &t, &mut text.as_bytes()),
+        Err(TransferError::TenantNotEmpty { .. })
+    ));
+}
+
+#[test]
+fn memory_to_sqlite_and_back() {
+    let mut sqlite = Store::open("sqlite::memory:").unwrap();
+    round_trip(&mut sqlite);
+    round_trip(&mut InMemoryStore::new());
+}
+
+#[test]
+fn sqlite_to_postgres() {
+    let Some(mut pg) = crate::postgres::fresh() else { return };
+    round_trip(&mut pg);
+}
+
+#[test]
+fn bad_exports_are_refused_with_the_line() {
+    let t = unique_tenant("t");
+    let mut s = InMemoryStore::new();
+    populate(&mut s, &t);
+    let text = snapshot(&s, &t);
+    // Wrong tenant.
+    let other = unique_tenant("u");
+    assert!(matches!(
+        import(&mut InMemoryStore::new(), &other, &mut text.as_bytes()),
+        Err(TransferError::WrongTenant { .. })
+    ));
+    // A tampered event: the target store refuses the broken chain.
+    let mut done = false;
+    let tampered: String = text
+        .lines()
+        .map(|l| {
+            if !done && l.contains("\"type\":\"event\"") {
+                done = true;
+                l.replacen("2026-03-02", "2026-03-01", 1)
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(done);
+    assert!(import(&mut InMemoryStore::new(), &t, &mut tampered.as_bytes()).is_err());
+    // A line that is not JSON.
+    let garbled: String = text.lines().take(3).chain(["{oops"]).collect::<Vec<_>>().join("\n");
+    assert!(matches!(
+        import(&mut InMemoryStore::new(), &t, &mut garbled.as_bytes()),
+        Err(TransferError::Line { line: 4, .. })
+    ));
+    // Missing head line at the end.
+    let no_head: String =
+        text.lines().filter(|l| !l.contains("\"head\"")).collect::<Vec<_>>().join("\n");
+    assert!(import(&mut InMemoryStore::new(), &t, &mut no_head.as_bytes()).is_err());
+    // Export refuses a truncated stream.
+    let mut short = s.load(&t, &case("C-1")).unwrap();
+    short.pop();
+    s.replace_stream_for_test(&t, &case("C-1"), short);
+    assert!(matches!(export(&s, &t, &mut Vec::new()), Err(TransferError::Chain { .. })));
+    assert!(verify_tenant(&s, &t).unwrap().iter().any(|(_, v)| v.is_err()));
+}
