@@ -68,3 +68,9 @@ fn row_level_security_hides_other_tenants_from_unfiltered_queries() {
     let counts = s.counts(&a).unwrap();
     assert_eq!((counts.aggregates, counts.events), (1, 2));
 }
+
+#[test]
+fn concurrent_writers_on_one_case_lose_no_update() {
+    let Some(url) = url() else { return };
+    crate::sqlite::concurrent_writers(move || Store::open(&url).unwrap());
+}
