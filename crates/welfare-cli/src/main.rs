@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod batch;
+mod case;
 mod cf;
 mod eval;
 mod gen;
@@ -33,6 +34,8 @@ struct Cli {
 enum Command {
     /// Every household of a JSON Lines file through the measures: streaming, parallel, ordered.
     Batch(batch::BatchArgs),
+    /// Case-file store: init a SQLite/PostgreSQL database, import, export, show, verify, report.
+    Case(case::CaseArgs),
     /// Codice fiscale: decode, encode, check.
     Cf(cf::CfArgs),
     /// Evaluate every national measure (and local rulebooks) for a household on a date.
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Batch(args) => batch::run(args).into(),
+        Command::Case(args) => case::run(args).into(),
         Command::Cf(args) => cf::run(args).into(),
         Command::Eval(args) => eval::run(args).into(),
         Command::Gen(args) => gen::run(args).into(),

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 mod batch;
+mod case;
 mod cf;
 mod eval;
 mod gen;
