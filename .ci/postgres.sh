@@ -58,7 +58,7 @@ start() {
     ensure_installed
     local bin dir port
     bin=$(find_bin)
-    dir=$(mktemp -d /tmp/welfare-pg.XXXXXX)
+    dir=$(mktemp -d -t welfare-pg.XXXXXX)
     chmod 755 "$dir"
     [ "$(id -u)" = 0 ] && chown postgres: "$dir"
     port=$(free_port)
