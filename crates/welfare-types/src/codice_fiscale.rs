@@ -652,8 +652,8 @@ impl fmt::Display for CodiceFiscale {
 }
 
 /// `Debug` never shows the code: a codice fiscale is personal data, and `{:?}` of a structure
-/// that holds one ends up in logs and panic messages. Use `Display` (or [`as_str`]
-/// (CodiceFiscale::as_str)) where the code is really meant to be shown.
+/// that holds one ends up in logs and panic messages. Use `Display` (or `as_str`) where the
+/// code is really meant to be shown.
 impl fmt::Debug for CodiceFiscale {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "CodiceFiscale(<redacted, {} characters>)", self.as_str().len())
