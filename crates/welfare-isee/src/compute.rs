@@ -137,6 +137,9 @@ pub struct IseeResult {
     pub rent_cap: Money,
     /// Disability franchigie (original text only).
     pub disability_franchigie: Money,
+    /// Disability expenses deducted: health expenses (capped per member), care staff and
+    /// residential fees (original text only).
+    pub disability_expenses: Money,
     /// ISR, rounded to the cent.
     pub isr: Money,
     /// Properties as counted.
@@ -431,12 +434,15 @@ pub fn compute_with(
 
     // ---- ISR (art. 4) ----
     let franchigie_rule = match p.disability {
-        DisabilityRule::Franchigie { adult, minor } => Some((adult, minor)),
+        DisabilityRule::Franchigie { adult, minor, health_expenses_cap } => {
+            Some((adult, minor, health_expenses_cap))
+        }
         DisabilityRule::ScaleIncrease(_) => None,
     };
     let mut members = Vec::with_capacity(nucleo.members.len());
     let mut net_total = Money::ZERO;
     let mut franchigie = Money::ZERO;
+    let mut disability_expenses = Money::ZERO;
     for m in &nucleo.members {
         let inc = &m.income;
         let disability_counted =
@@ -534,7 +540,7 @@ pub fn compute_with(
             &[gross.amount(), deductions.amount()],
         );
         net_total = sum(&[net_total, net])?;
-        if let (Some((adult, minor)), Some(d)) = (franchigie_rule, m.disability) {
+        if let (Some((adult, minor, _)), Some(d)) = (franchigie_rule, m.disability) {
             let table = if is_minor(m, date)? { minor } else { adult };
             let f = table.get(disability_index(d)).copied().unwrap_or(Money::ZERO);
             franchigie = franchigie.checked_add(f)?;
@@ -546,6 +552,10 @@ pub fn compute_with(
                 f.amount(),
                 &[],
             );
+        }
+        if inc.has_disability_expenses() {
+            let deducted = disability_expenses_of(m, franchigie_rule.map(|r| r.2), &mut t)?;
+            disability_expenses = plus(disability_expenses, deducted)?;
         }
         members.push(MemberIncome {
             member: dsu.members.iter().position(|x| std::ptr::eq(x, *m)).unwrap_or_default(),
@@ -696,6 +706,7 @@ pub fn compute_with(
         .checked_add(figurative_income)?
         .checked_sub(rent_deduction)?
         .checked_sub(franchigie)?
+        .checked_sub(disability_expenses)?
         .floor_at_zero();
     let isr = to_cents(isr_exact);
     trace!(
@@ -709,6 +720,7 @@ pub fn compute_with(
             figurative_income.amount(),
             rent_deduction.amount(),
             franchigie.amount(),
+            disability_expenses.amount(),
         ],
     );
 
@@ -855,6 +867,7 @@ pub fn compute_with(
         rent_deduction,
         rent_cap,
         disability_franchigie: franchigie,
+        disability_expenses,
         isr,
         real_estate,
         real_estate_total,
@@ -871,6 +884,58 @@ pub fn compute_with(
         isee,
         trace: t.steps,
     })
+}
+
+const ART_4_C4_BC: &str = "DPCM 159/2013 art. 4 c. 4 lett. b-c (testo originario)";
+
+/// The disability expenses of a member deducted from ISR (DPCM 159/2013 art. 4 c. 4 lett. b–c,
+/// original text): health expenses up to `cap`, care staff and residential fees in full
+/// ([`Dsu::validate`] has checked they belong to a non-self-sufficient member). Without a cap
+/// (DSU filed from 28 June 2016, DL 42/2016 art. 2-sexies) nothing is deducted.
+fn disability_expenses_of(
+    m: &Member,
+    cap: Option<Money>,
+    t: &mut Tracer,
+) -> Result<Money, IseeError> {
+    let inc = &m.income;
+    let Some(cap) = cap else {
+        trace!(
+            t,
+            Step::DisabilityExpensesNotDeducted,
+            "DL 42/2016 art. 2-sexies",
+            Some(&m.id),
+            Decimal::ZERO,
+            &[
+                inc.disability_health_expenses.amount(),
+                inc.care_staff_expenses.amount(),
+                inc.residential_care_fees.amount(),
+            ],
+        );
+        return Ok(Money::ZERO);
+    };
+    let health = min(inc.disability_health_expenses, cap);
+    if !inc.disability_health_expenses.is_zero() {
+        trace!(
+            t,
+            Step::DisabilityHealthExpenses,
+            ART_4_C4_BC,
+            Some(&m.id),
+            health.amount(),
+            &[inc.disability_health_expenses.amount(), cap.amount()],
+        );
+    }
+    let care = sum(&[inc.care_staff_expenses, inc.residential_care_fees])?;
+    if !care.is_zero() {
+        trace!(
+            t,
+            Step::DisabilityCareExpenses,
+            ART_4_C4_BC,
+            Some(&m.id),
+            care.amount(),
+            &[inc.care_staff_expenses.amount(), inc.residential_care_fees.amount()],
+        );
+    }
+    sum(&[health, care])
 }
 
 fn real_estate_item(

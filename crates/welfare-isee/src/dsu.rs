@@ -148,7 +148,8 @@ pub enum Disability {
     NonAutosufficienza,
 }
 
-/// Redditi di un componente (importi annui in euro). — A member's incomes (annual, euro).
+/// Redditi di un componente e spese che ne sono detratte (importi annui in euro). — A member's
+/// incomes and the expenses deducted from them (annual, euro).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -195,6 +196,37 @@ pub struct Income {
     /// income.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub agricultural: Money,
+    /// Spese sanitarie per disabili, per cani guida e per l'interpretariato dei sordi, e spese
+    /// mediche e di assistenza specifica, certificate ai fini fiscali, sostenute per questo
+    /// componente (che deve avere una condizione di disabilità); detratte fino a 5.000 euro solo
+    /// con il testo originario (DSU fino al 27/06/2016). — Health expenses for the disabled,
+    /// guide dogs and sign interpreting, and medical and specific-care expenses, certified for
+    /// tax purposes, borne for this member (who must have a disability category); deducted up
+    /// to 5,000 € only under the original text (DSU up to 27 June 2016).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub disability_health_expenses: Money,
+    /// Spese per collaboratori domestici e addetti all'assistenza personale di questo componente
+    /// non autosufficiente; detratte solo con il testo originario (DSU fino al 27/06/2016). —
+    /// Expenses for domestic workers and personal-care assistants of this non-self-sufficient
+    /// member; deducted only under the original text (DSU up to 27 June 2016).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub care_staff_expenses: Money,
+    /// Rette di ricovero in struttura residenziale di questo componente non autosufficiente;
+    /// detratte solo con il testo originario (DSU fino al 27/06/2016). — Residential-care fees
+    /// of this non-self-sufficient member; deducted only under the original text (DSU up to
+    /// 27 June 2016).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub residential_care_fees: Money,
+}
+
+impl Income {
+    /// Whether any disability expense is declared (DPCM 159/2013 art. 4 c. 4 lett. b–c,
+    /// original text).
+    pub fn has_disability_expenses(&self) -> bool {
+        !(self.disability_health_expenses.is_zero()
+            && self.care_staff_expenses.is_zero()
+            && self.residential_care_fees.is_zero())
+    }
 }
 
 /// Locazione della casa di abitazione. — Lease of the home.
@@ -338,6 +370,27 @@ impl Dsu {
                 return invalid(format!("members[{i}].birth_date"), "born after the filing date");
             }
             member.income.validate(i)?;
+            if member.income.has_disability_expenses() {
+                let reason = match member.disability {
+                    None if !member.income.disability_health_expenses.is_zero() => Some((
+                        "disability_health_expenses",
+                        "disability expenses need a disability category",
+                    )),
+                    Some(Disability::NonAutosufficienza) => None,
+                    _ if !member.income.care_staff_expenses.is_zero() => Some((
+                        "care_staff_expenses",
+                        "care expenses are deducted only for a non autosufficiente member",
+                    )),
+                    _ if !member.income.residential_care_fees.is_zero() => Some((
+                        "residential_care_fees",
+                        "care expenses are deducted only for a non autosufficiente member",
+                    )),
+                    _ => None,
+                };
+                if let Some((field, reason)) = reason {
+                    return invalid(format!("members[{i}].income.{field}"), reason);
+                }
+            }
         }
         if let Some(rent) = &self.rent {
             if negative(rent.annual) {
@@ -430,9 +483,12 @@ impl Income {
             self.maintenance_received,
             self.maintenance_paid,
             self.agricultural,
+            self.disability_health_expenses,
+            self.care_staff_expenses,
+            self.residential_care_fees,
         ];
         if let Some(i) = values.iter().position(|v| negative(*v)) {
-            const NAMES: [&str; 10] = [
+            const NAMES: [&str; 13] = [
                 "irpef_total",
                 "substitute_tax",
                 "exempt",
@@ -443,6 +499,9 @@ impl Income {
                 "maintenance_received",
                 "maintenance_paid",
                 "agricultural",
+                "disability_health_expenses",
+                "care_staff_expenses",
+                "residential_care_fees",
             ];
             let name = NAMES.get(i).copied().unwrap_or("amount");
             return Err(IseeError::Invalid {

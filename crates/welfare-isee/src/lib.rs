@@ -62,7 +62,9 @@
 //!   (employment 20 % up to 3,000; pensions and benefits 20 % up to 1,000; maintenance paid),
 //!   not below zero; plus the notional income of financial assets other than deposits; less the
 //!   rent (up to 7,000 + 500 per child after the second, registered leases only) and, under the
-//!   original 2014 text, the disability franchigie; not below zero.
+//!   original 2014 text, the disability franchigie and expenses (health expenses up to 5,000
+//!   per disabled member, care staff and residential fees of non-autosufficient members);
+//!   not below zero.
 //! * **ISP** (art. 5): each property at its IMU value less its own residual mortgage (not below
 //!   zero); the main home counts for 2/3 of what exceeds 52,500 + 2,500 per child after the
 //!   second (91,500 or 120,000 + 2,500 per child after the first for the 2026 family ISEE);
@@ -120,9 +122,19 @@
 //!   only, the whole of b) applies, including 0.3 with a child under three. "Parents" are the
 //!   dichiarante, the coniuge and an attracted non-cohabiting parent; children are `figlio`
 //!   members; ages are taken on the filing date.
-//! * **Spese sanitarie per disabili** (≤ 5,000 €) and the original care-expense deductions of
-//!   art. 4 c. 4 lett. b–c are not modelled; only the franchigie of lett. d for DSU filed before
-//!   28 June 2016.
+//! * **Disability expenses of the original text** (art. 4 c. 4 lett. b–c, DSU filed before
+//!   28 June 2016; secondary sources agree on the list, the primary text was not read):
+//!   certified health expenses for the disabled (`disability_health_expenses`) are deducted up
+//!   to 5,000 € **per disabled member** (sources give the cap without saying per what); care
+//!   staff (`care_staff_expenses`) and residential-care fees (`residential_care_fees`) of a
+//!   non-autosufficient member are deducted in full and **on top of** the franchigia of
+//!   lett. d (no source makes them alternatives, and any limit tied to the benefits received
+//!   is not modelled). The trace cites both kinds as "lett. b-c", the letter of each not being
+//!   confirmed. Whether the health expenses sit in c. 3 and so **survived** DL 42/2016 art.
+//!   2-sexies is unverified: we follow the reform as reported by INPS circ. 137/2016 and deduct
+//!   none of them from 28 June 2016 (the trace records each one not deducted). Health expenses
+//!   need a disability category, care expenses `non_autosufficienza`: otherwise the DSU is
+//!   invalid.
 //! * **Rent in a restricted nucleo**: the rent deduction applies only when the dichiarante is in
 //!   the nucleo computed.
 //! * **Componente aggiuntiva of the non-cohabiting parent** (Allegato 2 c. 2): computed with the

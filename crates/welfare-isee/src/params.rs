@@ -3,7 +3,7 @@
 //! | set | in force for DSU filed | what changed |
 //! |---|---|---|
 //! | [`ParameterSet::Original2014`] | 1 Jan 2015 – 27 Jun 2016 | DPCM 159/2013 as published (GU 24-1-2014); the new DSU was usable from 1 January 2015 |
-//! | [`ParameterSet::Disability2016`] | 28 Jun 2016 – 31 Dec 2019 | DL 42/2016 art. 2-sexies: +0.5 scale per disabled member instead of franchigie; disability benefits out of ISR |
+//! | [`ParameterSet::Disability2016`] | 28 Jun 2016 – 31 Dec 2019 | DL 42/2016 art. 2-sexies: +0.5 scale per disabled member instead of the franchigie and disability expenses; disability benefits out of ISR |
 //! | [`ParameterSet::AssetYear2020`] | 1 Jan 2020 – 2 Apr 2025 | DL 34/2019 art. 4-sexies (DL 101/2019 art. 7): assets at 31 Dec of the second year before; DSU valid to 31 Dec |
 //! | [`ParameterSet::BondExclusion2025`] | 3 Apr 2025 – 31 Dec 2025 | L. 213/2023 art. 1 c. 183–185, DPCM 13/2025: government and postal bonds excluded up to 50,000 € |
 //! | [`ParameterSet::Family2026`] | from 1 Jan 2026 | L. 199/2025 art. 1 c. 208–209: the ISEE per prestazioni familiari e per l'inclusione |
@@ -39,13 +39,17 @@ pub enum ParameterSet {
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DisabilityRule {
-    /// Original text (art. 4 c. 4 lett. d): franchigie subtracted from ISR, adults / minors,
-    /// and disability benefits counted in ISR.
+    /// Original text (art. 4 c. 4 lett. b–d): franchigie subtracted from ISR, adults / minors;
+    /// the disability expenses deducted (health expenses up to a cap per member, care staff and
+    /// residential fees of non-self-sufficient members in full); disability benefits counted in
+    /// ISR.
     Franchigie {
         /// Media, grave, non autosufficienza for adults.
         adult: [Money; 3],
         /// The same for minors.
         minor: [Money; 3],
+        /// Cap of the health expenses deducted per disabled member.
+        health_expenses_cap: Money,
     },
     /// DL 42/2016 art. 2-sexies: this increment of the scale per disabled member.
     ScaleIncrease(Decimal),
@@ -165,6 +169,7 @@ fn original() -> IseeParameters {
         disability: DisabilityRule::Franchigie {
             adult: [eur(4_000), eur(5_500), eur(7_000)],
             minor: [eur(5_500), eur(7_500), eur(9_500)],
+            health_expenses_cap: eur(5_000),
         },
         bond_exclusion: None,
         additional_component: (eur(9_000), dec(20, 2)),

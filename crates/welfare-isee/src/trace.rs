@@ -68,7 +68,16 @@ pub enum Step {
     RentNotRegistered,
     /// Disability franchigia of the original text. Inputs: none.
     DisabilityFranchigia,
-    /// ISR. Inputs: members' net incomes, notional income, rent deduction, franchigie.
+    /// Health expenses of a disabled member deducted, original text. Inputs: declared, cap.
+    DisabilityHealthExpenses,
+    /// Care staff and residential fees of a non-self-sufficient member deducted, original
+    /// text. Inputs: care staff, residential fees.
+    DisabilityCareExpenses,
+    /// Disability expenses declared but not deducted (DSU filed from 28 June 2016). Inputs:
+    /// health expenses, care staff, residential fees.
+    DisabilityExpensesNotDeducted,
+    /// ISR. Inputs: members' net incomes, notional income, rent deduction, franchigie,
+    /// disability expenses.
     Isr,
     /// A property. Inputs: IMU value, residual mortgage.
     RealEstate,
@@ -259,10 +268,48 @@ impl TraceStep {
             }
             Step::DisabilityFranchigia if it => format!("Franchigia per disabilità di {who}: {v}"),
             Step::DisabilityFranchigia => format!("Disability franchigia of {who}: {v}"),
+            Step::DisabilityHealthExpenses if it => format!(
+                "Spese sanitarie per disabilità di {who}: {}, al massimo {} = {v}",
+                m(0), m(1)
+            ),
+            Step::DisabilityHealthExpenses => format!(
+                "Health expenses for the disability of {who}: {}, at most {} = {v}",
+                m(0), m(1)
+            ),
+            Step::DisabilityCareExpenses if it => format!(
+                "Spese per l'assistenza di {who} non autosufficiente: addetti all'assistenza {} + \
+                 rette di ricovero {} = {v}",
+                m(0), m(1)
+            ),
+            Step::DisabilityCareExpenses => format!(
+                "Care expenses of {who}, not self-sufficient: care staff {} + residential fees {} \
+                 = {v}",
+                m(0), m(1)
+            ),
+            Step::DisabilityExpensesNotDeducted if it => format!(
+                "Spese per disabilità di {who} ({} + {} + {}) non detratte: dal 28/06/2016 la \
+                 disabilità aumenta la scala di equivalenza",
+                m(0), m(1), m(2)
+            ),
+            Step::DisabilityExpensesNotDeducted => format!(
+                "Disability expenses of {who} ({} + {} + {}) not deducted: from 28 June 2016 \
+                 disability raises the equivalence scale instead",
+                m(0), m(1), m(2)
+            ),
+            Step::Isr if it && !self.input(4).is_zero() => format!(
+                "ISR = redditi netti {} + reddito figurativo {} − affitto {} − franchigie {} − \
+                 spese per disabilità {} (non sotto zero) = {v}",
+                m(0), m(1), m(2), m(3), m(4)
+            ),
             Step::Isr if it => format!(
                 "ISR = redditi netti {} + reddito figurativo {} − affitto {} − franchigie {} (non \
                  sotto zero) = {v}",
                 m(0), m(1), m(2), m(3)
+            ),
+            Step::Isr if !self.input(4).is_zero() => format!(
+                "ISR = net incomes {} + notional income {} − rent {} − franchigie {} − disability \
+                 expenses {} (not below zero) = {v}",
+                m(0), m(1), m(2), m(3), m(4)
             ),
             Step::Isr => format!(
                 "ISR = net incomes {} + notional income {} − rent {} − franchigie {} (not below \

@@ -227,3 +227,89 @@ fn choice_2026_family_isee_keeps_the_two_thirds_rule() {
     assert_eq!(r.real_estate[0].main_home_threshold, Some(eur(94_000)));
     assert_eq!(r.real_estate_total, eur(4_000));
 }
+
+#[test]
+fn choice_health_expense_cap_is_per_disabled_member() {
+    // Original DPCM 159/2013 art. 4 c. 4 (cap reported as 5,000 €): we cap each disabled
+    // member's certified health expenses, so two members at 6,000 each deduct 10,000.
+    let mut dsu = fixture_dsu("21_disability_expense_cap_2016.yaml");
+    dsu.members[1].income.residential_care_fees = eur(0);
+    dsu.members[1].income.disability_health_expenses = eur(6_000);
+    let r = compute(&dsu, IseeKind::Ordinario).unwrap();
+    assert_eq!(r.disability_expenses, eur(10_000));
+    // 42,000 − 4,800 − 12,500 − 10,000 = 14,700.
+    assert_eq!(r.isr.to_string(), "14700.00");
+}
+
+#[test]
+fn choice_disability_expenses_only_under_the_original_text() {
+    // DL 42/2016 art. 2-sexies replaced art. 4 c. 4 lett. b–d with +0.5 on the scale; whether
+    // the health expenses survived (if they sit in c. 3) is unverified: we deduct none of the
+    // expenses for DSU filed from 28 June 2016, and the trace says so.
+    let before =
+        compute(&fixture_dsu("21_disability_expense_cap_2016.yaml"), IseeKind::Ordinario).unwrap();
+    assert_eq!(before.disability_expenses, eur(14_600));
+    assert_eq!(before.disability_franchigie, eur(12_500));
+    let after =
+        compute(&fixture_dsu("22_disability_expenses_after_reform.yaml"), IseeKind::Ordinario)
+            .unwrap();
+    assert_eq!(after.disability_expenses, eur(0));
+    assert_eq!(after.disability_franchigie, eur(0));
+    let skipped: Vec<_> = after
+        .trace
+        .iter()
+        .filter(|s| s.step == welfare_isee::Step::DisabilityExpensesNotDeducted)
+        .map(|s| (s.member.as_deref().unwrap(), s.article))
+        .collect();
+    assert_eq!(skipped, [("p1", "DL 42/2016 art. 2-sexies"), ("p2", "DL 42/2016 art. 2-sexies")]);
+    let text = after.explain(welfare_isee::Language::En);
+    assert!(text.contains("Disability expenses of p1 (€7300.00 + €0.00 + €0.00) not deducted"));
+}
+
+#[test]
+fn choice_care_expenses_add_to_the_franchigia() {
+    // Fixture 20: the non-autosufficient grandmother gets her 7,000 franchigia (lett. d) and
+    // her care staff (8,000) deducted in full; no source makes them alternatives.
+    let r = compute(&fixture_dsu("20_disability_expenses_2015.yaml"), IseeKind::Ordinario).unwrap();
+    assert_eq!(r.disability_franchigie, eur(12_500));
+    assert_eq!(r.disability_expenses, eur(11_200));
+    let lines: Vec<_> = r
+        .trace
+        .iter()
+        .filter(|s| {
+            matches!(
+                s.step,
+                welfare_isee::Step::DisabilityHealthExpenses
+                    | welfare_isee::Step::DisabilityCareExpenses
+            )
+        })
+        .map(|s| (s.member.as_deref().unwrap(), s.article, s.value.to_string()))
+        .collect();
+    let art = "DPCM 159/2013 art. 4 c. 4 lett. b-c (testo originario)";
+    assert_eq!(lines, [("f1", art, "3200".to_owned()), ("nonna", art, "8000".to_owned())]);
+    let text = r.explain(welfare_isee::Language::It);
+    assert!(
+        text.contains("Spese sanitarie per disabilità di f1: 3.200,00 €, al massimo 5.000,00 €")
+    );
+    assert!(text.contains("spese per disabilità 11.200,00 €"));
+}
+
+#[test]
+fn disability_expenses_need_the_right_category() {
+    let mut dsu = fixture_dsu("20_disability_expenses_2015.yaml");
+    dsu.members[2].income.care_staff_expenses = eur(1_000);
+    let err = compute(&dsu, IseeKind::Ordinario).unwrap_err();
+    assert_eq!(err.path(), Some("members[2].income.care_staff_expenses"));
+    let mut dsu = fixture_dsu("20_disability_expenses_2015.yaml");
+    dsu.members[1].income.disability_health_expenses = eur(1_000);
+    let err = compute(&dsu, IseeKind::Ordinario).unwrap_err();
+    assert_eq!(err.path(), Some("members[1].income.disability_health_expenses"));
+    let mut dsu = fixture_dsu("21_disability_expense_cap_2016.yaml");
+    dsu.members[0].income.residential_care_fees = eur(1);
+    let err = compute(&dsu, IseeKind::Ordinario).unwrap_err();
+    assert_eq!(err.path(), Some("members[0].income.residential_care_fees"));
+    let mut dsu = fixture_dsu("21_disability_expense_cap_2016.yaml");
+    dsu.members[0].income.disability_health_expenses = eur(-1);
+    let err = compute(&dsu, IseeKind::Ordinario).unwrap_err();
+    assert_eq!(err.path(), Some("members[0].income.disability_health_expenses"));
+}

@@ -299,3 +299,38 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// The disability expenses of the original text (art. 4 c. 4 lett. b–c) only lower the
+    /// ISR: never by more than what is declared (health expenses at most 5,000 a member),
+    /// and never at all from 28 June 2016.
+    #[test]
+    fn disability_expenses_never_raise_the_isee(
+        dsu in dsu(),
+        i in 0..8usize,
+        health in 0..12_000i64,
+        care in 0..20_000i64,
+        fees in 0..20_000i64,
+    ) {
+        let mut base = dsu.clone();
+        let n = base.members.len();
+        base.members[i % n].disability = Some(Disability::NonAutosufficienza);
+        let mut with = base.clone();
+        let inc = &mut with.members[i % n].income;
+        inc.disability_health_expenses = eur(health);
+        inc.care_staff_expenses = eur(care);
+        inc.residential_care_fees = eur(fees);
+        let original = dsu.filing_date < d(2016, 6, 28);
+        for kind in kinds(&dsu) {
+            let options = ComputeOptions::default();
+            let before = compute_with(&base, kind, &options).unwrap();
+            let after = compute_with(&with, kind, &options).unwrap();
+            prop_assert!(after.isee <= before.isee, "{kind}: {} -> {}", before.isee, after.isee);
+            let most = if original { health.min(5_000) + care + fees } else { 0 };
+            prop_assert!(after.disability_expenses <= eur(most));
+            prop_assert!(before.isr.checked_sub(after.isr).unwrap() <= eur(most));
+        }
+    }
+}
