@@ -19,13 +19,33 @@ use crate::value::Value;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Facts {
     pub(crate) household: Vec<Value>,
-    pub(crate) members: Vec<Vec<Value>>,
+    /// Member facts, member after member, `stride` slots each.
+    pub(crate) members: Vec<Value>,
+    pub(crate) stride: usize,
+    pub(crate) count: usize,
 }
 
 impl Facts {
+    /// No facts: a household without inputs and without members (fill it with
+    /// [`Binding::fill`]; the buffers are reused between households).
+    pub fn empty() -> Facts {
+        Facts { household: Vec::new(), members: Vec::new(), stride: 0, count: 0 }
+    }
+
     /// The number of members.
     pub fn member_count(&self) -> usize {
-        self.members.len()
+        self.count
+    }
+
+    /// The facts of each member, in order.
+    pub(crate) fn member_slots(&self) -> impl Iterator<Item = &[Value]> {
+        let stride = self.stride;
+        (0..self.count).map(move |i| self.members.get(i * stride..(i + 1) * stride).unwrap_or(&[]))
+    }
+
+    fn from_parts(household: Vec<Value>, members: Vec<Vec<Value>>, stride: usize) -> Facts {
+        let count = members.len();
+        Facts { household, members: members.into_iter().flatten().collect(), stride, count }
     }
 }
 
@@ -215,7 +235,7 @@ impl<'p> FactsBuilder<'p> {
         for (i, m) in self.members.into_iter().enumerate() {
             members.push(finish(&self.program.members, m, &format!("members[{i}]."))?);
         }
-        Ok(Facts { household, members })
+        Ok(Facts::from_parts(household, members, self.program.members.len()))
     }
 }
 
@@ -249,7 +269,7 @@ impl Program {
                 members.push(fill(&self.members, mo, &prefix, &[])?);
             }
         }
-        Ok(Facts { household, members })
+        Ok(Facts::from_parts(household, members, self.members.len()))
     }
 
     /// A builder for facts in code.
@@ -260,5 +280,180 @@ impl Program {
             members: Vec::new(),
             error: None,
         }
+    }
+}
+
+/// Why a program cannot be bound to a fact vocabulary.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BindError {
+    /// The program declares an input the vocabulary does not provide.
+    #[error("rulebook input `{name}` is not a {scope} fact of the vocabulary")]
+    NotProvided {
+        /// The input's name.
+        name: String,
+        /// `household` or `member`.
+        scope: &'static str,
+    },
+    /// The vocabulary provides the input with a type the program does not accept.
+    #[error(
+        "rulebook input `{name}` is declared as {expected} but the vocabulary gives {provided}"
+    )]
+    WrongType {
+        /// The input's name.
+        name: String,
+        /// The type the rulebook declares.
+        expected: String,
+        /// The type the vocabulary gives.
+        provided: String,
+    },
+}
+
+/// A program bound to a caller's own **fact vocabulary**: the names and types of every fact
+/// the caller can produce for a household and for each member, in a fixed order.
+///
+/// Binding looks the program's inputs up by name once and checks their types; afterwards
+/// [`Binding::fill`] copies a household's facts into the program's slots by position, with no
+/// name looked up, no JSON built and, once the buffers have grown, no allocation. This is how
+/// a catalogue of many rulebooks shares one set of household facts.
+///
+/// ```
+/// use welfare_rules::{Facts, Program, Type, Value};
+///
+/// let program = Program::from_yaml(r#"
+/// rulebook: esempio/soglia
+/// title: { it: "Soglia", en: "Threshold" }
+/// authority: { level: comune, code: "039014", name: "Comune di Ravenna" }
+/// valid: { from: 2025-01-01 }
+/// inputs:
+///   household: { isee: { type: money, optional: true } }
+///   member: { age: { type: integer } }
+/// definitions:
+///   minori: { type: integer, formula: "conta(membri, age < 18)" }
+/// "#, "soglia.yaml")?;
+/// // The caller's vocabulary: more facts than this rulebook reads, in the caller's order.
+/// let household_vocab = [("rent", Type::Money), ("isee", Type::Optional(Box::new(Type::Money)))];
+/// let member_vocab = [("age", Type::Integer), ("student", Type::Boolean)];
+/// let binding = program.bind(&household_vocab, &member_vocab)?;
+///
+/// let household = [Value::Missing, Value::Missing];
+/// let members = [Value::from(7), Value::from(false), Value::from(40), Value::from(false)];
+/// let mut facts = Facts::empty();
+/// binding.fill(&household, &members, &mut facts)?;
+/// let date = chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
+/// let outputs = program.snapshot(date)?.outputs(&facts)?;
+/// assert_eq!(outputs.get(&program, "minori"), Some(&Value::from(1)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Binding {
+    /// For each household input of the program, in slot order.
+    household: Vec<BoundSlot>,
+    /// The same for member inputs.
+    members: Vec<BoundSlot>,
+    /// The number of facts per member in the caller's vocabulary.
+    member_stride: usize,
+}
+
+/// One input slot of a program and where its value sits in the vocabulary.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct BoundSlot {
+    position: usize,
+    required: bool,
+    name: String,
+}
+
+fn bind_scope(
+    decls: &[Input],
+    vocab: &[(&str, Type)],
+    scope: &'static str,
+) -> Result<Vec<BoundSlot>, BindError> {
+    decls
+        .iter()
+        .map(|d| {
+            let (pos, (_, ty)) = vocab
+                .iter()
+                .enumerate()
+                .find(|(_, (name, _))| *name == d.name)
+                .ok_or_else(|| BindError::NotProvided { name: d.name.clone(), scope })?;
+            if !ty.strip_optional().fits(&d.ty) {
+                return Err(BindError::WrongType {
+                    name: d.name.clone(),
+                    expected: d.ty.to_string(),
+                    provided: ty.to_string(),
+                });
+            }
+            Ok(BoundSlot { position: pos, required: !d.optional, name: d.name.clone() })
+        })
+        .collect()
+}
+
+impl Program {
+    /// Binds this program to a fact vocabulary (see [`Binding`]): `household` and `member`
+    /// list the caller's facts with their types, in the order the caller will give values.
+    /// A vocabulary type wrapped in [`Type::Optional`] means the value may be missing.
+    ///
+    /// Fails when the program reads a fact the vocabulary does not provide, or with a type it
+    /// does not accept: a rulebook is refused when it is added, not household after household.
+    pub fn bind(
+        &self,
+        household: &[(&str, Type)],
+        member: &[(&str, Type)],
+    ) -> Result<Binding, BindError> {
+        Ok(Binding {
+            household: bind_scope(&self.inputs, household, "household")?,
+            members: bind_scope(&self.members, member, "member")?,
+            member_stride: member.len(),
+        })
+    }
+}
+
+impl Binding {
+    /// Fills `facts` with one household's values: `household` in the order of the household
+    /// vocabulary, `members` member after member in the order of the member vocabulary.
+    ///
+    /// The values are trusted to be of the vocabulary's types (checked once by
+    /// [`Program::bind`]); a [`Value::Missing`] where the rulebook requires the fact is an
+    /// error naming it, as is a member list longer than [`MAX_MEMBERS`] or not a whole number of
+    /// members.
+    pub fn fill(
+        &self,
+        household: &[Value],
+        members: &[Value],
+        facts: &mut Facts,
+    ) -> Result<(), EvalError> {
+        let count = members.len().checked_div(self.member_stride).unwrap_or(0);
+        if count > MAX_MEMBERS {
+            return Err(EvalError::Limit { what: format!("at most {MAX_MEMBERS} members") });
+        }
+        if count * self.member_stride != members.len() {
+            return Err(EvalError::BadFact {
+                name: "members".to_owned(),
+                expected: format!("{} facts per member", self.member_stride),
+            });
+        }
+        facts.household.clear();
+        for slot in &self.household {
+            let v = household.get(slot.position).cloned().unwrap_or_default();
+            if slot.required && v == Value::Missing {
+                return Err(EvalError::MissingFact { name: slot.name.clone() });
+            }
+            facts.household.push(v);
+        }
+        facts.members.clear();
+        facts.stride = self.members.len();
+        facts.count = count;
+        for (m, slots) in members.chunks(self.member_stride.max(1)).enumerate().take(count) {
+            for slot in &self.members {
+                let v = slots.get(slot.position).cloned().unwrap_or_default();
+                if slot.required && v == Value::Missing {
+                    return Err(EvalError::MissingFact {
+                        name: format!("members[{m}].{}", slot.name),
+                    });
+                }
+                facts.members.push(v);
+            }
+        }
+        Ok(())
     }
 }

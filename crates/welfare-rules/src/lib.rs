@@ -71,6 +71,7 @@
 #![recursion_limit = "512"]
 
 pub mod batch;
+mod builtins;
 mod check;
 pub mod error;
 mod eval;
@@ -97,7 +98,7 @@ pub use eval::{
     ConditionOutcome, Evaluation, Explanation, Outputs, ParameterUse, Snapshot, Step, StepKind,
     Used, UsedKind,
 };
-pub use facts::{Facts, FactsBuilder};
+pub use facts::{BindError, Binding, Facts, FactsBuilder};
 pub use program::{Program, RulebookInfo};
 pub use syntax::{Authority, AuthorityLevel, LegalRef, Rulebook, Status, Text};
 pub use types::Type;
