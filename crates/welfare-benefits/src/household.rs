@@ -458,6 +458,9 @@ impl ResidentialCare {
 }
 
 /// Cittadinanza o titolo di soggiorno. / Citizenship or residence title.
+///
+/// The titles are those the assegno di maternità dei Comuni distinguishes (D.Lgs. 151/2001 art.
+/// 74 c. 1 as amended by L. 238/2021 art. 3; D.Lgs. 251/2007 art. 27; D.Lgs. 30/2007).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
@@ -467,11 +470,51 @@ pub enum Citizenship {
     Italian,
     /// Cittadinanza di uno Stato UE. / EU citizen.
     Eu,
+    /// Familiare extra UE di un cittadino UE, con carta di soggiorno (D.Lgs. 30/2007). / Non-EU
+    /// family member of an EU citizen, with a residence card (D.Lgs. 30/2007).
+    EuFamilyMember,
     /// Extra UE con permesso UE per soggiornanti di lungo periodo o titolo equiparato. / Non-EU
     /// with a long-term EU residence permit or an equivalent title.
     NonEuLongTerm,
+    /// Extra UE con permesso unico di lavoro per più di sei mesi (L. 238/2021 art. 3). / Non-EU
+    /// with a single work permit for more than six months.
+    NonEuSinglePermit,
+    /// Extra UE con permesso per ricerca per più di sei mesi (L. 238/2021 art. 3). / Non-EU with
+    /// a research permit for more than six months.
+    NonEuResearch,
+    /// Rifugiato o titolare di protezione sussidiaria (D.Lgs. 251/2007 art. 27). / Refugee or
+    /// holder of subsidiary protection.
+    NonEuInternationalProtection,
     /// Extra UE con altro titolo. / Non-EU with another title.
     NonEuOther,
+}
+
+impl Citizenship {
+    /// Every value, in declaration order.
+    pub const ALL: [Citizenship; 8] = [
+        Citizenship::Italian,
+        Citizenship::Eu,
+        Citizenship::EuFamilyMember,
+        Citizenship::NonEuLongTerm,
+        Citizenship::NonEuSinglePermit,
+        Citizenship::NonEuResearch,
+        Citizenship::NonEuInternationalProtection,
+        Citizenship::NonEuOther,
+    ];
+
+    /// The serialized name (`non_eu_long_term`), as rulebooks compare it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Citizenship::Italian => "italian",
+            Citizenship::Eu => "eu",
+            Citizenship::EuFamilyMember => "eu_family_member",
+            Citizenship::NonEuLongTerm => "non_eu_long_term",
+            Citizenship::NonEuSinglePermit => "non_eu_single_permit",
+            Citizenship::NonEuResearch => "non_eu_research",
+            Citizenship::NonEuInternationalProtection => "non_eu_international_protection",
+            Citizenship::NonEuOther => "non_eu_other",
+        }
+    }
 }
 
 /// Servizi per la prima infanzia. / Early childhood services.
@@ -518,6 +561,11 @@ pub struct Event {
     /// La madre (o l'adottante): `member_identifier`. / The mother (or adopter).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mother: Option<String>,
+    /// La madre era residente in Italia alla data dell'evento; se assente si deduce
+    /// dall'iscrizione anagrafica (`residence.since`). / The mother was resident in Italy on the
+    /// event date; when absent it is inferred from the registration (`residence.since`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mother_resident: Option<bool>,
 }
 
 /// Tipo di evento. / Kind of event.

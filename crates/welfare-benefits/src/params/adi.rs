@@ -114,7 +114,8 @@ pub struct AdiParams {
 pub struct SflParams {
     /// Highest ISEE (inclusive).
     pub isee_max: Sourced<Money>,
-    /// Family income threshold (from 2025), multiplied by the scala.
+    /// Family income threshold (from 2025): the reddito familiare must be below it. Applied as
+    /// an annual amount, not multiplied by the ADI scala (see its note).
     pub income_threshold: Option<Sourced<Money>>,
     /// Monthly indemnity while attending activities.
     pub monthly: Sourced<Money>,
@@ -254,7 +255,9 @@ pub fn sfl() -> Result<DatedValues<SflParams>, ParamError> {
             range("sfl", (2025, 1, 1), None)?,
             SflParams {
                 isee_max: money(eur(10_140), L207, SecondaryConfirmed),
-                income_threshold: Some(money(eur(10_140), L207, SecondaryConfirmed)),
+                income_threshold: Some(money(eur(10_140), L207, SecondaryConfirmed).with_note(
+                    "the sources give 10,140 without saying whether it is multiplied by the ADI scala: applied as 10,140 a year, the same as 10,140 x scala for the usual SFL nucleo (adults aged 18-59 only: scala 1); 'inferiore', so an income equal to it does not qualify",
+                )),
                 monthly: money(eur(500), L207, SecondaryConfirmed),
                 age_min: min_b,
                 age_max: max_b,
