@@ -23,6 +23,9 @@ use crate::types::Type;
 use crate::value::Value;
 use crate::yaml::Node;
 
+#[path = "check_builtins.rs"]
+mod check_builtins;
+
 struct Unit<'a> {
     prefix: String,
     /// Ancestors first, the most specific rulebook last.
@@ -1593,6 +1596,7 @@ impl<'a> Checker<'a> {
             "years_between" | "anni_tra" => "years_between",
             "date" | "data" => "date",
             "value_or" | "valore_o" => "value_or",
+            n if crate::builtins::canonical(n).is_some() => "builtin",
             _ => {
                 let all = [
                     "min",
@@ -1630,7 +1634,7 @@ impl<'a> Checker<'a> {
                     "data",
                     "valore_o",
                 ];
-                let hint = suggest::hint(name, all);
+                let hint = suggest::hint(name, all.into_iter().chain(crate::builtins::all_names()));
                 self.err(
                     def,
                     e,
@@ -1920,6 +1924,7 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
+            "builtin" => self.builtin(name, args, e, env, def),
             _ => {
                 // value_or
                 self.arity(def, e, name, args, 2, 2)?;

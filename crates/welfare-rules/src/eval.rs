@@ -746,6 +746,19 @@ impl Run<'_, '_> {
                 Value::Missing => self.eval(b, vals)?,
                 v => v,
             },
+            Code::Builtin(b) => {
+                let (snap, facts, current) = (self.snap, self.facts, self.current);
+                let n = facts.member_count();
+                crate::builtins::eval(b, snap, n, current, &mut |code, member| {
+                    let outer = self.member;
+                    if let Some(i) = member {
+                        self.member = facts.member_slots().nth(i);
+                    }
+                    let r = self.eval(code, vals);
+                    self.member = outer;
+                    r
+                })?
+            }
         })
     }
 }

@@ -28,6 +28,13 @@ fn show(value: &serde_json::Value, display: &str, ty: &str, lang: Lang) -> Strin
         (serde_json::Value::Bool(b), Lang::En) => if *b { "yes" } else { "no" }.to_owned(),
         (serde_json::Value::Null, Lang::It) => "non presentato".to_owned(),
         (serde_json::Value::Null, Lang::En) => "not given".to_owned(),
+        // A list (`elenco`): each item as its type shows, `[150,10 €; 150,10 €]`.
+        (serde_json::Value::Array(items), _) => {
+            let inner = ty.strip_prefix("list of ").unwrap_or(ty);
+            let shown: Vec<String> =
+                items.iter().map(|v| show(v, v.as_str().unwrap_or(""), inner, lang)).collect();
+            format!("[{}]", shown.join("; "))
+        }
         (_, Lang::It) if ty == "money" => money_it(display),
         (_, Lang::En) if ty == "money" => format!("€ {display}"),
         _ => display.to_owned(),

@@ -85,6 +85,7 @@ pub(crate) enum Code {
     ListAgg { agg: Agg, list: Box<Code> },
     DateDiff(DateDiff, Box<Code>, Option<Box<Code>>),
     ValueOr(Box<Code>, Box<Code>),
+    Builtin(Box<crate::builtins::Builtin>),
 }
 
 /// A band table value in force on a date.

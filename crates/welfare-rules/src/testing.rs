@@ -79,6 +79,19 @@ fn same(expected: &str, actual: &serde_json::Value, margin: Decimal) -> bool {
                 _ => expected == s,
             }
         }
+        // A list (`elenco`) is expected as `[201.00, 201.00]`: item by item, in order.
+        serde_json::Value::Array(items) => {
+            let Some(inner) = expected.trim().strip_prefix('[').and_then(|s| s.strip_suffix(']'))
+            else {
+                return false;
+            };
+            let parts: Vec<&str> = if inner.trim().is_empty() {
+                Vec::new()
+            } else {
+                inner.split([',', ';']).map(str::trim).collect()
+            };
+            parts.len() == items.len() && parts.iter().zip(items).all(|(e, a)| same(e, a, margin))
+        }
         other => {
             *other == serde_json::Value::String(expected.to_owned())
                 || expected == other.to_string().as_str()

@@ -5,6 +5,7 @@
 
 mod api;
 mod fixtures;
+mod functions;
 mod hostile;
 mod language;
 mod properties;
