@@ -364,3 +364,44 @@ fn test_cases_expect_lists_item_by_item() {
         ]
     );
 }
+
+mod properties {
+    use chrono::{Datelike, NaiveDate};
+    use proptest::prelude::*;
+    use welfare_rules::Program;
+
+    fn program() -> Program {
+        Program::from_yaml(
+            concat!(
+                "rulebook: f/p\ntitle: { it: p }\nauthority: { level: stato, name: Stato }\nvalid: { from: 2025-01-01 }\n",
+                "inputs: { household: { a: { type: date }, n: { type: integer } } }\n",
+                "definitions:\n",
+                "  fine: { type: date, formula: \"aggiungi_mesi(a, n)\" }\n",
+                "  mesi: { type: integer, formula: \"se n >= 0 allora mesi_tra(a, aggiungi_mesi(a, n)) altrimenti mesi_tra(aggiungi_mesi(a, n), a)\" }\n",
+                "  giorni: { type: integer, formula: \"giorni_tra(a, aggiungi_giorni(a, n))\" }\n",
+            ),
+            "p.yaml",
+        )
+        .unwrap()
+    }
+
+    fn date() -> impl Strategy<Value = NaiveDate> {
+        (1900i32..2100, 1u32..=12, 1u32..=31)
+            .prop_filter_map("a real day", |(y, m, d)| NaiveDate::from_ymd_opt(y, m, d))
+    }
+
+    proptest! {
+        #[test]
+        fn months_and_days_round_trip(a in date(), n in -1200i64..1200) {
+            let p = program();
+            let f = p.facts(&serde_json::json!({ "a": a.to_string(), "n": n })).unwrap();
+            let out = p.evaluate(&f, NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()).unwrap().outputs;
+            let fine = NaiveDate::parse_from_str(out["fine"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+            // A term of n months: the same day, or the last day of a shorter month.
+            prop_assert!(fine.day() == a.day() || (fine.day() < a.day() && fine.succ_opt().unwrap().day() == 1));
+            // Exactly n whole months apart (|n| when counting backwards) and n days apart.
+            prop_assert_eq!(out["mesi"].as_str().unwrap(), n.abs().to_string());
+            prop_assert_eq!(out["giorni"].as_str().unwrap(), n.to_string());
+        }
+    }
+}
