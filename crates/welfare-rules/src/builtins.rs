@@ -22,8 +22,9 @@ use chrono::{Months, NaiveDate, TimeDelta};
 use rust_decimal::Decimal;
 
 use crate::error::EvalError;
-use crate::eval::Snapshot;
-use crate::program::{Code, Param, ParamData, Table, Version};
+use crate::eval::{ParameterUse, Snapshot, Used, UsedKind};
+use crate::program::{Code, Def, Param, ParamData, Table, Version};
+use crate::syntax::Text;
 use crate::value::Value;
 
 /// The Italian and English names of every function in this module, Italian first.
@@ -237,6 +238,138 @@ pub(crate) fn eval(
             Value::List(out.into())
         }
     })
+}
+
+/// Calls `f` on every [`Builtin`] node in `code`.
+fn visit<'c>(code: &'c Code, f: &mut impl FnMut(&'c Builtin)) {
+    match code {
+        Code::Const(_)
+        | Code::Input(_)
+        | Code::Member(_)
+        | Code::Param(_)
+        | Code::Def(_)
+        | Code::Today => {}
+        Code::Neg(a)
+        | Code::Not(a)
+        | Code::IsMissing(a, _)
+        | Code::Round(a, _)
+        | Code::InterpolateConst(a, _)
+        | Code::InterpolateParam(a, _)
+        | Code::Lookup { key: a, .. }
+        | Code::Band { key: a, .. }
+        | Code::Row { row: a, .. }
+        | Code::ListAgg { list: a, .. } => visit(a, f),
+        Code::Arith(_, a, b)
+        | Code::Cmp(_, a, b)
+        | Code::And(a, b)
+        | Code::Or(a, b)
+        | Code::ValueOr(a, b) => {
+            visit(a, f);
+            visit(b, f);
+        }
+        Code::If(a, b, c) | Code::Clamp(a, b, c) => {
+            visit(a, f);
+            visit(b, f);
+            visit(c, f);
+        }
+        Code::In(a, items) => {
+            visit(a, f);
+            items.iter().for_each(|i| visit(i, f));
+        }
+        Code::List(items) | Code::Min(items) | Code::Max(items) => {
+            items.iter().for_each(|i| visit(i, f));
+        }
+        Code::Members { body, filter, .. } => {
+            body.iter().chain(filter.iter()).for_each(|c| visit(c, f));
+        }
+        Code::DateDiff(_, a, b) => {
+            visit(a, f);
+            b.iter().for_each(|c| visit(c, f));
+        }
+        Code::Builtin(b) => {
+            f(b);
+            match &**b {
+                Builtin::AddMonths(a, c) | Builtin::AddDays(a, c) | Builtin::DaysBetween(a, c) => {
+                    visit(a, f);
+                    visit(c, f);
+                }
+                Builtin::ParamOn { date, .. } => visit(date, f),
+                Builtin::Rows(_) => {}
+                Builtin::MemberList { body, filter } => {
+                    visit(body, f);
+                    filter.iter().for_each(|c| visit(c, f));
+                }
+                Builtin::Positions { filter } => filter.iter().for_each(|c| visit(c, f)),
+            }
+        }
+    }
+}
+
+/// Adds to `uses` each parameter that `def` read with `parametro_alla_data` on a date the
+/// explanation can read back (a household fact, a definition, a date literal or `oggi`): the
+/// value and the version in force on that date, named `name@date` so it is not mistaken for
+/// the version in force on the evaluation date. A date computed inside the formula
+/// (`parametro_alla_data(p, aggiungi_mesi(d, 1))`) or a member's date is not listed.
+pub(crate) fn dated_uses(
+    def: &Def,
+    snap: &Snapshot<'_>,
+    household: &[Value],
+    values: &[Value],
+    uses: &mut Vec<Used>,
+) {
+    // Cheap test first: explanations are on the hot path of explained batches.
+    if !(def.formula.contains("alla_data") || def.formula.contains("parameter_on")) {
+        return;
+    }
+    let mut found = Vec::new();
+    visit(&def.code, &mut |b| {
+        if let Builtin::ParamOn { param, date } = b {
+            found.push((*param, date));
+        }
+    });
+    let date_of = |v: Option<&Value>| match v {
+        Some(Value::Date(d)) => Some(*d),
+        _ => None,
+    };
+    for (param, date) in found {
+        let on = match date {
+            Code::Input(k) => date_of(household.get(*k as usize)),
+            Code::Def(k) => date_of(values.get(*k as usize)),
+            Code::Const(Value::Date(d)) => Some(*d),
+            Code::Today => Some(snap.date),
+            _ => None,
+        };
+        let Some(on) = on else { continue };
+        let Some(p) = snap.program.params.get(param as usize) else { continue };
+        let Some(version) = version_on(p, on) else { continue };
+        let ParamData::Value(value) = &version.data else { continue };
+        let name = format!("{}@{on}", p.name);
+        if uses.iter().any(|u| u.name == name) {
+            continue;
+        }
+        let plain = p.name.replace('_', " ");
+        let (it, en) = match &p.label {
+            Some(l) => (l.it.clone(), l.get(crate::Lang::En).to_owned()),
+            None => (plain.clone(), plain),
+        };
+        uses.push(Used {
+            name,
+            kind: UsedKind::Parameter,
+            ty: p.ty.to_string(),
+            label: Some(Text {
+                it: format!("{it} alla data del {}", on.format("%d/%m/%Y")),
+                en: Some(format!("{en} on {on}")),
+            }),
+            value: Some(value.to_json(&p.ty)),
+            display: Some(value.display(&p.ty)),
+            parameter: Some(ParameterUse {
+                valid: version.valid,
+                source: version.source.clone(),
+                rulebook: version.rulebook.clone(),
+                reference: p.reference.clone(),
+            }),
+        });
+    }
 }
 
 #[cfg(test)]

@@ -114,7 +114,7 @@ impl<'p> Snapshot<'p> {
                     reference: def.reference.clone(),
                 });
             }
-            let uses = def
+            let mut uses: Vec<Used> = def
                 .deps
                 .iter()
                 .filter_map(|d| match *d {
@@ -185,6 +185,7 @@ impl<'p> Snapshot<'p> {
                     }),
                 })
                 .collect();
+            crate::builtins::dated_uses(def, self, &facts.household, values, &mut uses);
             steps.push(Step {
                 name: def.name.clone(),
                 kind: if def.condition { StepKind::Condition } else { StepKind::Definition },

@@ -155,6 +155,24 @@ fn parameters_as_in_force_on_another_date() {
     assert_eq!(out["soglia_parto"], "20221.13");
     assert_eq!(out["importo_oggi"], "2037.00");
     assert_eq!(out["spetta"], true);
+    // The explanation names the version read on the birth date beside the one in force today.
+    let p = program(defs).unwrap();
+    let ev = p.evaluate(&p.facts(&household("2024-12-10", "2025-03-01")).unwrap(), d(2025, 3, 1));
+    let ev = ev.unwrap();
+    let step = ev.explanation.steps.iter().find(|s| s.name == "importo_parto").unwrap();
+    let used: Vec<&str> = step.uses.iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(used, ["data_parto", "importo_mensile@2024-12-10"]);
+    let dated = step.uses.iter().find(|u| u.name == "importo_mensile@2024-12-10").unwrap();
+    assert_eq!(dated.value, Some(serde_json::json!("404.17")));
+    let version = dated.parameter.as_ref().unwrap();
+    assert_eq!((version.valid.from(), version.valid.to()), (d(2024, 1, 1), Some(d(2024, 12, 31))));
+    assert_eq!(version.source, "rivalutazione ISTAT 2024");
+    let it = ev.motivazione(Lang::It);
+    assert!(it.contains("importo mensile alla data del 10/12/2024: 404,17 € (in vigore dal 01/01/2024; fonte: rivalutazione ISTAT 2024)"), "{it}");
+    assert!(it.contains("importo mensile: 407,40 € (in vigore dal 01/01/2025"), "{it}");
+    let en = ev.motivazione(Lang::En);
+    assert!(en.contains("importo mensile on 2024-12-10: € 404.17"), "{en}");
+
     let out = outputs(defs, household("2025-01-01", "2025-03-01"), d(2025, 3, 1));
     assert_eq!(out["importo_parto"], "2037.00");
     assert_eq!(out["soglia_parto"], "20382.90");
