@@ -317,8 +317,9 @@ pub(crate) fn dated_uses(
     values: &[Value],
     uses: &mut Vec<Used>,
 ) {
-    // Cheap test first: explanations are on the hot path of explained batches.
-    if !(def.formula.contains("alla_data") || def.formula.contains("parameter_on")) {
+    // Cheap test first (explanations are on the hot path of explained batches):
+    // `parametro_alla_data` and `parameter_on` both contain `paramet`.
+    if !def.formula.contains("paramet") {
         return;
     }
     let mut found = Vec::new();
