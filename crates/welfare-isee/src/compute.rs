@@ -4,12 +4,13 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use welfare_types::dates::{add_months, age_on};
-use welfare_types::{Money, Rounding};
+use welfare_types::{Money, MoneyError, Rounding};
 
 use crate::dsu::{
     same_id, AdditionalRole, Disability, Dsu, FinancialKind, Member, RealEstate, Relationship,
 };
 use crate::error::IseeError;
+use crate::exact;
 use crate::kind::IseeKind;
 use crate::params::{parameters_on, DisabilityRule, DsuValidity, IseeParameters, ParameterSet};
 use crate::trace::{render_all, Language, Step, TraceStep};
@@ -220,8 +221,47 @@ impl Tracer {
     }
 }
 
+/// The members of a nucleo: every member of the DSU (the usual case, no allocation) or a
+/// selection.
+enum Members<'a> {
+    All(&'a [Member]),
+    Selected(Vec<&'a Member>),
+}
+
+impl<'a> Members<'a> {
+    fn len(&self) -> usize {
+        match self {
+            Members::All(all) => all.len(),
+            Members::Selected(some) => some.len(),
+        }
+    }
+
+    fn iter(&self) -> MembersIter<'a, '_> {
+        match self {
+            Members::All(all) => MembersIter::All(all.iter()),
+            Members::Selected(some) => MembersIter::Selected(some.iter()),
+        }
+    }
+}
+
+enum MembersIter<'a, 's> {
+    All(std::slice::Iter<'a, Member>),
+    Selected(std::slice::Iter<'s, &'a Member>),
+}
+
+impl<'a> Iterator for MembersIter<'a, '_> {
+    type Item = &'a Member;
+
+    fn next(&mut self) -> Option<&'a Member> {
+        match self {
+            MembersIter::All(it) => it.next(),
+            MembersIter::Selected(it) => it.next().copied(),
+        }
+    }
+}
+
 struct Nucleo<'a> {
-    members: Vec<&'a Member>,
+    members: Members<'a>,
     children: u32,
     minor_children: u32,
     child_under_three: bool,
@@ -235,15 +275,28 @@ fn is_minor(member: &Member, on: NaiveDate) -> Result<bool, IseeError> {
     Ok(age_on(member.birth_date, on)? < 18)
 }
 
+/// Whether a person is under 18, and under 3, on a date. The age in whole years is the
+/// difference of the calendar years or one less, so [`age_on`] is asked only when the answer
+/// depends on which (the birthday falls in the year of the 3rd or 18th anniversary).
+fn minor_and_under_three(birth: NaiveDate, on: NaiveDate) -> Result<(bool, bool), IseeError> {
+    let years = on.year() - birth.year();
+    if years > 18 || (3 < years && years < 18) {
+        return Ok((years < 18, false));
+    }
+    let age = age_on(birth, on)?;
+    Ok((age < 18, age < 3))
+}
+
 fn select_nucleo<'a>(dsu: &'a Dsu, kind: IseeKind) -> Result<Nucleo<'a>, IseeError> {
     let on = dsu.filing_date;
     let attract_parent = matches!(kind, IseeKind::Minorenni | IseeKind::Universitario);
-    let mut ordinary: Vec<&Member> = Vec::with_capacity(dsu.members.len());
-    ordinary.extend(
-        dsu.members
-            .iter()
-            .filter(|m| attract_parent || m.relationship != Relationship::GenitoreNonConvivente),
-    );
+    let excluded =
+        |m: &Member| !attract_parent && m.relationship == Relationship::GenitoreNonConvivente;
+    let ordinary = if dsu.members.iter().any(excluded) {
+        Members::Selected(dsu.members.iter().filter(|m| !excluded(m)).collect())
+    } else {
+        Members::All(&dsu.members)
+    };
     let mut restricted_alone = false;
     let members = match kind {
         IseeKind::Sociosanitario | IseeKind::SociosanitarioResidenze => {
@@ -251,9 +304,11 @@ fn select_nucleo<'a>(dsu: &'a Dsu, kind: IseeKind) -> Result<Nucleo<'a>, IseeErr
                 path: "beneficiary".into(),
                 reason: "the sociosanitario ISEE needs the beneficiary's id",
             })?;
-            let beneficiary = ordinary.iter().copied().find(|m| same_id(&m.id, id)).ok_or(
-                IseeError::Invalid { path: "beneficiary".into(), reason: "no member has this id" },
-            )?;
+            let beneficiary =
+                ordinary.iter().find(|m| same_id(&m.id, id)).ok_or(IseeError::Invalid {
+                    path: "beneficiary".into(),
+                    reason: "no member has this id",
+                })?;
             if beneficiary.disability.is_none() {
                 return Err(IseeError::Invalid {
                     path: "beneficiary".into(),
@@ -268,7 +323,7 @@ fn select_nucleo<'a>(dsu: &'a Dsu, kind: IseeKind) -> Result<Nucleo<'a>, IseeErr
                 Relationship::Dichiarante | Relationship::Coniuge
             ) {
                 let mut kept = Vec::with_capacity(ordinary.len());
-                for m in ordinary {
+                for m in ordinary.iter() {
                     let keep = match m.relationship {
                         Relationship::Dichiarante | Relationship::Coniuge => true,
                         Relationship::Figlio => m.irpef_dependent || is_minor(m, on)?,
@@ -278,10 +333,10 @@ fn select_nucleo<'a>(dsu: &'a Dsu, kind: IseeKind) -> Result<Nucleo<'a>, IseeErr
                         kept.push(m);
                     }
                 }
-                kept
+                Members::Selected(kept)
             } else {
                 restricted_alone = true;
-                vec![beneficiary]
+                Members::Selected(vec![beneficiary])
             }
         }
         _ => ordinary,
@@ -293,14 +348,14 @@ fn select_nucleo<'a>(dsu: &'a Dsu, kind: IseeKind) -> Result<Nucleo<'a>, IseeErr
     let mut parents_all_worked = true;
     let mut only_parents_and_minors = true;
     if !restricted_alone {
-        for m in &members {
+        for m in members.iter() {
             match m.relationship {
                 Relationship::Figlio => {
                     children += 1;
-                    let age = age_on(m.birth_date, on)?;
-                    if age < 18 {
+                    let (minor, under_three) = minor_and_under_three(m.birth_date, on)?;
+                    if minor {
                         minor_children += 1;
-                        child_under_three |= age < 3;
+                        child_under_three |= under_three;
                     } else {
                         only_parents_and_minors = false;
                     }
@@ -329,7 +384,7 @@ fn select_nucleo<'a>(dsu: &'a Dsu, kind: IseeKind) -> Result<Nucleo<'a>, IseeErr
 }
 
 /// Adds amounts, skipping zeros (most DSU fields are zero; a decimal addition is not free).
-fn sum(amounts: &[Money]) -> Result<Money, IseeError> {
+fn sum(amounts: &[Money]) -> Result<Money, MoneyError> {
     let mut total = Money::ZERO;
     for amount in amounts {
         if !amount.is_zero() {
@@ -340,7 +395,7 @@ fn sum(amounts: &[Money]) -> Result<Money, IseeError> {
 }
 
 /// `rate × base`, at most `cap`; zero without computing for a zero base.
-fn capped_share(base: Money, rate: Decimal, cap: Money) -> Result<Money, IseeError> {
+fn capped_share(base: Money, rate: Decimal, cap: Money) -> Result<Money, MoneyError> {
     if base.is_zero() {
         return Ok(Money::ZERO);
     }
@@ -353,30 +408,30 @@ fn to_cents(amount: Money) -> Money {
     if amount.amount().scale() <= 2 {
         amount
     } else {
-        amount.round(Rounding::CENT_HALF_UP)
+        exact::cents_half_up(amount).unwrap_or_else(|| amount.round(Rounding::CENT_HALF_UP))
     }
 }
 
 /// `amount × n`, without a decimal multiplication for 0 and 1.
-fn times(amount: Money, n: u32) -> Result<Money, IseeError> {
+fn times(amount: Money, n: u32) -> Result<Money, MoneyError> {
     match n {
         0 => Ok(Money::ZERO),
         1 => Ok(amount),
-        _ => Ok(amount.checked_mul(count(n))?),
+        _ => amount.checked_mul(count(n)),
     }
 }
 
 /// `base + extra`, without a decimal addition when `extra` is zero.
-fn plus(base: Money, extra: Money) -> Result<Money, IseeError> {
+fn plus(base: Money, extra: Money) -> Result<Money, MoneyError> {
     if extra.is_zero() {
         Ok(base)
     } else {
-        Ok(base.checked_add(extra)?)
+        base.checked_add(extra)
     }
 }
 
 fn min(a: Money, b: Money) -> Money {
-    if a <= b {
+    if !exact::greater(a, b) {
         a
     } else {
         b
@@ -443,7 +498,7 @@ pub fn compute_with(
     let mut net_total = Money::ZERO;
     let mut franchigie = Money::ZERO;
     let mut disability_expenses = Money::ZERO;
-    for m in &nucleo.members {
+    for m in nucleo.members.iter() {
         let inc = &m.income;
         let disability_counted =
             if franchigie_rule.is_some() { inc.disability_benefits } else { Money::ZERO };
@@ -558,7 +613,7 @@ pub fn compute_with(
             disability_expenses = plus(disability_expenses, deducted)?;
         }
         members.push(MemberIncome {
-            member: dsu.members.iter().position(|x| std::ptr::eq(x, *m)).unwrap_or_default(),
+            member: dsu.members.iter().position(|x| std::ptr::eq(x, m)).unwrap_or_default(),
             gross,
             employee_deduction: employee,
             pension_deduction: pension,
@@ -577,8 +632,8 @@ pub fn compute_with(
         match f.kind {
             FinancialKind::Deposito => {
                 has_deposits = true;
-                balances = balances.checked_add(f.balance)?;
-                averages = averages.checked_add(f.average_balance.unwrap_or(f.balance))?;
+                balances = plus(balances, f.balance)?;
+                averages = plus(averages, f.average_balance.unwrap_or(f.balance))?;
             }
             FinancialKind::Altro => others = others.checked_add(f.balance)?,
             _ => {
@@ -587,7 +642,7 @@ pub fn compute_with(
             }
         }
     }
-    let deposits = if averages > balances { averages } else { balances };
+    let deposits = if exact::greater(averages, balances) { averages } else { balances };
     if has_deposits {
         trace!(
             t,
@@ -702,12 +757,11 @@ pub fn compute_with(
             );
         }
     }
-    let isr_exact = net_total
-        .checked_add(figurative_income)?
-        .checked_sub(rent_deduction)?
-        .checked_sub(franchigie)?
-        .checked_sub(disability_expenses)?
-        .floor_at_zero();
+    let deducted = sum(&[rent_deduction, franchigie, disability_expenses])?;
+    let mut isr_exact = plus(net_total, figurative_income)?;
+    if !deducted.is_zero() {
+        isr_exact = isr_exact.checked_sub(deducted)?.floor_at_zero();
+    }
     let isr = to_cents(isr_exact);
     trace!(
         t,
@@ -746,7 +800,10 @@ pub fn compute_with(
         financial_franchigia.amount(),
         &[count(n), count(nucleo.children)],
     );
-    let financial_gross = deposits.checked_add(others)?.checked_sub(bond_exclusion)?;
+    let mut financial_gross = plus(deposits, others)?;
+    if !bond_exclusion.is_zero() {
+        financial_gross = financial_gross.checked_sub(bond_exclusion)?;
+    }
     let financial_net = financial_gross.checked_sub(financial_franchigia)?.floor_at_zero();
     trace!(
         t,
@@ -756,7 +813,7 @@ pub fn compute_with(
         financial_net.amount(),
         &[financial_gross.amount(), financial_franchigia.amount()],
     );
-    let isp_exact = real_estate_total.checked_add(financial_net)?;
+    let isp_exact = plus(real_estate_total, financial_net)?;
     let isp = to_cents(isp_exact);
     trace!(
         t,
@@ -766,7 +823,7 @@ pub fn compute_with(
         isp_exact.amount(),
         &[real_estate_total.amount(), financial_net.amount()],
     );
-    let ise_exact = isr_exact.checked_add(isp_exact.checked_mul(p.isp_share)?)?;
+    let ise_exact = plus(isr_exact, isp_exact.checked_mul(p.isp_share)?)?;
     let ise = to_cents(ise_exact);
     trace!(
         t,
@@ -819,8 +876,17 @@ pub fn compute_with(
         additional_components.push(AdditionalValue { id: extra.id.clone(), value });
     }
 
-    let isee_exact = ise_exact.checked_div(scala_total)?.checked_add(additional_total)?;
-    let isee = to_cents(isee_exact);
+    // Without additional components the ISEE is the quotient rounded to the cent, which the
+    // integer division gives exactly (and identically: see `exact::divide_to_cents`).
+    let fast = if additional_total.is_zero() {
+        exact::divide_to_cents(ise_exact, scala_total)
+    } else {
+        None
+    };
+    let isee = match fast {
+        Some(isee) => isee,
+        None => to_cents(ise_exact.checked_div(scala_total)?.checked_add(additional_total)?),
+    };
     trace!(
         t,
         Step::Isee,
@@ -935,7 +1001,7 @@ fn disability_expenses_of(
             &[inc.care_staff_expenses.amount(), inc.residential_care_fees.amount()],
         );
     }
-    sum(&[health, care])
+    Ok(sum(&[health, care])?)
 }
 
 fn real_estate_item(

@@ -472,6 +472,40 @@ impl Dsu {
 
 impl Income {
     fn validate(&self, member: usize) -> Result<(), IseeError> {
+        // A negative amount has its sign bit set: one pass over the bits first, the search
+        // for which field (and the check that it is not a negative zero) only if one is.
+        let negative = |m: &Money| m.amount().is_sign_negative();
+        let signs = negative(&self.irpef_total)
+            | negative(&self.substitute_tax)
+            | negative(&self.exempt)
+            | negative(&self.employee)
+            | negative(&self.pension)
+            | negative(&self.assistance_benefits)
+            | negative(&self.disability_benefits)
+            | negative(&self.maintenance_received)
+            | negative(&self.maintenance_paid)
+            | negative(&self.agricultural)
+            | negative(&self.disability_health_expenses)
+            | negative(&self.care_staff_expenses)
+            | negative(&self.residential_care_fees);
+        if signs {
+            self.find_negative(member)?;
+        }
+        let shares = if self.pension.is_zero() {
+            self.employee
+        } else {
+            self.employee.checked_add(self.pension)?
+        };
+        if !shares.is_zero() && crate::exact::greater(shares, self.irpef_total) {
+            return Err(IseeError::Invalid {
+                path: format!("members[{member}].income.employee"),
+                reason: "employee and pension shares exceed the IRPEF total",
+            });
+        }
+        Ok(())
+    }
+
+    fn find_negative(&self, member: usize) -> Result<(), IseeError> {
         let values = [
             self.irpef_total,
             self.substitute_tax,
@@ -507,17 +541,6 @@ impl Income {
             return Err(IseeError::Invalid {
                 path: format!("members[{member}].income.{name}"),
                 reason: "amount is negative",
-            });
-        }
-        let shares = if self.pension.is_zero() {
-            self.employee
-        } else {
-            self.employee.checked_add(self.pension)?
-        };
-        if !shares.is_zero() && shares > self.irpef_total {
-            return Err(IseeError::Invalid {
-                path: format!("members[{member}].income.employee"),
-                reason: "employee and pension shares exceed the IRPEF total",
             });
         }
         Ok(())

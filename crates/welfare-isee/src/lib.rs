@@ -162,6 +162,7 @@ pub mod compute;
 mod decimal_serde;
 pub mod dsu;
 pub mod error;
+mod exact;
 pub mod kind;
 pub mod params;
 #[cfg(feature = "schema")]
