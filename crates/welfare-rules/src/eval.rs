@@ -10,19 +10,24 @@ use welfare_types::dates::{age_on, whole_months_between, DateRange};
 use crate::error::EvalError;
 use crate::facts::Facts;
 use crate::limits::MAX_EVAL_STEPS;
-use crate::program::{Agg, Arith, Cmp, Code, DateDiff, Dep, Param, ParamData, Program, Table};
+use crate::program::{
+    Agg, Arith, Cmp, Code, DateDiff, Dep, Param, ParamData, Program, Table, Version,
+};
 use crate::syntax::{LegalRef, Text};
 use crate::value::Value;
 
-/// A parameter resolved on a date.
+/// A parameter resolved on a date: the version in force, borrowed from the program.
 #[derive(Clone, Debug)]
-pub(crate) struct ParamAt {
-    pub(crate) data: ParamData,
-    pub(crate) valid: DateRange,
-    pub(crate) source: String,
-    pub(crate) rulebook: String,
+pub(crate) struct ParamAt<'p> {
+    pub(crate) version: &'p Version,
     /// The value as text, rendered once per snapshot when an explanation first needs it.
     pub(crate) rendered: std::sync::OnceLock<String>,
+}
+
+impl ParamAt<'_> {
+    pub(crate) fn data(&self) -> &ParamData {
+        &self.version.data
+    }
 }
 
 /// A program with its parameters resolved on one date: evaluate many households with it.
@@ -30,7 +35,7 @@ pub(crate) struct ParamAt {
 pub struct Snapshot<'p> {
     pub(crate) program: &'p Program,
     pub(crate) date: NaiveDate,
-    pub(crate) params: Vec<ParamAt>,
+    pub(crate) params: Vec<ParamAt<'p>>,
 }
 
 impl<'p> Snapshot<'p> {
@@ -43,13 +48,7 @@ impl<'p> Snapshot<'p> {
                 p.layers.iter().find_map(|layer| layer.iter().find(|v| v.valid.contains(date)));
             let v = found
                 .ok_or_else(|| EvalError::ParameterNotInForce { name: p.name.clone(), date })?;
-            params.push(ParamAt {
-                data: v.data.clone(),
-                valid: v.valid,
-                source: v.source.clone(),
-                rulebook: v.rulebook.clone(),
-                rendered: std::sync::OnceLock::new(),
-            });
+            params.push(ParamAt { version: v, rendered: std::sync::OnceLock::new() });
         }
         Ok(Snapshot { program, date, params })
     }
@@ -147,21 +146,21 @@ impl<'p> Snapshot<'p> {
                     Dep::Param(k) => {
                         let (p, at) = (prog.params.get(k as usize)?, self.params.get(k as usize)?);
                         let rendered =
-                            at.rendered.get_or_init(|| render_param(p, &at.data)).clone();
+                            at.rendered.get_or_init(|| render_param(p, at.data())).clone();
                         Some(Used {
                             name: p.name.clone(),
                             kind: UsedKind::Parameter,
                             ty: p.ty.to_string(),
                             label: p.label.clone(),
-                            value: Some(match &at.data {
+                            value: Some(match at.data() {
                                 ParamData::Value(v) => v.to_json(&p.ty),
                                 _ => serde_json::Value::String(rendered.clone()),
                             }),
                             display: Some(rendered),
                             parameter: Some(ParameterUse {
-                                valid: at.valid,
-                                source: at.source.clone(),
-                                rulebook: at.rulebook.clone(),
+                                valid: at.version.valid,
+                                source: at.version.source.clone(),
+                                rulebook: at.version.rulebook.clone(),
                                 reference: p.reference.clone(),
                             }),
                         })
@@ -487,7 +486,7 @@ impl Run<'_, '_> {
     }
 
     fn table(&self, i: u32) -> Result<&Table, Box<EvalError>> {
-        match self.snap.params.get(i as usize).map(|p| &p.data) {
+        match self.snap.params.get(i as usize).map(ParamAt::data) {
             Some(ParamData::Table(t)) => Ok(t),
             _ => Err(Box::new(EvalError::MissingValue { definition: self.name() })),
         }
@@ -510,7 +509,7 @@ impl Run<'_, '_> {
             Code::Member(i) => {
                 self.member.and_then(|m| m.get(*i as usize)).cloned().unwrap_or_default()
             }
-            Code::Param(i) => match self.snap.params.get(*i as usize).map(|p| &p.data) {
+            Code::Param(i) => match self.snap.params.get(*i as usize).map(ParamAt::data) {
                 Some(ParamData::Value(v)) => v.clone(),
                 _ => return Err(Box::new(EvalError::MissingValue { definition: self.name() })),
             },
@@ -625,7 +624,7 @@ impl Run<'_, '_> {
             Code::InterpolateParam(x, p) => {
                 let x = self.num(x, vals)?;
                 let Some(ParamData::Scale(points)) =
-                    self.snap.params.get(*p as usize).map(|p| &p.data)
+                    self.snap.params.get(*p as usize).map(ParamAt::data)
                 else {
                     return Err(Box::new(EvalError::MissingValue { definition: self.name() }));
                 };
@@ -671,8 +670,8 @@ impl Run<'_, '_> {
                 let mut sum = Decimal::ZERO;
                 let mut all = true;
                 let mut any = false;
-                for m in &facts.members {
-                    self.member = Some(m.as_slice());
+                for m in facts.member_slots() {
+                    self.member = Some(m);
                     let keep = match filter {
                         Some(f) => self.boolean(f, vals)?,
                         None => true,

@@ -271,7 +271,7 @@ impl Program {
         let snap = crate::eval::Snapshot::new(self, date)?;
         let mut out = std::collections::BTreeMap::new();
         for (p, v) in self.params.iter().zip(snap.params.iter()) {
-            out.insert(p.name.clone(), crate::eval::render_param(p, &v.data));
+            out.insert(p.name.clone(), crate::eval::render_param(p, v.data()));
         }
         Ok(out)
     }
