@@ -1,4 +1,5 @@
-//! `welfare rules`: check, evaluate, test and rank rulebooks; print the rulebook JSON Schema.
+//! `welfare rules`: check, evaluate, test and rank rulebooks; print the JSON Schemas of
+//! rulebook and test files.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -61,9 +62,14 @@ pub(crate) enum RulesArgs {
         /// Evaluation date; today by default.
         #[arg(long)]
         date: Option<NaiveDate>,
-        /// Print the publishable list (position, pseudonym, score) keyed with this secret.
+        /// Print the publishable list (rules, seed; position, pseudonym, score) keyed with
+        /// this secret, as one JSON document.
         #[arg(long)]
         publish_key: Option<String>,
+        /// The public seed of the draw, for rulebooks whose `final_tie_break` is `draw`
+        /// (sorteggio): same seed and same applicants, same order.
+        #[arg(long)]
+        seed: Option<String>,
     },
     /// Evaluate JSON lines of facts in parallel; one result line per input line.
     Batch {
@@ -77,7 +83,11 @@ pub(crate) enum RulesArgs {
         date: Option<NaiveDate>,
     },
     /// Print the JSON Schema of rulebook files (for editors).
-    Schema,
+    Schema {
+        /// Print the schema of test files (`NAME.tests.yaml`) instead.
+        #[arg(long)]
+        tests: bool,
+    },
 }
 
 fn read_input(path: &Path) -> io::Result<String> {
@@ -131,14 +141,18 @@ pub(crate) fn run(args: RulesArgs) -> Outcome {
             eval(&rulebook, &facts, date.unwrap_or_else(today), json, explain.as_deref(), &library)
         }
         RulesArgs::Test { paths, library } => test(&paths, &library),
-        RulesArgs::Rank { rulebook, applicants, date, publish_key } => {
-            rank(&rulebook, &applicants, date.unwrap_or_else(today), publish_key.as_deref())
+        RulesArgs::Rank { rulebook, applicants, date, publish_key, seed } => {
+            rank(&rulebook, &applicants, date.unwrap_or_else(today), publish_key.as_deref(), seed)
         }
         RulesArgs::Batch { rulebook, input, date } => {
             batch(&rulebook, &input, date.unwrap_or_else(today))
         }
-        RulesArgs::Schema => {
-            let schema = welfare_rules::schema::rulebook_schema();
+        RulesArgs::Schema { tests } => {
+            let schema = if tests {
+                welfare_rules::schema::test_file_schema()
+            } else {
+                welfare_rules::schema::rulebook_schema()
+            };
             match serde_json::to_string_pretty(&schema) {
                 Ok(s) => write_all(&(s + "\n")),
                 Err(_) => Outcome::Usage,
@@ -294,7 +308,13 @@ fn test(paths: &[PathBuf], library: &[PathBuf]) -> Outcome {
     }
 }
 
-fn rank(rulebook: &Path, applicants: &Path, date: NaiveDate, key: Option<&str>) -> Outcome {
+fn rank(
+    rulebook: &Path,
+    applicants: &Path,
+    date: NaiveDate,
+    key: Option<&str>,
+    seed: Option<String>,
+) -> Outcome {
     let program = match program(rulebook, &[]) {
         Ok(p) => p,
         Err(e) => {
@@ -329,23 +349,30 @@ fn rank(rulebook: &Path, applicants: &Path, date: NaiveDate, key: Option<&str>) 
             }
         }
     }
-    let ranking = match welfare_rules::rank::rank(&program, date, &list) {
+    let options = welfare_rules::rank::RankOptions { seed };
+    let ranking = match welfare_rules::rank::rank_with(&program, date, &list, &options) {
         Ok(r) => r,
         Err(e) => {
             output::error(e);
             return Outcome::Invalid;
         }
     };
-    let mut out = io::stdout().lock();
     let written = match key {
-        Some(k) => ranking
-            .publishable(k.as_bytes())
-            .iter()
-            .try_for_each(|e| output::json_line(&mut out, e)),
-        None => ranking.ranked.iter().try_for_each(|e| output::json_line(&mut out, e)),
+        Some(k) => match serde_json::to_string_pretty(&ranking.publication(&program, k.as_bytes()))
+        {
+            Ok(s) => write_all(&(s + "\n")),
+            Err(_) => Outcome::Usage,
+        },
+        None => {
+            let mut out = io::stdout().lock();
+            match ranking.ranked.iter().try_for_each(|e| output::json_line(&mut out, e)) {
+                Ok(()) => Outcome::Ok,
+                Err(_) => Outcome::Usage,
+            }
+        }
     };
-    if written.is_err() {
-        return Outcome::Usage;
+    if written != Outcome::Ok {
+        return written;
     }
     if bad > 0 || !ranking.errors.is_empty() {
         Outcome::Invalid

@@ -166,3 +166,63 @@ fn schema_matches_the_committed_file() {
         std::fs::read_to_string(root().join("docs/schema/rulebook.schema.json")).unwrap();
     assert_eq!(stdout(&o), committed);
 }
+
+/// A tie on every key settled by a public draw: `--seed` is required, and the publishable list
+/// states the rule and the seed (and never the protocol numbers).
+#[test]
+fn rank_with_a_draw_needs_the_seed_and_publishes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let rb = dir.path().join("g.yaml");
+    std::fs::write(
+        &rb,
+        "rulebook: t/g\ntitle: { it: g }\nauthority: { level: comune, code: \"1\", name: c }\nvalid: { from: 2025-01-01 }\n\
+         inputs: { household: { punti: { type: integer } } }\ndefinitions: { punteggio: { type: integer, formula: punti } }\n\
+         ranking: { score: punteggio, final_tie_break: sorteggio }\n",
+    )
+    .unwrap();
+    let apps = dir.path().join("a.jsonl");
+    std::fs::write(
+        &apps,
+        "{\"id\": \"prot-0101\", \"facts\": {\"punti\": 40}}\n{\"id\": \"prot-0102\", \"facts\": {\"punti\": 40}}\n{\"id\": \"prot-0103\", \"facts\": {\"punti\": 50}}\n",
+    )
+    .unwrap();
+    let base = [
+        "rules",
+        "rank",
+        "--rulebook",
+        rb.to_str().unwrap(),
+        "--applicants",
+        apps.to_str().unwrap(),
+        "--date",
+        "2025-03-01",
+    ];
+    let o = welfare(&base);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("give the public seed"));
+
+    let with_seed = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend_from_slice(&["--seed", "estrazione del lotto 2025-03-01"]);
+        args.extend_from_slice(extra);
+        welfare(&args)
+    };
+    let o = with_seed(&[]);
+    assert_eq!(o.status.code(), Some(0));
+    let lines: Vec<serde_json::Value> =
+        stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    // sha256(len ‖ seed ‖ id): prot-0102 67929b62… before prot-0101 c36a0f5d… (Python hashlib).
+    let ids: Vec<&str> = lines.iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["prot-0103", "prot-0102", "prot-0101"]);
+    assert_eq!(lines[1]["decided_by"], "punteggio");
+    assert_eq!(lines[2]["decided_by"], "draw");
+    assert_eq!(stdout(&with_seed(&[])), stdout(&o), "same seed, same order");
+
+    let o = with_seed(&["--publish-key", "k"]);
+    let out = stdout(&o);
+    assert!(!out.contains("prot-"), "{out}");
+    let public: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(public["final_tie_break"], "draw");
+    assert_eq!(public["seed"], "estrazione del lotto 2025-03-01");
+    assert_eq!(public["entries"][2]["decided_by"], "draw");
+}
+

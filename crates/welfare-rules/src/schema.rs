@@ -1,7 +1,8 @@
 //! JSON Schema of the rulebook format, for editors (YAML language servers read it).
 //!
-//! The schema is written here next to the reader, and `docs/schema/rulebook.schema.json` is
-//! regenerated from it by a test that fails when the committed file drifts.
+//! The schemas are written here next to the readers, and `docs/schema/rulebook.schema.json`
+//! and `docs/schema/rulebook-tests.schema.json` are regenerated from them by tests that fail
+//! when a committed file drifts.
 
 use serde_json::{json, Value};
 
@@ -85,18 +86,7 @@ pub fn rulebook_schema() -> Value {
                 "reason": { "$ref": "#/$defs/text" }, "reference": { "type": "string" }, "description": { "type": "string" } } }
         ]
     });
-    let test_case = json!({
-        "type": "object", "additionalProperties": false,
-        "properties": {
-            "name": { "type": "string" }, "description": { "type": "string" },
-            "date": { "$ref": "#/$defs/date" }, "period": { "type": ["string", "integer"] },
-            "facts": { "type": "object" }, "input": { "type": "object" },
-            "expect": { "type": "object" }, "output": { "type": "object" },
-            "expect_error": { "enum": ["missing_fact", "undeclared_fact", "bad_fact", "parameter_not_in_force", "arithmetic", "date", "row_out_of_range", "limit", "missing_value"] },
-            "absolute_error_margin": { "$ref": "#/$defs/decimal" },
-            "relative_error_margin": {}, "keywords": {}, "source": { "type": "string" }
-        }
-    });
+    let test_case = test_case_schema();
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://github.com/welfare-kit/welfare-kit/docs/schema/rulebook.schema.json",
@@ -128,14 +118,128 @@ pub fn rulebook_schema() -> Value {
             "definitions": { "type": "object", "additionalProperties": { "$ref": "#/$defs/definition" } },
             "conditions": { "type": "object", "additionalProperties": { "$ref": "#/$defs/condition" } },
             "ranking": { "type": "object", "required": ["score"], "additionalProperties": false,
-                "properties": { "score": { "type": "string" }, "order": { "enum": ["asc", "desc"] },
+                "properties": { "score": { "type": "string" }, "order": { "$ref": "#/$defs/order" },
                     "tie_break": { "type": "array", "items": { "oneOf": [ { "type": "string" },
-                        { "type": "object", "required": ["key"], "properties": { "key": { "type": "string" }, "order": { "enum": ["asc", "desc"] } } } ] } } } },
+                        { "type": "object", "required": ["key"], "additionalProperties": false,
+                          "properties": { "key": { "type": "string" }, "order": { "$ref": "#/$defs/order" } } } ] } },
+                    "final_tie_break": { "enum": ["input_order", "ordine_di_presentazione", "ordine_presentazione", "draw", "sorteggio"],
+                        "description": "how applicants equal on every key are ordered: input order (default) or a public draw from a seed given at ranking time" } } },
             "tests": { "type": "array", "items": { "$ref": "#/$defs/test_case" } }
         },
         "$defs": {
+            "order": { "enum": ["asc", "desc", "crescente", "decrescente"] },
             "text": text_def, "date": date, "decimal": decimal, "input": input, "version": version,
-            "parameter": parameter, "definition": definition, "condition": condition, "test_case": test_case
+            "parameter": parameter, "definition": definition, "condition": condition, "test_case": test_case,
+            "expected": expected_schema()
         }
     })
+}
+
+const EVAL_ERROR_KINDS: [&str; 9] = [
+    "missing_fact",
+    "undeclared_fact",
+    "bad_fact",
+    "parameter_not_in_force",
+    "arithmetic",
+    "date",
+    "row_out_of_range",
+    "limit",
+    "missing_value",
+];
+
+const DIAGNOSTIC_KINDS: [&str; 13] = [
+    "io",
+    "yaml",
+    "limit",
+    "unsupported",
+    "structure",
+    "syntax",
+    "unknown_name",
+    "duplicate",
+    "cycle",
+    "type",
+    "missing_source",
+    "coverage",
+    "link",
+];
+
+/// Expected outputs of a case.
+fn expected_schema() -> Value {
+    json!({
+        "type": "object",
+        "description": "output names (definitions, conditions or `eligible`) to exact values: decimals, `true`/`false`, dates, `null`/`missing`",
+        "additionalProperties": { "type": ["string", "number", "boolean", "null"] }
+    })
+}
+
+/// One test case (our keys and OpenFisca's), as a self-contained schema fragment whose
+/// references point into `#/$defs` of the document that embeds it (`date`, `decimal`).
+fn test_case_schema() -> Value {
+    json!({
+        "type": "object", "additionalProperties": false,
+        "description": "one case: `date` or OpenFisca `period`; `facts` or `input`; `expect` (or `output`) or `expect_error`",
+        "anyOf": [
+            { "required": ["date"] }, { "required": ["period"] }
+        ],
+        "properties": {
+            "name": { "type": "string" }, "description": { "type": "string" },
+            "date": { "$ref": "#/$defs/date" },
+            "period": { "description": "OpenFisca period: YYYY (1 January), YYYY-MM (the first of the month) or YYYY-MM-DD",
+                "oneOf": [ { "type": "string", "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$" }, { "type": "integer" } ] },
+            "facts": { "type": "object", "description": "household inputs by name, and `members` (or `membri`): a list of member inputs" },
+            "input": { "type": "object", "description": "OpenFisca input: declared input names" },
+            "expect": { "$ref": "#/$defs/expected" },
+            "output": { "$ref": "#/$defs/expected" },
+            "expect_error": { "enum": EVAL_ERROR_KINDS, "description": "the evaluation must fail with this kind" },
+            "absolute_error_margin": { "$ref": "#/$defs/decimal" },
+            "relative_error_margin": { "description": "accepted and ignored" },
+            "keywords": { "description": "accepted and ignored" },
+            "source": { "type": "string" }
+        }
+    })
+}
+
+/// The JSON Schema (draft 2020-12) of a test file (`NAME.tests.yaml`): a mapping with
+/// `rulebook` and `cases` (or `expect_load_error`), or a bare list of cases (OpenFisca style).
+pub fn test_file_schema() -> Value {
+    let date = json!({ "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" });
+    let decimal = json!({ "description": "an exact decimal, preferably quoted (\"4500.00\")",
+        "oneOf": [ { "type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$" }, { "type": "integer" } ] });
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://github.com/welfare-kit/welfare-kit/docs/schema/rulebook-tests.schema.json",
+        "title": "welfare-kit rulebook test file",
+        "oneOf": [
+            {
+                "type": "object", "additionalProperties": false,
+                "properties": {
+                    "rulebook": { "type": "string", "description": "the rulebook file, relative to this file; the sibling with the same stem by default" },
+                    "description": { "type": "string" },
+                    "cases": { "type": "array", "items": { "$ref": "#/$defs/test_case" } },
+                    "expect_load_error": { "enum": DIAGNOSTIC_KINDS, "description": "the rulebook must be refused with a diagnostic of this kind" }
+                }
+            },
+            { "type": "array", "description": "OpenFisca style: a bare list of cases", "items": { "$ref": "#/$defs/test_case" } }
+        ],
+        "$defs": {
+            "date": date, "decimal": decimal, "expected": expected_schema(), "test_case": test_case_schema()
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The schema lists exactly the keys the reader accepts.
+    #[test]
+    fn test_case_schema_matches_the_reader() {
+        let case = test_case_schema();
+        let props = case.get("properties").and_then(Value::as_object).unwrap();
+        let mut listed: Vec<&str> = props.keys().map(String::as_str).collect();
+        let mut read: Vec<&str> = crate::syntax::TEST_CASE_KEYS.to_vec();
+        listed.sort_unstable();
+        read.sort_unstable();
+        assert_eq!(listed, read);
+    }
 }

@@ -239,6 +239,47 @@ pub struct RankingDecl {
     pub descending: bool,
     /// Tie-break keys in order: definition name and whether descending.
     pub tie_break: Vec<(String, bool)>,
+    /// The rule that orders applicants equal on the score and every tie-break key.
+    #[serde(default)]
+    pub final_tie_break: FinalTieBreak,
+}
+
+/// The last rule of a graduatoria, for applicants equal on the score and every tie-break key.
+///
+/// It is always explicit in the result ([`crate::rank::Ranking::final_tie_break`]) and in the
+/// published list, so nobody has to guess how a tie was settled.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FinalTieBreak {
+    /// The order in which applicants were given (e.g. protocol order): `input_order`,
+    /// `ordine_di_presentazione`. The default.
+    #[default]
+    InputOrder,
+    /// A public draw (sorteggio): a reproducible pseudo-random order from a seed given at
+    /// ranking time; `draw`, `sorteggio`. See [`crate::rank`] for the algorithm.
+    Draw,
+}
+
+impl FinalTieBreak {
+    /// Reads the keyword (English or Italian).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "input_order" | "ordine_di_presentazione" | "ordine_presentazione" => {
+                Some(FinalTieBreak::InputOrder)
+            }
+            "draw" | "sorteggio" => Some(FinalTieBreak::Draw),
+            _ => None,
+        }
+    }
+
+    /// The canonical (English) keyword.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FinalTieBreak::InputOrder => "input_order",
+            FinalTieBreak::Draw => "draw",
+        }
+    }
 }
 
 /// A test case written in a rulebook or a test file.
@@ -940,6 +981,89 @@ impl Cx<'_> {
         })
     }
 
+    /// `asc`/`desc` (also `crescente`/`decrescente`); `None` when absent. Reports others.
+    fn sort_order(&mut self, node: &Node, key: &str) -> Option<bool> {
+        let v = node.get(key)?;
+        match v.as_str() {
+            Some("desc" | "decrescente") => Some(true),
+            Some("asc" | "crescente") => Some(false),
+            other => {
+                let hint =
+                    suggest::hint(other.unwrap_or(""), ["asc", "desc", "crescente", "decrescente"]);
+                self.error(
+                    DiagnosticKind::Structure,
+                    v,
+                    format!("unknown order `{}`{hint}", other.unwrap_or("")),
+                    Some("asc (crescente) or desc (decrescente)"),
+                );
+                None
+            }
+        }
+    }
+
+    fn ranking(&mut self, r: &Node) -> Option<RankingDecl> {
+        self.map(r, &["score", "order", "tie_break", "final_tie_break"], "`ranking`")?;
+        let score = self.req(r, "score").and_then(|n| self.string(n, "score"))?;
+        let descending = self.sort_order(r, "order").unwrap_or(true);
+        let mut tie_break = Vec::new();
+        if let Some(list) = r.get("tie_break") {
+            match list.items() {
+                Some(items) => {
+                    for item in items {
+                        if let Some(name) = item.as_str().filter(|_| !item.is_null()) {
+                            tie_break.push((name.to_owned(), false));
+                        } else if item.entries().is_some() {
+                            self.map(item, &["key", "order"], "a tie-break key");
+                            match item.get("key").and_then(Node::as_str) {
+                                Some(key) => tie_break.push((
+                                    key.to_owned(),
+                                    self.sort_order(item, "order").unwrap_or(false),
+                                )),
+                                None => self.error(
+                                    DiagnosticKind::Structure,
+                                    item,
+                                    "tie-break key without `key`",
+                                    Some("`{key: name, order: asc|desc}`"),
+                                ),
+                            }
+                        } else {
+                            self.error(
+                                DiagnosticKind::Structure,
+                                item,
+                                "tie-break key is not a name",
+                                Some("a definition name or `{key: name, order: asc|desc}`"),
+                            );
+                        }
+                    }
+                }
+                None => self.error(
+                    DiagnosticKind::Structure,
+                    list,
+                    format!("tie_break is {}", list.shape()),
+                    Some("a list of definition names or `{key, order}`"),
+                ),
+            }
+        }
+        let final_tie_break = match r.get("final_tie_break") {
+            None => FinalTieBreak::InputOrder,
+            Some(n) => {
+                let s = n.as_str().unwrap_or("");
+                FinalTieBreak::parse(s).unwrap_or_else(|| {
+                    let all = ["input_order", "ordine_di_presentazione", "draw", "sorteggio"];
+                    let hint = suggest::hint(s, all);
+                    self.error(
+                        DiagnosticKind::Structure,
+                        n,
+                        format!("unknown final tie-break `{s}`{hint}"),
+                        Some("input_order (ordine_di_presentazione) or draw (sorteggio)"),
+                    );
+                    FinalTieBreak::InputOrder
+                })
+            }
+        };
+        Some(RankingDecl { score, descending, tie_break, final_tie_break })
+    }
+
     fn rulebook(&mut self, root: &Node, text: &str) -> Option<Rulebook> {
         self.map(root, TOP_KEYS, "the rulebook")?;
         let id = self.req(root, "rulebook").and_then(|n| self.string(n, "rulebook id"));
@@ -1120,30 +1244,7 @@ impl Cx<'_> {
                 }
             }
         }
-        let ranking = root.get("ranking").and_then(|r| {
-            self.map(r, &["score", "order", "tie_break"], "`ranking`")?;
-            let score = self.req(r, "score").and_then(|n| self.string(n, "score"))?;
-            let descending = r.get("order").and_then(Node::as_str) != Some("asc");
-            let mut tie_break = Vec::new();
-            for item in r.get("tie_break").and_then(Node::items).unwrap_or(&[]) {
-                if let Some(name) = item.as_str() {
-                    tie_break.push((name.to_owned(), false));
-                } else if let Some(key) = item.get("key").and_then(Node::as_str) {
-                    tie_break.push((
-                        key.to_owned(),
-                        item.get("order").and_then(Node::as_str) == Some("desc"),
-                    ));
-                } else {
-                    self.error(
-                        DiagnosticKind::Structure,
-                        item,
-                        "tie-break key is not a name",
-                        Some("a definition name or `{key: name, order: asc|desc}`"),
-                    );
-                }
-            }
-            Some(RankingDecl { score, descending, tie_break })
-        });
+        let ranking = root.get("ranking").and_then(|r| self.ranking(r));
         let tests = match root.get("tests") {
             Some(t) => test_cases(self, t),
             None => Vec::new(),
@@ -1213,6 +1314,23 @@ pub(crate) fn node_to_json(node: &Node) -> serde_json::Value {
     }
 }
 
+/// The keys a test case may have (ours and OpenFisca's); the test-file schema lists the same.
+pub(crate) const TEST_CASE_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "date",
+    "period",
+    "facts",
+    "input",
+    "expect",
+    "output",
+    "expect_error",
+    "absolute_error_margin",
+    "keywords",
+    "relative_error_margin",
+    "source",
+];
+
 /// Reads test cases from a list node (our format or OpenFisca's `period`/`input`/`output`).
 pub(crate) fn test_cases(cx: &mut Cx<'_>, node: &Node) -> Vec<TestCase> {
     let mut out = Vec::new();
@@ -1226,28 +1344,7 @@ pub(crate) fn test_cases(cx: &mut Cx<'_>, node: &Node) -> Vec<TestCase> {
         return out;
     };
     for item in items {
-        if cx
-            .map(
-                item,
-                &[
-                    "name",
-                    "description",
-                    "date",
-                    "period",
-                    "facts",
-                    "input",
-                    "expect",
-                    "output",
-                    "expect_error",
-                    "absolute_error_margin",
-                    "keywords",
-                    "relative_error_margin",
-                    "source",
-                ],
-                "a test case",
-            )
-            .is_none()
-        {
+        if cx.map(item, TEST_CASE_KEYS, "a test case").is_none() {
             continue;
         }
         let name = item.get("name").and_then(Node::as_str).unwrap_or("unnamed").to_owned();

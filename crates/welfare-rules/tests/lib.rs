@@ -9,3 +9,4 @@ mod functions;
 mod hostile;
 mod language;
 mod properties;
+mod ranking;
