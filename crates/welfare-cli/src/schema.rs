@@ -46,6 +46,11 @@ const SCHEMAS: &[Entry] = &[
         build: || pretty(&welfare_rules::schema::rulebook_schema()),
     },
     Entry {
+        name: "rulebook-tests",
+        about: "test file of the rule language (NAME.tests.yaml, also OpenFisca style)",
+        build: || pretty(&welfare_rules::schema::test_file_schema()),
+    },
+    Entry {
         name: "dsu",
         about: "DSU (dichiarazione sostitutiva unica) read by welfare isee compute",
         build: || pretty(&welfare_isee::schema::dsu_schema()),

@@ -226,3 +226,13 @@ fn rank_with_a_draw_needs_the_seed_and_publishes_it() {
     assert_eq!(public["entries"][2]["decided_by"], "draw");
 }
 
+#[test]
+fn schema_of_test_files_matches_the_committed_file() {
+    let o = welfare(&["rules", "schema", "--tests"]);
+    assert_eq!(o.status.code(), Some(0));
+    let committed =
+        std::fs::read_to_string(root().join("docs/schema/rulebook-tests.schema.json")).unwrap();
+    assert_eq!(stdout(&o), committed);
+    let schema: serde_json::Value = serde_json::from_str(&committed).unwrap();
+    assert!(schema["$defs"]["test_case"]["properties"]["expect_error"]["enum"].is_array());
+}

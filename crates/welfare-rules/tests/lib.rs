@@ -10,3 +10,4 @@ mod hostile;
 mod language;
 mod properties;
 mod ranking;
+mod testfiles;
