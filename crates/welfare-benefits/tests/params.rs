@@ -202,6 +202,10 @@ fn bonus_sociali_thresholds_by_period() {
         (m("146.00"), m("186.15"), m("204.40"))
     );
     assert!(t.at(d(2023, 12, 31)).is_err());
+    let extra = y25.extraordinary_contribution.as_ref().unwrap();
+    assert_eq!((extra.amount.value, extra.isee_max.value), (m("200.00"), m("25000.00")));
+    assert!(y26.extraordinary_contribution.is_none() && apr.extraordinary_contribution.is_none());
+    assert_eq!(y26.water_litres_per_inhabitant_day.value, 50);
 }
 
 /// Bonus nido: bands 3,000 / 2,500 / 1,500; 3,600 for children born from 2024 (with another child

@@ -1,6 +1,9 @@
 //! Bonus sociali for electricity, gas and water: ISEE thresholds by period (DL 124/2019 art. 57-bis;
 //! ARERA; DM 29/12/2016 for the triennial update). ADI recipients are entitled whatever their
-//! ISEE. Thresholds are inclusive ("ISEE non superiore").
+//! ISEE. Thresholds are inclusive ("ISEE non superiore"). Amounts where the sources give them:
+//! the 2026 annual electricity bonus by household size, the 2025 extraordinary contribution
+//! (DL 19/2025, the 200 EUR chosen from "about 200"), 50 litres of water per inhabitant a day;
+//! the gas amounts by climate zone are not in the sources.
 //!
 //! ```
 //! use chrono::NaiveDate;
@@ -62,9 +65,32 @@ pub struct BonusSocialiParams {
     pub adi_automatic: Sourced<bool>,
     /// Annual electricity amounts, where published.
     pub electricity_amounts: Option<ElectricityAmounts>,
+    /// One-off extraordinary contribution on electricity bills (2025 only, DL 19/2025).
+    pub extraordinary_contribution: Option<ExtraordinaryContribution>,
+    /// Free water per inhabitant per day, in litres (the quantitativo minimo vitale).
+    pub water_litres_per_inhabitant_day: Sourced<u32>,
+}
+
+/// The extraordinary contribution on electricity bills of 2025 (DL 19/2025).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ExtraordinaryContribution {
+    /// The amount.
+    pub amount: Sourced<Money>,
+    /// Highest ISEE (inclusive).
+    pub isee_max: Sourced<Money>,
 }
 
 const TABLE: &str = "bonus_sociali";
+
+fn water() -> Sourced<u32> {
+    Sourced::new(
+        50,
+        "DPCM 13/10/2016 (quantitativo minimo vitale); ARERA, bonus sociale idrico",
+        Confidence::SecondaryConfirmed,
+    )
+}
 
 fn thresholds(isee: Money, large: Money, source: &str, c: Confidence) -> SupplyThresholds {
     SupplyThresholds {
@@ -98,6 +124,8 @@ pub fn dated() -> Result<DatedValues<BonusSocialiParams>, ParamError> {
                 water: ordinary(Y2024),
                 adi_automatic: adi.clone(),
                 electricity_amounts: None,
+                extraordinary_contribution: None,
+                water_litres_per_inhabitant_day: water(),
             },
         ),
         Dated::new(
@@ -108,6 +136,8 @@ pub fn dated() -> Result<DatedValues<BonusSocialiParams>, ParamError> {
                 water: ordinary(Y2024),
                 adi_automatic: adi.clone(),
                 electricity_amounts: None,
+                extraordinary_contribution: None,
+                water_litres_per_inhabitant_day: water(),
             },
         ),
         Dated::new(
@@ -118,6 +148,13 @@ pub fn dated() -> Result<DatedValues<BonusSocialiParams>, ParamError> {
                 water: ordinary("ARERA, thresholds 2025 (DM 29/12/2016)"),
                 adi_automatic: adi.clone(),
                 electricity_amounts: None,
+                extraordinary_contribution: Some(ExtraordinaryContribution {
+                    amount: money(eur(200), "DL 19/2025", Confidence::Chosen).with_note(
+                        "the sources say 'about 200 EUR' (paid April-July 2025): 200.00 chosen",
+                    ),
+                    isee_max: money(eur(25_000), "DL 19/2025", SecondaryConfirmed),
+                }),
+                water_litres_per_inhabitant_day: water(),
             },
         ),
         Dated::new(
@@ -137,6 +174,8 @@ pub fn dated() -> Result<DatedValues<BonusSocialiParams>, ParamError> {
                         source: "ARERA, bonus elettrico 2026".into(),
                         confidence: Secondary,
                     }),
+                    extraordinary_contribution: None,
+                    water_litres_per_inhabitant_day: water(),
                 }
             },
         ),
