@@ -130,7 +130,7 @@ pub fn rulebook_schema() -> Value {
             "order": { "enum": ["asc", "desc", "crescente", "decrescente"] },
             "text": text_def, "date": date, "decimal": decimal, "input": input, "version": version,
             "parameter": parameter, "definition": definition, "condition": condition, "test_case": test_case,
-            "expected": expected_schema()
+            "expected": expected_schema(), "persons": persons_schema()
         }
     })
 }
@@ -172,6 +172,15 @@ fn expected_schema() -> Value {
     })
 }
 
+/// The person entity of an OpenFisca-style input.
+fn persons_schema() -> Value {
+    json!({
+        "type": "object",
+        "description": "person id → member inputs (each value plain or per period)",
+        "additionalProperties": { "type": ["object", "null"] }
+    })
+}
+
 /// One test case (our keys and OpenFisca's), as a self-contained schema fragment whose
 /// references point into `#/$defs` of the document that embeds it (`date`, `decimal`).
 fn test_case_schema() -> Value {
@@ -187,7 +196,11 @@ fn test_case_schema() -> Value {
             "period": { "description": "OpenFisca period: YYYY (1 January), YYYY-MM (the first of the month) or YYYY-MM-DD",
                 "oneOf": [ { "type": "string", "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$" }, { "type": "integer" } ] },
             "facts": { "type": "object", "description": "household inputs by name, and `members` (or `membri`): a list of member inputs" },
-            "input": { "type": "object", "description": "OpenFisca input: declared input names" },
+            "input": { "type": "object",
+                "description": "OpenFisca input: declared household inputs by name; `persons` (persone, individui): person id → member inputs; `households` (famiglie, nuclei): one group id → { role: [person ids], household inputs }, or `household` (famiglia, nucleo): the group itself. A value may be per period: { YYYY[-MM[-DD]]: value }, read for the test's period",
+                "properties": {
+                    "persons": { "$ref": "#/$defs/persons" }, "persone": { "$ref": "#/$defs/persons" }, "individui": { "$ref": "#/$defs/persons" }
+                } },
             "expect": { "$ref": "#/$defs/expected" },
             "output": { "$ref": "#/$defs/expected" },
             "expect_error": { "enum": EVAL_ERROR_KINDS, "description": "the evaluation must fail with this kind" },
@@ -222,7 +235,7 @@ pub fn test_file_schema() -> Value {
             { "type": "array", "description": "OpenFisca style: a bare list of cases", "items": { "$ref": "#/$defs/test_case" } }
         ],
         "$defs": {
-            "date": date, "decimal": decimal, "expected": expected_schema(), "test_case": test_case_schema()
+            "date": date, "decimal": decimal, "expected": expected_schema(), "persons": persons_schema(), "test_case": test_case_schema()
         }
     })
 }

@@ -289,8 +289,11 @@ pub struct TestCase {
     pub name: String,
     /// Evaluation date.
     pub date: NaiveDate,
-    /// Facts, as JSON.
+    /// Facts, as JSON (per-period values and entity blocks already resolved).
     pub facts: serde_json::Value,
+    /// The facts an OpenFisca-style `input` names, with where each is written, so that a name
+    /// the rulebook does not declare is reported with its YAML path (empty for `facts`).
+    pub inputs: Vec<InputRef>,
     /// Expected outputs (as text: exact decimals, `true`, dates).
     pub expect: BTreeMap<String, String>,
     /// Expected error kind instead of outputs.
@@ -298,6 +301,17 @@ pub struct TestCase {
     /// Absolute margin allowed on numeric outputs (OpenFisca `absolute_error_margin`); zero by default.
     pub margin: Decimal,
     /// Where the case is.
+    pub location: Location,
+}
+
+/// A fact named in a test case's OpenFisca-style `input`, with where it is written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InputRef {
+    /// The fact's name.
+    pub name: String,
+    /// Whether it is given for a person (a member fact) rather than for the household.
+    pub member: bool,
+    /// Where it is written (its YAML path names the person or household).
     pub location: Location,
 }
 
@@ -1379,11 +1393,19 @@ pub(crate) fn test_cases(cx: &mut Cx<'_>, node: &Node) -> Vec<TestCase> {
             );
             None
         };
-        let facts = item
-            .get("facts")
-            .or_else(|| item.get("input"))
-            .map(node_to_json)
-            .unwrap_or(serde_json::json!({}));
+        // The period per-period inputs are read for: the test's `period` as written, or its date.
+        let period = item
+            .get("period")
+            .filter(|_| item.get("date").is_none())
+            .and_then(Node::as_str)
+            .map(str::to_owned)
+            .or_else(|| date.map(|d| d.to_string()))
+            .unwrap_or_default();
+        let (facts, inputs) = match (item.get("facts"), item.get("input")) {
+            (Some(f), _) => (case_facts(cx, f, &period).0, Vec::new()),
+            (None, Some(i)) => case_facts(cx, i, &period),
+            (None, None) => (serde_json::json!({}), Vec::new()),
+        };
         let mut expect = BTreeMap::new();
         if let Some(e) = item.get("expect").or_else(|| item.get("output")) {
             match e.entries() {
@@ -1436,6 +1458,7 @@ pub(crate) fn test_cases(cx: &mut Cx<'_>, node: &Node) -> Vec<TestCase> {
                 name,
                 date,
                 facts,
+                inputs,
                 expect,
                 expect_error,
                 margin,
@@ -1444,4 +1467,261 @@ pub(crate) fn test_cases(cx: &mut Cx<'_>, node: &Node) -> Vec<TestCase> {
         }
     }
     out
+}
+
+/// Entity blocks of OpenFisca-style inputs: the person entity, and the household entity as a
+/// mapping of one group (`households: {h1: {...}}`) or the group itself (`household: {...}`).
+const PERSONS_KEYS: &[&str] = &["persons", "persone", "individui"];
+const HOUSEHOLDS_KEYS: &[&str] = &["households", "famiglie", "nuclei"];
+const HOUSEHOLD_KEYS: &[&str] = &["household", "famiglia", "nucleo"];
+/// Keys of a household group that list its persons by role (when they name persons).
+const ROLE_KEYS: &[&str] = &[
+    "members",
+    "membri",
+    "componenti",
+    "parents",
+    "genitori",
+    "children",
+    "figli",
+    "adults",
+    "adulti",
+    "declarants",
+    "dichiaranti",
+    "personne_de_reference",
+    "conjoint",
+    "enfants",
+    "autres",
+];
+
+/// Whether `key` (an OpenFisca period: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, `ETERNITY`) covers
+/// `period`; `Some(specificity)` when it does (an exact match is the most specific).
+fn period_covers(key: &str, period: &str) -> Option<usize> {
+    if key.eq_ignore_ascii_case("eternity") {
+        return Some(0);
+    }
+    if key == period {
+        return Some(usize::MAX);
+    }
+    let covers = period.len() > key.len()
+        && period.starts_with(key)
+        && period.get(key.len()..=key.len()) == Some("-");
+    covers.then_some(key.len())
+}
+
+fn is_period(key: &str) -> bool {
+    let shaped = |fmt: &str, s: &str| NaiveDate::parse_from_str(s, fmt).is_ok();
+    key.eq_ignore_ascii_case("eternity")
+        || (key.len() == 4 && key.chars().all(|c| c.is_ascii_digit()))
+        || (key.len() == 7 && shaped("%Y-%m-%d", &format!("{key}-01")))
+        || (key.len() == 10 && shaped("%Y-%m-%d", key))
+}
+
+/// One input value: a mapping is a per-period value (`{2025-01: 1000, 2025-02: 1200}`) and
+/// gives the value of the key that covers the test's period.
+fn period_value(cx: &mut Cx<'_>, name: &str, v: &Node, period: &str) -> Option<serde_json::Value> {
+    let Some(entries) = v.entries() else { return Some(node_to_json(v)) };
+    let mut best: Option<(usize, &Node)> = None;
+    for (k, value) in entries {
+        if !is_period(&k.text) {
+            cx.error(
+                DiagnosticKind::Structure,
+                value,
+                format!("`{name}` has a key `{}` that is not a period", k.text),
+                Some("per-period values keyed YYYY, YYYY-MM or YYYY-MM-DD"),
+            );
+            return None;
+        }
+        if let Some(rank) = period_covers(&k.text, period) {
+            if best.is_none_or(|(r, _)| rank > r) {
+                best = Some((rank, value));
+            }
+        }
+    }
+    match best {
+        Some((_, value)) if value.entries().is_none() => Some(node_to_json(value)),
+        Some((_, value)) => {
+            cx.error(
+                DiagnosticKind::Structure,
+                value,
+                format!("`{name}` for period {period} is a mapping"),
+                Some("a value"),
+            );
+            None
+        }
+        None => {
+            let keys: Vec<&str> = entries.iter().map(|(k, _)| k.text.as_str()).collect();
+            cx.error(
+                DiagnosticKind::Structure,
+                v,
+                format!(
+                    "no value of `{name}` for the test's period {period} (periods given: {})",
+                    keys.join(", ")
+                ),
+                Some("a key equal to the period, or a wider one (2025 covers 2025-03)"),
+            );
+            None
+        }
+    }
+}
+
+/// Person ids named by a role value (`[p1, p2]` or `p1`), if every item is a known person.
+fn role_ids<'n>(v: &'n Node, persons: &[(String, serde_json::Value)]) -> Option<Vec<&'n Node>> {
+    let items: Vec<&Node> = match v.items() {
+        Some(items) => items.iter().collect(),
+        None if v.as_str().is_some() && !v.is_null() => vec![v],
+        None => return None,
+    };
+    items
+        .iter()
+        .all(|i| i.as_str().is_some_and(|id| persons.iter().any(|(p, _)| p == id)))
+        .then_some(items)
+}
+
+/// Reads a case's facts: household facts, `members`, per-period values, and OpenFisca entity
+/// blocks (`persons` + `households`/`household`), into the JSON facts format.
+fn case_facts(cx: &mut Cx<'_>, node: &Node, period: &str) -> (serde_json::Value, Vec<InputRef>) {
+    let mut refs = Vec::new();
+    let mut household = serde_json::Map::new();
+    let Some(entries) = node.entries() else {
+        cx.error(
+            DiagnosticKind::Structure,
+            node,
+            format!("the input is {}", node.shape()),
+            Some("a mapping of fact names to values"),
+        );
+        return (serde_json::Value::Object(household), refs);
+    };
+    let is = |k: &str, keys: &[&str]| keys.contains(&k);
+    // Persons first: household blocks refer to them.
+    let mut persons: Vec<(String, serde_json::Value)> = Vec::new();
+    let mut persons_node = None;
+    for (k, v) in entries.iter().filter(|(k, _)| is(&k.text, PERSONS_KEYS)) {
+        persons_node = Some(v);
+        let Some(people) = v.entries() else {
+            cx.error(
+                DiagnosticKind::Structure,
+                v,
+                format!("`{}` is {}", k.text, v.shape()),
+                Some("a mapping of person ids to their facts"),
+            );
+            continue;
+        };
+        for (id, person) in people {
+            let mut facts = serde_json::Map::new();
+            match person.entries() {
+                Some(pf) => {
+                    for (name, value) in pf {
+                        refs.push(InputRef {
+                            name: name.text.clone(),
+                            member: true,
+                            location: cx.loc(value),
+                        });
+                        if let Some(j) = period_value(cx, &name.text, value, period) {
+                            facts.insert(name.text.clone(), j);
+                        }
+                    }
+                }
+                None if person.is_null() => {}
+                None => cx.error(
+                    DiagnosticKind::Structure,
+                    person,
+                    format!("person `{}` is {}", id.text, person.shape()),
+                    Some("a mapping of member facts (or nothing)"),
+                ),
+            }
+            persons.push((id.text.clone(), serde_json::Value::Object(facts)));
+        }
+    }
+    let mut in_household: Option<Vec<String>> = None;
+    for (k, v) in entries {
+        let group = if is(&k.text, PERSONS_KEYS) {
+            continue;
+        } else if is(&k.text, HOUSEHOLDS_KEYS) {
+            match v.entries() {
+                Some([(_, g)]) => Some(g),
+                _ => {
+                    cx.error(
+                        DiagnosticKind::Structure,
+                        v,
+                        format!("`{}` must hold exactly one household", k.text),
+                        Some("`households: { h1: { ... } }`: a test case evaluates one household"),
+                    );
+                    None
+                }
+            }
+        } else if is(&k.text, HOUSEHOLD_KEYS) && v.entries().is_some() {
+            Some(v)
+        } else if k.text == "members" || k.text == "membri" {
+            if persons_node.is_some() {
+                cx.error(
+                    DiagnosticKind::Structure,
+                    v,
+                    "both `members` and `persons`",
+                    Some("persons under `persons` (OpenFisca) or a `members` list, not both"),
+                );
+            }
+            household.insert(k.text.clone(), node_to_json(v));
+            continue;
+        } else {
+            refs.push(InputRef { name: k.text.clone(), member: false, location: cx.loc(v) });
+            if let Some(j) = period_value(cx, &k.text, v, period) {
+                household.insert(k.text.clone(), j);
+            }
+            continue;
+        };
+        let Some(group) = group else { continue };
+        let Some(group_entries) = group.entries() else { continue };
+        for (gk, gv) in group_entries {
+            if is(&gk.text, ROLE_KEYS) {
+                if let Some(ids) = role_ids(gv, &persons) {
+                    let list = in_household.get_or_insert_with(Vec::new);
+                    list.extend(ids.iter().filter_map(|i| i.as_str()).map(str::to_owned));
+                    continue;
+                }
+                // Names that are not persons: a role list with an unknown id, or a fact.
+                let unknown = gv
+                    .items()
+                    .map(|items| items.iter().collect::<Vec<_>>())
+                    .unwrap_or_else(|| vec![gv])
+                    .into_iter()
+                    .filter_map(|i| i.as_str().map(|s| (i, s)))
+                    .find(|(_, s)| !persons.iter().any(|(p, _)| p == s));
+                if let (Some((node, id)), false) = (unknown, persons.is_empty()) {
+                    let hint = suggest::hint(id, persons.iter().map(|(p, _)| p.as_str()));
+                    cx.error(
+                        DiagnosticKind::UnknownName,
+                        node,
+                        format!(
+                            "role `{}` names `{id}`, who is not under `persons`{hint}",
+                            gk.text
+                        ),
+                        Some("the id of a person declared under `persons`"),
+                    );
+                    continue;
+                }
+            }
+            refs.push(InputRef { name: gk.text.clone(), member: false, location: cx.loc(gv) });
+            if let Some(j) = period_value(cx, &gk.text, gv, period) {
+                household.insert(gk.text.clone(), j);
+            }
+        }
+    }
+    if let Some(pn) = persons_node {
+        let members: Vec<serde_json::Value> = match &in_household {
+            None => persons.iter().map(|(_, f)| f.clone()).collect(),
+            Some(ids) => {
+                for (id, _) in persons.iter().filter(|(p, _)| !ids.contains(p)) {
+                    cx.error(
+                        DiagnosticKind::Structure,
+                        pn,
+                        format!("person `{id}` is in no role of the household"),
+                        Some("every person listed under a role (members, parents, children, …)"),
+                    );
+                }
+                persons.iter().filter(|(p, _)| ids.contains(p)).map(|(_, f)| f.clone()).collect()
+            }
+        };
+        household.insert("members".to_owned(), serde_json::Value::Array(members));
+    }
+    (serde_json::Value::Object(household), refs)
 }

@@ -9,6 +9,12 @@
 //! of March), `facts` (or `input`), and `expect` (or `output`) with exact values, or
 //! `expect_error` with an [`EvalError::kind`](crate::EvalError::kind).
 //! The pseudo-output `eligible` is whether every condition holds.
+//!
+//! OpenFisca-style `input` may give per-period values (`{2025-01: 1000, 2025-02: 1200}`: the
+//! value of the test's period) and entities (`persons` and one household group, whose roles
+//! decide which persons are members). Every name under `input` must be a declared input at its
+//! level: [`run_case`] fails a case that names anything else, with the YAML path and a
+//! suggestion, before evaluating it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -99,6 +105,33 @@ fn same(expected: &str, actual: &serde_json::Value, margin: Decimal) -> bool {
     }
 }
 
+/// Names in an OpenFisca-style `input` that do not map to the program's declared inputs at
+/// their level (household or person), each with its YAML path and a suggestion.
+fn unmapped_inputs(program: &Program, case: &TestCase) -> Vec<String> {
+    let household: Vec<&str> = program.household_inputs().map(|(n, _, _)| n).collect();
+    let member: Vec<&str> = program.member_inputs().map(|(n, _, _)| n).collect();
+    let mut out = Vec::new();
+    for r in &case.inputs {
+        let (own, other) = if r.member { (&member, &household) } else { (&household, &member) };
+        if own.contains(&r.name.as_str()) {
+            continue;
+        }
+        let why = if other.contains(&r.name.as_str()) && r.member {
+            "is a household fact, not a person's: give it in the household block or at the top of `input`".to_owned()
+        } else if other.contains(&r.name.as_str()) {
+            "is a member fact: give it for each person under `persons`".to_owned()
+        } else if program.type_of(&r.name).is_some() {
+            "is computed by the rulebook (a definition or condition), not an input: expect it under `output`".to_owned()
+        } else {
+            let level = if r.member { "member" } else { "household" };
+            let hint = crate::suggest::hint(&r.name, own.iter().copied());
+            format!("is not a {level} input of the rulebook{hint}")
+        };
+        out.push(format!("{}: input `{}` {why}", r.location, r.name));
+    }
+    out
+}
+
 /// Runs one case against a program.
 pub fn run_case(program: &Program, case: &TestCase, rulebook: &str) -> CaseResult {
     let mut result = CaseResult {
@@ -110,6 +143,11 @@ pub fn run_case(program: &Program, case: &TestCase, rulebook: &str) -> CaseResul
         message: None,
         explanation: None,
     };
+    let unmapped = unmapped_inputs(program, case);
+    if !unmapped.is_empty() {
+        result.message = Some(unmapped.join("\n"));
+        return result;
+    }
     let evaluation = program.facts(&case.facts).and_then(|f| program.evaluate(&f, case.date));
     match (evaluation, &case.expect_error) {
         (Err(e), Some(kind)) if e.kind() == kind => result.passed = true,
@@ -141,11 +179,15 @@ pub fn run_case(program: &Program, case: &TestCase, rulebook: &str) -> CaseResul
                         expected: expected.clone(),
                         actual: a.as_str().map_or_else(|| a.to_string(), str::to_owned),
                     }),
-                    None => result.mismatches.push(Mismatch {
-                        output: name.clone(),
-                        expected: expected.clone(),
-                        actual: "(no such output)".to_owned(),
-                    }),
+                    None => {
+                        let names = ev.explanation.steps.iter().map(|s| s.name.as_str());
+                        let hint = crate::suggest::hint(name, names.chain(["eligible"]));
+                        result.mismatches.push(Mismatch {
+                            output: name.clone(),
+                            expected: expected.clone(),
+                            actual: format!("(no such output{hint})"),
+                        })
+                    }
                 }
             }
             result.passed = result.mismatches.is_empty();
