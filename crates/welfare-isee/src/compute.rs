@@ -269,6 +269,8 @@ struct Nucleo<'a> {
     parents_all_worked: bool,
     only_parents_and_minors: bool,
     has_declarant: bool,
+    /// Members with a disability category.
+    disabled: u32,
 }
 
 fn is_minor(member: &Member, on: NaiveDate) -> Result<bool, IseeError> {
@@ -283,7 +285,15 @@ fn minor_and_under_three(birth: NaiveDate, on: NaiveDate) -> Result<(bool, bool)
     if years > 18 || (3 < years && years < 18) {
         return Ok((years < 18, false));
     }
-    let age = age_on(birth, on)?;
+    // Up to the 28th every month has the birthday's day, so the anniversary is passed when
+    // the (month, day) of the date is not before the birth's: what `age_on` computes.
+    let age = if birth.day() <= 28 {
+        let before = (on.month(), on.day()) < (birth.month(), birth.day());
+        u32::try_from(years - i32::from(before))
+            .map_err(|_| IseeError::Date(welfare_types::dates::DateError::OutOfRange))?
+    } else {
+        age_on(birth, on)?
+    };
     Ok((age < 18, age < 3))
 }
 
@@ -370,7 +380,12 @@ fn select_nucleo<'a>(dsu: &'a Dsu, kind: IseeKind) -> Result<Nucleo<'a>, IseeErr
             }
         }
     }
-    let has_declarant = members.iter().any(|m| m.relationship == Relationship::Dichiarante);
+    let mut has_declarant = false;
+    let mut disabled = 0;
+    for m in members.iter() {
+        has_declarant |= m.relationship == Relationship::Dichiarante;
+        disabled += u32::from(m.disability.is_some());
+    }
     Ok(Nucleo {
         members,
         children,
@@ -380,6 +395,7 @@ fn select_nucleo<'a>(dsu: &'a Dsu, kind: IseeKind) -> Result<Nucleo<'a>, IseeErr
         parents_all_worked,
         only_parents_and_minors,
         has_declarant,
+        disabled,
     })
 }
 
@@ -1063,7 +1079,7 @@ fn scala(
     family: Option<crate::params::FamilyVariant>,
     t: &mut Tracer,
 ) -> Result<ScalaBreakdown, IseeError> {
-    let overflow = IseeError::Money(welfare_types::MoneyError::Overflow);
+    let overflow = || IseeError::Money(MoneyError::Overflow);
     let [s1, s2, s3, s4, s5, extra] = p.scale;
     let base = match n {
         0 | 1 => s1,
@@ -1071,8 +1087,8 @@ fn scala(
         3 => s3,
         4 => s4,
         _ => s5
-            .checked_add(extra.checked_mul(count(n - 5)).ok_or_else(|| overflow.clone())?)
-            .ok_or_else(|| overflow.clone())?,
+            .checked_add(extra.checked_mul(count(n - 5)).ok_or_else(overflow)?)
+            .ok_or_else(overflow)?,
     };
     trace!(t, Step::ScaleBase, "DPCM 159/2013 Allegato 1", None, base, &[count(n)]);
 
@@ -1135,10 +1151,9 @@ fn scala(
 
     let mut disability = Decimal::ZERO;
     if let DisabilityRule::ScaleIncrease(step) = p.disability {
-        let disabled = nucleo.members.iter().filter(|m| m.disability.is_some()).count();
-        let disabled = u32::try_from(disabled).map_err(|_| overflow.clone())?;
+        let disabled = nucleo.disabled;
         if disabled > 0 {
-            disability = step.checked_mul(count(disabled)).ok_or_else(|| overflow.clone())?;
+            disability = step.checked_mul(count(disabled)).ok_or_else(overflow)?;
             trace!(
                 t,
                 Step::ScaleDisability,
@@ -1152,9 +1167,37 @@ fn scala(
     let mut total = base;
     for term in [children, parents, disability] {
         if !term.is_zero() {
-            total = total.checked_add(term).ok_or_else(|| overflow.clone())?;
+            total = total.checked_add(term).ok_or_else(overflow)?;
         }
     }
     trace!(t, Step::Scala, "DPCM 159/2013 Allegato 1", None, total, &[]);
     Ok(ScalaBreakdown { base, children, parents, disability, total })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minor_and_under_three_agrees_with_age_on() {
+        // Every birth date of 2008 and of 2020–2024 (29 February included) against every
+        // day of 2025–2026: the shortcut gives what the age in whole years says.
+        let days = |from: NaiveDate, to: NaiveDate| from.iter_days().take_while(move |d| *d <= to);
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let births =
+            days(d(2008, 1, 1), d(2008, 12, 31)).chain(days(d(2020, 1, 1), d(2024, 12, 31)));
+        for birth in births.step_by(3) {
+            for on in days(d(2025, 1, 1), d(2026, 12, 31)) {
+                let age = age_on(birth, on).unwrap();
+                assert_eq!(
+                    minor_and_under_three(birth, on).unwrap(),
+                    (age < 18, age < 3),
+                    "{birth} {on}"
+                );
+            }
+        }
+        let leap = d(2024, 2, 29);
+        assert_eq!(minor_and_under_three(leap, d(2027, 2, 28)).unwrap(), (true, false));
+        assert_eq!(minor_and_under_three(leap, d(2027, 2, 27)).unwrap(), (true, true));
+    }
 }

@@ -24,10 +24,13 @@ fn negative(value: Money) -> bool {
     amount.is_sign_negative() && !amount.is_zero()
 }
 
-/// Whether two member ids are equal; ids are short and usually differ in their last
-/// character, so that is compared before the whole text.
+/// Whether two member ids are equal; ids are short and usually differ in their last or first
+/// character, so those are compared before the whole text.
 pub(crate) fn same_id(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.as_bytes().last() == b.as_bytes().last() && a == b
+    a.len() == b.len()
+        && a.as_bytes().last() == b.as_bytes().last()
+        && a.as_bytes().first() == b.as_bytes().first()
+        && a == b
 }
 
 fn is_false(value: &bool) -> bool {
@@ -350,20 +353,26 @@ impl Dsu {
         if self.members.is_empty() {
             return invalid("members".into(), "the nucleo has no members");
         }
-        let declarants =
-            self.members.iter().filter(|m| m.relationship == Relationship::Dichiarante).count();
+        let (mut declarants, mut spouses) = (0_usize, 0_usize);
+        for m in &self.members {
+            match m.relationship {
+                Relationship::Dichiarante => declarants += 1,
+                Relationship::Coniuge => spouses += 1,
+                _ => {}
+            }
+        }
         if declarants != 1 {
             return invalid("members".into(), "exactly one member must be the dichiarante");
         }
-        let spouses = self.members.iter().filter(|m| m.relationship == Relationship::Coniuge);
-        if spouses.count() > 1 {
+        if spouses > 1 {
             return invalid("members".into(), "at most one member can be the coniuge");
         }
         for (i, member) in self.members.iter().enumerate() {
             if member.id.bytes().all(|b| b.is_ascii_whitespace()) {
                 return invalid(format!("members[{i}].id"), "member id is empty");
             }
-            if self.members.iter().take(i).any(|m| same_id(&m.id, &member.id)) {
+            let earlier = self.members.get(..i).unwrap_or_default();
+            if earlier.iter().any(|m| same_id(&m.id, &member.id)) {
                 return invalid(format!("members[{i}].id"), "member id is used twice");
             }
             if member.birth_date > self.filing_date {
