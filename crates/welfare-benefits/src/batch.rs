@@ -41,6 +41,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use welfare_types::Money;
 
+use crate::catalogue::Scratch;
 use crate::{Catalogue, Household, Lang, MeasureResult, Period};
 
 /// Lines read, evaluated and written together.
@@ -160,7 +161,9 @@ pub fn run<R: BufRead, W: Write, J: Write>(
         }
         let outcomes: Vec<Outcome> = chunk
             .par_iter()
-            .map(|(line, text)| evaluate_line(catalogue, *line, text, options))
+            .map_init(Scratch::default, |scratch, (line, text)| {
+                evaluate_line(catalogue, *line, text, options, scratch)
+            })
             .collect();
         for outcome in outcomes {
             state.records += 1;
@@ -179,7 +182,13 @@ pub fn run<R: BufRead, W: Write, J: Write>(
     Ok(state)
 }
 
-fn evaluate_line(catalogue: &Catalogue, line: u64, text: &str, options: &Options) -> Outcome {
+fn evaluate_line(
+    catalogue: &Catalogue,
+    line: u64,
+    text: &str,
+    options: &Options,
+    scratch: &mut Scratch,
+) -> Outcome {
     let reject = |error: &str| {
         let mut json = serde_json::to_string(&RejectLine { line, error }).unwrap_or_default();
         json.push('\n');
@@ -190,7 +199,7 @@ fn evaluate_line(catalogue: &Catalogue, line: u64, text: &str, options: &Options
         Err(e) => return reject(&e.to_string()),
     };
     let results = match options.explain {
-        Explain::None => catalogue.evaluate_outcomes(&household, options.date),
+        Explain::None => catalogue.evaluate_outcomes_with(&household, options.date, scratch),
         _ => catalogue.evaluate_in(&household, options.date, options.lang),
     };
     let measures = results.iter().map(|r| measure_line(r, options.explain)).collect();

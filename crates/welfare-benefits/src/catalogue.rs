@@ -1,9 +1,11 @@
 //! The national measures as rulebooks of the rule language, and their evaluation for a household.
 //!
 //! The rulebooks are embedded in the crate (`rulebooks/*.yaml`) and compiled once by
-//! [`Catalogue::national`]. A household reaches them through the **flat facts** of
-//! [`engine_facts`]: one object of household facts and a `members` list, from which each rulebook
-//! receives exactly the inputs it declares (the engine refuses anything undeclared).
+//! [`Catalogue::national`]. A household reaches them through the **fact vocabulary** of
+//! [`crate::vocab`]: its facts are computed once per household and date, and each rulebook
+//! receives exactly the inputs it declares, bound by position when the rulebook is added (a
+//! rulebook reading a fact the vocabulary does not have is refused then, not per household).
+//! [`engine_facts`] shows the same facts as one JSON object.
 //!
 //! A rulebook names its amount by convention: the output `importo_mensile` is monthly,
 //! `importo_annuo` annual, `importo_una_tantum` one-off. The same convention lets a comune's own
@@ -23,12 +25,12 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
-use welfare_rules::{Engine, Lang, Program};
-use welfare_types::dates::{add_months, whole_months_between};
+use serde_json::Value;
+use welfare_rules::{Binding, Engine, Facts, Lang, Program};
 use welfare_types::{Money, Rounding};
 
-use crate::household::{BenefitKind, Household, IseeKind, Period};
+use crate::household::{Household, Period};
+use crate::vocab::FactTable;
 use crate::HouseholdError;
 
 /// The embedded national rulebooks: (file name, text).
@@ -79,6 +81,14 @@ pub enum CatalogueError {
     /// A rulebook does not load or does not check.
     #[error("{0}")]
     Load(#[from] welfare_rules::LoadError),
+    /// A rulebook reads a fact the household vocabulary does not provide, or with another type.
+    #[error("rulebook `{rulebook}`: {error} (see docs/household-format.md)")]
+    Bind {
+        /// The rulebook's id.
+        rulebook: String,
+        /// What does not bind.
+        error: welfare_rules::BindError,
+    },
 }
 
 /// One measure's result for a household on a date.
@@ -106,8 +116,44 @@ pub struct MeasureResult {
 /// The compiled measures.
 #[derive(Debug)]
 pub struct Catalogue {
-    programs: Vec<(Program, DatePolicy)>,
+    programs: Vec<Measure>,
     engine: Engine,
+}
+
+/// One measure: its program, date policy and binding to the fact vocabulary.
+#[derive(Debug)]
+struct Measure {
+    program: Program,
+    policy: DatePolicy,
+    binding: Binding,
+    /// Slots of the eligibility conditions in the values of `Snapshot::run_into`.
+    conditions: Vec<usize>,
+    /// Slot and period of the amount output, if the rulebook has one.
+    amount: Option<(usize, Period)>,
+}
+
+impl Measure {
+    fn new(program: Program, policy: DatePolicy) -> Result<Measure, CatalogueError> {
+        let (household, member) = crate::vocab::binding_vocabulary();
+        let binding = program
+            .bind(&household, &member)
+            .map_err(|error| CatalogueError::Bind { rulebook: program.id().to_owned(), error })?;
+        let conditions = program.conditions().filter_map(|name| program.slot(name)).collect();
+        let amount = AMOUNT_OUTPUTS
+            .iter()
+            .find_map(|(name, period)| program.slot(name).map(|slot| (slot, *period)));
+        Ok(Measure { program, policy, binding, conditions, amount })
+    }
+}
+
+/// Reusable buffers for evaluating many households (one per thread): the fact table, the
+/// facts of one rulebook and the values of its definitions. Evaluating with a scratch
+/// allocates nothing for facts once the buffers have grown.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    table: FactTable,
+    facts: Option<Facts>,
+    values: Vec<welfare_rules::Value>,
 }
 
 impl Catalogue {
@@ -119,7 +165,7 @@ impl Catalogue {
         }
         let programs = NATIONAL_MEASURES
             .iter()
-            .map(|(id, policy)| engine.program(id).map(|p| (p, *policy)))
+            .map(|(id, policy)| Measure::new(engine.program(id)?, *policy))
             .collect::<Result<_, _>>()?;
         Ok(Catalogue { programs, engine })
     }
@@ -127,7 +173,8 @@ impl Catalogue {
     /// Adds a rulebook (a comune's own measure), which may import or extend the national ones,
     /// and returns its id. A rulebook that reads the member fact `event_date` (directly or
     /// through an import) is evaluated on the date of the event, like the national grants for a
-    /// birth; any other on the date asked.
+    /// birth; any other on the date asked. A rulebook that reads a fact the household
+    /// vocabulary does not provide is refused ([`CatalogueError::Bind`]).
     pub fn add_rulebook(&mut self, text: &str, file: &str) -> Result<String, CatalogueError> {
         let id = self.engine.add_yaml(text, file)?.id.clone();
         let program = self.engine.program(&id)?;
@@ -136,13 +183,13 @@ impl Catalogue {
         } else {
             DatePolicy::AsAsked
         };
-        self.programs.push((program, policy));
+        self.programs.push(Measure::new(program, policy)?);
         Ok(id)
     }
 
     /// The compiled measures, in evaluation order.
     pub fn programs(&self) -> impl Iterator<Item = &Program> {
-        self.programs.iter().map(|(p, _)| p)
+        self.programs.iter().map(|m| &m.program)
     }
 
     /// Every measure for one household on `date`, motivazioni in Italian.
@@ -158,14 +205,24 @@ impl Catalogue {
         date: NaiveDate,
         lang: Lang,
     ) -> Vec<MeasureResult> {
-        self.evaluate_with(household, date, lang, Detail::Motivazione)
+        self.evaluate_with(household, date, lang, Detail::Motivazione, &mut Scratch::default())
     }
 
     /// Every measure for one household on `date` without building explanations: eligibility,
     /// amount and period only, with an empty motivazione and no reasons. The fast path of
     /// population-scale batches; the outcomes are the same as [`Catalogue::evaluate_in`]'s.
     pub fn evaluate_outcomes(&self, household: &Household, date: NaiveDate) -> Vec<MeasureResult> {
-        self.evaluate_with(household, date, Lang::It, Detail::Outcome)
+        self.evaluate_outcomes_with(household, date, &mut Scratch::default())
+    }
+
+    /// [`Catalogue::evaluate_outcomes`] with reusable buffers: the batch path.
+    pub fn evaluate_outcomes_with(
+        &self,
+        household: &Household,
+        date: NaiveDate,
+        scratch: &mut Scratch,
+    ) -> Vec<MeasureResult> {
+        self.evaluate_with(household, date, Lang::It, Detail::Outcome, scratch)
     }
 
     fn evaluate_with(
@@ -174,11 +231,14 @@ impl Catalogue {
         date: NaiveDate,
         lang: Lang,
         detail: Detail,
+        scratch: &mut Scratch,
     ) -> Vec<MeasureResult> {
-        let facts = engine_facts(household, date);
+        let filled = scratch.table.fill(household, date).map_err(|e| e.to_string());
+        let facts = scratch.facts.get_or_insert_with(Facts::empty);
         self.programs
             .iter()
-            .map(|(p, policy)| {
+            .map(|measure| {
+                let Measure { program: p, policy, binding, .. } = measure;
                 let valid = p.valid();
                 let on = match policy {
                     DatePolicy::AsAsked => date,
@@ -195,10 +255,17 @@ impl Catalogue {
                     // it is not evaluated (never a guess with old figures).
                     return not_in_force(p, on, lang);
                 }
-                match (&facts, detail) {
-                    (Ok(facts), Detail::Motivazione) => evaluate_program(p, facts, on, lang),
-                    (Ok(facts), Detail::Outcome) => outcome_of_program(p, facts, on),
-                    (Err(e), _) => failed(p, e.to_string()),
+                if let Err(e) = &filled {
+                    return failed(p, e.clone());
+                }
+                if let Err(e) =
+                    binding.fill(scratch.table.household(), scratch.table.members(), facts)
+                {
+                    return failed(p, e.to_string());
+                }
+                match detail {
+                    Detail::Motivazione => evaluate_program(p, facts, on, lang),
+                    Detail::Outcome => outcome_of_program(measure, facts, on, &mut scratch.values),
                 }
             })
             .collect()
@@ -268,28 +335,28 @@ enum Detail {
     Outcome,
 }
 
-/// Evaluates one program on the flat facts of a household without an explanation.
-fn outcome_of_program(program: &Program, flat: &Value, date: NaiveDate) -> MeasureResult {
-    let input = match select_inputs(program, flat) {
-        Ok(v) => v,
-        Err(e) => return failed(program, e),
-    };
-    let facts = match program.facts(&input) {
-        Ok(f) => f,
-        Err(e) => return failed(program, e.to_string()),
-    };
-    let outputs = match program.snapshot(date).and_then(|snap| snap.outputs(&facts)) {
-        Ok(o) => o,
-        Err(e) => return failed(program, e.to_string()),
-    };
-    let eligible = outputs.eligible(program);
-    let (amount, period) = AMOUNT_OUTPUTS
+/// Evaluates one program on a household's facts without an explanation.
+fn outcome_of_program(
+    measure: &Measure,
+    facts: &Facts,
+    date: NaiveDate,
+    values: &mut Vec<welfare_rules::Value>,
+) -> MeasureResult {
+    let program = &measure.program;
+    if let Err(e) = program.snapshot(date).and_then(|snap| snap.run_into(facts, values)) {
+        return failed(program, e.to_string());
+    }
+    let eligible = measure
+        .conditions
         .iter()
-        .find_map(|(name, period)| {
-            let value = outputs.get(program, name)?;
-            Some((value.as_decimal().map(amount_of), Some(*period)))
-        })
-        .unwrap_or((None, None));
+        .all(|&i| values.get(i) == Some(&welfare_rules::Value::Bool(true)));
+    let (amount, period) = match measure.amount {
+        Some((slot, period)) => (
+            values.get(slot).and_then(welfare_rules::Value::as_decimal).map(amount_of),
+            Some(period),
+        ),
+        None => (None, None),
+    };
     MeasureResult {
         measure: program.id().to_owned(),
         eligible,
@@ -312,22 +379,14 @@ fn amount_of(value: rust_decimal::Decimal) -> Money {
     }
 }
 
-/// Evaluates one program on the flat facts of a household.
-pub fn evaluate_program(
+/// Evaluates one program on a household's facts, with the motivazione.
+fn evaluate_program(
     program: &Program,
-    flat: &Value,
+    facts: &Facts,
     date: NaiveDate,
     lang: Lang,
 ) -> MeasureResult {
-    let input = match select_inputs(program, flat) {
-        Ok(v) => v,
-        Err(e) => return failed(program, e),
-    };
-    let facts = match program.facts(&input) {
-        Ok(f) => f,
-        Err(e) => return failed(program, e.to_string()),
-    };
-    let evaluation = match program.evaluate(&facts, date) {
+    let evaluation = match program.evaluate(facts, date) {
         Ok(e) => e,
         Err(e) => return failed(program, e.to_string()),
     };
@@ -350,7 +409,7 @@ pub fn evaluate_program(
             c.reason
                 .as_ref()
                 .or(c.label.as_ref())
-                .map_or_else(|| c.name.clone(), |t| t.get(lang).to_owned())
+                .map_or_else(|| c.name.to_string(), |t| t.get(lang).to_owned())
         })
         .collect();
     MeasureResult {
@@ -364,196 +423,11 @@ pub fn evaluate_program(
     }
 }
 
-/// Keeps the facts a program declares; an input outside the vocabulary is an error.
-fn select_inputs(program: &Program, flat: &Value) -> Result<Value, String> {
-    let mut out = Map::new();
-    for (name, _, optional) in program.household_inputs() {
-        match flat.get(name) {
-            Some(v) => {
-                out.insert(name.to_owned(), v.clone());
-            }
-            None if optional => {}
-            None => {
-                return Err(format!(
-                    "rulebook input `{name}` is not a household fact (see docs/household-format.md)"
-                ))
-            }
-        }
-    }
-    let member_inputs: Vec<(&str, bool)> =
-        program.member_inputs().map(|(n, _, optional)| (n, optional)).collect();
-    if !member_inputs.is_empty() {
-        let mut members = Vec::new();
-        for m in flat.get("members").and_then(Value::as_array).into_iter().flatten() {
-            let mut obj = Map::new();
-            for (name, optional) in &member_inputs {
-                match m.get(*name) {
-                    Some(v) => {
-                        obj.insert((*name).to_owned(), v.clone());
-                    }
-                    None if *optional => {}
-                    None => {
-                        return Err(format!(
-                            "rulebook member input `{name}` is not a member fact (see docs/household-format.md)"
-                        ))
-                    }
-                }
-            }
-            members.push(Value::Object(obj));
-        }
-        out.insert("members".to_owned(), Value::Array(members));
-    }
-    Ok(Value::Object(out))
-}
-
-fn money_or_null(m: Option<Money>) -> Value {
-    m.map_or(Value::Null, |m| Value::String(m.to_string()))
-}
-
-/// The flat facts of a household on `date`: every household fact a rulebook may declare, and a
-/// `members` list of member facts. See `docs/household-format.md` for the vocabulary.
+/// The facts of a household on `date` as one JSON object: every household fact a rulebook may
+/// declare, and a `members` list of member facts ([`FactTable::to_json`]). See
+/// `docs/household-format.md` for the vocabulary.
 pub fn engine_facts(household: &Household, date: NaiveDate) -> Result<Value, HouseholdError> {
-    let doc = household.facts(date)?;
-    let counts = doc.get("counts").cloned().unwrap_or(Value::Null);
-    let mut flat = Map::new();
-    for kind in IseeKind::ALL {
-        flat.insert(
-            format!("isee_{}", kind.name()),
-            money_or_null(household.isee.value_on(kind, date)),
-        );
-    }
-    flat.insert(
-        "scala".into(),
-        household.isee.scala_on(date).map_or(Value::Null, |s| Value::String(s.to_string())),
-    );
-    if let Value::Object(c) = counts {
-        for (k, v) in c {
-            // `members` is the member list of the rules engine: the count is `members_count`.
-            let key = if k == "members" { "members_count".to_owned() } else { k };
-            flat.insert(key, v);
-        }
-    }
-    flat.insert("rent_annual".into(), money_or_null(household.rent.as_ref().map(|r| r.annual)));
-    flat.insert(
-        "rent_registered".into(),
-        json!(household.rent.as_ref().is_some_and(|r| r.registered)),
-    );
-    flat.insert("family_income".into(), money_or_null(household.family_income));
-    flat.insert(
-        "assets_real_estate".into(),
-        money_or_null(household.assets.as_ref().map(|a| a.real_estate)),
-    );
-    flat.insert(
-        "assets_financial".into(),
-        money_or_null(household.assets.as_ref().map(|a| a.financial)),
-    );
-    let active = |kind: BenefitKind| {
-        household.benefits_received.iter().any(|b| b.kind == kind && b.is_active_on(date))
-    };
-    flat.insert("receives_adi".into(), json!(active(BenefitKind::Adi)));
-    flat.insert(
-        "receives_income_support".into(),
-        json!(household
-            .benefits_received
-            .iter()
-            .any(|b| b.kind.is_income_support() && b.is_active_on(date))),
-    );
-    // The AUU received, as a yearly amount (monthly × 12): the bonus nido and the bonus nuovi
-    // nati take it out of the ISEE from 2025.
-    let auu_annual = household
-        .benefits_received
-        .iter()
-        .filter(|b| b.kind == BenefitKind::AssegnoUnico && b.is_active_on(date))
-        .filter_map(|b| {
-            let amount = b.amount?;
-            match b.period {
-                Some(Period::Monthly) => amount.checked_mul(rust_decimal::Decimal::from(12)).ok(),
-                _ => Some(amount),
-            }
-        })
-        .try_fold(Money::ZERO, Money::checked_add)
-        .ok()
-        .filter(|m| !m.is_zero());
-    flat.insert("auu_annual".into(), money_or_null(auu_annual));
-    flat.insert(
-        "all_registered_in_anagrafe".into(),
-        json!(household.member_list.iter().all(|m| m.registered_in_anagrafe)),
-    );
-    if let Some(c) = doc.get("comune_on_date") {
-        flat.insert("comune_istat".into(), c.get("istat").cloned().unwrap_or(Value::Null));
-        flat.insert("comune_belfiore".into(), c.get("belfiore").cloned().unwrap_or(Value::Null));
-    }
-
-    let mut members = Vec::new();
-    let list = doc.get("member_list").and_then(Value::as_array).cloned().unwrap_or_default();
-    for (member, derived) in household.member_list.iter().zip(list) {
-        let get = |k: &str| derived.get(k).cloned().unwrap_or(Value::Null);
-        let event = household.events.iter().find(|e| e.child == member.member_identifier);
-        let indemnity = household
-            .benefits_received
-            .iter()
-            .filter(|b| {
-                b.kind == BenefitKind::IndennitaMaternita
-                    && b.child.as_deref() == Some(member.member_identifier.as_str())
-            })
-            .filter_map(|b| b.amount)
-            .try_fold(Money::ZERO, Money::checked_add)
-            .ok()
-            .filter(|m| !m.is_zero());
-        let application = household
-            .applications
-            .iter()
-            .filter(|a| a.child.as_deref() == Some(member.member_identifier.as_str()))
-            .map(|a| a.submitted_on)
-            .min();
-        let event_date = event.map(|e| e.date);
-        let months_since_event = event_date
-            .and_then(|d| whole_months_between(d, date).ok())
-            .map_or(Value::Null, |m| json!(m));
-        // Whole months from the event to the application (or to the evaluation date when there
-        // is none), and whether that day is a monthly anniversary of the event: a term of N
-        // months ends on the anniversary day itself (art. 2963 c.c.).
-        let until = application.unwrap_or(date);
-        let months_to_application = event_date.and_then(|d| whole_months_between(d, until).ok());
-        let on_anniversary = match (event_date, months_to_application) {
-            (Some(d), Some(m)) => add_months(d, m).ok() == Some(until),
-            _ => false,
-        };
-        members.push(json!({
-            "birth_date": member.birth_date.to_string(),
-            "age_years": get("age"),
-            "age_months": get("age_months"),
-            "sex": member.sex,
-            "is_child": get("is_child"),
-            "is_minor": get("is_minor"),
-            "is_head_or_partner": get("is_head_or_partner"),
-            "is_head": member.relationship_to_head == crate::Relationship::IntestatarioScheda,
-            "marital_status": member.marital_status,
-            "months_in_marital_status": member
-                .marital_status_since
-                .and_then(|since| whole_months_between(since, date).ok())
-                .map_or(Value::Null, |m| json!(m)),
-            "fiscally_dependent": member.fiscally_dependent,
-            "relationship_code": get("relationship_code"),
-            "disability": get("disability"),
-            "working": get("working"),
-            "months_worked": member.employment.as_ref().map_or(0, |e| e.months_worked),
-            "student": member.student,
-            "residential_care": member.residential_care,
-            "care_programme": member.care_programme,
-            "carer": member.carer,
-            "mother_age": get("mother_age"),
-            "nursery": member.nursery.is_some(),
-            "nursery_monthly_fee": money_or_null(member.nursery.as_ref().and_then(|n| n.monthly_fee)),
-            "event_kind": event.map_or(Value::Null, |e| json!(e.kind)),
-            "event_date": event_date.map_or(Value::Null, |d| json!(d.to_string())),
-            "months_since_event": months_since_event,
-            "maternity_indemnity": money_or_null(indemnity),
-            "application_date": application.map_or(Value::Null, |d| json!(d.to_string())),
-            "months_to_application": months_to_application.map_or(Value::Null, |m| json!(m)),
-            "application_on_anniversary": on_anniversary,
-        }));
-    }
-    flat.insert("members".into(), Value::Array(members));
-    Ok(Value::Object(flat))
+    let mut table = FactTable::new();
+    table.fill(household, date)?;
+    Ok(table.to_json())
 }

@@ -26,12 +26,16 @@ use crate::error::{HouseholdError, HouseholdErrorKind};
 use crate::household::{Disability, Household, IseeKind, Member};
 
 /// A member's derived facts.
-struct Derived {
-    age: u32,
-    months: u32,
+pub(crate) struct Derived {
+    pub(crate) age: u32,
+    pub(crate) months: u32,
 }
 
-fn derive(member: &Member, index: usize, on: NaiveDate) -> Result<Derived, HouseholdError> {
+pub(crate) fn derive(
+    member: &Member,
+    index: usize,
+    on: NaiveDate,
+) -> Result<Derived, HouseholdError> {
     let months = whole_months_between(member.birth_date, on).map_err(|_| {
         HouseholdError::new(
             HouseholdErrorKind::Invalid,
@@ -113,32 +117,9 @@ impl Household {
             self.isee.scala_on(on).map_or(Value::Null, |s| Value::String(s.to_string())),
         );
 
-        let pairs = || self.member_list.iter().zip(&derived);
-        let count =
-            |f: &dyn Fn(&Member, &Derived) -> bool| pairs().filter(|(m, d)| f(m, d)).count();
-        let children =
-            |f: &dyn Fn(u32) -> bool| count(&|m, d| m.relationship_to_head.is_child() && f(d.age));
-        let counts = json!({
-            "members": self.member_list.len(),
-            "minors": count(&|_, d| d.age < 18),
-            "children": children(&|_| true),
-            "children_minors": children(&|a| a < 18),
-            "children_under_1": children(&|a| a < 1),
-            "children_under_3": children(&|a| a < 3),
-            "children_under_10": children(&|a| a < 10),
-            "children_18_20": children(&|a| (18..21).contains(&a)),
-            "members_60_plus": count(&|_, d| d.age >= 60),
-            "members_67_plus": count(&|_, d| d.age >= 67),
-            "disabled": count(&|m, _| m.disability != Disability::None),
-            "disabled_grave_or_non_autosufficiente": count(&|m, _| {
-                matches!(m.disability, Disability::Grave | Disability::NonAutosufficiente)
-            }),
-            "working_head_or_partners": count(&|m, _| {
-                m.relationship_to_head.is_head_or_partner()
-                    && m.employment.as_ref().is_some_and(|e| e.status.is_working())
-            }),
-            "head_or_partners": count(&|m, _| m.relationship_to_head.is_head_or_partner()),
-        });
+        let counts: Map<String, Value> =
+            counts(self, &derived).iter().map(|(k, n)| ((*k).to_owned(), json!(n))).collect();
+        let counts = Value::Object(counts);
         let active: std::collections::BTreeSet<String> = self
             .benefits_received
             .iter()
@@ -179,4 +160,44 @@ impl Household {
         }
         Ok(doc)
     }
+}
+
+/// The household counts by age, relationship, disability and work, in a fixed order (the order
+/// of the fact vocabulary): members, minors, children (ANPR codes 3, 14, 80) overall, minor,
+/// under 1, 3 and 10, aged 18 to 20, members aged 60+ and 67+, disabled members, those with a
+/// severe disability or non-self-sufficient, working heads or partners, heads or partners.
+pub(crate) fn counts(household: &Household, derived: &[Derived]) -> [(&'static str, u64); 14] {
+    let pairs = || household.member_list.iter().zip(derived);
+    let count = |f: &dyn Fn(&Member, &Derived) -> bool| {
+        u64::try_from(pairs().filter(|(m, d)| f(m, d)).count()).unwrap_or(u64::MAX)
+    };
+    let children =
+        |f: &dyn Fn(u32) -> bool| count(&|m, d| m.relationship_to_head.is_child() && f(d.age));
+    [
+        ("members", u64::try_from(household.member_list.len()).unwrap_or(u64::MAX)),
+        ("minors", count(&|_, d| d.age < 18)),
+        ("children", children(&|_| true)),
+        ("children_minors", children(&|a| a < 18)),
+        ("children_under_1", children(&|a| a < 1)),
+        ("children_under_3", children(&|a| a < 3)),
+        ("children_under_10", children(&|a| a < 10)),
+        ("children_18_20", children(&|a| (18..21).contains(&a))),
+        ("members_60_plus", count(&|_, d| d.age >= 60)),
+        ("members_67_plus", count(&|_, d| d.age >= 67)),
+        ("disabled", count(&|m, _| m.disability != Disability::None)),
+        (
+            "disabled_grave_or_non_autosufficiente",
+            count(&|m, _| {
+                matches!(m.disability, Disability::Grave | Disability::NonAutosufficiente)
+            }),
+        ),
+        (
+            "working_head_or_partners",
+            count(&|m, _| {
+                m.relationship_to_head.is_head_or_partner()
+                    && m.employment.as_ref().is_some_and(|e| e.status.is_working())
+            }),
+        ),
+        ("head_or_partners", count(&|m, _| m.relationship_to_head.is_head_or_partner())),
+    ]
 }

@@ -74,6 +74,7 @@ pub mod facts;
 pub mod household;
 pub mod params;
 pub mod synthetic;
+pub mod vocab;
 
 pub use catalogue::{Catalogue, CatalogueError, DatePolicy, MeasureResult};
 pub use codes::{ComuneCode, Relationship};

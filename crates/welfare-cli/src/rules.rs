@@ -268,7 +268,7 @@ fn eval(
         if !evaluation.conditions.is_empty() {
             text.push_str(&format!("eligible = {}\n", evaluation.eligible));
             for c in evaluation.conditions.iter().filter(|c| !c.satisfied) {
-                let reason = c.reason.as_ref().map_or(c.name.as_str(), |r| r.it.as_str());
+                let reason = c.reason.as_ref().map_or(&*c.name, |r| r.it.as_str());
                 text.push_str(&format!("  not satisfied: {} ({reason})\n", c.name));
             }
         }

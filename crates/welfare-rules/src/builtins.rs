@@ -345,7 +345,7 @@ pub(crate) fn dated_uses(
         let Some(version) = version_on(p, on) else { continue };
         let ParamData::Value(value) = &version.data else { continue };
         let name = format!("{}@{on}", p.name);
-        if uses.iter().any(|u| u.name == name) {
+        if uses.iter().any(|u| *u.name == *name) {
             continue;
         }
         let plain = p.name.replace('_', " ");
@@ -354,20 +354,20 @@ pub(crate) fn dated_uses(
             None => (plain.clone(), plain),
         };
         uses.push(Used {
-            name,
+            name: name.into(),
             kind: UsedKind::Parameter,
-            ty: p.ty.to_string(),
-            label: Some(Text {
+            ty: p.ty.to_string().into(),
+            label: Some(std::sync::Arc::new(Text {
                 it: format!("{it} alla data del {}", on.format("%d/%m/%Y")),
                 en: Some(format!("{en} on {on}")),
-            }),
+            })),
             value: Some(value.to_json(&p.ty)),
             display: Some(value.display(&p.ty)),
             parameter: Some(ParameterUse {
                 valid: version.valid,
                 source: version.source.clone(),
                 rulebook: version.rulebook.clone(),
-                reference: p.reference.clone(),
+                reference: p.reference.clone().map(std::sync::Arc::new),
             }),
         });
     }

@@ -143,7 +143,50 @@ struct Checker<'a> {
     param_index: BTreeMap<String, (u32, Origin)>,
     defs: Vec<(usize, &'a Definition, &'a Rulebook, bool)>,
     def_index: BTreeMap<String, (u32, Origin)>,
+    /// Replacements of inherited definitions and conditions (`overrides`), by definition
+    /// index: least specific rulebook first.
+    layers: BTreeMap<u32, Vec<(usize, &'a Definition, &'a Rulebook)>>,
     current_file: String,
+}
+
+/// A replacement of an inherited definition or condition, compiled for explanations: the rule
+/// in force on a date is the most specific layer whose dates contain it, else the base.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct DefLayer {
+    pub(crate) from: Option<NaiveDate>,
+    pub(crate) to: Option<NaiveDate>,
+    pub(crate) formula: String,
+    pub(crate) label: Option<crate::Text>,
+    pub(crate) reason: Option<crate::Text>,
+    pub(crate) reference: Option<LegalRef>,
+    pub(crate) replacement: crate::syntax::Replacement,
+}
+
+/// How a replacing rule appears in an explanation (shared text, as for other rules).
+pub(crate) struct LayerShown {
+    pub(crate) label: Option<Arc<crate::Text>>,
+    pub(crate) reason: Option<Arc<crate::Text>>,
+    pub(crate) reference: Option<Arc<LegalRef>>,
+    pub(crate) formula: Arc<str>,
+    pub(crate) replacement: crate::syntax::Replacement,
+}
+
+impl DefLayer {
+    /// Whether this layer's rule applies on `date`.
+    pub(crate) fn in_force(&self, date: NaiveDate) -> bool {
+        self.from.is_none_or(|f| f <= date) && self.to.is_none_or(|t| date <= t)
+    }
+
+    /// The texts an explanation shows for this layer.
+    pub(crate) fn shown(&self) -> LayerShown {
+        LayerShown {
+            label: self.label.clone().map(Arc::new),
+            reason: self.reason.clone().map(Arc::new),
+            reference: self.reference.clone().map(Arc::new),
+            formula: Arc::from(self.formula.as_str()),
+            replacement: self.replacement.clone(),
+        }
+    }
 }
 
 /// Compiles `root` (with the rulebooks it extends or imports, found in `library`) into a
@@ -184,6 +227,7 @@ pub(crate) fn compile(
         param_index: BTreeMap::new(),
         defs: Vec::new(),
         def_index: BTreeMap::new(),
+        layers: BTreeMap::new(),
         current_file: String::new(),
     };
     let units = linker.units;
@@ -210,46 +254,74 @@ pub(crate) fn compile(
             deps: BTreeSet::new(),
             order: Vec::new(),
         };
-        let code = match &def.expr {
-            Some(e) => match cx.expr(e, &mut env, def) {
-                Ok((ty, code)) => {
-                    if !ty.fits(&def.ty) {
-                        let hint = if matches!(ty, Type::Optional(_)) {
-                            "; the value may be missing: test it with `mancante` / `missing`"
-                        } else {
-                            ""
-                        };
-                        cx.diags.push(
-                            Diagnostic::new(
-                                DiagnosticKind::Type,
-                                def.location.clone(),
-                                format!("`{}` computes {ty}{hint}", def.name),
-                            )
-                            .expected(format!("{} as declared", def.ty)),
+        // Replacements by extending rulebooks: the most specific undated one hides the base and
+        // every layer below it; dated ones apply on their dates only.
+        let all_layers = cx.layers.get(&(i as u32)).cloned().unwrap_or_default();
+        let start = all_layers.iter().rposition(|(_, l, _)| l.override_valid.is_none());
+        let mut code = match start {
+            Some(_) => Code::Const(Value::Missing),
+            None => cx.compile_def(def, &mut env).unwrap_or(Code::Const(Value::Missing)),
+        };
+        let base_reference =
+            def.reference.as_ref().and_then(|id| cx.legal(unit, rb, id, &def.location));
+        let mut layers = Vec::new();
+        for &(lu, layer, lrb) in all_layers.get(start.unwrap_or(0)..).unwrap_or(&[]) {
+            let Some(lunit) = units.get(lu) else { continue };
+            let layer_code = cx.compile_def(layer, &mut env).unwrap_or(Code::Const(Value::Missing));
+            let (from, to) = match layer.override_valid {
+                None => (None, None),
+                Some((from, to)) => (Some(from), to),
+            };
+            code = match (from, to) {
+                (None, _) => layer_code,
+                (Some(from), to) => {
+                    let date = |d: NaiveDate| Box::new(Code::Const(Value::Date(d)));
+                    let mut applies = Code::Cmp(Cmp::Ge, Box::new(Code::Today), date(from));
+                    if let Some(to) = to {
+                        applies = Code::And(
+                            Box::new(applies),
+                            Box::new(Code::Cmp(Cmp::Le, Box::new(Code::Today), date(to))),
                         );
                     }
-                    Some(code)
+                    Code::If(Box::new(applies), Box::new(layer_code), Box::new(code))
                 }
-                Err(()) => None,
-            },
-            None => None,
-        };
-        let reference = def.reference.as_ref().and_then(|id| cx.legal(unit, rb, id, &def.location));
+            };
+            let reference =
+                layer.reference.as_ref().and_then(|id| cx.legal(lunit, lrb, id, &layer.location));
+            layers.push(DefLayer {
+                from,
+                to,
+                formula: layer.formula.split_whitespace().collect::<Vec<_>>().join(" "),
+                label: layer.label.clone().or_else(|| def.label.clone()),
+                reason: layer.reason.clone().or_else(|| def.reason.clone()),
+                reference: reference.clone(),
+                replacement: crate::syntax::Replacement {
+                    rulebook: lrb.id.clone(),
+                    level: lrb.authority.level,
+                    replaced: rb.id.clone(),
+                    replaced_level: rb.authority.level,
+                    from,
+                    to,
+                    reference,
+                    replaced_reference: base_reference.clone(),
+                },
+            });
+        }
         let name = format!("{}{}", unit.prefix, def.name);
         defs.push(Def {
             name,
             ty: def.ty.clone(),
-            code: code.unwrap_or(Code::Const(Value::Missing)),
+            code,
             formula: def.formula.split_whitespace().collect::<Vec<_>>().join(" "),
             label: def.label.clone(),
             reason: def.reason.clone(),
-            reference,
+            reference: base_reference,
             output: u == 0 && def.output,
             condition: condition && u == 0,
             deps: env.order,
             location: def.location.clone(),
+            layers,
         });
-        let _ = i;
     }
     let order = topo_sort(&defs, &mut cx.diags);
     // Ranking keys must be definitions of the root.
@@ -303,7 +375,9 @@ pub(crate) fn compile(
     for rb in units.first().map(|u| u.chain.clone()).unwrap_or_default() {
         legal_basis.extend(rb.legal_basis.iter().cloned());
     }
+    let shown = crate::program::ShownTables::build(&cx.inputs, &cx.members, &cx.params, &defs);
     Ok(Program {
+        shown,
         id: root.id.clone(),
         title: root.title.clone(),
         authority: root.authority.clone(),
@@ -570,20 +644,7 @@ impl<'a> Checker<'a> {
                     if let Some((idx, origin)) = self.def_index.get(&q).cloned() {
                         let inherited = origin.unit == u && origin.location.file != d.location.file;
                         if inherited && d.overrides {
-                            let declared = self.defs.get(idx as usize).map(|x| x.1.ty.clone());
-                            if declared.as_ref() != Some(&d.ty) {
-                                self.diags.push(
-                                    Diagnostic::new(
-                                        DiagnosticKind::Type,
-                                        d.location.clone(),
-                                        format!("override of `{}` changes its type", d.name),
-                                    )
-                                    .expected(declared.map(|t| t.to_string()).unwrap_or_default()),
-                                );
-                            }
-                            if let Some(slot) = self.defs.get_mut(idx as usize) {
-                                *slot = (u, d, rb, condition);
-                            }
+                            self.override_layer(idx, u, d, rb, condition);
                             self.def_index
                                 .insert(q, (idx, Origin { unit: u, location: d.location.clone() }));
                         } else {
@@ -601,13 +662,15 @@ impl<'a> Checker<'a> {
                         continue;
                     }
                     if d.overrides {
+                        let inherited = self.def_index.iter().filter(|(_, (_, o))| o.unit == u);
+                        let hint = suggest::hint(&d.name, inherited.map(|(name, _)| name.as_str()));
                         self.diags.push(
                             Diagnostic::new(
                                 DiagnosticKind::Link,
                                 d.location.clone(),
-                                format!("`{}` has `overrides: true` but overrides nothing", d.name),
+                                format!("`{}` has `overrides` but overrides nothing{hint}", d.name),
                             )
-                            .expected("a definition of an extended rulebook"),
+                            .expected("a definition or condition of an extended rulebook"),
                         );
                     }
                     let idx = self.defs.len() as u32;
@@ -617,6 +680,101 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+    }
+
+    /// Type-checks and compiles one formula against its declared type.
+    fn compile_def(&mut self, def: &Definition, env: &mut Env<'_, '_>) -> Option<Code> {
+        let e = def.expr.as_ref()?;
+        let (ty, code) = self.expr(e, env, def).ok()?;
+        if !ty.fits(&def.ty) {
+            let hint = if matches!(ty, Type::Optional(_)) {
+                "; the value may be missing: test it with `mancante` / `missing`"
+            } else {
+                ""
+            };
+            self.diags.push(
+                Diagnostic::new(
+                    DiagnosticKind::Type,
+                    def.location.clone(),
+                    format!("`{}` computes {ty}{hint}", def.name),
+                )
+                .expected(format!("{} as declared", def.ty)),
+            );
+        }
+        Some(code)
+    }
+
+    /// Records `d` (of `rb`) as replacing definition or condition `idx` of an extended
+    /// rulebook: same kind and type, and at most one replacement per authority level.
+    fn override_layer(
+        &mut self,
+        idx: u32,
+        u: usize,
+        d: &'a Definition,
+        rb: &'a Rulebook,
+        condition: bool,
+    ) {
+        let Some(&(_, base, base_rb, base_condition)) = self.defs.get(idx as usize) else {
+            return;
+        };
+        let kind = |c: bool| if c { "condition" } else { "definition" };
+        if base_condition != condition {
+            self.diags.push(
+                Diagnostic::new(
+                    DiagnosticKind::Type,
+                    d.location.clone(),
+                    format!(
+                        "`{}` is a {} of `{}`: a {} cannot replace it",
+                        d.name,
+                        kind(base_condition),
+                        base_rb.id,
+                        kind(condition)
+                    ),
+                )
+                .expected(format!(
+                    "a {} under `{}`",
+                    kind(base_condition),
+                    if base_condition { "conditions" } else { "definitions" }
+                ))
+                .related(base.location.clone()),
+            );
+            return;
+        }
+        if base.ty != d.ty {
+            self.diags.push(
+                Diagnostic::new(
+                    DiagnosticKind::Type,
+                    d.location.clone(),
+                    format!("override of `{}` changes its type", d.name),
+                )
+                .expected(base.ty.to_string())
+                .related(base.location.clone()),
+            );
+            return;
+        }
+        let layers = self.layers.entry(idx).or_default();
+        let same_level = layers
+            .iter()
+            .find(|(_, _, other)| other.authority.level == rb.authority.level)
+            .map(|(_, other_d, other)| (other_d.location.clone(), other.id.clone()));
+        if let Some((first, other)) = same_level {
+            self.diags.push(
+                Diagnostic::new(
+                    DiagnosticKind::Duplicate,
+                    d.location.clone(),
+                    format!(
+                        "`{}` is replaced twice at the {} level (by `{other}` and `{}`)",
+                        d.name,
+                        format!("{:?}", rb.authority.level).to_lowercase(),
+                        rb.id
+                    ),
+                )
+                .expected("one replacement per authority level (comune > ambito > regione > stato)")
+                .related(first),
+            );
+            return;
+        }
+        layers.push((u, d, rb));
     }
 
     fn legal(
@@ -744,8 +902,8 @@ impl<'a> Checker<'a> {
                     versions.push(Version {
                         valid: range,
                         data,
-                        source: v.source.clone().unwrap_or_default(),
-                        rulebook: rulebook_id.to_owned(),
+                        source: Arc::from(v.source.clone().unwrap_or_default()),
+                        rulebook: Arc::from(rulebook_id),
                     });
                 }
             }

@@ -1,6 +1,7 @@
 //! Evaluation: parameters in force on a date, then every definition in dependency order.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -70,7 +71,7 @@ impl<'p> Snapshot<'p> {
                 .program
                 .defs
                 .get(i as usize)
-                .ok_or(EvalError::Limit { what: "definition index".to_owned() })?;
+                .ok_or_else(|| EvalError::Limit { what: "definition index".to_owned() })?;
             let v = run.eval(&def.code, values).map_err(|e| *e)?;
             if let Some(slot) = values.get_mut(i as usize) {
                 *slot = v;
@@ -94,108 +95,76 @@ impl<'p> Snapshot<'p> {
 
     fn explain(&self, facts: &Facts, values: &[Value]) -> Evaluation {
         let prog = self.program;
+        let shown = &prog.shown;
         let mut outputs = BTreeMap::new();
         let mut conditions = Vec::new();
-        let mut steps = Vec::new();
+        let mut steps = Vec::with_capacity(prog.order.len());
         for &i in &prog.order {
-            let Some(def) = prog.defs.get(i as usize) else { continue };
+            let (Some(def), Some(sh)) = (prog.defs.get(i as usize), shown.defs.get(i as usize))
+            else {
+                continue;
+            };
             let value = values.get(i as usize).cloned().unwrap_or_default();
             let (json, display) = both(&value, &def.ty);
             if def.output {
                 outputs.insert(def.name.clone(), json.clone());
             }
+            // A rule an extending rulebook replaces on this date shows the local rule.
+            let layer = def.layers.iter().rev().find(|l| l.in_force(self.date)).map(|l| l.shown());
             if def.condition {
                 conditions.push(ConditionOutcome {
-                    name: def.name.clone(),
-                    label: def.label.clone(),
+                    name: sh.name.clone(),
+                    label: layer.as_ref().map_or_else(|| sh.label.clone(), |l| l.label.clone()),
                     satisfied: value == Value::Bool(true),
-                    reason: def.reason.clone(),
-                    reference: def.reference.clone(),
+                    reason: layer.as_ref().map_or_else(|| sh.reason.clone(), |l| l.reason.clone()),
+                    reference: layer
+                        .as_ref()
+                        .map_or_else(|| sh.reference.clone(), |l| l.reference.clone()),
+                    replaces: layer.as_ref().map(|l| l.replacement.clone()),
                 });
             }
-            let mut uses: Vec<Used> = def
-                .deps
-                .iter()
-                .filter_map(|d| match *d {
-                    Dep::Input(k) => prog.inputs.get(k as usize).map(|inp| {
-                        let (value, display) =
-                            split(facts.household.get(k as usize).map(|v| both(v, &inp.ty)));
-                        Used {
-                            value,
-                            display,
-                            ..Used {
-                                name: inp.name.clone(),
-                                kind: UsedKind::Input,
-                                ty: inp.ty.to_string(),
-                                label: inp.label.clone(),
-                                value: None,
-                                display: None,
-                                parameter: None,
-                            }
-                        }
-                    }),
-                    Dep::Member(k) => prog.members.get(k as usize).map(|inp| Used {
-                        name: inp.name.clone(),
-                        kind: UsedKind::MemberInput,
-                        ty: inp.ty.to_string(),
-                        label: inp.label.clone(),
-                        value: None,
-                        display: None,
-                        parameter: None,
-                    }),
-                    Dep::Param(k) => {
-                        let (p, at) = (prog.params.get(k as usize)?, self.params.get(k as usize)?);
-                        let rendered =
-                            at.rendered.get_or_init(|| render_param(p, at.data())).clone();
-                        Some(Used {
-                            name: p.name.clone(),
-                            kind: UsedKind::Parameter,
-                            ty: p.ty.to_string(),
-                            label: p.label.clone(),
-                            value: Some(match at.data() {
-                                ParamData::Value(v) => v.to_json(&p.ty),
-                                _ => serde_json::Value::String(rendered.clone()),
-                            }),
-                            display: Some(rendered),
-                            parameter: Some(ParameterUse {
-                                valid: at.version.valid,
-                                source: at.version.source.clone(),
-                                rulebook: at.version.rulebook.clone(),
-                                reference: p.reference.clone(),
-                            }),
+            let mut uses: Vec<Used> = Vec::with_capacity(def.deps.len());
+            for dep in &def.deps {
+                let used = match *dep {
+                    Dep::Input(k) => prog
+                        .inputs
+                        .get(k as usize)
+                        .zip(shown.inputs.get(k as usize))
+                        .map(|(inp, sh)| {
+                            let (value, display) =
+                                split(facts.household.get(k as usize).map(|v| both(v, &inp.ty)));
+                            Used::of(sh, UsedKind::Input, value, display, None)
+                        }),
+                    Dep::Member(k) => shown
+                        .members
+                        .get(k as usize)
+                        .map(|sh| Used::of(sh, UsedKind::MemberInput, None, None, None)),
+                    Dep::Param(k) => self.param_use(k),
+                    Dep::Def(k) => {
+                        prog.defs.get(k as usize).zip(shown.defs.get(k as usize)).map(|(d, sh)| {
+                            let (value, display) =
+                                split(values.get(k as usize).map(|v| both(v, &d.ty)));
+                            Used::of(sh, UsedKind::Definition, value, display, None)
                         })
                     }
-                    Dep::Def(k) => prog.defs.get(k as usize).map(|d| {
-                        let (value, display) =
-                            split(values.get(k as usize).map(|v| both(v, &d.ty)));
-                        Used {
-                            value,
-                            display,
-                            ..Used {
-                                name: d.name.clone(),
-                                kind: UsedKind::Definition,
-                                ty: d.ty.to_string(),
-                                label: d.label.clone(),
-                                value: None,
-                                display: None,
-                                parameter: None,
-                            }
-                        }
-                    }),
-                })
-                .collect();
+                };
+                uses.extend(used);
+            }
             crate::builtins::dated_uses(def, self, &facts.household, values, &mut uses);
             steps.push(Step {
-                name: def.name.clone(),
+                name: sh.name.clone(),
                 kind: if def.condition { StepKind::Condition } else { StepKind::Definition },
-                label: def.label.clone(),
-                formula: def.formula.clone(),
-                ty: def.ty.to_string(),
+                label: layer.as_ref().map_or_else(|| sh.label.clone(), |l| l.label.clone()),
+                formula: layer.as_ref().map_or_else(|| sh.formula.clone(), |l| l.formula.clone()),
+                ty: sh.ty.clone(),
                 value: json,
                 display,
                 output: def.output,
                 uses,
-                reference: def.reference.clone(),
+                reference: layer
+                    .as_ref()
+                    .map_or_else(|| sh.reference.clone(), |l| l.reference.clone()),
+                replaces: layer.map(|l| l.replacement),
             });
         }
         let eligible = conditions.iter().all(|c| c.satisfied);
@@ -209,6 +178,68 @@ impl<'p> Snapshot<'p> {
             conditions,
             legal_basis: prog.legal_basis.clone(),
             explanation: Explanation { steps },
+        }
+    }
+
+    /// A parameter as an explanation shows it: a value or a scale in full; a band table as a
+    /// short summary (the row actually read shows in the definitions that read it, as
+    /// `fascia`/`riga` values), so that explaining a rulebook with a 252-row table costs no
+    /// more than one with a single threshold. The full table is in
+    /// [`Program::parameter_snapshot`].
+    fn param_use(&self, k: u32) -> Option<Used> {
+        let prog = self.program;
+        let (p, sh, at) = (
+            prog.params.get(k as usize)?,
+            prog.shown.params.get(k as usize)?,
+            self.params.get(k as usize)?,
+        );
+        let (value, display) = match at.data() {
+            ParamData::Value(v) => {
+                let display = at.rendered.get_or_init(|| v.display(&p.ty)).clone();
+                (v.to_json(&p.ty), display)
+            }
+            other => {
+                let summary = at.rendered.get_or_init(|| summarise_param(p, other)).clone();
+                (serde_json::Value::String(summary.clone()), summary)
+            }
+        };
+        let parameter = ParameterUse {
+            valid: at.version.valid,
+            source: at.version.source.clone(),
+            rulebook: at.version.rulebook.clone(),
+            reference: sh.reference.clone(),
+        };
+        Some(Used::of(sh, UsedKind::Parameter, Some(value), Some(display), Some(parameter)))
+    }
+}
+
+/// A band table in a few words (its size and columns); a value or a scale in full.
+fn summarise_param(p: &Param, data: &ParamData) -> String {
+    match data {
+        ParamData::Value(_) | ParamData::Scale(_) => render_param(p, data),
+        ParamData::Table(t) => {
+            let columns: Vec<&str> = p.columns.iter().map(|(name, _)| name.as_str()).collect();
+            format!("band table of {} rows ({})", t.bounds.len(), columns.join(", "))
+        }
+    }
+}
+
+impl Used {
+    pub(crate) fn of(
+        sh: &crate::program::Shown,
+        kind: UsedKind,
+        value: Option<serde_json::Value>,
+        display: Option<String>,
+        parameter: Option<ParameterUse>,
+    ) -> Used {
+        Used {
+            name: sh.name.clone(),
+            kind,
+            ty: sh.ty.clone(),
+            label: sh.label.clone(),
+            value,
+            display,
+            parameter,
         }
     }
 }
@@ -241,18 +272,21 @@ impl Outputs {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ConditionOutcome {
     /// Name.
-    pub name: String,
+    pub name: Arc<str>,
     /// Label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<Text>,
+    pub label: Option<Arc<Text>>,
     /// Whether it holds.
     pub satisfied: bool,
     /// The reason shown when it fails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<Text>,
+    pub reason: Option<Arc<Text>>,
     /// The norm it comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference: Option<LegalRef>,
+    pub reference: Option<Arc<LegalRef>>,
+    /// The extended rulebook's rule this one replaced on this date (a comune's own rule).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<crate::syntax::Replacement>,
 }
 
 /// What an explanation step read.
@@ -277,12 +311,12 @@ pub struct ParameterUse {
     /// Validity of the version in force.
     pub valid: DateRange,
     /// The act that set it.
-    pub source: String,
+    pub source: Arc<str>,
     /// The rulebook the version comes from (shows which layer won: comune over stato).
-    pub rulebook: String,
+    pub rulebook: Arc<str>,
     /// The parameter's legal reference.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference: Option<LegalRef>,
+    pub reference: Option<Arc<LegalRef>>,
 }
 
 /// One value an explanation step read.
@@ -290,15 +324,15 @@ pub struct ParameterUse {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Used {
     /// Name.
-    pub name: String,
+    pub name: Arc<str>,
     /// What it is.
     pub kind: UsedKind,
     /// Its type.
     #[serde(rename = "type")]
-    pub ty: String,
+    pub ty: Arc<str>,
     /// Label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<Text>,
+    pub label: Option<Arc<Text>>,
     /// Value as JSON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
@@ -326,17 +360,17 @@ pub enum StepKind {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Step {
     /// Name.
-    pub name: String,
+    pub name: Arc<str>,
     /// Definition or condition.
     pub kind: StepKind,
     /// Label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<Text>,
+    pub label: Option<Arc<Text>>,
     /// The formula (whitespace collapsed).
-    pub formula: String,
+    pub formula: Arc<str>,
     /// Its type.
     #[serde(rename = "type")]
-    pub ty: String,
+    pub ty: Arc<str>,
     /// The value as JSON.
     pub value: serde_json::Value,
     /// The value as text.
@@ -347,7 +381,10 @@ pub struct Step {
     pub uses: Vec<Used>,
     /// Its legal reference.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference: Option<LegalRef>,
+    pub reference: Option<Arc<LegalRef>>,
+    /// The extended rulebook's rule this one replaced on this date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<crate::syntax::Replacement>,
 }
 
 /// The explanation: every definition in evaluation order with what it used. Each step's

@@ -6,6 +6,7 @@
 //! and the norms. The **tree** shows every step with its formula and the values it used.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use crate::eval::{Evaluation, Step, StepKind, UsedKind};
 use crate::Lang;
@@ -94,22 +95,55 @@ impl Evaluation {
         }
         let mut conditions = Vec::new();
         for c in &failed {
-            let reason = c
-                .reason
-                .as_ref()
-                .map_or_else(|| label(&c.name, c.label.as_ref(), lang), |r| r.get(lang).to_owned());
+            let reason = c.reason.as_ref().map_or_else(
+                || label(&c.name, c.label.as_deref(), lang),
+                |r| r.get(lang).to_owned(),
+            );
             let norm =
                 c.reference.as_ref().map(|r| format!(" ({})", r.citation())).unwrap_or_default();
             conditions.push(format!("  - {reason}{norm}"));
         }
         let steps: Vec<&Step> = self.explanation.steps.iter().collect();
+        // Rules of an extending rulebook that applied instead of the extended one's.
+        let mut local = Vec::new();
+        for s in steps.iter().filter(|s| s.replaces.is_some()) {
+            let Some(r) = &s.replaces else { continue };
+            let cite = |c: &Option<crate::LegalRef>| {
+                c.as_ref().map(|c| format!(", {}", c.citation())).unwrap_or_default()
+            };
+            let replaced = r.replaced_reference.as_ref().map(|c| format!(" ({})", c.citation()));
+            let replaced = replaced.unwrap_or_default();
+            let name = label(&s.name, s.label.as_deref(), lang);
+            let dates = match (r.from, r.to, it) {
+                (Some(f), Some(t), true) => format!(", dal {} al {}", date_it(f), date_it(t)),
+                (Some(f), None, true) => format!(", dal {}", date_it(f)),
+                (Some(f), Some(t), false) => format!(", from {f} to {t}"),
+                (Some(f), None, false) => format!(", from {f}"),
+                (None, _, _) => String::new(),
+            };
+            local.push(if it {
+                format!(
+                    "  - «{name}» ({}{}) in luogo della regola di {}{replaced}{dates}",
+                    r.rulebook,
+                    cite(&r.reference),
+                    r.replaced
+                )
+            } else {
+                format!(
+                    "  - “{name}” ({}{}) instead of the rule of {}{replaced}{dates}",
+                    r.rulebook,
+                    cite(&r.reference),
+                    r.replaced
+                )
+            });
+        }
         let mut amounts = Vec::new();
         for s in steps.iter().filter(|s| s.output && s.kind == StepKind::Definition) {
             let norm =
                 s.reference.as_ref().map(|r| format!(" ({})", r.citation())).unwrap_or_default();
             amounts.push(format!(
                 "  - {}: {}{norm}",
-                label(&s.name, s.label.as_ref(), lang),
+                label(&s.name, s.label.as_deref(), lang),
                 show(&s.value, &s.display, &s.ty, lang)
             ));
         }
@@ -127,13 +161,13 @@ impl Evaluation {
                         let shown = show(&value, u.display.as_deref().unwrap_or(""), &u.ty, lang);
                         facts.push(format!(
                             "  - {}: {shown}",
-                            label(&u.name, u.label.as_ref(), lang)
+                            label(&u.name, u.label.as_deref(), lang)
                         ));
                     }
                     UsedKind::Parameter => {
                         let Some(p) = &u.parameter else { continue };
                         let display = u.display.clone().unwrap_or_default();
-                        let shown = if u.ty == "money" {
+                        let shown = if &*u.ty == "money" {
                             show(
                                 &serde_json::Value::String(display.clone()),
                                 &display,
@@ -143,7 +177,7 @@ impl Evaluation {
                         } else {
                             display
                         };
-                        let shown = if shown.chars().count() > 60 {
+                        let shown = if shown.chars().count() > 60 || &*u.ty == "band table" {
                             if it {
                                 "tabella".to_owned()
                             } else {
@@ -160,7 +194,7 @@ impl Evaluation {
                         let source = if it { "fonte" } else { "source" };
                         params.push(format!(
                             "  - {}: {shown} ({since}; {source}: {})",
-                            label(&u.name, u.label.as_ref(), lang),
+                            label(&u.name, u.label.as_deref(), lang),
                             p.source
                         ));
                     }
@@ -178,6 +212,12 @@ impl Evaluation {
         // Budget: head and section titles first, then items, fairly.
         let mut lines = head;
         lines.extend(capped(conditions, 6, lang));
+        if !local.is_empty() {
+            lines.push(
+                if it { "Regole locali applicate:" } else { "Local rules applied:" }.to_owned(),
+            );
+            lines.extend(capped(local, 3, lang));
+        }
         if !amounts.is_empty() {
             lines.push(
                 if it { "Importi e valori determinati:" } else { "Amounts and values:" }.to_owned(),
@@ -220,7 +260,7 @@ impl Evaluation {
         &self,
         s: &Step,
         depth: usize,
-        expanded: &mut BTreeSet<String>,
+        expanded: &mut BTreeSet<Arc<str>>,
         out: &mut String,
         lang: Lang,
     ) {
@@ -246,6 +286,15 @@ impl Evaluation {
                 r.citation()
             ));
         }
+        if let Some(r) = &s.replaces {
+            let cite = r.replaced_reference.as_ref().map(|c| format!(" ({})", c.citation()));
+            out.push_str(&format!(
+                "{pad}    {} {}{}\n",
+                if lang == Lang::It { "sostituisce:" } else { "replaces:" },
+                r.replaced,
+                cite.unwrap_or_default()
+            ));
+        }
         for u in &s.uses {
             match u.kind {
                 UsedKind::Definition if depth < 32 => {
@@ -260,7 +309,7 @@ impl Evaluation {
                         u.name,
                         u.display.as_deref().unwrap_or(""),
                         p.map(|p| p.valid.to_string()).unwrap_or_default(),
-                        p.map(|p| p.source.as_str()).unwrap_or("")
+                        p.map(|p| &*p.source).unwrap_or("")
                     ));
                 }
                 UsedKind::MemberInput => {

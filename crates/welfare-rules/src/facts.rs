@@ -112,7 +112,7 @@ fn fill(
         let Some(i) = decls.iter().position(|d| &d.name == k) else {
             return Err(EvalError::UndeclaredFact { name: format!("{prefix}{k}") });
         };
-        let decl = decls.get(i).ok_or(EvalError::UndeclaredFact { name: k.clone() })?;
+        let decl = decls.get(i).ok_or_else(|| EvalError::UndeclaredFact { name: k.clone() })?;
         let value = if v.is_null() {
             Value::Missing
         } else {

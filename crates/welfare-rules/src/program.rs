@@ -110,8 +110,8 @@ pub(crate) enum ParamData {
 pub(crate) struct Version {
     pub(crate) valid: DateRange,
     pub(crate) data: ParamData,
-    pub(crate) source: String,
-    pub(crate) rulebook: String,
+    pub(crate) source: Arc<str>,
+    pub(crate) rulebook: Arc<str>,
 }
 
 /// A parameter with its layers: the most specific rulebook first (comune before stato).
@@ -157,6 +157,9 @@ pub(crate) struct Def {
     pub(crate) condition: bool,
     pub(crate) deps: Vec<Dep>,
     pub(crate) location: Location,
+    /// Replacements by extending rulebooks (`overrides`), least specific first; `code`
+    /// already chooses between them by date. Explanations show the one in force.
+    pub(crate) layers: Vec<crate::check::DefLayer>,
 }
 
 /// Identity of a rulebook that took part in a program.
@@ -191,6 +194,72 @@ pub struct Program {
     pub(crate) order: Vec<u32>,
     pub(crate) ranking: Option<RankingDecl>,
     pub(crate) valid: DateRange,
+    /// Names, types, labels and references as shared text, for explanations.
+    pub(crate) shown: ShownTables,
+}
+
+/// How a name appears in explanations: shared, so that an explanation clones pointers, not
+/// strings.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Shown {
+    pub(crate) name: Arc<str>,
+    pub(crate) ty: Arc<str>,
+    pub(crate) label: Option<Arc<Text>>,
+    pub(crate) reason: Option<Arc<Text>>,
+    pub(crate) reference: Option<Arc<LegalRef>>,
+    /// The formula, for definitions (empty otherwise).
+    pub(crate) formula: Arc<str>,
+}
+
+/// [`Shown`] for every input, member input, parameter and definition, by index.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ShownTables {
+    pub(crate) inputs: Vec<Shown>,
+    pub(crate) members: Vec<Shown>,
+    pub(crate) params: Vec<Shown>,
+    pub(crate) defs: Vec<Shown>,
+}
+
+impl ShownTables {
+    pub(crate) fn build(
+        inputs: &[Input],
+        members: &[Input],
+        params: &[Param],
+        defs: &[Def],
+    ) -> Self {
+        let arc = |t: &Option<Text>| t.clone().map(Arc::new);
+        let input = |i: &Input| Shown {
+            name: Arc::from(i.name.as_str()),
+            ty: Arc::from(i.ty.to_string()),
+            label: arc(&i.label),
+            ..Shown::default()
+        };
+        ShownTables {
+            inputs: inputs.iter().map(input).collect(),
+            members: members.iter().map(input).collect(),
+            params: params
+                .iter()
+                .map(|p| Shown {
+                    name: Arc::from(p.name.as_str()),
+                    ty: Arc::from(p.ty.to_string()),
+                    label: arc(&p.label),
+                    reference: p.reference.clone().map(Arc::new),
+                    ..Shown::default()
+                })
+                .collect(),
+            defs: defs
+                .iter()
+                .map(|d| Shown {
+                    name: Arc::from(d.name.as_str()),
+                    ty: Arc::from(d.ty.to_string()),
+                    label: arc(&d.label),
+                    reason: arc(&d.reason),
+                    reference: d.reference.clone().map(Arc::new),
+                    formula: Arc::from(d.formula.as_str()),
+                })
+                .collect(),
+        }
+    }
 }
 
 impl Program {

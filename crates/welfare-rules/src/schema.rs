@@ -71,7 +71,7 @@ pub fn rulebook_schema() -> Value {
             "label": { "$ref": "#/$defs/text" },
             "reference": { "type": "string" },
             "output": { "type": "boolean" },
-            "overrides": { "type": "boolean" },
+            "overrides": { "$ref": "#/$defs/overrides" },
             "values": { "type": "array", "items": { "type": "string" } },
             "items": { "type": "string" },
             "description": { "type": "string" }
@@ -83,7 +83,8 @@ pub fn rulebook_schema() -> Value {
             { "type": "object", "required": ["formula"], "additionalProperties": false,
               "properties": {
                 "formula": { "type": "string" }, "label": { "$ref": "#/$defs/text" },
-                "reason": { "$ref": "#/$defs/text" }, "reference": { "type": "string" }, "description": { "type": "string" } } }
+                "reason": { "$ref": "#/$defs/text" }, "reference": { "type": "string" }, "description": { "type": "string" },
+                "overrides": { "$ref": "#/$defs/overrides" } } }
         ]
     });
     let test_case = test_case_schema();
@@ -128,6 +129,10 @@ pub fn rulebook_schema() -> Value {
         },
         "$defs": {
             "order": { "enum": ["asc", "desc", "crescente", "decrescente"] },
+            "overrides": { "description": "replace the extended rulebook's definition or condition of the same name: always (true) or on the days from..to",
+                "oneOf": [ { "type": "boolean" },
+                    { "type": "object", "required": ["from"], "additionalProperties": false,
+                      "properties": { "from": { "$ref": "#/$defs/date" }, "to": { "$ref": "#/$defs/date" } } } ] },
             "text": text_def, "date": date, "decimal": decimal, "input": input, "version": version,
             "parameter": parameter, "definition": definition, "condition": condition, "test_case": test_case,
             "expected": expected_schema(), "persons": persons_schema()

@@ -223,10 +223,40 @@ pub struct Definition {
     pub reference: Option<String>,
     /// Whether the value is an output (definitions default to true).
     pub output: bool,
-    /// Whether it deliberately replaces a definition of an extended rulebook.
+    /// Whether it deliberately replaces a definition or condition of an extended rulebook.
     pub overrides: bool,
+    /// For a dated override (`overrides: { from, to }`): the first and last day it replaces
+    /// the extended rulebook's rule; outside them the extended rule applies. `None`: always.
+    pub override_valid: Option<(NaiveDate, Option<NaiveDate>)>,
     /// Where the formula is.
     pub location: Location,
+}
+
+/// What a local rule replaced: shown in explanations and in the motivazione, so that a
+/// decision says that the comune's condition applied instead of the national one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Replacement {
+    /// The rulebook whose rule applied (the more specific one).
+    pub rulebook: String,
+    /// Its authority level.
+    pub level: AuthorityLevel,
+    /// The rulebook whose rule it replaced.
+    pub replaced: String,
+    /// The authority level of the replaced rule.
+    pub replaced_level: AuthorityLevel,
+    /// First day of the replacement (`None`: as long as the rulebook applies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<NaiveDate>,
+    /// Last day of the replacement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<NaiveDate>,
+    /// The local act that sets the rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<LegalRef>,
+    /// The act of the replaced rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced_reference: Option<LegalRef>,
 }
 
 /// Ranking (graduatoria) settings.
@@ -923,7 +953,7 @@ impl Cx<'_> {
             (node, Some(Type::Boolean))
         } else {
             let allowed: &[&str] = if condition {
-                &["formula", "label", "reason", "reference", "description"]
+                &["formula", "label", "reason", "reference", "description", "overrides"]
             } else {
                 &[
                     "type",
@@ -953,6 +983,26 @@ impl Cx<'_> {
                 t
             };
             (self.req(node, "formula")?, ty)
+        };
+        // `overrides: true`, or dated: `overrides: { from: DATE, to: DATE }`.
+        let (overrides, override_valid) = match node.get("overrides") {
+            Some(o) if o.entries().is_some() => {
+                self.map(o, &["from", "to"], "`overrides`");
+                let from = self.req(o, "from").and_then(|n| self.date(n, "overrides.from"));
+                let to = self.opt_date(o, "to");
+                if let (Some(f), Some(t)) = (from, to) {
+                    if t < f {
+                        self.error(
+                            DiagnosticKind::Structure,
+                            o,
+                            "`overrides` ends before it starts",
+                            Some("`to` on or after `from`"),
+                        );
+                    }
+                }
+                (true, Some(from.map(|f| (f, to))))
+            }
+            _ => (self.boolean(node, "overrides", false), None),
         };
         let formula = self.string(formula_node, "formula")?;
         let expr = match expr::parse(&formula) {
@@ -990,7 +1040,8 @@ impl Cx<'_> {
             reason: if condition { self.opt_text(node, "reason") } else { None },
             reference: self.opt_string(node, "reference"),
             output: if condition { false } else { self.boolean(node, "output", true) },
-            overrides: !condition && self.boolean(node, "overrides", false),
+            overrides: override_valid.is_some() || overrides,
+            override_valid: override_valid.flatten(),
             location: self.loc(formula_node),
         })
     }

@@ -168,7 +168,7 @@ pub fn run_case(program: &Program, case: &TestCase, rulebook: &str) -> CaseResul
                         ev.explanation
                             .steps
                             .iter()
-                            .find(|s| &s.name == name)
+                            .find(|s| *s.name == **name)
                             .map(|s| s.value.clone())
                     })
                 };
@@ -180,7 +180,7 @@ pub fn run_case(program: &Program, case: &TestCase, rulebook: &str) -> CaseResul
                         actual: a.as_str().map_or_else(|| a.to_string(), str::to_owned),
                     }),
                     None => {
-                        let names = ev.explanation.steps.iter().map(|s| s.name.as_str());
+                        let names = ev.explanation.steps.iter().map(|s| &*s.name);
                         let hint = crate::suggest::hint(name, names.chain(["eligible"]));
                         result.mismatches.push(Mismatch {
                             output: name.clone(),

@@ -51,11 +51,11 @@ fn explanation_json_has_parameters_with_validity_and_source() {
     let ev = p.evaluate(&f, d(2025, 1, 15)).unwrap();
     let json = serde_json::to_value(&ev).unwrap();
     insta::assert_json_snapshot!("ravenna_evaluation_json", json);
-    let step = ev.explanation.steps.iter().find(|s| s.name == "retta_mensile").unwrap();
-    let scale = step.uses.iter().find(|u| u.name == "retta_mensile_scala").unwrap();
+    let step = ev.explanation.steps.iter().find(|s| &*s.name == "retta_mensile").unwrap();
+    let scale = step.uses.iter().find(|u| &*u.name == "retta_mensile_scala").unwrap();
     let use_ = scale.parameter.as_ref().unwrap();
     assert_eq!(use_.valid.from(), d(2024, 9, 1));
-    assert_eq!(use_.source, "Comune di Ravenna, tariffe nidi d'infanzia");
+    assert_eq!(&*use_.source, "Comune di Ravenna, tariffe nidi d'infanzia");
 }
 
 #[test]
@@ -111,7 +111,7 @@ fn decision_record_replays_and_reports_parameter_changes() {
     let r = replay(&changed, &record, None).unwrap();
     let kinds: Vec<&str> = r.differences.iter().map(|d| d.kind.as_str()).collect();
     assert!(kinds.contains(&"rulebook") && kinds.contains(&"parameter"), "{kinds:?}");
-    let param = r.differences.iter().find(|d| d.name == "soglia_esenzione").unwrap();
+    let param = r.differences.iter().find(|d| &*d.name == "soglia_esenzione").unwrap();
     assert_eq!((param.recorded.as_str(), param.now.as_str()), ("4500.00", "5000.00"));
 
     // A minimised record keeps the hash only; replay needs the facts and checks them.
@@ -218,9 +218,17 @@ conditions:
     assert_eq!(p.evaluate(&f, d(2025, 6, 30)).unwrap().outputs["importo"], "0.00");
     let ev = p.evaluate(&f, d(2025, 7, 1)).unwrap();
     assert_eq!(ev.outputs["importo"], "150.00");
-    let step = ev.explanation.steps.iter().find(|s| s.name == "importo").unwrap();
+    let step = ev.explanation.steps.iter().find(|s| &*s.name == "importo").unwrap();
     assert_eq!(
-        step.uses.iter().find(|u| u.name == "soglia").unwrap().parameter.as_ref().unwrap().rulebook,
+        step.uses
+            .iter()
+            .find(|u| &*u.name == "soglia")
+            .unwrap()
+            .parameter
+            .as_ref()
+            .unwrap()
+            .rulebook
+            .as_ref(),
         "esempio/comune"
     );
     assert_eq!(p.rulebooks().len(), 2);

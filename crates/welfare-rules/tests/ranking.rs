@@ -147,7 +147,7 @@ fn the_publication_states_the_rules_and_the_seed_and_no_ids() {
     let seed = RankOptions { seed: Some("estrazione del lotto 2025-03-01".to_owned()) };
     let r = rank::rank_with(&p, d(2025, 3, 1), &applicants(&p), &seed).unwrap();
     let public = r.publication(&p, b"chiave riservata dell'ente");
-    assert_eq!(public.rulebook, "esempio/bando-affitto");
+    assert_eq!(&*public.rulebook, "esempio/bando-affitto");
     assert_eq!(public.score, "punteggio");
     assert_eq!(public.order, "desc");
     assert_eq!(public.tie_break, ["isee_graduatoria asc"]);

@@ -1,0 +1,627 @@
+//! The **fact vocabulary**: every fact a rulebook may read about a household and its members,
+//! computed once per household and date, then handed to each rulebook by position.
+//!
+//! A rulebook declares the inputs it reads (data minimisation); the catalogue binds each
+//! rulebook to this vocabulary when it is added ([`welfare_rules::Program::bind`]), so a rulebook
+//! that reads a fact the vocabulary does not have is refused at once, with the fact's name. For
+//! each household the facts are computed once into a [`FactTable`] (reused between households:
+//! no allocation once it has grown) and copied into each rulebook's slots.
+//!
+//! The names, types and meanings are those of `docs/household-format.md` ("Facts for
+//! rulebooks"). To add a fact: add a line to [`HOUSEHOLD_FACTS`] or [`MEMBER_FACTS`], compute it
+//! in `fill` at the same position (a test checks that every position is written), and
+//! document it.
+
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use welfare_rules::{Type, Value};
+use welfare_types::dates::{add_months, whole_months_between};
+use welfare_types::territory::Comune;
+use welfare_types::Money;
+
+use crate::codes::ComuneCode;
+use crate::error::{HouseholdError, HouseholdErrorKind};
+use crate::household::{
+    BenefitKind, Citizenship, Disability, EventKind, Household, IseeKind, MaritalStatus, Member,
+    Period, ResidentialCare, Sex,
+};
+
+/// The kind of a fact: its type in the rule language, and whether it may be missing.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FactKind {
+    /// An amount in euro.
+    Money,
+    /// An exact decimal.
+    Decimal,
+    /// A whole number.
+    Integer,
+    /// True or false.
+    Boolean,
+    /// A date.
+    Date,
+    /// Free text (a code).
+    Text,
+    /// One of the names of a closed list ([`FactKind::Enum`] holds the list).
+    Enum(&'static [&'static str]),
+}
+
+/// One fact of the vocabulary.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct FactDecl {
+    /// The name a rulebook declares.
+    pub name: &'static str,
+    /// Its kind.
+    pub kind: FactKind,
+    /// Whether it may be missing (`null`): a rulebook must then declare it `optional`.
+    pub optional: bool,
+}
+
+impl FactDecl {
+    /// The type in the rule language ([`Type::Optional`] when the fact may be missing).
+    pub fn rule_type(&self) -> Type {
+        let ty = match self.kind {
+            FactKind::Money => Type::Money,
+            FactKind::Decimal => Type::Decimal,
+            FactKind::Integer => Type::Integer,
+            FactKind::Boolean => Type::Boolean,
+            FactKind::Date => Type::Date,
+            FactKind::Text => Type::Text,
+            FactKind::Enum(values) => {
+                Type::Enum(values.iter().map(|v| (*v).to_owned()).collect::<Vec<_>>().into())
+            }
+        };
+        if self.optional {
+            Type::Optional(Box::new(ty))
+        } else {
+            ty
+        }
+    }
+}
+
+const fn fact(name: &'static str, kind: FactKind, optional: bool) -> FactDecl {
+    FactDecl { name, kind, optional }
+}
+
+/// Serialized names of [`Sex`].
+const SEX: &[&str] = &["M", "F"];
+/// Serialized names of [`MaritalStatus`].
+const MARITAL_STATUS: &[&str] = &[
+    "celibe",
+    "coniugato",
+    "vedovo",
+    "divorziato",
+    "ignoto",
+    "unito_civilmente",
+    "libero_per_decesso",
+    "libero_per_scioglimento",
+];
+/// Serialized names of [`Disability`].
+const DISABILITY: &[&str] = &["none", "media", "grave", "non_autosufficiente"];
+/// Serialized names of [`ResidentialCare`].
+const RESIDENTIAL_CARE: &[&str] = &["none", "self_funded", "publicly_funded"];
+/// Serialized names of [`EventKind`].
+const EVENT_KIND: &[&str] = &["birth", "adoption", "pre_adoptive_fostering"];
+/// Serialized names of [`Citizenship`], in the order of [`Citizenship::ALL`].
+const CITIZENSHIP: &[&str] = &[
+    "italian",
+    "eu",
+    "eu_family_member",
+    "non_eu_long_term",
+    "non_eu_single_permit",
+    "non_eu_research",
+    "non_eu_international_protection",
+    "non_eu_other",
+];
+
+use FactKind::{Boolean, Date, Integer, Text};
+
+/// Household facts, in vocabulary order.
+pub const HOUSEHOLD_FACTS: [FactDecl; 31] = [
+    fact("isee_ordinario", FactKind::Money, true),
+    fact("isee_minorenni", FactKind::Money, true),
+    fact("isee_sociosanitario", FactKind::Money, true),
+    fact("isee_prestazioni_familiari", FactKind::Money, true),
+    fact("scala", FactKind::Decimal, true),
+    fact("members_count", Integer, false),
+    fact("minors", Integer, false),
+    fact("children", Integer, false),
+    fact("children_minors", Integer, false),
+    fact("children_under_1", Integer, false),
+    fact("children_under_3", Integer, false),
+    fact("children_under_10", Integer, false),
+    fact("children_18_20", Integer, false),
+    fact("members_60_plus", Integer, false),
+    fact("members_67_plus", Integer, false),
+    fact("disabled", Integer, false),
+    fact("disabled_grave_or_non_autosufficiente", Integer, false),
+    fact("working_head_or_partners", Integer, false),
+    fact("head_or_partners", Integer, false),
+    fact("rent_annual", FactKind::Money, true),
+    fact("rent_registered", Boolean, false),
+    fact("family_income", FactKind::Money, true),
+    fact("assets_real_estate", FactKind::Money, true),
+    fact("assets_financial", FactKind::Money, true),
+    fact("receives_adi", Boolean, false),
+    fact("receives_income_support", Boolean, false),
+    fact("auu_annual", FactKind::Money, true),
+    fact("all_registered_in_anagrafe", Boolean, false),
+    fact("comune_istat", Text, true),
+    fact("comune_belfiore", Text, false),
+    fact("adi_from", Date, true),
+];
+
+/// Member facts, in vocabulary order.
+pub const MEMBER_FACTS: [FactDecl; 31] = [
+    fact("birth_date", Date, false),
+    fact("age_years", Integer, false),
+    fact("age_months", Integer, false),
+    fact("sex", FactKind::Enum(SEX), false),
+    fact("is_child", Boolean, false),
+    fact("is_minor", Boolean, false),
+    fact("is_head_or_partner", Boolean, false),
+    fact("is_head", Boolean, false),
+    fact("marital_status", FactKind::Enum(MARITAL_STATUS), true),
+    fact("months_in_marital_status", Integer, true),
+    fact("fiscally_dependent", Boolean, true),
+    fact("relationship_code", Integer, false),
+    fact("disability", FactKind::Enum(DISABILITY), false),
+    fact("working", Boolean, false),
+    fact("months_worked", Integer, false),
+    fact("student", Boolean, false),
+    fact("residential_care", FactKind::Enum(RESIDENTIAL_CARE), false),
+    fact("care_programme", Boolean, false),
+    fact("carer", Boolean, false),
+    fact("mother_age", Integer, true),
+    fact("nursery", Boolean, false),
+    fact("nursery_monthly_fee", FactKind::Money, true),
+    fact("event_kind", FactKind::Enum(EVENT_KIND), true),
+    fact("event_date", Date, true),
+    fact("months_since_event", Integer, true),
+    fact("maternity_indemnity", FactKind::Money, true),
+    fact("application_date", Date, true),
+    fact("months_to_application", Integer, true),
+    fact("application_on_anniversary", Boolean, false),
+    fact("mother_citizenship", FactKind::Enum(CITIZENSHIP), true),
+    fact("mother_resident_at_event", Boolean, true),
+];
+
+/// Facts as `(name, type)` pairs, the form [`welfare_rules::Program::bind`] takes.
+pub type NamedTypes = Vec<(&'static str, Type)>;
+
+/// The vocabulary as `(name, type)` pairs for [`welfare_rules::Program::bind`]: household, then
+/// member facts.
+pub fn binding_vocabulary() -> (NamedTypes, NamedTypes) {
+    let pairs = |decls: &[FactDecl]| decls.iter().map(|d| (d.name, d.rule_type())).collect();
+    (pairs(&HOUSEHOLD_FACTS), pairs(&MEMBER_FACTS))
+}
+
+/// The facts of one household on one date, in vocabulary order (see the module docs).
+///
+/// Reuse one table for many households: [`FactTable::fill`] overwrites it and keeps its
+/// buffers; enum names are shared, not allocated per household.
+#[derive(Clone, Debug)]
+pub struct FactTable {
+    pub(crate) household: Vec<Value>,
+    pub(crate) members: Vec<Value>,
+    symbols: Symbols,
+}
+
+impl Default for FactTable {
+    fn default() -> FactTable {
+        FactTable::new()
+    }
+}
+
+/// The enum names as shared text values, built once per table.
+#[derive(Clone, Debug)]
+struct Symbols {
+    sex: Vec<Value>,
+    marital_status: Vec<Value>,
+    disability: Vec<Value>,
+    residential_care: Vec<Value>,
+    event_kind: Vec<Value>,
+    citizenship: Vec<Value>,
+}
+
+fn symbols(names: &[&str]) -> Vec<Value> {
+    names.iter().map(|n| Value::Text(Arc::from(*n))).collect()
+}
+
+fn symbol(list: &[Value], index: usize) -> Value {
+    list.get(index).cloned().unwrap_or_default()
+}
+
+fn money(m: Option<Money>) -> Value {
+    m.map_or(Value::Missing, |m| Value::Num(m.amount()))
+}
+
+fn int(n: impl Into<i64>) -> Value {
+    Value::Num(Decimal::from(n.into()))
+}
+
+fn opt_int(n: Option<impl Into<i64>>) -> Value {
+    n.map_or(Value::Missing, int)
+}
+
+impl FactTable {
+    /// An empty table.
+    pub fn new() -> FactTable {
+        FactTable {
+            household: Vec::with_capacity(HOUSEHOLD_FACTS.len()),
+            members: Vec::new(),
+            symbols: Symbols {
+                sex: symbols(SEX),
+                marital_status: symbols(MARITAL_STATUS),
+                disability: symbols(DISABILITY),
+                residential_care: symbols(RESIDENTIAL_CARE),
+                event_kind: symbols(EVENT_KIND),
+                citizenship: symbols(CITIZENSHIP),
+            },
+        }
+    }
+
+    /// The household facts, in the order of [`HOUSEHOLD_FACTS`].
+    pub fn household(&self) -> &[Value] {
+        &self.household
+    }
+
+    /// The member facts, member after member, each in the order of [`MEMBER_FACTS`].
+    pub fn members(&self) -> &[Value] {
+        &self.members
+    }
+
+    /// Computes the facts of `household` on `on`. A member born after the date or a comune
+    /// code no comune has on the date is an error naming the field.
+    pub fn fill(&mut self, household: &Household, on: NaiveDate) -> Result<(), HouseholdError> {
+        let mut ages = Vec::with_capacity(household.member_list.len());
+        for (i, m) in household.member_list.iter().enumerate() {
+            ages.push(crate::facts::derive(m, i, on)?);
+        }
+        let comune = match &household.residence.comune {
+            ComuneCode::Belfiore(code) => Comune::by_belfiore(code, on),
+            ComuneCode::Istat(code) => Comune::by_istat(code, on),
+        }
+        .map_err(|_| {
+            HouseholdError::new(
+                HouseholdErrorKind::Invalid,
+                "residence.comune".into(),
+                format!("no comune has this code on {on}"),
+            )
+        })?;
+
+        let h = &mut self.household;
+        h.clear();
+        for kind in IseeKind::ALL {
+            h.push(money(household.isee.value_on(kind, on)));
+        }
+        h.push(household.isee.scala_on(on).map_or(Value::Missing, Value::Num));
+        for (_, n) in crate::facts::counts(household, &ages) {
+            h.push(int(i64::try_from(n).unwrap_or(i64::MAX)));
+        }
+        h.push(money(household.rent.as_ref().map(|r| r.annual)));
+        h.push(Value::Bool(household.rent.as_ref().is_some_and(|r| r.registered)));
+        h.push(money(household.family_income));
+        h.push(money(household.assets.as_ref().map(|a| a.real_estate)));
+        h.push(money(household.assets.as_ref().map(|a| a.financial)));
+        let active = |kind: BenefitKind| {
+            household.benefits_received.iter().any(|b| b.kind == kind && b.is_active_on(on))
+        };
+        h.push(Value::Bool(active(BenefitKind::Adi)));
+        h.push(Value::Bool(
+            household
+                .benefits_received
+                .iter()
+                .any(|b| b.kind.is_income_support() && b.is_active_on(on)),
+        ));
+        // The AUU received, as a yearly amount (monthly × 12): the bonus nido and the bonus
+        // nuovi nati take it out of the ISEE from 2025.
+        let auu_annual = household
+            .benefits_received
+            .iter()
+            .filter(|b| b.kind == BenefitKind::AssegnoUnico && b.is_active_on(on))
+            .filter_map(|b| {
+                let amount = b.amount?;
+                match b.period {
+                    Some(Period::Monthly) => amount.checked_mul(Decimal::from(12)).ok(),
+                    _ => Some(amount),
+                }
+            })
+            .try_fold(Money::ZERO, Money::checked_add)
+            .ok()
+            .filter(|m| !m.is_zero());
+        h.push(money(auu_annual));
+        h.push(Value::Bool(household.member_list.iter().all(|m| m.registered_in_anagrafe)));
+        h.push(comune.istat().map_or(Value::Missing, |c| Value::Text(Arc::from(c))));
+        h.push(Value::Text(Arc::from(comune.belfiore())));
+        // The first month the ADI is paid: the earliest start of an ADI in force on the date,
+        // as the first day of its month (the payment periods count calendar months).
+        let adi_from = household
+            .benefits_received
+            .iter()
+            .filter(|b| b.kind == BenefitKind::Adi && b.is_active_on(on))
+            .filter_map(|b| b.from)
+            .min()
+            .and_then(|d| d.with_day(1));
+        h.push(adi_from.map_or(Value::Missing, Value::Date));
+
+        self.members.clear();
+        for (member, derived) in household.member_list.iter().zip(&ages) {
+            self.push_member(household, member, derived, &ages, on);
+        }
+        Ok(())
+    }
+
+    fn push_member(
+        &mut self,
+        household: &Household,
+        member: &Member,
+        derived: &crate::facts::Derived,
+        ages: &[crate::facts::Derived],
+        on: NaiveDate,
+    ) {
+        let s = &self.symbols;
+        let id = member.member_identifier.as_str();
+        let event = household.events.iter().find(|e| e.child == id);
+        let indemnity = household
+            .benefits_received
+            .iter()
+            .filter(|b| b.kind == BenefitKind::IndennitaMaternita && b.child.as_deref() == Some(id))
+            .filter_map(|b| b.amount)
+            .try_fold(Money::ZERO, Money::checked_add)
+            .ok()
+            .filter(|m| !m.is_zero());
+        let application = household
+            .applications
+            .iter()
+            .filter(|a| a.child.as_deref() == Some(id))
+            .map(|a| a.submitted_on)
+            .min();
+        let event_date = event.map(|e| e.date);
+        // Whole months from the event to the application (or to the evaluation date when there
+        // is none), and whether that day is a monthly anniversary of the event: a term of N
+        // months ends on the anniversary day itself (art. 2963 c.c.).
+        let until = application.unwrap_or(on);
+        let months_to_application = event_date.and_then(|d| whole_months_between(d, until).ok());
+        let on_anniversary = match (event_date, months_to_application) {
+            (Some(d), Some(m)) => add_months(d, m).ok() == Some(until),
+            _ => false,
+        };
+        let mother_age = member.mother.as_deref().and_then(|mother| {
+            household
+                .member_list
+                .iter()
+                .zip(ages)
+                .find(|(m, _)| m.member_identifier == mother)
+                .map(|(_, d)| d.age)
+        });
+        // The mother of the event (or of the child): her citizenship, and whether she was
+        // resident in Italy on the event date (stated, or inferred from the registration).
+        let mother = event
+            .and_then(|e| e.mother.as_deref())
+            .or(member.mother.as_deref())
+            .and_then(|id| household.member(id));
+        let mother_citizenship = mother
+            .and_then(|m| m.citizenship)
+            .map_or(Value::Missing, |c| symbol(&s.citizenship, citizenship_index(c)));
+        let mother_resident = match (event, mother) {
+            (Some(e), _) if e.mother_resident.is_some() => e.mother_resident,
+            (Some(e), Some(m))
+                if m.registered_in_anagrafe
+                    && household.residence.since.is_none_or(|since| since <= e.date) =>
+            {
+                Some(true)
+            }
+            _ => None,
+        };
+        let relationship = member.relationship_to_head;
+        let working = member.employment.as_ref().is_some_and(|e| e.status.is_working());
+        let row = [
+            Value::Date(member.birth_date),
+            int(derived.age),
+            int(derived.months),
+            symbol(&s.sex, sex_index(member.sex)),
+            Value::Bool(relationship.is_child()),
+            Value::Bool(derived.age < 18),
+            Value::Bool(relationship.is_head_or_partner()),
+            Value::Bool(relationship == crate::Relationship::IntestatarioScheda),
+            member
+                .marital_status
+                .map_or(Value::Missing, |m| symbol(&s.marital_status, marital_index(m))),
+            opt_int(
+                member.marital_status_since.and_then(|since| whole_months_between(since, on).ok()),
+            ),
+            member.fiscally_dependent.map_or(Value::Missing, Value::Bool),
+            int(relationship.code()),
+            symbol(&s.disability, disability_index(member.disability)),
+            Value::Bool(working),
+            int(member.employment.as_ref().map_or(0, |e| e.months_worked)),
+            Value::Bool(member.student),
+            symbol(&s.residential_care, care_index(member.residential_care)),
+            Value::Bool(member.care_programme),
+            Value::Bool(member.carer),
+            opt_int(mother_age),
+            Value::Bool(member.nursery.is_some()),
+            money(member.nursery.as_ref().and_then(|n| n.monthly_fee)),
+            event.map_or(Value::Missing, |e| symbol(&s.event_kind, event_index(e.kind))),
+            event_date.map_or(Value::Missing, Value::Date),
+            opt_int(event_date.and_then(|d| whole_months_between(d, on).ok())),
+            money(indemnity),
+            application.map_or(Value::Missing, Value::Date),
+            opt_int(months_to_application),
+            Value::Bool(on_anniversary),
+            mother_citizenship,
+            mother_resident.map_or(Value::Missing, Value::Bool),
+        ];
+        self.members.extend(row);
+    }
+
+    /// The facts as one JSON object: household facts by name and a `members` list of member
+    /// facts by name. Money and decimals are strings, counts numbers, missing facts `null`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let object = |decls: &[FactDecl], values: &[Value]| {
+            decls
+                .iter()
+                .zip(values)
+                .map(|(d, v)| (d.name.to_owned(), json_of(d, v)))
+                .collect::<serde_json::Map<_, _>>()
+        };
+        let mut out = object(&HOUSEHOLD_FACTS, &self.household);
+        let members = self
+            .members
+            .chunks(MEMBER_FACTS.len())
+            .map(|m| serde_json::Value::Object(object(&MEMBER_FACTS, m)))
+            .collect();
+        out.insert("members".into(), serde_json::Value::Array(members));
+        serde_json::Value::Object(out)
+    }
+}
+
+fn json_of(decl: &FactDecl, value: &Value) -> serde_json::Value {
+    match (value, decl.kind) {
+        (Value::Missing, _) => serde_json::Value::Null,
+        (Value::Num(n), FactKind::Integer) => {
+            i64::try_from(*n).map_or(serde_json::Value::Null, serde_json::Value::from)
+        }
+        (Value::Num(n), FactKind::Money) => {
+            serde_json::Value::String(Money::from_decimal(*n).to_string())
+        }
+        (Value::Num(n), _) => serde_json::Value::String(n.normalize().to_string()),
+        (Value::Bool(b), _) => serde_json::Value::Bool(*b),
+        (Value::Date(d), _) => serde_json::Value::String(d.to_string()),
+        (Value::Text(t), _) => serde_json::Value::String(t.to_string()),
+        (other, _) => serde_json::Value::String(format!("{other:?}")),
+    }
+}
+
+fn sex_index(sex: Sex) -> usize {
+    match sex {
+        Sex::M => 0,
+        Sex::F => 1,
+    }
+}
+
+fn marital_index(m: MaritalStatus) -> usize {
+    match m {
+        MaritalStatus::Celibe => 0,
+        MaritalStatus::Coniugato => 1,
+        MaritalStatus::Vedovo => 2,
+        MaritalStatus::Divorziato => 3,
+        MaritalStatus::Ignoto => 4,
+        MaritalStatus::UnitoCivilmente => 5,
+        MaritalStatus::LiberoPerDecesso => 6,
+        MaritalStatus::LiberoPerScioglimento => 7,
+    }
+}
+
+fn disability_index(d: Disability) -> usize {
+    match d {
+        Disability::None => 0,
+        Disability::Media => 1,
+        Disability::Grave => 2,
+        Disability::NonAutosufficiente => 3,
+    }
+}
+
+fn care_index(c: ResidentialCare) -> usize {
+    match c {
+        ResidentialCare::None => 0,
+        ResidentialCare::SelfFunded => 1,
+        ResidentialCare::PubliclyFunded => 2,
+    }
+}
+
+fn citizenship_index(c: Citizenship) -> usize {
+    Citizenship::ALL.iter().position(|x| *x == c).unwrap_or(CITIZENSHIP.len())
+}
+
+fn event_index(e: EventKind) -> usize {
+    match e {
+        EventKind::Birth => 0,
+        EventKind::Adoption => 1,
+        EventKind::PreAdoptiveFostering => 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+
+    /// Every enum list holds exactly the serialized names of its Rust enum, at the index the
+    /// `*_index` function gives.
+    #[test]
+    fn enum_lists_match_serde_names() {
+        let name = |v: serde_json::Value| v.as_str().unwrap().to_owned();
+        for s in [Sex::M, Sex::F] {
+            assert_eq!(SEX[sex_index(s)], name(serde_json::to_value(s).unwrap()));
+        }
+        for (i, n) in MARITAL_STATUS.iter().enumerate() {
+            let m: MaritalStatus = serde_json::from_value(serde_json::json!(n)).unwrap();
+            assert_eq!(marital_index(m), i);
+        }
+        for (i, n) in DISABILITY.iter().enumerate() {
+            let d: Disability = serde_json::from_value(serde_json::json!(n)).unwrap();
+            assert_eq!(disability_index(d), i);
+        }
+        for (i, n) in RESIDENTIAL_CARE.iter().enumerate() {
+            let c: ResidentialCare = serde_json::from_value(serde_json::json!(n)).unwrap();
+            assert_eq!(care_index(c), i);
+        }
+        for (i, n) in EVENT_KIND.iter().enumerate() {
+            let e: EventKind = serde_json::from_value(serde_json::json!(n)).unwrap();
+            assert_eq!(event_index(e), i);
+        }
+        assert_eq!(CITIZENSHIP.len(), Citizenship::ALL.len());
+        for (i, n) in CITIZENSHIP.iter().enumerate() {
+            let c: Citizenship = serde_json::from_value(serde_json::json!(n)).unwrap();
+            assert_eq!(citizenship_index(c), i);
+            assert_eq!(c.name(), *n);
+        }
+    }
+
+    /// `fill` writes exactly one value per declared fact, household and member.
+    #[test]
+    fn fill_writes_every_declared_fact() {
+        let household = Household::example().unwrap();
+        let mut table = FactTable::new();
+        table.fill(&household, NaiveDate::from_ymd_opt(2026, 9, 1).unwrap()).unwrap();
+        assert_eq!(table.household().len(), HOUSEHOLD_FACTS.len());
+        assert_eq!(table.members().len(), MEMBER_FACTS.len() * household.member_list.len());
+        let json = table.to_json();
+        assert_eq!(json["members_count"], 5);
+        assert_eq!(json["members"][2]["age_years"], 7);
+        assert_eq!(json["members"][2]["mother_age"], 34);
+    }
+
+    /// The counts sit in the vocabulary in the order `facts::counts` gives them.
+    #[test]
+    fn counts_are_in_vocabulary_order() {
+        let household = Household::example().unwrap();
+        let on = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+        let ages: Vec<_> = household
+            .member_list
+            .iter()
+            .enumerate()
+            .map(|(i, m)| crate::facts::derive(m, i, on).unwrap())
+            .collect();
+        for (i, (name, _)) in crate::facts::counts(&household, &ages).iter().enumerate() {
+            let want = if *name == "members" { "members_count" } else { name };
+            assert_eq!(HOUSEHOLD_FACTS[5 + i].name, want);
+        }
+    }
+
+    /// Names are unique, so binding by name is unambiguous.
+    #[test]
+    fn names_are_unique() {
+        let mut names: Vec<&str> =
+            HOUSEHOLD_FACTS.iter().chain(&MEMBER_FACTS).map(|d| d.name).collect();
+        names.sort_unstable();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(names.len(), before);
+    }
+}
