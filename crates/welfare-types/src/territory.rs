@@ -207,7 +207,8 @@ impl Comune {
         let tables = tables()?;
         let mut found: Option<&'static Comune> = None;
         let mut any = false;
-        for comune in by_folded(&tables.comuni_by_name, &key).filter_map(|i| tables.comuni.get(i)) {
+        let names = name_indexes()?;
+        for comune in by_folded(&names.comuni, &key).filter_map(|i| tables.comuni.get(i)) {
             if province.is_some_and(|p| !p.trim().eq_ignore_ascii_case(&comune.province)) {
                 continue;
             }
@@ -333,7 +334,7 @@ impl StatoEstero {
         let key = fold_name(name);
         let tables = tables()?;
         let mut matches =
-            by_folded(&tables.stati_by_name, &key).filter_map(|i| tables.stati.get(i));
+            by_folded(&name_indexes()?.stati, &key).filter_map(|i| tables.stati.get(i));
         let first = matches.next().ok_or(TerritoryError::NotFound)?;
         if matches.any(|other| other != first) {
             return Err(TerritoryError::Ambiguous);
@@ -512,12 +513,10 @@ struct Tables {
     /// Packed Belfiore codes, parallel to `comuni`.
     comuni_keys: Vec<u16>,
     comuni_by_istat: Vec<(String, usize)>,
-    comuni_by_name: Vec<(String, usize)>,
     /// Sorted by Z code (those without one last).
     stati: Vec<StatoEstero>,
     /// Packed Z codes and their rows.
     stati_keys: Vec<(u16, usize)>,
-    stati_by_name: Vec<(String, usize)>,
 }
 
 impl Tables {
@@ -550,8 +549,20 @@ fn tables() -> Result<&'static Tables, TerritoryError> {
     TABLES.get_or_init(load).as_ref().map_err(|e| *e)
 }
 
+/// A `YYYY-MM-DD` date of the tables, read by hand: chrono's format parser would be most of
+/// the cost of loading them.
 fn date(text: &str, line: usize) -> Result<NaiveDate, TerritoryError> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| TerritoryError::Data { line })
+    let bad = || TerritoryError::Data { line };
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
+        return Err(bad());
+    }
+    let num = |range: std::ops::Range<usize>| -> Option<u32> {
+        text.get(range).filter(|t| t.bytes().all(|b| b.is_ascii_digit()))?.parse().ok()
+    };
+    let (y, m, d) =
+        (num(0..4).ok_or_else(bad)?, num(5..7).ok_or_else(bad)?, num(8..10).ok_or_else(bad)?);
+    NaiveDate::from_ymd_opt(i32::try_from(y).map_err(|_| bad())?, m, d).ok_or_else(bad)
 }
 
 fn range(from: &str, to: &str, line: usize) -> Result<DateRange, TerritoryError> {
@@ -599,22 +610,6 @@ fn load() -> Result<Tables, TerritoryError> {
     let mut comuni_by_istat: Vec<(String, usize)> =
         comuni.iter().enumerate().filter_map(|(i, c)| Some((c.istat.clone()?, i))).collect();
     comuni_by_istat.sort();
-    let mut comuni_by_name: Vec<(String, usize)> = Vec::with_capacity(comuni.len() + 1000);
-    for (i, c) in comuni.iter().enumerate() {
-        comuni_by_name.push((fold_name(&c.name), i));
-        for alt in &c.alternative_names {
-            // Bilingual names are also written "ITALIANO/DEUTSCH": index each part too.
-            comuni_by_name.push((fold_name(alt), i));
-            for part in alt.split('/') {
-                comuni_by_name.push((fold_name(part), i));
-            }
-        }
-        for part in c.name.split('/') {
-            comuni_by_name.push((fold_name(part), i));
-        }
-    }
-    comuni_by_name.sort();
-    comuni_by_name.dedup();
 
     let mut stati = Vec::with_capacity(250);
     for (n, row) in STATI_TSV.lines().enumerate().skip(1) {
@@ -648,22 +643,48 @@ fn load() -> Result<Tables, TerritoryError> {
         .filter_map(|(i, s)| Some((pack_code(s.z_code.as_deref()?.as_bytes())?, i)))
         .collect();
     stati_keys.sort();
-    let mut stati_by_name: Vec<(String, usize)> = Vec::new();
-    for (i, s) in stati.iter().enumerate() {
-        stati_by_name.push((fold_name(&s.name), i));
-        for alt in &s.alternative_names {
-            stati_by_name.push((fold_name(alt), i));
-        }
-    }
-    stati_by_name.sort();
-    stati_by_name.dedup();
-    Ok(Tables {
-        comuni,
-        comuni_keys,
-        comuni_by_istat,
-        comuni_by_name,
-        stati,
-        stati_keys,
-        stati_by_name,
-    })
+    Ok(Tables { comuni, comuni_keys, comuni_by_istat, stati, stati_keys })
+}
+
+/// The folded-name indexes, built on the first lookup by name: a program that only looks
+/// comuni up by code (a batch of households) never pays for them.
+struct NameIndexes {
+    comuni: Vec<(String, usize)>,
+    stati: Vec<(String, usize)>,
+}
+
+fn name_indexes() -> Result<&'static NameIndexes, TerritoryError> {
+    static NAMES: OnceLock<Result<NameIndexes, TerritoryError>> = OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            let tables = tables()?;
+            let mut comuni: Vec<(String, usize)> = Vec::with_capacity(tables.comuni.len() + 1000);
+            for (i, c) in tables.comuni.iter().enumerate() {
+                comuni.push((fold_name(&c.name), i));
+                for alt in &c.alternative_names {
+                    // Bilingual names are also written "ITALIANO/DEUTSCH": index each part too.
+                    comuni.push((fold_name(alt), i));
+                    for part in alt.split('/') {
+                        comuni.push((fold_name(part), i));
+                    }
+                }
+                for part in c.name.split('/') {
+                    comuni.push((fold_name(part), i));
+                }
+            }
+            comuni.sort();
+            comuni.dedup();
+            let mut stati: Vec<(String, usize)> = Vec::new();
+            for (i, s) in tables.stati.iter().enumerate() {
+                stati.push((fold_name(&s.name), i));
+                for alt in &s.alternative_names {
+                    stati.push((fold_name(alt), i));
+                }
+            }
+            stati.sort();
+            stati.dedup();
+            Ok(NameIndexes { comuni, stati })
+        })
+        .as_ref()
+        .map_err(|e| *e)
 }
