@@ -236,3 +236,44 @@ fn schema_of_test_files_matches_the_committed_file() {
     let schema: serde_json::Value = serde_json::from_str(&committed).unwrap();
     assert!(schema["$defs"]["test_case"]["properties"]["expect_error"]["enum"].is_array());
 }
+
+/// A comune's condition replacing the national one: the CLI's motivazione names the local act
+/// and the replaced rule (fixtures `esempio-contributo-*`, fictional acts).
+#[test]
+fn eval_explains_a_local_condition_that_replaced_the_national_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let facts = dir.path().join("f.json");
+    std::fs::write(
+        &facts,
+        r#"{"isee": "9000", "residente_italia": true, "mesi_residenza_comune": 10}"#,
+    )
+    .unwrap();
+    let o = welfare(&[
+        "rules",
+        "eval",
+        "--rulebook",
+        "fixtures/rulebooks/comuni/esempio-contributo-comunale.yaml",
+        "--facts",
+        facts.to_str().unwrap(),
+        "--date",
+        "2025-07-01",
+        "--explain",
+        "it",
+    ]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("sostituisce: esempio/contributo-nazionale"), "{out}");
+    assert!(out.contains("Regole locali applicate:"), "{out}");
+    assert!(
+        out.contains("Residenza nel comune inferiore a 24 mesi (delibera consiglio comunale n. 45 del 2025-06-20, art. 4)"),
+        "{out}"
+    );
+    let o = welfare(&[
+        "rules",
+        "check",
+        "fixtures/rulebooks/comuni/esempio-contributo-comunale.yaml",
+        "--library",
+        "fixtures/rulebooks/comuni",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
