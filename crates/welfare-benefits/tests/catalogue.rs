@@ -188,3 +188,69 @@ fn outcomes_without_explanation_match_the_explained_ones() {
         }
     }
 }
+
+/// The mother's citizenship and residence at the birth (D.Lgs. 151/2001 art. 74 c. 1, as
+/// amended by L. 238/2021 art. 3): a refusal names the requirement that is not met.
+#[test]
+fn maternita_needs_the_mothers_citizenship_and_residence_at_the_birth() {
+    let catalogue = Catalogue::national().unwrap();
+    let example = welfare_benefits::EXAMPLE_HOUSEHOLD_YAML;
+    let evaluate = |text: &str| {
+        let h = Household::from_str_named("h.yaml", text).unwrap();
+        result(&catalogue.evaluate(&h, d(2026, 9, 1)), "it/assegno-maternita").clone()
+    };
+    for title in
+        ["eu", "non_eu_long_term", "non_eu_single_permit", "non_eu_international_protection"]
+    {
+        let text = example.replace("citizenship: italian", &format!("citizenship: {title}"));
+        assert!(evaluate(&text).eligible, "{title}");
+    }
+    let other = evaluate(&example.replace("citizenship: italian", "citizenship: non_eu_other"));
+    assert!(!other.eligible);
+    assert!(other.reasons.iter().any(|r| r.contains("cittadina")), "{:?}", other.reasons);
+    let unknown = evaluate(&example.replace("    citizenship: italian\n", ""));
+    assert!(!unknown.eligible);
+    assert_eq!(unknown.reasons.len(), 1, "{:?}", unknown.reasons);
+    // Registered in Bologna only after the birth: residence at the birth is not shown...
+    let moved = example.replace("since: 2015-04-01", "since: 2026-08-01");
+    let mat = evaluate(&moved);
+    assert!(!mat.eligible);
+    assert!(mat.reasons.iter().any(|r| r.contains("residenza")), "{:?}", mat.reasons);
+    // ...unless the file states it (resident in another comune at the birth).
+    let stated = moved.replace(
+        "child: elena, mother: giulia}",
+        "child: elena, mother: giulia, mother_resident: true}",
+    );
+    assert!(evaluate(&stated).eligible);
+    let not_resident = example.replace(
+        "child: elena, mother: giulia}",
+        "child: elena, mother: giulia, mother_resident: false}",
+    );
+    assert!(!evaluate(&not_resident).eligible);
+}
+
+/// The ADI start reaches the rulebook as the first day of its month; the payment periods of
+/// DL 48/2023 art. 3 c. 2 show in the motivazione.
+#[test]
+fn adi_periods_from_the_benefit_start() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/households/single-parent-adi.yaml"),
+    )
+    .unwrap()
+        + "benefits_received:\n  - {kind: adi, member: sara, from: 2024-06-20}\n";
+    let h = Household::from_str_named("h.yaml", &text).unwrap();
+    let facts = welfare_benefits::catalogue::engine_facts(&h, d(2025, 12, 10)).unwrap();
+    assert_eq!(facts["adi_from"], "2024-06-01");
+    let catalogue = Catalogue::national().unwrap();
+    // June 2024 + 18 months: December 2025 is the suspension month (before 2026).
+    let adi = result(&catalogue.evaluate(&h, d(2025, 12, 10)), "it/assegno-inclusione").clone();
+    assert!(adi.eligible, "{adi:?}");
+    assert!(
+        adi.motivazione.contains("Mese di sospensione (nessun pagamento): sì"),
+        "{}",
+        adi.motivazione
+    );
+    let before = welfare_benefits::catalogue::engine_facts(&h, d(2024, 5, 31)).unwrap();
+    assert!(before["adi_from"].is_null(), "not yet in force");
+}

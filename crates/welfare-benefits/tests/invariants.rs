@@ -62,7 +62,7 @@ proptest! {
         let p = program("it/assegno-maternita");
         let eligible = |isee: Money| {
             let facts = p.facts(&serde_json::json!({"isee_minorenni": isee.to_string(),
-                "members": [{"event_date": on.to_string(), "months_to_application": 1, "application_on_anniversary": false}]})).unwrap();
+                "members": [{"event_date": on.to_string(), "mother_citizenship": "italian", "mother_resident_at_event": true, "months_to_application": 1, "application_on_anniversary": false}]})).unwrap();
             p.evaluate(&facts, on).unwrap().eligible
         };
         prop_assert!(eligible(limit));
@@ -108,5 +108,38 @@ proptest! {
             prop_assert!(carta("15000.00"));
             prop_assert!(!carta("15000.01"));
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The AUU per-child breakdown plus the increases of the nucleo (each child after the
+    /// second, four or more children) is the monthly allowance, whatever the children, the ISEE
+    /// and the year; one amount per child the allowance is paid for.
+    #[test]
+    fn auu_breakdown_adds_up(
+        y in 2022i32..=2026,
+        isee in proptest::option::of(0i64..6_000_000),
+        children in proptest::collection::vec((0u32..30, 0usize..4, proptest::option::of(17u32..40)), 1..6),
+        working in 0u32..3,
+    ) {
+        let p = program("it/assegno-unico");
+        let isee = isee.map_or(serde_json::Value::Null, |c| serde_json::json!(Money::from_cents(c).to_string()));
+        let degrees = ["none", "media", "grave", "non_autosufficiente"];
+        let members: Vec<_> = children.iter().map(|(age, d, mother)| serde_json::json!({
+            "is_child": true, "age_years": age, "disability": degrees[*d], "mother_age": mother,
+        })).collect();
+        let facts = p.facts(&serde_json::json!({
+            "isee_minorenni": isee, "isee_prestazioni_familiari": isee,
+            "children": children.len(), "head_or_partners": 2, "working_head_or_partners": working,
+            "members": members,
+        })).unwrap();
+        let e = p.evaluate(&facts, date(y)).unwrap();
+        let paid = children.iter().filter(|(age, d, _)| *age < 21 || *d != 0).count();
+        prop_assert_eq!(e.outputs["importi_per_figlio"].as_array().unwrap().len(), paid);
+        prop_assert_eq!(e.outputs["figli_con_importo"].as_array().unwrap().len(), paid);
+        let check = e.explanation.steps.iter().find(|s| &*s.name == "ripartizione_coerente").unwrap();
+        prop_assert_eq!(&check.value, &serde_json::Value::Bool(true));
     }
 }
