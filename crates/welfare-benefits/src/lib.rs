@@ -41,9 +41,9 @@
 //! |---|---|---|---|
 //! | `it/assegno-unico` (+ `it/assegno-unico/tabelle`, generated) | Assegno Unico e Universale | 2022-03 – 2026 | monthly |
 //! | `it/assegno-maternita` | Assegno di maternità dei Comuni | 2020 – 2026 | one-off |
-//! | `it/assegno-inclusione` | Assegno di Inclusione | 2024 – 2026 | monthly |
+//! | `it/assegno-inclusione` | Assegno di Inclusione (with the payment periods from the first month paid) | 2024 – 2026 | monthly |
 //! | `it/supporto-formazione-lavoro` | Supporto per la Formazione e il Lavoro | 2023-09 – 2026 | monthly |
-//! | `it/bonus-sociali` | Bonus sociali elettrico, gas, idrico (eligibility) | 2024 – 2026 | — |
+//! | `it/bonus-sociali` | Bonus sociali elettrico, gas, idrico (eligibility; electricity by household size 2026, contributo straordinario 2025, water litres) | 2024 – 2026 | annual (as outputs) |
 //! | `it/bonus-nido` | Bonus asilo nido | 2020 – 2026 | annual |
 //! | `it/bonus-nuovi-nati` | Bonus nuovi nati | 2025 – 2026 | one-off |
 //! | `it/carta-dedicata-a-te` | Carta Dedicata a te (eligibility, priority group) | 2024 – 2025 | one-off |
