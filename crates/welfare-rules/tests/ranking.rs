@@ -187,3 +187,77 @@ fn ranking_keywords_are_checked_with_suggestions() {
     let r = rank::rank(&p, d(2025, 3, 1), &applicants(&p)).unwrap();
     assert_eq!(ids(&r), ["prot-0103", "prot-0101", "prot-0102", "prot-0104"]);
 }
+
+/// A tiny graduatoria whose scores tie often: points from 0 to 3.
+fn tiny(final_rule: &str) -> Program {
+    Program::from_yaml(
+        &format!(
+            r#"
+rulebook: esempio/graduatoria-minima
+title: Graduatoria minima
+authority: {{ level: comune, code: "999999", name: Comune di Esempio }}
+valid: {{ from: 2025-01-01 }}
+inputs: {{ household: {{ punti: {{ type: integer }} }} }}
+definitions: {{ punteggio: {{ type: integer, formula: punti }} }}
+ranking: {{ score: punteggio, final_tie_break: {final_rule} }}
+"#
+        ),
+        "g.yaml",
+    )
+    .unwrap()
+}
+
+proptest::proptest! {
+    /// Same seed and same applicants: the same list, whatever order they were given in; the
+    /// scores are in order and a `draw` decides only between equal scores.
+    #[test]
+    fn a_draw_does_not_depend_on_the_input_order(
+        points in proptest::collection::vec(0i64..4, 1..12),
+        rotation in 0usize..12,
+        seed in "[a-z0-9 ]{1,16}",
+    ) {
+        let p = tiny("draw");
+        let applicants: Vec<(String, Facts)> = points
+            .iter()
+            .enumerate()
+            .map(|(i, pt)| (format!("prot-{i:04}"), p.facts(&serde_json::json!({ "punti": pt })).unwrap()))
+            .collect();
+        let mut shuffled = applicants.clone();
+        shuffled.rotate_left(rotation % applicants.len());
+        shuffled.reverse();
+        let options = RankOptions { seed: Some(seed.clone()) };
+        let a = rank::rank_with(&p, d(2025, 3, 1), &applicants, &options).unwrap();
+        let b = rank::rank_with(&p, d(2025, 3, 1), &shuffled, &options).unwrap();
+        proptest::prop_assert_eq!(&a.ranked, &b.ranked);
+        for pair in a.ranked.windows(2) {
+            let (x, y): (i64, i64) = (pair[0].score.parse().unwrap(), pair[1].score.parse().unwrap());
+            proptest::prop_assert!(x >= y);
+            let by = pair[1].decided_by.as_deref();
+            proptest::prop_assert_eq!(by == Some("draw"), x == y);
+            if x == y {
+                proptest::prop_assert!(pair[0].draw < pair[1].draw);
+                proptest::prop_assert_eq!(pair[1].draw.clone(), Some(rank::draw_number(&seed, &pair[1].id)));
+            }
+        }
+    }
+
+    /// With the input order as the final rule, equal scores keep the order they were given in.
+    #[test]
+    fn input_order_keeps_ties_in_the_order_given(points in proptest::collection::vec(0i64..4, 1..12)) {
+        let p = tiny("input_order");
+        let applicants: Vec<(String, Facts)> = points
+            .iter()
+            .enumerate()
+            .map(|(i, pt)| (format!("prot-{i:04}"), p.facts(&serde_json::json!({ "punti": pt })).unwrap()))
+            .collect();
+        let r = rank::rank(&p, d(2025, 3, 1), &applicants).unwrap();
+        for pair in r.ranked.windows(2) {
+            if pair[0].score == pair[1].score {
+                proptest::prop_assert!(pair[0].id < pair[1].id);
+                proptest::prop_assert_eq!(pair[1].decided_by.as_deref(), Some("input_order"));
+            } else {
+                proptest::prop_assert_eq!(pair[1].decided_by.as_deref(), Some("punteggio"));
+            }
+        }
+    }
+}
