@@ -182,3 +182,36 @@ fn check_protocol() {
     let out = welfare(&["isee", "check-protocol", "--lenient", "INPS-ISEE-2020-00000032-00"]);
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn original_2014_disability_expenses_through_the_binary() {
+    // Fixture 21 (original DPCM 159/2013 text): health expenses capped at 5,000, residential
+    // fees in full; the ISR line and the JSON trace show them with their article.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("21_disability_expense_cap_2016.yaml")).unwrap();
+    let value: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let path = dir.path().join("dsu.yaml");
+    std::fs::write(&path, serde_yaml::to_string(&value["dsu"]).unwrap()).unwrap();
+    let out = welfare(&["isee", "compute", "--json", "--explain", "en", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["isr"], "10100.00");
+    assert_eq!(v["isee"], "9235.67");
+    let steps = v["trace"].as_array().unwrap();
+    let health = steps.iter().find(|s| s["step"] == "disability_health_expenses").unwrap();
+    assert_eq!(health["article"], "DPCM 159/2013 art. 4 c. 4 lett. b-c (testo originario)");
+    assert_eq!(health["value"], "5000.00");
+    let isr = steps.iter().find(|s| s["step"] == "isr").unwrap();
+    assert!(isr["text"].as_str().unwrap().contains("− disability expenses €14600.00"), "{isr}");
+    // A care expense for a member who is not non autosufficiente is refused, path named.
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(
+        &bad,
+        "filing_date: 2015-03-02\nmembers:\n  - { id: p1, birth_date: 1955-04-01, relationship: dichiarante, disability: media, income: { care_staff_expenses: 100 } }\n",
+    )
+    .unwrap();
+    let out = welfare(&["isee", "compute", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out).contains("members[0].income.care_staff_expenses"), "{}", stderr(&out));
+}
