@@ -81,7 +81,10 @@
 //!   for the 2/3 and the divisions). ISR, ISP, ISE, scala and ISEE are each rounded half-up to
 //!   the cent ([`Rounding::CENT_HALF_UP`](welfare_types::Rounding::CENT_HALF_UP)) from their
 //!   exact value, only at the end; ISE and ISEE are computed from the exact figures, not the
-//!   rounded ones.
+//!   rounded ones. Without componenti aggiuntive the ISEE is rounded from the exact quotient
+//!   ISE / scala in integers, which gives the same cent as rounding the 28-digit decimal
+//!   quotient (proven for every scale and ISE the DSU can produce; the decimal path is used
+//!   beyond).
 //!
 //! Parameters are dated ([`params`]): a DSU filed before 1 January 2015 is an error, and the
 //! 2026 family ISEE does not exist for earlier DSU.
