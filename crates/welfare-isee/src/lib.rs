@@ -83,8 +83,8 @@
 //!   exact value, only at the end; ISE and ISEE are computed from the exact figures, not the
 //!   rounded ones. Without componenti aggiuntive the ISEE is rounded from the exact quotient
 //!   ISE / scala in integers, which gives the same cent as rounding the 28-digit decimal
-//!   quotient (proven for every scale and ISE the DSU can produce; the decimal path is used
-//!   beyond).
+//!   quotient whenever the scala's digits times 10^(decimals of the ISE) stay within 10^12
+//!   and the ISEE below 10^12 € (the decimal division is used otherwise).
 //!
 //! Parameters are dated ([`params`]): a DSU filed before 1 January 2015 is an error, and the
 //! 2026 family ISEE does not exist for earlier DSU.
