@@ -42,7 +42,7 @@ use serde::Serialize;
 use welfare_types::Money;
 
 use crate::catalogue::Scratch;
-use crate::{Catalogue, Household, Lang, MeasureResult, Period};
+use crate::{BreakdownItem, Catalogue, Household, Lang, MeasureResult, Period};
 
 /// Lines read, evaluated and written together.
 pub const CHUNK: usize = 4096;
@@ -114,6 +114,8 @@ struct MeasureLine<'a> {
     reasons: Option<&'a [String]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[BreakdownItem]>::is_empty")]
+    breakdown: &'a [BreakdownItem],
 }
 
 #[derive(Serialize)]
@@ -194,7 +196,9 @@ fn evaluate_line(
         json.push('\n');
         Outcome::Reject(json)
     };
-    let household = match Household::parse_json(&format!("line {line}"), text.trim_end()) {
+    let household = match Household::parse_json(&format!("line {line}"), text.trim_end())
+        .and_then(|h| h.validate().map(|()| h))
+    {
         Ok(h) => h,
         Err(e) => return reject(&e.to_string()),
     };
@@ -228,5 +232,6 @@ fn measure_line(result: &MeasureResult, explain: Explain) -> MeasureLine<'_> {
         motivazione: (explain != Explain::None).then_some(result.motivazione.as_str()),
         reasons: (full && !result.reasons.is_empty()).then_some(result.reasons.as_slice()),
         error: result.error.as_deref(),
+        breakdown: &result.breakdown,
     }
 }

@@ -111,6 +111,45 @@ pub struct MeasureResult {
     /// An error that stopped the evaluation (a missing fact, a date outside the rulebook).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The amount per member, when the rulebook gives one (the Assegno Unico per child); empty
+    /// otherwise. See [`BREAKDOWN_OUTPUTS`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub breakdown: Vec<BreakdownItem>,
+}
+
+/// One member's part of a measure's amount.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct BreakdownItem {
+    /// The member (`member_identifier`).
+    pub member: String,
+    /// The member's amount, for the period of the measure's amount.
+    pub amount: Money,
+}
+
+/// The outputs a rulebook may define for a per-member breakdown: a list of amounts and the
+/// aligned list of the members' 1-based positions in `member_list` (written with `elenco` and
+/// `posizioni` under the same filter). The AUU rulebook defines them per child.
+pub const BREAKDOWN_OUTPUTS: [(&str, &str); 1] = [("importi_per_figlio", "figli_con_importo")];
+
+/// Pairs amounts with the members at the given 1-based positions; an item that is not a number
+/// or a position outside the household is skipped (a rulebook error the tests catch).
+fn breakdown(
+    household: &Household,
+    amounts: impl Iterator<Item = Option<rust_decimal::Decimal>>,
+    positions: impl Iterator<Item = Option<rust_decimal::Decimal>>,
+) -> Vec<BreakdownItem> {
+    amounts
+        .zip(positions)
+        .filter_map(|(amount, position)| {
+            let index = usize::try_from(position?).ok()?.checked_sub(1)?;
+            let member = household.member_list.get(index)?;
+            Some(BreakdownItem {
+                member: member.member_identifier.clone(),
+                amount: amount_of(amount?),
+            })
+        })
+        .collect()
 }
 
 /// The compiled measures.
@@ -130,6 +169,8 @@ struct Measure {
     conditions: Vec<usize>,
     /// Slot and period of the amount output, if the rulebook has one.
     amount: Option<(usize, Period)>,
+    /// Slots of the breakdown outputs (amounts, positions), if the rulebook has them.
+    breakdown: Option<(usize, usize)>,
 }
 
 impl Measure {
@@ -142,7 +183,10 @@ impl Measure {
         let amount = AMOUNT_OUTPUTS
             .iter()
             .find_map(|(name, period)| program.slot(name).map(|slot| (slot, *period)));
-        Ok(Measure { program, policy, binding, conditions, amount })
+        let breakdown = BREAKDOWN_OUTPUTS.iter().find_map(|(amounts, positions)| {
+            Some((program.slot(amounts)?, program.slot(positions)?))
+        });
+        Ok(Measure { program, policy, binding, conditions, amount, breakdown })
     }
 }
 
@@ -264,8 +308,10 @@ impl Catalogue {
                     return failed(p, e.to_string());
                 }
                 match detail {
-                    Detail::Motivazione => evaluate_program(p, facts, on, lang),
-                    Detail::Outcome => outcome_of_program(measure, facts, on, &mut scratch.values),
+                    Detail::Motivazione => evaluate_program(p, household, facts, on, lang),
+                    Detail::Outcome => {
+                        outcome_of_program(measure, household, facts, on, &mut scratch.values)
+                    }
                 }
             })
             .collect()
@@ -281,6 +327,7 @@ fn failed(program: &Program, error: String) -> MeasureResult {
         reasons: Vec::new(),
         motivazione: String::new(),
         error: Some(error),
+        breakdown: Vec::new(),
     }
 }
 
@@ -316,6 +363,7 @@ fn not_in_force(program: &Program, on: NaiveDate, lang: Lang) -> MeasureResult {
         reasons: vec![reason],
         motivazione,
         error: None,
+        breakdown: Vec::new(),
     }
 }
 
@@ -338,6 +386,7 @@ enum Detail {
 /// Evaluates one program on a household's facts without an explanation.
 fn outcome_of_program(
     measure: &Measure,
+    household: &Household,
     facts: &Facts,
     date: NaiveDate,
     values: &mut Vec<welfare_rules::Value>,
@@ -357,6 +406,16 @@ fn outcome_of_program(
         ),
         None => (None, None),
     };
+    let items = |slot: usize| match values.get(slot) {
+        Some(welfare_rules::Value::List(items)) => items.iter().map(|v| v.as_decimal()).collect(),
+        _ => Vec::new(),
+    };
+    let breakdown = match measure.breakdown {
+        Some((amounts, positions)) if eligible => {
+            breakdown(household, items(amounts).into_iter(), items(positions).into_iter())
+        }
+        _ => Vec::new(),
+    };
     MeasureResult {
         measure: program.id().to_owned(),
         eligible,
@@ -365,6 +424,7 @@ fn outcome_of_program(
         reasons: Vec::new(),
         motivazione: String::new(),
         error: None,
+        breakdown,
     }
 }
 
@@ -382,6 +442,7 @@ fn amount_of(value: rust_decimal::Decimal) -> Money {
 /// Evaluates one program on a household's facts, with the motivazione.
 fn evaluate_program(
     program: &Program,
+    household: &Household,
     facts: &Facts,
     date: NaiveDate,
     lang: Lang,
@@ -412,6 +473,20 @@ fn evaluate_program(
                 .map_or_else(|| c.name.to_string(), |t| t.get(lang).to_owned())
         })
         .collect();
+    let list = |name: &str| {
+        let items = evaluation.outputs.get(name).and_then(Value::as_array);
+        items.into_iter().flatten().map(|v| match v {
+            Value::String(s) => rust_decimal::Decimal::from_str_exact(s).ok(),
+            Value::Number(n) => rust_decimal::Decimal::from_str_exact(&n.to_string()).ok(),
+            _ => None,
+        })
+    };
+    let breakdown = BREAKDOWN_OUTPUTS
+        .iter()
+        .find(|(amounts, _)| evaluation.outputs.contains_key(*amounts))
+        .filter(|_| evaluation.eligible)
+        .map(|(amounts, positions)| breakdown(household, list(amounts), list(positions)))
+        .unwrap_or_default();
     MeasureResult {
         measure: program.id().to_owned(),
         eligible: evaluation.eligible,
@@ -420,6 +495,7 @@ fn evaluate_program(
         reasons,
         motivazione: evaluation.motivazione(lang),
         error: None,
+        breakdown,
     }
 }
 

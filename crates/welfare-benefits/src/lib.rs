@@ -76,7 +76,7 @@ pub mod params;
 pub mod synthetic;
 pub mod vocab;
 
-pub use catalogue::{Catalogue, CatalogueError, DatePolicy, MeasureResult};
+pub use catalogue::{BreakdownItem, Catalogue, CatalogueError, DatePolicy, MeasureResult};
 pub use codes::{ComuneCode, Relationship};
 pub use error::{HouseholdError, HouseholdErrorKind};
 pub use household::{

@@ -28,6 +28,14 @@ fn the_example_household() {
     assert!(auu.eligible, "{auu:?}");
     assert_eq!((auu.amount, auu.period), (Some(m("1019.00")), Some(Period::Monthly)));
     assert!(auu.motivazione.contains("Assegno unico"), "{}", auu.motivazione);
+    // Per child: 203.80 + 34.90 both working = 238.70 (luca, 7); + 101.90 one-to-three in a
+    // nucleo of three children (sofia, 1) or + 101.90 under one (elena) = 340.60 each; the
+    // third-child increase of 99.10 belongs to the household: 238.70 + 2 × 340.60 + 99.10.
+    let per_child: Vec<(&str, Money)> =
+        auu.breakdown.iter().map(|b| (b.member.as_str(), b.amount)).collect();
+    assert_eq!(per_child, [("luca", m("238.70")), ("sofia", m("340.60")), ("elena", m("340.60"))]);
+    let fast = catalogue.evaluate_outcomes(&Household::example().unwrap(), d(2026, 9, 1));
+    assert_eq!(result(&fast, "it/assegno-unico").breakdown, auu.breakdown);
     let mat = result(&results, "it/assegno-maternita");
     assert!(mat.eligible, "{mat:?}");
     assert_eq!((mat.amount, mat.period), (Some(m("865.50")), Some(Period::OneOff)));

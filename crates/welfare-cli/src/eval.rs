@@ -63,6 +63,8 @@ struct JsonResult<'a> {
     motivazione: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[welfare_benefits::BreakdownItem]>::is_empty")]
+    breakdown: &'a [welfare_benefits::BreakdownItem],
 }
 
 /// Runs `welfare eval`.
@@ -130,6 +132,7 @@ pub(crate) fn run(args: EvalArgs) -> Outcome {
                     reasons: &r.reasons,
                     motivazione: &r.motivazione,
                     error: r.error.as_deref(),
+                    breakdown: &r.breakdown,
                 })
                 .collect(),
         };
@@ -206,6 +209,10 @@ fn table(
             period_name(r.period, lang),
             reason
         )?;
+        for item in &r.breakdown {
+            let amount = item.amount.to_italian_string();
+            writeln!(out, "{:<width$}  {:<8}  {amount:>12}", format!("  {}", item.member), "")?;
+        }
     }
     if explain.is_some() {
         for r in results.iter().filter(|r| !r.motivazione.is_empty()) {
