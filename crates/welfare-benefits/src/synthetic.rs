@@ -141,6 +141,10 @@ impl Generator {
                 .map(|d| &d.id)
         };
         let (mother, father) = (parent(true), parent(false));
+        // Citizenship of the adults from a stream of its own, so that adding it left every
+        // other drawn value of a seed as it was: about 89 % Italian, 3 % other EU, 5 % non-EU
+        // with a long-term permit, 3 % non-EU with another title (ISTAT shares of residents).
+        let mut citizenship_rng = SplitMix64(self.seed ^ SplitMix64(!index).next());
         for draft in &drafts {
             let birth = self.birth_date(&mut rng, draft.age);
             let mut member = Map::new();
@@ -148,6 +152,15 @@ impl Generator {
             member.insert("birth_date".into(), json!(birth.to_string()));
             member.insert("sex".into(), json!(if draft.female { "F" } else { "M" }));
             member.insert("relationship_to_head".into(), json!(draft.relationship));
+            if draft.age >= 18 {
+                let citizenship = match citizenship_rng.below(100) {
+                    0..=88 => "italian",
+                    89..=91 => "eu",
+                    92..=96 => "non_eu_long_term",
+                    _ => "non_eu_other",
+                };
+                member.insert("citizenship".into(), json!(citizenship));
+            }
             if draft.relationship == "figlio" {
                 if let Some(m) = mother {
                     member.insert("mother".into(), json!(m));
