@@ -37,6 +37,7 @@ fn auu_million(c: &mut Criterion) {
     };
     let on = date(2026, 4, 1);
     let Ok(snapshot) = program.snapshot(on) else { std::process::abort() };
+    let Some(slot) = program.slot("importo_mensile") else { std::process::abort() };
     // 1,000 distinct households (ISEE 0–49,950, one to four children of various ages), cycled.
     let facts: Vec<_> = (0..1_000u32)
         .map(|i| {
@@ -63,17 +64,16 @@ fn auu_million(c: &mut Criterion) {
             |()| {
                 let paid = (0..1_000_000usize)
                     .into_par_iter()
-                    .filter(|i| {
+                    .map_init(Vec::new, |values, i| {
                         facts.get(i % facts.len()).is_some_and(|f| {
-                            snapshot
-                                .outputs(f)
-                                .ok()
-                                .and_then(|o| {
-                                    o.get(program, "importo_mensile").and_then(|v| v.as_decimal())
-                                })
-                                .is_some_and(|d| d > rust_decimal::Decimal::ZERO)
+                            snapshot.run_into(f, values).is_ok()
+                                && values
+                                    .get(slot)
+                                    .and_then(|v| v.as_decimal())
+                                    .is_some_and(|d| d > rust_decimal::Decimal::ZERO)
                         })
                     })
+                    .filter(|paid| *paid)
                     .count();
                 // Every household has a child under 21: every one is paid at least the minimum.
                 assert_eq!(paid, 1_000_000);
