@@ -96,7 +96,7 @@ pub type Summary = Progress;
 struct ResultLine<'a> {
     line: u64,
     household: &'a str,
-    date: NaiveDate,
+    date: &'a str,
     results: Vec<MeasureLine<'a>>,
 }
 
@@ -143,6 +143,8 @@ pub fn run<R: BufRead, W: Write, J: Write>(
 ) -> io::Result<Summary> {
     let mut state = Progress::default();
     let mut line_no: u64 = 0;
+    // Written in every result line: formatted once.
+    let date = options.date.to_string();
     let mut chunk: Vec<(u64, String)> = Vec::with_capacity(CHUNK);
     loop {
         chunk.clear();
@@ -164,7 +166,7 @@ pub fn run<R: BufRead, W: Write, J: Write>(
         let outcomes: Vec<Outcome> = chunk
             .par_iter()
             .map_init(Scratch::default, |scratch, (line, text)| {
-                evaluate_line(catalogue, *line, text, options, scratch)
+                evaluate_line(catalogue, *line, text, options, &date, scratch)
             })
             .collect();
         for outcome in outcomes {
@@ -189,6 +191,7 @@ fn evaluate_line(
     line: u64,
     text: &str,
     options: &Options,
+    date: &str,
     scratch: &mut Scratch,
 ) -> Outcome {
     let reject = |error: &str| {
@@ -210,7 +213,7 @@ fn evaluate_line(
     let record = ResultLine {
         line,
         household: &household.group_identifier,
-        date: options.date,
+        date,
         results: measures,
     };
     match serde_json::to_string(&record) {

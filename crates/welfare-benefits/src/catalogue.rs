@@ -297,7 +297,20 @@ impl Catalogue {
                 if !valid.contains(on) {
                     // A measure not yet in force does not apply; after the last figures known
                     // it is not evaluated (never a guess with old figures).
-                    return not_in_force(p, on, lang);
+                    return match detail {
+                        Detail::Motivazione => not_in_force(p, on, lang),
+                        // The fast path writes no reasons or motivazioni.
+                        Detail::Outcome => MeasureResult {
+                            measure: p.id().to_owned(),
+                            eligible: false,
+                            amount: None,
+                            period: None,
+                            reasons: Vec::new(),
+                            motivazione: String::new(),
+                            error: None,
+                            breakdown: Vec::new(),
+                        },
+                    };
                 }
                 if let Err(e) = &filled {
                     return failed(p, e.clone());
