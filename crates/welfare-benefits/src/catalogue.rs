@@ -26,7 +26,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use welfare_rules::{Binding, Engine, Facts, Lang, Program};
+use rayon::prelude::*;
+use welfare_rules::{Binding, Engine, Facts, Lang, Program, Rulebook};
 use welfare_types::{Money, Rounding};
 
 use crate::household::{Household, Period};
@@ -203,12 +204,25 @@ pub struct Scratch {
 impl Catalogue {
     /// The national measures, compiled from the embedded rulebooks.
     pub fn national() -> Result<Catalogue, CatalogueError> {
+        // Start-up is the time to a first result: parse the rulebooks in parallel, and load the
+        // territorial tables (needed by the first household) at the same time.
+        let (parsed, _territory) = rayon::join(
+            || {
+                NATIONAL_RULEBOOKS
+                    .par_iter()
+                    .map(|(file, text)| Rulebook::parse(text, file))
+                    .collect::<Vec<_>>()
+            },
+            welfare_types::territory::preload,
+        );
+        // A territory failure (`_territory`) shows again, with its context, at the first
+        // household that needs the tables.
         let mut engine = Engine::new();
-        for (file, text) in NATIONAL_RULEBOOKS {
-            engine.add_yaml(text, file)?;
+        for rulebook in parsed {
+            engine.add(rulebook?)?;
         }
         let programs = NATIONAL_MEASURES
-            .iter()
+            .par_iter()
             .map(|(id, policy)| Measure::new(engine.program(id)?, *policy))
             .collect::<Result<_, _>>()?;
         Ok(Catalogue { programs, engine })

@@ -544,6 +544,13 @@ impl Tables {
     }
 }
 
+/// Loads the tables of comuni and foreign states now rather than at the first lookup (they are
+/// read once per process, in tens of milliseconds): a program can load them on another thread
+/// while it does other start-up work. Lookups by name build their own index at their first use.
+pub fn preload() -> Result<(), TerritoryError> {
+    tables().map(|_| ())
+}
+
 fn tables() -> Result<&'static Tables, TerritoryError> {
     static TABLES: OnceLock<Result<Tables, TerritoryError>> = OnceLock::new();
     TABLES.get_or_init(load).as_ref().map_err(|e| *e)
