@@ -210,12 +210,8 @@ fn evaluate_line(
         _ => catalogue.evaluate_in(&household, options.date, options.lang),
     };
     let measures = results.iter().map(|r| measure_line(r, options.explain)).collect();
-    let record = ResultLine {
-        line,
-        household: &household.group_identifier,
-        date,
-        results: measures,
-    };
+    let record =
+        ResultLine { line, household: &household.group_identifier, date, results: measures };
     match serde_json::to_string(&record) {
         Ok(mut json) => {
             json.push('\n');

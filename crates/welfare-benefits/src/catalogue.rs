@@ -24,9 +24,9 @@
 //! ```
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use rayon::prelude::*;
 use welfare_rules::{Binding, Engine, Facts, Lang, Program, Rulebook};
 use welfare_types::{Money, Rounding};
 
