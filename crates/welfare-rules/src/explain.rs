@@ -8,7 +8,8 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use crate::eval::{Evaluation, Step, StepKind, UsedKind};
+use crate::eval::{ConditionOutcome, Evaluation, ParameterUse, Step, StepKind, Used, UsedKind};
+use crate::syntax::Replacement;
 use crate::Lang;
 
 /// The most lines a motivazione has.
@@ -18,9 +19,35 @@ fn label(name: &str, label: Option<&crate::Text>, lang: Lang) -> String {
     label.map_or_else(|| name.replace('_', " "), |l| l.get(lang).to_owned())
 }
 
+/// A money amount in Italian. Explanations store amounts as [`welfare_types::Money`] writes
+/// them (`1234.50`): such text is regrouped as it stands; anything else is parsed first.
 fn money_it(display: &str) -> String {
+    if is_plain_amount(display) {
+        return welfare_types::Money::italian_from_plain(display);
+    }
     welfare_types::Money::parse(display)
         .map_or_else(|_| display.to_owned(), |m| m.to_italian_string())
+}
+
+/// Whether `text` is an amount exactly as [`welfare_types::Money`]'s `Display` writes it: an
+/// optional minus, an integer part without leading zeros, a point and at least two decimals,
+/// never a negative zero, at most 28 digits. Parsing such text and writing it again gives it
+/// back unchanged, so it needs no parsing to be shown in Italian.
+fn is_plain_amount(text: &str) -> bool {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let Some((int, frac)) = digits.split_once('.') else { return false };
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let canonical_int = int == "0" || (!int.is_empty() && !int.starts_with('0'));
+    let nonzero = int.bytes().chain(frac.bytes()).any(|b| b != b'0');
+    canonical_int
+        && frac.len() >= 2
+        && int.len() + frac.len() <= 28
+        && all_digits(int)
+        && all_digits(frac)
+        && (!negative || nonzero)
 }
 
 fn show(value: &serde_json::Value, display: &str, ty: &str, lang: Lang) -> String {
@@ -42,23 +69,73 @@ fn show(value: &serde_json::Value, display: &str, ty: &str, lang: Lang) -> Strin
     }
 }
 
+/// `dd/mm/yyyy`, written by hand (as chrono's `%d/%m/%Y` writes it for years 0 to 9999).
 fn date_it(d: chrono::NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
+    use chrono::Datelike;
+    let year = d.year();
+    if !(0..=9999).contains(&year) {
+        return d.format("%d/%m/%Y").to_string();
+    }
+    let mut out = String::with_capacity(10);
+    let digit = |n: u32| char::from_digit(n % 10, 10).unwrap_or('0');
+    for (n, width) in [(d.day(), 2), (d.month(), 2), (year.unsigned_abs(), 4)] {
+        if !out.is_empty() {
+            out.push('/');
+        }
+        let mut div = if width == 4 { 1000 } else { 10 };
+        while div > 0 {
+            out.push(digit(n / div));
+            div /= 10;
+        }
+    }
+    out
 }
 
-/// Keeps at most `max` items, replacing the rest by one "and N more" line.
-fn capped(items: Vec<String>, max: usize, lang: Lang) -> Vec<String> {
-    if items.len() <= max {
-        return items;
+/// The motivazione's lines under its budget: nothing is formatted once the budget is spent,
+/// and a capped section formats only the items it keeps.
+struct Budget {
+    lines: Vec<String>,
+    lang: Lang,
+}
+
+impl Budget {
+    fn full(&self) -> bool {
+        self.lines.len() >= MOTIVAZIONE_MAX_LINES
     }
-    let keep = max.saturating_sub(1);
-    let rest = items.len() - keep;
-    let mut out: Vec<String> = items.into_iter().take(keep).collect();
-    out.push(match lang {
-        Lang::It => format!("  - … e altri {rest} (vedi la spiegazione completa)"),
-        Lang::En => format!("  - … and {rest} more (see the full explanation)"),
-    });
-    out
+
+    fn push(&mut self, line: impl FnOnce() -> String) {
+        if !self.full() {
+            self.lines.push(line());
+        }
+    }
+
+    /// Keeps at most `max` of `items`, replacing the rest by one "and N more" line.
+    fn capped<T>(&mut self, items: &[T], max: usize, mut line: impl FnMut(&T) -> String) {
+        let keep = if items.len() <= max { items.len() } else { max.saturating_sub(1) };
+        for item in items.iter().take(keep) {
+            if self.full() {
+                return;
+            }
+            self.lines.push(line(item));
+        }
+        if items.len() > keep {
+            let rest = items.len() - keep;
+            let lang = self.lang;
+            self.push(|| match lang {
+                Lang::It => format!("  - … e altri {rest} (vedi la spiegazione completa)"),
+                Lang::En => format!("  - … and {rest} more (see the full explanation)"),
+            });
+        }
+    }
+
+    /// A section: its title and its capped items, nothing when it has no items.
+    fn section<T>(&mut self, title: &str, items: &[T], max: usize, line: impl FnMut(&T) -> String) {
+        if items.is_empty() {
+            return;
+        }
+        self.push(|| title.to_owned());
+        self.capped(items, max, line);
+    }
 }
 
 impl Evaluation {
@@ -66,48 +143,54 @@ impl Evaluation {
     /// provvedimento. Italian by default ([`Lang::It`]), or English.
     pub fn motivazione(&self, lang: Lang) -> String {
         let it = lang == Lang::It;
-        let mut head = Vec::new();
-        head.push(if it {
-            format!(
-                "{} ({}), {}, alla data del {}.",
-                self.title.get(lang),
-                self.rulebook,
-                self.authority,
-                date_it(self.date)
-            )
-        } else {
-            format!(
-                "{} ({}), {}, on {}.",
-                self.title.get(lang),
-                self.rulebook,
-                self.authority,
-                self.date
-            )
+        let mut out = Budget { lines: Vec::with_capacity(MOTIVAZIONE_MAX_LINES), lang };
+        out.push(|| {
+            if it {
+                format!(
+                    "{} ({}), {}, alla data del {}.",
+                    self.title.get(lang),
+                    self.rulebook,
+                    self.authority,
+                    date_it(self.date)
+                )
+            } else {
+                format!(
+                    "{} ({}), {}, on {}.",
+                    self.title.get(lang),
+                    self.rulebook,
+                    self.authority,
+                    self.date
+                )
+            }
         });
-        let failed: Vec<_> = self.conditions.iter().filter(|c| !c.satisfied).collect();
+        let failed: Vec<&ConditionOutcome> =
+            self.conditions.iter().filter(|c| !c.satisfied).collect();
         if !self.conditions.is_empty() {
-            head.push(match (failed.is_empty(), it) {
-                (true, true) => "Esito: i requisiti sono soddisfatti.".to_owned(),
-                (true, false) => "Outcome: all requirements are met.".to_owned(),
-                (false, true) => "Esito: i requisiti NON sono soddisfatti:".to_owned(),
-                (false, false) => "Outcome: the requirements are NOT met:".to_owned(),
+            out.push(|| {
+                match (failed.is_empty(), it) {
+                    (true, true) => "Esito: i requisiti sono soddisfatti.",
+                    (true, false) => "Outcome: all requirements are met.",
+                    (false, true) => "Esito: i requisiti NON sono soddisfatti:",
+                    (false, false) => "Outcome: the requirements are NOT met:",
+                }
+                .to_owned()
             });
         }
-        let mut conditions = Vec::new();
-        for c in &failed {
+        out.capped(&failed, 6, |c| {
             let reason = c.reason.as_ref().map_or_else(
                 || label(&c.name, c.label.as_deref(), lang),
                 |r| r.get(lang).to_owned(),
             );
             let norm =
                 c.reference.as_ref().map(|r| format!(" ({})", r.citation())).unwrap_or_default();
-            conditions.push(format!("  - {reason}{norm}"));
-        }
-        let steps: Vec<&Step> = self.explanation.steps.iter().collect();
+            format!("  - {reason}{norm}")
+        });
+        let steps = &self.explanation.steps;
         // Rules of an extending rulebook that applied instead of the extended one's.
-        let mut local = Vec::new();
-        for s in steps.iter().filter(|s| s.replaces.is_some()) {
-            let Some(r) = &s.replaces else { continue };
+        let local: Vec<(&Step, &Replacement)> =
+            steps.iter().filter_map(|s| s.replaces.as_ref().map(|r| (s, r))).collect();
+        let title = if it { "Regole locali applicate:" } else { "Local rules applied:" };
+        out.section(title, &local, 3, |(s, r)| {
             let cite = |c: &Option<crate::LegalRef>| {
                 c.as_ref().map(|c| format!(", {}", c.citation())).unwrap_or_default()
             };
@@ -121,7 +204,7 @@ impl Evaluation {
                 (Some(f), None, false) => format!(", from {f}"),
                 (None, _, _) => String::new(),
             };
-            local.push(if it {
+            if it {
                 format!(
                     "  - «{name}» ({}{}) in luogo della regola di {}{replaced}{dates}",
                     r.rulebook,
@@ -135,112 +218,92 @@ impl Evaluation {
                     cite(&r.reference),
                     r.replaced
                 )
-            });
-        }
-        let mut amounts = Vec::new();
-        for s in steps.iter().filter(|s| s.output && s.kind == StepKind::Definition) {
+            }
+        });
+        let amounts: Vec<&Step> =
+            steps.iter().filter(|s| s.output && s.kind == StepKind::Definition).collect();
+        let title = if it { "Importi e valori determinati:" } else { "Amounts and values:" };
+        out.section(title, &amounts, 7, |s| {
             let norm =
                 s.reference.as_ref().map(|r| format!(" ({})", r.citation())).unwrap_or_default();
-            amounts.push(format!(
+            format!(
                 "  - {}: {}{norm}",
                 label(&s.name, s.label.as_deref(), lang),
                 show(&s.value, &s.display, &s.ty, lang)
-            ));
-        }
-        let mut seen = BTreeSet::new();
-        let mut facts = Vec::new();
-        let mut params = Vec::new();
-        for s in &steps {
-            for u in &s.uses {
-                if !seen.insert((u.kind as u8, u.name.clone())) {
-                    continue;
-                }
-                match u.kind {
-                    UsedKind::Input => {
-                        let value = u.value.clone().unwrap_or(serde_json::Value::Null);
-                        let shown = show(&value, u.display.as_deref().unwrap_or(""), &u.ty, lang);
-                        facts.push(format!(
-                            "  - {}: {shown}",
-                            label(&u.name, u.label.as_deref(), lang)
-                        ));
+            )
+        });
+        // The facts and parameters read, each once, in order of first use; only the ones the
+        // budget keeps are formatted.
+        let mut seen_inputs: BTreeSet<&str> = BTreeSet::new();
+        let mut seen_params: BTreeSet<&str> = BTreeSet::new();
+        let mut facts: Vec<&Used> = Vec::new();
+        let mut params: Vec<(&Used, &ParameterUse)> = Vec::new();
+        for u in steps.iter().flat_map(|s| &s.uses) {
+            match u.kind {
+                UsedKind::Input if seen_inputs.insert(&u.name) => facts.push(u),
+                // A parameter first shown without its version is not listed later either.
+                UsedKind::Parameter if seen_params.insert(&u.name) => {
+                    if let Some(p) = &u.parameter {
+                        params.push((u, p));
                     }
-                    UsedKind::Parameter => {
-                        let Some(p) = &u.parameter else { continue };
-                        let display = u.display.clone().unwrap_or_default();
-                        let shown = if &*u.ty == "money" {
-                            show(
-                                &serde_json::Value::String(display.clone()),
-                                &display,
-                                "money",
-                                lang,
-                            )
-                        } else {
-                            display
-                        };
-                        let shown = if shown.chars().count() > 60 || &*u.ty == "band table" {
-                            if it {
-                                "tabella".to_owned()
-                            } else {
-                                "table".to_owned()
-                            }
-                        } else {
-                            shown
-                        };
-                        let since = if it {
-                            format!("in vigore dal {}", date_it(p.valid.from()))
-                        } else {
-                            format!("in force from {}", p.valid.from())
-                        };
-                        let source = if it { "fonte" } else { "source" };
-                        params.push(format!(
-                            "  - {}: {shown} ({since}; {source}: {})",
-                            label(&u.name, u.label.as_deref(), lang),
-                            p.source
-                        ));
-                    }
-                    _ => {}
                 }
+                _ => {}
             }
         }
-        let mut norms: Vec<String> = Vec::new();
-        for l in &self.legal_basis {
-            let c = l.citation();
-            if !norms.contains(&c) {
-                norms.push(c);
-            }
+        static NULL: serde_json::Value = serde_json::Value::Null;
+        let title = if it { "Dati considerati:" } else { "Facts considered:" };
+        out.section(title, &facts, 6, |u| {
+            let value = u.value.as_ref().unwrap_or(&NULL);
+            let shown = show(value, u.display.as_deref().unwrap_or(""), &u.ty, lang);
+            format!("  - {}: {shown}", label(&u.name, u.label.as_deref(), lang))
+        });
+        let title = if it { "Parametri applicati:" } else { "Parameters applied:" };
+        out.section(title, &params, 5, |(u, p)| {
+            let display = u.display.as_deref().unwrap_or_default();
+            let table = || if it { "tabella".to_owned() } else { "table".to_owned() };
+            let shown = if &*u.ty == "band table" {
+                table()
+            } else {
+                let shown = match (&*u.ty, lang) {
+                    ("money", Lang::It) => money_it(display),
+                    ("money", Lang::En) => format!("€ {display}"),
+                    _ => display.to_owned(),
+                };
+                if shown.chars().count() > 60 {
+                    table()
+                } else {
+                    shown
+                }
+            };
+            let since = if it {
+                format!("in vigore dal {}", date_it(p.valid.from()))
+            } else {
+                format!("in force from {}", p.valid.from())
+            };
+            let source = if it { "fonte" } else { "source" };
+            format!(
+                "  - {}: {shown} ({since}; {source}: {})",
+                label(&u.name, u.label.as_deref(), lang),
+                p.source
+            )
+        });
+        if !self.legal_basis.is_empty() {
+            out.push(|| {
+                let mut norms: Vec<String> = Vec::new();
+                for l in &self.legal_basis {
+                    let c = l.citation();
+                    if !norms.contains(&c) {
+                        norms.push(c);
+                    }
+                }
+                format!(
+                    "{} {}.",
+                    if it { "Riferimenti normativi:" } else { "Legal basis:" },
+                    norms.join("; ")
+                )
+            });
         }
-        // Budget: head and section titles first, then items, fairly.
-        let mut lines = head;
-        lines.extend(capped(conditions, 6, lang));
-        if !local.is_empty() {
-            lines.push(
-                if it { "Regole locali applicate:" } else { "Local rules applied:" }.to_owned(),
-            );
-            lines.extend(capped(local, 3, lang));
-        }
-        if !amounts.is_empty() {
-            lines.push(
-                if it { "Importi e valori determinati:" } else { "Amounts and values:" }.to_owned(),
-            );
-            lines.extend(capped(amounts, 7, lang));
-        }
-        if !facts.is_empty() {
-            lines.push(if it { "Dati considerati:" } else { "Facts considered:" }.to_owned());
-            lines.extend(capped(facts, 6, lang));
-        }
-        if !params.is_empty() {
-            lines.push(if it { "Parametri applicati:" } else { "Parameters applied:" }.to_owned());
-            lines.extend(capped(params, 5, lang));
-        }
-        if !norms.is_empty() {
-            lines.push(format!(
-                "{} {}.",
-                if it { "Riferimenti normativi:" } else { "Legal basis:" },
-                norms.join("; ")
-            ));
-        }
-        lines.truncate(MOTIVAZIONE_MAX_LINES);
-        lines.join("\n")
+        out.lines.join("\n")
     }
 
     /// The explanation as an indented tree rooted at the outputs and conditions: every step

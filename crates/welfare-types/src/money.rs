@@ -286,24 +286,32 @@ impl Money {
     /// Italian presentation: `1.234,56 €` (thousands with `.`, decimals with `,`, at least two
     /// decimals, no rounding: `0,125 €` keeps its third digit).
     pub fn to_italian_string(self) -> String {
-        let plain = self.to_string();
+        Money::italian_from_plain(&self.to_string())
+    }
+
+    /// The Italian presentation of an amount already written in plain notation (`1234.56` →
+    /// `1.234,56 €`), without parsing it again: the text is regrouped as it stands, so it must
+    /// be what [`Money`]'s `Display` writes (as explanations store it).
+    pub fn italian_from_plain(plain: &str) -> String {
         let (sign, digits) = match plain.strip_prefix('-') {
             Some(rest) => ("-", rest),
-            None => ("", plain.as_str()),
+            None => ("", plain),
         };
         let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-        let mut grouped = String::with_capacity(int.len() + int.len() / 3 + frac.len() + 4);
+        let mut out = String::with_capacity(int.len() + int.len() / 3 + frac.len() + 8);
+        out.push_str(sign);
         for (i, ch) in int.chars().enumerate() {
             if i > 0 && (int.len() - i) % 3 == 0 {
-                grouped.push('.');
+                out.push('.');
             }
-            grouped.push(ch);
+            out.push(ch);
         }
-        if frac.is_empty() {
-            format!("{sign}{grouped} €")
-        } else {
-            format!("{sign}{grouped},{frac} €")
+        if !frac.is_empty() {
+            out.push(',');
+            out.push_str(frac);
         }
+        out.push_str(" €");
+        out
     }
 }
 
