@@ -99,13 +99,21 @@ impl<'p> Snapshot<'p> {
         let mut outputs = BTreeMap::new();
         let mut conditions = Vec::new();
         let mut steps = Vec::with_capacity(prog.order.len());
+        // Each definition's and fact's value is formatted once, however many steps read it.
+        let mut def_shown: Vec<Option<(serde_json::Value, String)>> = vec![None; prog.defs.len()];
+        let mut input_shown: Vec<Option<(serde_json::Value, String)>> =
+            vec![None; prog.inputs.len()];
         for &i in &prog.order {
             let (Some(def), Some(sh)) = (prog.defs.get(i as usize), shown.defs.get(i as usize))
             else {
                 continue;
             };
-            let value = values.get(i as usize).cloned().unwrap_or_default();
-            let (json, display) = both(&value, &def.ty);
+            static MISSING: Value = Value::Missing;
+            let value = values.get(i as usize).unwrap_or(&MISSING);
+            let (json, display) = both(value, &def.ty);
+            if let Some(slot) = def_shown.get_mut(i as usize) {
+                *slot = Some((json.clone(), display.clone()));
+            }
             if def.output {
                 outputs.insert(def.name.clone(), json.clone());
             }
@@ -115,7 +123,7 @@ impl<'p> Snapshot<'p> {
                 conditions.push(ConditionOutcome {
                     name: sh.name.clone(),
                     label: layer.as_ref().map_or_else(|| sh.label.clone(), |l| l.label.clone()),
-                    satisfied: value == Value::Bool(true),
+                    satisfied: *value == Value::Bool(true),
                     reason: layer.as_ref().map_or_else(|| sh.reason.clone(), |l| l.reason.clone()),
                     reference: layer
                         .as_ref()
@@ -126,15 +134,26 @@ impl<'p> Snapshot<'p> {
             let mut uses: Vec<Used> = Vec::with_capacity(def.deps.len());
             for dep in &def.deps {
                 let used = match *dep {
-                    Dep::Input(k) => prog
-                        .inputs
-                        .get(k as usize)
-                        .zip(shown.inputs.get(k as usize))
-                        .map(|(inp, sh)| {
-                            let (value, display) =
-                                split(facts.household.get(k as usize).map(|v| both(v, &inp.ty)));
-                            Used::of(sh, UsedKind::Input, value, display, None)
-                        }),
+                    Dep::Input(k) => {
+                        prog.inputs.get(k as usize).zip(shown.inputs.get(k as usize)).map(
+                            |(inp, sh)| {
+                                let cached = input_shown.get_mut(k as usize).map(|slot| {
+                                    slot.get_or_insert_with(|| {
+                                        both(
+                                            facts.household.get(k as usize).unwrap_or(&MISSING),
+                                            &inp.ty,
+                                        )
+                                    })
+                                    .clone()
+                                });
+                                let (value, display) = match facts.household.get(k as usize) {
+                                    Some(_) => split(cached),
+                                    None => (None, None),
+                                };
+                                Used::of(sh, UsedKind::Input, value, display, None)
+                            },
+                        )
+                    }
                     Dep::Member(k) => shown
                         .members
                         .get(k as usize)
@@ -142,8 +161,15 @@ impl<'p> Snapshot<'p> {
                     Dep::Param(k) => self.param_use(k),
                     Dep::Def(k) => {
                         prog.defs.get(k as usize).zip(shown.defs.get(k as usize)).map(|(d, sh)| {
-                            let (value, display) =
-                                split(values.get(k as usize).map(|v| both(v, &d.ty)));
+                            let (value, display) = match values.get(k as usize) {
+                                Some(v) => split(Some(
+                                    match def_shown.get(k as usize).and_then(Option::as_ref) {
+                                        Some(cached) => cached.clone(),
+                                        None => both(v, &d.ty),
+                                    },
+                                )),
+                                None => (None, None),
+                            };
                             Used::of(sh, UsedKind::Definition, value, display, None)
                         })
                     }
@@ -196,7 +222,14 @@ impl<'p> Snapshot<'p> {
         let (value, display) = match at.data() {
             ParamData::Value(v) => {
                 let display = at.rendered.get_or_init(|| v.display(&p.ty)).clone();
-                (v.to_json(&p.ty), display)
+                let json = match v {
+                    // `to_json` writes these as their display.
+                    Value::Num(_) | Value::Date(_) | Value::Text(_) => {
+                        serde_json::Value::String(display.clone())
+                    }
+                    other => other.to_json(&p.ty),
+                };
+                (json, display)
             }
             other => {
                 let summary = at.rendered.get_or_init(|| summarise_param(p, other)).clone();
@@ -468,13 +501,13 @@ struct Run<'s, 'p> {
 
 fn interpolate(points: &[(Decimal, Decimal)], x: Decimal) -> Option<Decimal> {
     let (first, last) = (points.first()?, points.last()?);
-    if x <= first.0 {
+    if dec_cmp(&x, &first.0).is_le() {
         return Some(first.1);
     }
-    if x >= last.0 {
+    if dec_cmp(&x, &last.0).is_ge() {
         return Some(last.1);
     }
-    let i = points.partition_point(|p| p.0 <= x);
+    let i = points.partition_point(|p| dec_cmp(&p.0, &x).is_le());
     let (a, b) = (points.get(i.checked_sub(1)?)?, points.get(i)?);
     let dx = b.0.checked_sub(a.0)?;
     let dy = b.1.checked_sub(a.1)?;
@@ -483,11 +516,88 @@ fn interpolate(points: &[(Decimal, Decimal)], x: Decimal) -> Option<Decimal> {
 }
 
 fn band(t: &Table, x: Decimal) -> Option<usize> {
-    let i = t.bounds.partition_point(|b| matches!(b, Some(b) if *b < x));
+    let i = t.bounds.partition_point(|b| matches!(b, Some(b) if dec_cmp(b, &x).is_lt()));
     (i < t.bounds.len()).then_some(i)
 }
 
-impl Run<'_, '_> {
+/// Compares two decimals by value. Two decimals of the same scale compare by their
+/// mantissas; when the scales differ, the coarser mantissa is brought to the finer scale if
+/// that fits an `i128` (always, for amounts and thresholds), else `Decimal`'s own comparison
+/// decides. Exactly `Decimal::cmp`, without its general rescaling.
+fn dec_cmp(a: &Decimal, b: &Decimal) -> std::cmp::Ordering {
+    let (sa, sb) = (a.scale(), b.scale());
+    let (ma, mb) = (a.mantissa(), b.mantissa());
+    let scaled = match sa.cmp(&sb) {
+        std::cmp::Ordering::Equal => Some((ma, mb)),
+        std::cmp::Ordering::Less => pow10(sb - sa).and_then(|f| ma.checked_mul(f)).map(|x| (x, mb)),
+        std::cmp::Ordering::Greater => {
+            pow10(sa - sb).and_then(|f| mb.checked_mul(f)).map(|y| (ma, y))
+        }
+    };
+    match scaled {
+        Some((x, y)) => x.cmp(&y),
+        None => a.cmp(b),
+    }
+}
+
+/// `10^n` for the scales a decimal has (0 to 28).
+fn pow10(n: u32) -> Option<i128> {
+    10i128.checked_pow(n)
+}
+
+fn dec_min(a: Decimal, b: Decimal) -> Decimal {
+    if dec_cmp(&b, &a) == std::cmp::Ordering::Less {
+        b
+    } else {
+        a
+    }
+}
+
+fn dec_max(a: Decimal, b: Decimal) -> Decimal {
+    if dec_cmp(&b, &a) == std::cmp::Ordering::Less {
+        a
+    } else {
+        b
+    }
+}
+
+impl<'s> Run<'s, '_> {
+    /// Counts one evaluated expression node against [`MAX_EVAL_STEPS`].
+    #[inline]
+    fn tick(&mut self) -> Result<(), Box<EvalError>> {
+        self.steps += 1;
+        if self.steps > MAX_EVAL_STEPS {
+            return Err(Box::new(EvalError::Limit {
+                what: format!("at most {MAX_EVAL_STEPS} evaluation steps"),
+            }));
+        }
+        Ok(())
+    }
+
+    /// The value of a leaf node (a constant, a fact, a value parameter, a definition already
+    /// computed), borrowed instead of cloned; `None` for any other node. The caller counts
+    /// the step, as [`Run::eval`] would.
+    #[inline]
+    fn leaf<'a>(&self, code: &'a Code, vals: &'a [Value]) -> Option<&'a Value>
+    where
+        's: 'a,
+    {
+        static MISSING: Value = Value::Missing;
+        match code {
+            Code::Const(v) => Some(v),
+            Code::Def(i) => Some(vals.get(*i as usize).unwrap_or(&MISSING)),
+            Code::Input(i) => Some(self.facts.household.get(*i as usize).unwrap_or(&MISSING)),
+            Code::Member(i) => {
+                Some(self.member.and_then(|m| m.get(*i as usize)).unwrap_or(&MISSING))
+            }
+            Code::Param(i) => match self.snap.params.get(*i as usize).map(ParamAt::data) {
+                Some(ParamData::Value(v)) => Some(v),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     fn name(&self) -> String {
         self.snap
             .program
@@ -502,6 +612,13 @@ impl Run<'_, '_> {
     }
 
     fn num(&mut self, code: &Code, vals: &[Value]) -> Result<Decimal, Box<EvalError>> {
+        if let Some(v) = self.leaf(code, vals) {
+            self.tick()?;
+            return match v {
+                Value::Num(d) => Ok(*d),
+                _ => Err(Box::new(EvalError::MissingValue { definition: self.name() })),
+            };
+        }
         match self.eval(code, vals)? {
             Value::Num(d) => Ok(d),
             _ => Err(Box::new(EvalError::MissingValue { definition: self.name() })),
@@ -509,6 +626,13 @@ impl Run<'_, '_> {
     }
 
     fn boolean(&mut self, code: &Code, vals: &[Value]) -> Result<bool, Box<EvalError>> {
+        if let Some(v) = self.leaf(code, vals) {
+            self.tick()?;
+            return match v {
+                Value::Bool(b) => Ok(*b),
+                _ => Err(Box::new(EvalError::MissingValue { definition: self.name() })),
+            };
+        }
         match self.eval(code, vals)? {
             Value::Bool(b) => Ok(b),
             _ => Err(Box::new(EvalError::MissingValue { definition: self.name() })),
@@ -516,6 +640,13 @@ impl Run<'_, '_> {
     }
 
     fn date(&mut self, code: &Code, vals: &[Value]) -> Result<NaiveDate, Box<EvalError>> {
+        if let Some(v) = self.leaf(code, vals) {
+            self.tick()?;
+            return match v {
+                Value::Date(d) => Ok(*d),
+                _ => Err(Box::new(EvalError::MissingValue { definition: self.name() })),
+            };
+        }
         match self.eval(code, vals)? {
             Value::Date(d) => Ok(d),
             _ => Err(Box::new(EvalError::MissingValue { definition: self.name() })),
@@ -533,13 +664,28 @@ impl Run<'_, '_> {
         self.snap.program.params.get(i as usize).map(|p| p.name.clone()).unwrap_or_default()
     }
 
-    fn eval(&mut self, code: &Code, vals: &[Value]) -> Result<Value, Box<EvalError>> {
-        self.steps += 1;
-        if self.steps > MAX_EVAL_STEPS {
-            return Err(Box::new(EvalError::Limit {
-                what: format!("at most {MAX_EVAL_STEPS} evaluation steps"),
-            }));
+    /// Evaluates `code` when its value is only read: a leaf is borrowed, anything else is
+    /// computed into `slot`.
+    #[inline]
+    fn operand<'a>(
+        &mut self,
+        code: &'a Code,
+        vals: &'a [Value],
+        slot: &'a mut Value,
+    ) -> Result<&'a Value, Box<EvalError>>
+    where
+        's: 'a,
+    {
+        if let Some(v) = self.leaf(code, vals) {
+            self.tick()?;
+            return Ok(v);
         }
+        *slot = self.eval(code, vals)?;
+        Ok(slot)
+    }
+
+    fn eval(&mut self, code: &Code, vals: &[Value]) -> Result<Value, Box<EvalError>> {
+        self.tick()?;
         Ok(match code {
             Code::Const(v) => v.clone(),
             Code::Input(i) => self.facts.household.get(*i as usize).cloned().unwrap_or_default(),
@@ -555,7 +701,8 @@ impl Run<'_, '_> {
             Code::Neg(c) => Value::Num(-self.num(c, vals)?),
             Code::Not(c) => Value::Bool(!self.boolean(c, vals)?),
             Code::IsMissing(c, present) => {
-                let missing = matches!(self.eval(c, vals)?, Value::Missing);
+                let mut slot = Value::Missing;
+                let missing = matches!(self.operand(c, vals, &mut slot)?, Value::Missing);
                 Value::Bool(missing != *present)
             }
             Code::Arith(op, a, b) => {
@@ -574,9 +721,11 @@ impl Run<'_, '_> {
                 Value::Num(r.ok_or_else(|| self.arith_err("overflow"))?)
             }
             Code::Cmp(op, a, b) => {
-                let (x, y) = (self.eval(a, vals)?, self.eval(b, vals)?);
-                let ord = match (&x, &y) {
-                    (Value::Num(p), Value::Num(q)) => p.cmp(q),
+                let (mut sx, mut sy) = (Value::Missing, Value::Missing);
+                let x = self.operand(a, vals, &mut sx)?;
+                let y = self.operand(b, vals, &mut sy)?;
+                let ord = match (x, y) {
+                    (Value::Num(p), Value::Num(q)) => dec_cmp(p, q),
                     (Value::Date(p), Value::Date(q)) => p.cmp(q),
                     (Value::Missing, _) | (_, Value::Missing) => {
                         return Err(Box::new(EvalError::MissingValue { definition: self.name() }))
@@ -609,12 +758,14 @@ impl Run<'_, '_> {
                 }
             }
             Code::In(x, items) => {
-                let v = self.eval(x, vals)?;
+                let mut sv = Value::Missing;
+                let v = self.operand(x, vals, &mut sv)?;
                 let mut found = false;
                 for item in items {
-                    let w = self.eval(item, vals)?;
-                    let same = match (&v, &w) {
-                        (Value::Num(p), Value::Num(q)) => p == q,
+                    let mut sw = Value::Missing;
+                    let w = self.operand(item, vals, &mut sw)?;
+                    let same = match (v, w) {
+                        (Value::Num(p), Value::Num(q)) => dec_cmp(p, q).is_eq(),
                         _ => v == w,
                     };
                     if same {
@@ -638,20 +789,20 @@ impl Run<'_, '_> {
                     let v = self.num(item, vals)?;
                     best = Some(match best {
                         None => v,
-                        Some(b) if is_min => b.min(v),
-                        Some(b) => b.max(v),
+                        Some(b) if is_min => dec_min(b, v),
+                        Some(b) => dec_max(b, v),
                     });
                 }
                 Value::Num(best.unwrap_or_default())
             }
             Code::Clamp(x, lo, hi) => {
                 let (x, lo, hi) = (self.num(x, vals)?, self.num(lo, vals)?, self.num(hi, vals)?);
-                if lo > hi {
+                if dec_cmp(&lo, &hi).is_gt() {
                     return Err(Box::new(
                         self.arith_err("clamp with a lower bound above the upper bound"),
                     ));
                 }
-                Value::Num(x.max(lo).min(hi))
+                Value::Num(dec_min(dec_max(x, lo), hi))
             }
             Code::Round(x, rounding) => Value::Num(rounding.apply(self.num(x, vals)?)),
             Code::InterpolateConst(x, points) => {
