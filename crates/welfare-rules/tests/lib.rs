@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 mod api;
+mod text_tables;
 mod extension;
 mod fixtures;
 mod functions;

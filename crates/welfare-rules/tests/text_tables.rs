@@ -1,0 +1,71 @@
+//! Band-table rows written as a text table read exactly like rows written as mappings.
+
+use chrono::NaiveDate;
+use welfare_rules::{Program, Value};
+
+fn rulebook(rows: &str) -> String {
+    format!(
+        r#"rulebook: esempio/mensa
+title: {{ it: Mensa }}
+authority: {{ level: comune, code: "071029", name: Comune di Manfredonia }}
+valid: {{ from: 2025-01-01 }}
+inputs: {{ household: {{ isee: {{ type: money }} }} }}
+parameters:
+  fasce:
+    type: band_table
+    columns: {{ tariffa: money, quota: decimal }}
+    versions:
+      - from: 2025-01-01
+        source: delibera di esempio
+{rows}
+definitions:
+  tariffa: {{ type: money, formula: "cerca(fasce, isee, tariffa)" }}
+  fascia_isee: {{ type: integer, formula: "fascia(fasce, isee)" }}
+"#
+    )
+}
+
+const MAPPINGS: &str = r#"        rows:
+          - { up_to: "6000.00", tariffa: "2.00", quota: "0.4" }
+          - { up_to: "9360.00", tariffa: "3.50", quota: "0.7" }
+          - { up_to: null, tariffa: "4.50", quota: "1" }"#;
+
+const TEXT: &str = r#"        rows: |
+          up_to     tariffa  quota
+          6000.00   2.00     0.4
+          9360.00   3.50     0.7
+          -         4.50     1"#;
+
+fn eval(text: &str, isee: &str) -> (Value, Value) {
+    let p = Program::from_yaml(&rulebook(text), "mensa.yaml").unwrap();
+    let facts = p.facts(&serde_json::json!({ "isee": isee })).unwrap();
+    let out = p.snapshot(NaiveDate::from_ymd_opt(2025, 3, 1).unwrap()).unwrap().outputs(&facts).unwrap();
+    (out.get(&p, "tariffa").cloned().unwrap(), out.get(&p, "fascia_isee").cloned().unwrap())
+}
+
+#[test]
+fn text_rows_equal_mapping_rows() {
+    for isee in ["0.00", "6000.00", "6000.01", "9360.00", "50000.00"] {
+        assert_eq!(eval(TEXT, isee), eval(MAPPINGS, isee), "ISEE {isee}");
+    }
+    // "fino a 6.000,00": equal is the first band, one cent more the second.
+    assert_eq!(eval(TEXT, "6000.00").1, Value::from(1));
+    assert_eq!(eval(TEXT, "6000.01").1, Value::from(2));
+}
+
+#[test]
+fn a_short_row_is_reported_with_its_line() {
+    let bad = TEXT.replace("9360.00   3.50     0.7", "9360.00   3.50");
+    let err = Program::from_yaml(&rulebook(&bad), "mensa.yaml").unwrap_err().to_string();
+    assert!(err.contains("row has 2 values for 3 columns"), "{err}");
+    assert!(err.contains("mensa.yaml:16"), "the line of the row: {err}");
+}
+
+#[test]
+fn a_header_must_name_the_bound_and_the_columns_must_exist() {
+    let bad = TEXT.replace("up_to     tariffa", "limite    tariffa");
+    let err = Program::from_yaml(&rulebook(&bad), "mensa.yaml").unwrap_err().to_string();
+    assert!(err.contains("the header does not start with `up_to`"), "{err}");
+    let bad = TEXT.replace("tariffa  quota", "tarifa   quota");
+    assert!(Program::from_yaml(&rulebook(&bad), "mensa.yaml").is_err());
+}
