@@ -109,7 +109,7 @@ pub(crate) fn auu_rulebook_yaml(years: &[auu::AuuYear]) -> String {
     let mut out = String::new();
     out.push_str("# Assegno Unico e Universale: the tables of amounts by ISEE band and the fixed increases,\n# 2022-2026, as parameters of the rule language (imported by assegno-unico.yaml).\n");
     out.push_str(GENERATED);
-    out.push_str("# Method: see auu-tables.yaml. The last row (up_to: null) repeats the minimum band: an ISEE\n# above the last limit gets the minimum amounts (D.Lgs. 230/2021 art. 4 c. 9).\n");
+    out.push_str("# Method: see auu-tables.yaml. The last row (up_to -, no bound) repeats the minimum band: an ISEE\n# above the last limit gets the minimum amounts (D.Lgs. 230/2021 art. 4 c. 9).\n");
     let last =
         years.last().and_then(|y| y.valid.to()).map(|d| format!(", to: {d}")).unwrap_or_default();
     let first = years.first().map(|y| y.valid.from().to_string()).unwrap_or_default();
@@ -141,21 +141,26 @@ pub(crate) fn auu_rulebook_yaml(years: &[auu::AuuYear]) -> String {
     for y in years {
         let to = y.valid.to().map(|d| format!("\n        to: {d}")).unwrap_or_default();
         out.push_str(&format!(
-            "      - from: {}{to}\n        source: {}\n        rows:\n",
+            "      - from: {}{to}\n        source: {}\n        rows: |\n",
             y.valid.from(),
             flow(&y.source)
         ));
+        // A text table: it reads many times faster than a mapping per row (start-up time).
+        let row = |up_to: &str, b: &auu::AuuBand| {
+            format!(
+                "          {up_to:<10} {:>8} {:>9} {:>12} {:>19}\n",
+                b.minor, b.age_18_20, b.third_plus, b.both_working
+            )
+        };
+        out.push_str(&format!(
+            "          {:<10} {:>8} {:>9} {:>12} {:>19}\n",
+            "up_to", "minore", "eta_18_20", "terzo_figlio", "genitori_lavoratori"
+        ));
         for b in &y.bands {
-            out.push_str(&format!(
-                "          - {{ up_to: \"{}\", minore: \"{}\", eta_18_20: \"{}\", terzo_figlio: \"{}\", genitori_lavoratori: \"{}\" }}\n",
-                b.isee_max, b.minor, b.age_18_20, b.third_plus, b.both_working
-            ));
+            out.push_str(&row(&b.isee_max.to_string(), b));
         }
         if let Some(b) = y.bands.last() {
-            out.push_str(&format!(
-                "          - {{ up_to: null, minore: \"{}\", eta_18_20: \"{}\", terzo_figlio: \"{}\", genitori_lavoratori: \"{}\" }}\n",
-                b.minor, b.age_18_20, b.third_plus, b.both_working
-            ));
+            out.push_str(&row("-", b));
         }
     }
     type Pick = fn(&auu::AuuYear) -> (String, String);
