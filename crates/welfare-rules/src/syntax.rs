@@ -964,11 +964,7 @@ impl Cx<'_> {
     /// `up_to` (or `fino_a`) and the columns, then one line per row with the values separated by
     /// spaces; `-` or `null` as the last row's bound. The compact form of large generated or
     /// pasted tables: it reads many times faster than a mapping per row.
-    fn text_rows(
-        &mut self,
-        rows: &Node,
-        text: &str,
-    ) -> Option<Vec<TableRowNodes>> {
+    fn text_rows(&mut self, rows: &Node, text: &str) -> Option<Vec<TableRowNodes>> {
         // The position of a block scalar is that of its first line of content.
         let first_line = rows.line;
         let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());

@@ -4,7 +4,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 mod api;
-mod text_tables;
 mod extension;
 mod fixtures;
 mod functions;
@@ -13,3 +12,4 @@ mod language;
 mod properties;
 mod ranking;
 mod testfiles;
+mod text_tables;

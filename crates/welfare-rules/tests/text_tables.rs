@@ -39,7 +39,8 @@ const TEXT: &str = r#"        rows: |
 fn eval(text: &str, isee: &str) -> (Value, Value) {
     let p = Program::from_yaml(&rulebook(text), "mensa.yaml").unwrap();
     let facts = p.facts(&serde_json::json!({ "isee": isee })).unwrap();
-    let out = p.snapshot(NaiveDate::from_ymd_opt(2025, 3, 1).unwrap()).unwrap().outputs(&facts).unwrap();
+    let out =
+        p.snapshot(NaiveDate::from_ymd_opt(2025, 3, 1).unwrap()).unwrap().outputs(&facts).unwrap();
     (out.get(&p, "tariffa").cloned().unwrap(), out.get(&p, "fascia_isee").cloned().unwrap())
 }
 
