@@ -34,6 +34,20 @@ struct Unit<'a> {
     imports: BTreeMap<String, String>,
 }
 
+impl Unit<'_> {
+    /// The program-wide name of `name` as written in this unit: `alias.x` names `x` of the
+    /// imported unit `alias`; anything else is this unit's own.
+    pub(crate) fn qualify(&self, name: &str) -> String {
+        match name.split_once('.') {
+            Some((alias, rest)) => match self.imports.get(alias) {
+                Some(prefix) => format!("{prefix}{rest}"),
+                None => format!("{}{name}", self.prefix),
+            },
+            None => format!("{}{name}", self.prefix),
+        }
+    }
+}
+
 struct Linker<'a> {
     library: &'a BTreeMap<String, Rulebook>,
     diags: Vec<Diagnostic>,
@@ -1149,13 +1163,7 @@ impl<'a> Checker<'a> {
         env: &mut Env<'_, '_>,
         def: &Definition,
     ) -> Checked {
-        let qualified = match name.split_once('.') {
-            Some((alias, rest)) => match env.unit.imports.get(alias) {
-                Some(prefix) => format!("{prefix}{rest}"),
-                None => format!("{}{name}", env.unit.prefix),
-            },
-            None => format!("{}{name}", env.unit.prefix),
-        };
+        let qualified = env.unit.qualify(name);
         if let Some((idx, _)) = self.def_index.get(&qualified).cloned() {
             let ty = self.defs.get(idx as usize).map(|d| d.1.ty.clone()).ok_or(())?;
             env.dep(Dep::Def(idx));

@@ -186,13 +186,7 @@ impl Checker<'_> {
             );
             return Err(());
         };
-        let qualified = match name.split_once('.') {
-            Some((alias, rest)) => match env.unit.imports.get(alias) {
-                Some(prefix) => format!("{prefix}{rest}"),
-                None => format!("{}{name}", env.unit.prefix),
-            },
-            None => format!("{}{name}", env.unit.prefix),
-        };
+        let qualified = env.unit.qualify(name);
         if let Some((idx, _)) = self.param_index.get(&qualified).cloned() {
             let ty = self.params.get(idx as usize).map(|p| p.ty.clone()).ok_or(())?;
             if matches!(ty, Type::BandTable | Type::Scale) {
