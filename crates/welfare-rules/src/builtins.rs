@@ -118,12 +118,7 @@ struct Ctx<'s, 'p> {
 
 impl Ctx<'_, '_> {
     fn name(&self) -> String {
-        self.snap
-            .program
-            .defs
-            .get(self.current as usize)
-            .map(|d| d.name.clone())
-            .unwrap_or_default()
+        self.snap.program.def_name(self.current)
     }
 
     fn missing(&self) -> Box<EvalError> {

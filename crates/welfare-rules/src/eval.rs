@@ -599,12 +599,7 @@ impl<'s> Run<'s, '_> {
     }
 
     fn name(&self) -> String {
-        self.snap
-            .program
-            .defs
-            .get(self.current as usize)
-            .map(|d| d.name.clone())
-            .unwrap_or_default()
+        self.snap.program.def_name(self.current)
     }
 
     fn arith_err(&self, reason: &str) -> EvalError {

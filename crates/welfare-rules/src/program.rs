@@ -322,6 +322,11 @@ impl Program {
         self.defs.iter().find(|d| d.name == name).map(|d| &d.ty)
     }
 
+    /// The name of definition `index` (for errors), empty if there is none.
+    pub(crate) fn def_name(&self, index: u32) -> String {
+        self.defs.get(index as usize).map(|d| d.name.clone()).unwrap_or_default()
+    }
+
     pub(crate) fn def_index(&self, name: &str) -> Option<usize> {
         self.defs.iter().position(|d| d.name == name)
     }
