@@ -48,6 +48,22 @@ pub(crate) fn derive(
 }
 
 impl Household {
+    /// The comune of residence on `on` (its code may be Belfiore or ISTAT); a code no comune
+    /// has on that date is an error naming `residence.comune`.
+    pub fn comune_on(&self, on: NaiveDate) -> Result<&'static Comune, HouseholdError> {
+        match &self.residence.comune {
+            ComuneCode::Belfiore(code) => Comune::by_belfiore(code, on),
+            ComuneCode::Istat(code) => Comune::by_istat(code, on),
+        }
+        .map_err(|_| {
+            HouseholdError::new(
+                HouseholdErrorKind::Invalid,
+                "residence.comune".into(),
+                format!("no comune has this code on {on}"),
+            )
+        })
+    }
+
     /// The facts document of this household on `on` (see the [module documentation](self)).
     ///
     /// ```
@@ -130,17 +146,7 @@ impl Household {
             })
             .collect();
 
-        let comune = match &self.residence.comune {
-            ComuneCode::Belfiore(code) => Comune::by_belfiore(code, on),
-            ComuneCode::Istat(code) => Comune::by_istat(code, on),
-        }
-        .map_err(|_| {
-            HouseholdError::new(
-                HouseholdErrorKind::Invalid,
-                "residence.comune".into(),
-                format!("no comune has this code on {on}"),
-            )
-        })?;
+        let comune = self.comune_on(on)?;
         let comune = json!({
             "belfiore": comune.belfiore(),
             "istat": comune.istat(),

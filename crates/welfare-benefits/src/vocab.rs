@@ -18,11 +18,9 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use welfare_rules::{Type, Value};
 use welfare_types::dates::{add_months, whole_months_between};
-use welfare_types::territory::Comune;
 use welfare_types::Money;
 
-use crate::codes::ComuneCode;
-use crate::error::{HouseholdError, HouseholdErrorKind};
+use crate::error::HouseholdError;
 use crate::household::{
     BenefitKind, Citizenship, Disability, EventKind, Household, IseeKind, MaritalStatus, Member,
     Period, ResidentialCare, Sex,
@@ -280,17 +278,7 @@ impl FactTable {
         for (i, m) in household.member_list.iter().enumerate() {
             ages.push(crate::facts::derive(m, i, on)?);
         }
-        let comune = match &household.residence.comune {
-            ComuneCode::Belfiore(code) => Comune::by_belfiore(code, on),
-            ComuneCode::Istat(code) => Comune::by_istat(code, on),
-        }
-        .map_err(|_| {
-            HouseholdError::new(
-                HouseholdErrorKind::Invalid,
-                "residence.comune".into(),
-                format!("no comune has this code on {on}"),
-            )
-        })?;
+        let comune = household.comune_on(on)?;
 
         let h = &mut self.household;
         h.clear();
