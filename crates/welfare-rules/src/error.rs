@@ -235,6 +235,9 @@ pub enum EvalError {
         /// Which limit.
         what: String,
     },
+    /// A [`crate::Plan`] was run with a snapshot of another program.
+    #[error("the plan was built for another program (other rulebooks or other versions)")]
+    PlanMismatch,
     /// A missing optional value reached an operation that needs a value. The checker prevents
     /// this; it is reported rather than trusted.
     #[error("missing value used in `{definition}`")]
@@ -257,6 +260,7 @@ impl EvalError {
             EvalError::RowOutOfRange { .. } => "row_out_of_range",
             EvalError::Limit { .. } => "limit",
             EvalError::MissingValue { .. } => "missing_value",
+            EvalError::PlanMismatch => "plan_mismatch",
         }
     }
 }

@@ -62,10 +62,34 @@ impl<'p> Snapshot<'p> {
     /// Evaluates one household without building an explanation: the fast path for batches.
     /// `values` is scratch space reused between calls (one slot per definition).
     pub fn run_into(&self, facts: &Facts, values: &mut Vec<Value>) -> Result<(), EvalError> {
+        self.run_order(&self.program.order, facts, values)
+    }
+
+    /// Evaluates one household as [`Snapshot::run_into`] does, but only the definitions of
+    /// `plan` (built from this snapshot's program by [`Program::plan`]); the other slots are
+    /// left [`Value::Missing`].
+    pub fn run_plan(
+        &self,
+        plan: &crate::program::Plan,
+        facts: &Facts,
+        values: &mut Vec<Value>,
+    ) -> Result<(), EvalError> {
+        if !plan.is_for(self.program) {
+            return Err(EvalError::PlanMismatch);
+        }
+        self.run_order(&plan.order, facts, values)
+    }
+
+    fn run_order(
+        &self,
+        order: &[u32],
+        facts: &Facts,
+        values: &mut Vec<Value>,
+    ) -> Result<(), EvalError> {
         values.clear();
         values.resize(self.program.defs.len(), Value::Missing);
         let mut run = Run { snap: self, facts, member: None, steps: 0, current: 0 };
-        for &i in &self.program.order {
+        for &i in order {
             run.current = i;
             let def = self
                 .program

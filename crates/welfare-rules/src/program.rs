@@ -175,6 +175,39 @@ pub struct RulebookInfo {
     pub content_hash: String,
 }
 
+/// The part of a [`Program`] one caller needs, in evaluation order: the definitions it
+/// reads, every eligibility condition, and everything those read (built by
+/// [`Program::plan`]).
+///
+/// Evaluation is demand-driven, as in OpenFisca: a batch that writes the amount and
+/// eligibility does not compute the definitions that only explain them (per-child lists,
+/// cross-checks). [`Snapshot::run_plan`](crate::Snapshot::run_plan) leaves the slots of the
+/// definitions outside the plan [`Value::Missing`]; an explained evaluation always computes
+/// everything.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plan {
+    pub(crate) order: Vec<u32>,
+    /// The content hashes of the program's rulebooks: a plan runs only with its own program.
+    pub(crate) rulebooks: Vec<String>,
+}
+
+impl Plan {
+    /// How many definitions and conditions the plan evaluates.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Whether the plan evaluates nothing (a program without conditions, asked for nothing).
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// Whether the plan was built from `program` (the same rulebooks, by content hash).
+    pub(crate) fn is_for(&self, program: &Program) -> bool {
+        self.rulebooks.iter().eq(program.rulebooks.iter().map(|r| &r.content_hash))
+    }
+}
+
 /// A checked, linked, dependency-sorted program ready to evaluate.
 ///
 /// Built by [`crate::Engine::program`] or [`Program::from_rulebook`].
@@ -329,6 +362,45 @@ impl Program {
 
     pub(crate) fn def_index(&self, name: &str) -> Option<usize> {
         self.defs.iter().position(|d| d.name == name)
+    }
+
+    /// A plan that evaluates only `wanted` (definitions or conditions, by name), every
+    /// eligibility condition, and what they read: see [`Plan`]. An unknown name is the error,
+    /// so that a caller learns of a renamed output when it builds the plan, not as a missing
+    /// value per household.
+    pub fn plan<'a>(&self, wanted: impl IntoIterator<Item = &'a str>) -> Result<Plan, String> {
+        let slots = wanted
+            .into_iter()
+            .map(|name| self.def_index(name).ok_or_else(|| name.to_owned()))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(self.plan_slots(slots))
+    }
+
+    /// [`Program::plan`] for slots given by [`Program::slot`]; a number that is not a slot of
+    /// this program is ignored.
+    pub fn plan_slots(&self, wanted: impl IntoIterator<Item = usize>) -> Plan {
+        let mut needed = vec![false; self.defs.len()];
+        let conditions = self.defs.iter().enumerate().filter(|(_, d)| d.condition).map(|(i, _)| i);
+        let mut stack: Vec<usize> = wanted.into_iter().chain(conditions).collect();
+        while let Some(i) = stack.pop() {
+            match needed.get_mut(i) {
+                Some(seen) if !*seen => *seen = true,
+                _ => continue,
+            }
+            if let Some(d) = self.defs.get(i) {
+                stack.extend(d.deps.iter().filter_map(|dep| match dep {
+                    Dep::Def(k) => Some(*k as usize),
+                    _ => None,
+                }));
+            }
+        }
+        let order = self
+            .order
+            .iter()
+            .copied()
+            .filter(|&i| needed.get(i as usize).copied().unwrap_or(false))
+            .collect();
+        Plan { order, rulebooks: self.rulebooks.iter().map(|r| r.content_hash.clone()).collect() }
     }
 
     /// Ranking settings, if the root rulebook defines a graduatoria.

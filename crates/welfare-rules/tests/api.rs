@@ -71,6 +71,33 @@ fn fast_path_matches_explained_path() {
     assert_eq!(snap.evaluate(&f).unwrap().outputs["retta_mensile"], "155.00");
 }
 
+/// A plan evaluates what was asked, the conditions and what they read; nothing else.
+#[test]
+fn plan_evaluates_only_what_is_asked_and_the_conditions() {
+    // Macerata 2025, ISEE 20.000: third band, 433,23 € a month (the comune's table).
+    let p = Program::load(&fixture("macerata-comunita-minori.yaml")).unwrap();
+    let snap = p.snapshot(d(2025, 3, 1)).unwrap();
+    let f = p.facts(&serde_json::json!({ "isee": "20000" })).unwrap();
+    let plan = p.plan(["quota_mensile"]).unwrap();
+    assert_eq!(plan.len(), 2, "quota_mensile and the condition isee_presentato");
+    let mut values = Vec::new();
+    snap.run_plan(&plan, &f, &mut values).unwrap();
+    let money = welfare_rules::Type::Money;
+    assert_eq!(values[p.slot("quota_mensile").unwrap()].display(&money), "433.23");
+    assert_eq!(values[p.slot("isee_presentato").unwrap()], welfare_rules::Value::Bool(true));
+    assert_eq!(values[p.slot("quota_annua").unwrap()], welfare_rules::Value::Missing);
+    // Asking for the annual amount brings in the monthly one it reads.
+    let plan = p.plan(["quota_annua"]).unwrap();
+    assert_eq!(plan.len(), 3);
+    snap.run_plan(&plan, &f, &mut values).unwrap();
+    assert_eq!(values[p.slot("quota_annua").unwrap()].display(&money), "5198.76");
+    assert_eq!(p.plan(["quota_mensil"]).unwrap_err(), "quota_mensil");
+    // A plan of another program is refused, not run against the wrong slots.
+    let other = ravenna().plan(std::iter::empty()).unwrap();
+    let err = snap.run_plan(&other, &f, &mut values).unwrap_err();
+    assert_eq!(err.kind(), "plan_mismatch");
+}
+
 #[test]
 fn typed_builder() {
     let p = Program::load(&fixture("rapallo-retta-nido.yaml")).unwrap();
