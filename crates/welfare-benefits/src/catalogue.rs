@@ -172,6 +172,9 @@ struct Measure {
     amount: Option<(usize, Period)>,
     /// Slots of the breakdown outputs (amounts, positions), if the rulebook has them.
     breakdown: Option<(usize, usize)>,
+    /// What the fast path evaluates: the amount, the breakdown, the conditions and what they
+    /// read (not the definitions that only explain them).
+    plan: welfare_rules::Plan,
 }
 
 impl Measure {
@@ -187,7 +190,13 @@ impl Measure {
         let breakdown = BREAKDOWN_OUTPUTS.iter().find_map(|(amounts, positions)| {
             Some((program.slot(amounts)?, program.slot(positions)?))
         });
-        Ok(Measure { program, policy, binding, conditions, amount, breakdown })
+        let plan = program.plan_slots(
+            amount
+                .map(|(slot, _)| slot)
+                .into_iter()
+                .chain(breakdown.into_iter().flat_map(|(a, p)| [a, p])),
+        );
+        Ok(Measure { program, policy, binding, conditions, amount, breakdown, plan })
     }
 }
 
@@ -419,7 +428,9 @@ fn outcome_of_program(
     values: &mut Vec<welfare_rules::Value>,
 ) -> MeasureResult {
     let program = &measure.program;
-    if let Err(e) = program.snapshot(date).and_then(|snap| snap.run_into(facts, values)) {
+    if let Err(e) =
+        program.snapshot(date).and_then(|snap| snap.run_plan(&measure.plan, facts, values))
+    {
         return failed(program, e.to_string());
     }
     let eligible = measure
