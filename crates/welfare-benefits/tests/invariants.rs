@@ -140,6 +140,6 @@ proptest! {
         prop_assert_eq!(e.outputs["importi_per_figlio"].as_array().unwrap().len(), paid);
         prop_assert_eq!(e.outputs["figli_con_importo"].as_array().unwrap().len(), paid);
         let check = e.explanation.steps.iter().find(|s| &*s.name == "ripartizione_coerente").unwrap();
-        prop_assert_eq!(&check.value, &serde_json::Value::Bool(true));
+        prop_assert_eq!(&*check.value, &serde_json::Value::Bool(true));
     }
 }

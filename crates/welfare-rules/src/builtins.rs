@@ -18,6 +18,8 @@
 //! evaluator, so the step limit ([`crate::limits::MAX_EVAL_STEPS`]) counts them, and a list
 //! has at most one item per member ([`crate::limits::MAX_MEMBERS`]).
 
+use std::sync::Arc;
+
 use chrono::{Months, NaiveDate, TimeDelta};
 use rust_decimal::Decimal;
 
@@ -356,8 +358,8 @@ pub(crate) fn dated_uses(
                 it: format!("{it} alla data del {}", on.format("%d/%m/%Y")),
                 en: Some(format!("{en} on {on}")),
             })),
-            value: Some(value.to_json(&p.ty)),
-            display: Some(value.display(&p.ty)),
+            value: Some(Arc::new(value.to_json(&p.ty))),
+            display: Some(Arc::from(value.display(&p.ty))),
             parameter: Some(ParameterUse {
                 valid: version.valid,
                 source: version.source.clone(),

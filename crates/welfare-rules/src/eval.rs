@@ -21,8 +21,9 @@ use crate::value::Value;
 #[derive(Clone, Debug)]
 pub(crate) struct ParamAt<'p> {
     pub(crate) version: &'p Version,
-    /// The value as text, rendered once per snapshot when an explanation first needs it.
-    pub(crate) rendered: std::sync::OnceLock<String>,
+    /// The value as JSON and as text, rendered once per snapshot when an explanation first
+    /// needs it, then shared by every step that reads it.
+    pub(crate) rendered: std::sync::OnceLock<Shared>,
 }
 
 impl ParamAt<'_> {
@@ -124,9 +125,8 @@ impl<'p> Snapshot<'p> {
         let mut conditions = Vec::new();
         let mut steps = Vec::with_capacity(prog.order.len());
         // Each definition's and fact's value is formatted once, however many steps read it.
-        let mut def_shown: Vec<Option<(serde_json::Value, String)>> = vec![None; prog.defs.len()];
-        let mut input_shown: Vec<Option<(serde_json::Value, String)>> =
-            vec![None; prog.inputs.len()];
+        let mut def_shown: Vec<Option<Shared>> = vec![None; prog.defs.len()];
+        let mut input_shown: Vec<Option<Shared>> = vec![None; prog.inputs.len()];
         for &i in &prog.order {
             let (Some(def), Some(sh)) = (prog.defs.get(i as usize), shown.defs.get(i as usize))
             else {
@@ -139,7 +139,7 @@ impl<'p> Snapshot<'p> {
                 *slot = Some((json.clone(), display.clone()));
             }
             if def.output {
-                outputs.insert(def.name.clone(), json.clone());
+                outputs.insert(def.name.clone(), (*json).clone());
             }
             // A rule an extending rulebook replaces on this date shows the local rule.
             let layer = def.layers.iter().rev().find(|l| l.in_force(self.date)).map(|l| l.shown());
@@ -243,23 +243,16 @@ impl<'p> Snapshot<'p> {
             prog.shown.params.get(k as usize)?,
             self.params.get(k as usize)?,
         );
-        let (value, display) = match at.data() {
-            ParamData::Value(v) => {
-                let display = at.rendered.get_or_init(|| v.display(&p.ty)).clone();
-                let json = match v {
-                    // `to_json` writes these as their display.
-                    Value::Num(_) | Value::Date(_) | Value::Text(_) => {
-                        serde_json::Value::String(display.clone())
-                    }
-                    other => other.to_json(&p.ty),
-                };
-                (json, display)
-            }
-            other => {
-                let summary = at.rendered.get_or_init(|| summarise_param(p, other)).clone();
-                (serde_json::Value::String(summary.clone()), summary)
-            }
-        };
+        let (value, display) = at
+            .rendered
+            .get_or_init(|| match at.data() {
+                ParamData::Value(v) => both(v, &p.ty),
+                other => {
+                    let summary = summarise_param(p, other);
+                    (Arc::new(serde_json::Value::String(summary.clone())), Arc::from(summary))
+                }
+            })
+            .clone();
         let parameter = ParameterUse {
             valid: at.version.valid,
             source: at.version.source.clone(),
@@ -285,8 +278,8 @@ impl Used {
     pub(crate) fn of(
         sh: &crate::program::Shown,
         kind: UsedKind,
-        value: Option<serde_json::Value>,
-        display: Option<String>,
+        value: Option<Arc<serde_json::Value>>,
+        display: Option<Arc<str>>,
         parameter: Option<ParameterUse>,
     ) -> Used {
         Used {
@@ -390,12 +383,12 @@ pub struct Used {
     /// Label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<Arc<Text>>,
-    /// Value as JSON.
+    /// Value as JSON (shared with the step that computed it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<serde_json::Value>,
+    pub value: Option<Arc<serde_json::Value>>,
     /// Value as text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display: Option<String>,
+    pub display: Option<Arc<str>>,
     /// Validity and source, for parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameter: Option<ParameterUse>,
@@ -428,10 +421,10 @@ pub struct Step {
     /// Its type.
     #[serde(rename = "type")]
     pub ty: Arc<str>,
-    /// The value as JSON.
-    pub value: serde_json::Value,
+    /// The value as JSON (shared with the steps that read it).
+    pub value: Arc<serde_json::Value>,
     /// The value as text.
-    pub display: String,
+    pub display: Arc<str>,
     /// Whether it is an output.
     pub output: bool,
     /// What it read, in order of first use.
@@ -970,8 +963,11 @@ impl<'s> Run<'s, '_> {
     }
 }
 
+/// A value as JSON and as text, formatted once and shared by every step that shows it.
+pub(crate) type Shared = (Arc<serde_json::Value>, Arc<str>);
+
 /// The JSON value and the text of a value, formatting a number only once.
-fn both(v: &Value, ty: &crate::Type) -> (serde_json::Value, String) {
+fn both(v: &Value, ty: &crate::Type) -> Shared {
     let display = v.display(ty);
     let json = match v {
         Value::Num(_) | Value::Date(_) | Value::Text(_) => {
@@ -979,10 +975,10 @@ fn both(v: &Value, ty: &crate::Type) -> (serde_json::Value, String) {
         }
         other => other.to_json(ty),
     };
-    (json, display)
+    (Arc::new(json), Arc::from(display))
 }
 
-fn split(pair: Option<(serde_json::Value, String)>) -> (Option<serde_json::Value>, Option<String>) {
+fn split(pair: Option<Shared>) -> (Option<Arc<serde_json::Value>>, Option<Arc<str>>) {
     match pair {
         Some((j, d)) => (Some(j), Some(d)),
         None => (None, None),

@@ -253,7 +253,7 @@ impl Evaluation {
         static NULL: serde_json::Value = serde_json::Value::Null;
         let title = if it { "Dati considerati:" } else { "Facts considered:" };
         out.section(title, &facts, 6, |u| {
-            let value = u.value.as_ref().unwrap_or(&NULL);
+            let value = u.value.as_deref().unwrap_or(&NULL);
             let shown = show(value, u.display.as_deref().unwrap_or(""), &u.ty, lang);
             format!("  - {}: {shown}", label(&u.name, u.label.as_deref(), lang))
         });
@@ -329,7 +329,7 @@ impl Evaluation {
     ) {
         let pad = "  ".repeat(depth);
         let mark = match s.kind {
-            StepKind::Condition if s.value == serde_json::Value::Bool(true) => "✓ ",
+            StepKind::Condition if *s.value == serde_json::Value::Bool(true) => "✓ ",
             StepKind::Condition => "✗ ",
             StepKind::Definition => "",
         };

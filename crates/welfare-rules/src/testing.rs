@@ -169,7 +169,7 @@ pub fn run_case(program: &Program, case: &TestCase, rulebook: &str) -> CaseResul
                             .steps
                             .iter()
                             .find(|s| *s.name == **name)
-                            .map(|s| s.value.clone())
+                            .map(|s| (*s.value).clone())
                     })
                 };
                 match actual {

@@ -163,7 +163,7 @@ fn parameters_as_in_force_on_another_date() {
     let used: Vec<&str> = step.uses.iter().map(|u| &*u.name).collect();
     assert_eq!(used, ["data_parto", "importo_mensile@2024-12-10"]);
     let dated = step.uses.iter().find(|u| &*u.name == "importo_mensile@2024-12-10").unwrap();
-    assert_eq!(dated.value, Some(serde_json::json!("404.17")));
+    assert_eq!(dated.value.as_deref(), Some(&serde_json::json!("404.17")));
     let version = dated.parameter.as_ref().unwrap();
     assert_eq!((version.valid.from(), version.valid.to()), (d(2024, 1, 1), Some(d(2024, 12, 31))));
     assert_eq!(&*version.source, "rivalutazione ISTAT 2024");
@@ -305,7 +305,7 @@ fn per_member_lists_in_member_order() {
     assert_eq!(out["totale"], "402.00");
     assert_eq!(out["numero"], "2");
     let step = ev.explanation.steps.iter().find(|s| &*s.name == "quote_figli").unwrap();
-    assert_eq!(step.display, "[201.00, 201.00]");
+    assert_eq!(&*step.display, "[201.00, 201.00]");
     assert_eq!(&*step.ty, "list of money");
     let it = ev.motivazione(Lang::It);
     assert!(it.contains("Importo per figlio: [201,00 €; 201,00 €]"), "{it}");
