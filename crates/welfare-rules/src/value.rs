@@ -57,8 +57,10 @@ impl Value {
             Value::Missing => "missing".to_owned(),
             Value::Bool(b) => b.to_string(),
             Value::Num(d) => match ty.strip_optional() {
-                Type::Money => Money::from_decimal(*d).to_string(),
-                _ => d.normalize().to_string(),
+                Type::Money => {
+                    plain(*d, Shape::Money).unwrap_or_else(|| Money::from_decimal(*d).to_string())
+                }
+                _ => plain(*d, Shape::Normalized).unwrap_or_else(|| d.normalize().to_string()),
             },
             Value::Date(d) => d.to_string(),
             Value::Text(t) => t.to_string(),
@@ -138,5 +140,100 @@ impl From<NaiveDate> for Value {
 impl From<&str> for Value {
     fn from(s: &str) -> Value {
         Value::Text(Arc::from(s))
+    }
+}
+
+/// How [`plain`] writes the decimals.
+#[derive(Copy, Clone, PartialEq, Eq)]
+enum Shape {
+    /// As [`Money`]'s `Display`: at least two decimals, every further digit kept.
+    Money,
+    /// As `Decimal::normalize` then `Display`: no trailing zeros after the point.
+    Normalized,
+}
+
+/// A number as text, written straight from its mantissa, exactly as `Money`'s or
+/// `Decimal::normalize`'s `Display` would write it (a property test holds them equal); `None`
+/// for what that shortcut does not cover (a mantissa beyond 64 bits, a negative zero), which
+/// the caller writes the general way. Explanations write thousands of numbers: going
+/// through `fmt` costs several times more.
+fn plain(d: Decimal, shape: Shape) -> Option<String> {
+    if d.is_zero() && d.is_sign_negative() {
+        return None;
+    }
+    let m = d.mantissa();
+    let abs = u64::try_from(m.unsigned_abs()).ok()?;
+    let scale = usize::try_from(d.scale()).ok()?;
+    let mut digits = [b'0'; 20];
+    let mut n = 0usize;
+    let mut rest = abs;
+    loop {
+        let slot = digits.get_mut(n)?;
+        *slot = b'0' + u8::try_from(rest % 10).ok()?;
+        n += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    // `digits[..n]` holds the digits, least significant first.
+    let digit = |i: usize| char::from(digits.get(i).copied().unwrap_or(b'0'));
+    // The decimals written: digits `scale-1 ..= low` of the mantissa, then `pad` zeros.
+    let (low, pad) = match shape {
+        Shape::Money => (0, 2usize.saturating_sub(scale)),
+        Shape::Normalized => ((0..scale).find(|&i| digit(i) != '0').unwrap_or(scale), 0),
+    };
+    let mut out = String::with_capacity(n + scale + 4);
+    if m < 0 {
+        out.push('-');
+    }
+    if n <= scale {
+        out.push('0');
+    } else {
+        out.extend((scale..n).rev().map(digit));
+    }
+    if low < scale || pad > 0 {
+        out.push('.');
+        out.extend((low..scale).rev().map(digit));
+        out.extend(std::iter::repeat_n('0', pad));
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The shortcut writes every number exactly as the general formatting does.
+        #[test]
+        fn plain_matches_display(m in any::<i64>(), scale in 0u32..=28, negative_zero in any::<bool>()) {
+            let mut d = Decimal::new(m, scale);
+            if negative_zero && m == 0 {
+                d.set_sign_negative(true);
+            }
+            if let Some(text) = plain(d, Shape::Money) {
+                prop_assert_eq!(text, Money::from_decimal(d).to_string());
+            }
+            if let Some(text) = plain(d, Shape::Normalized) {
+                prop_assert_eq!(text, d.normalize().to_string());
+            }
+        }
+    }
+
+    #[test]
+    fn plain_examples() {
+        let money = |m, s| plain(Decimal::new(m, s), Shape::Money);
+        assert_eq!(money(8392, 2).as_deref(), Some("83.92"));
+        assert_eq!(money(0, 0).as_deref(), Some("0.00"));
+        assert_eq!(money(-5, 3).as_deref(), Some("-0.005"));
+        assert_eq!(money(1019000, 3).as_deref(), Some("1019.000"));
+        assert_eq!(money(7, 0).as_deref(), Some("7.00"));
+        let norm = |m, s| plain(Decimal::new(m, s), Shape::Normalized);
+        assert_eq!(norm(1500, 3).as_deref(), Some("1.5"));
+        assert_eq!(norm(100, 0).as_deref(), Some("100"));
+        assert_eq!(norm(-40, 2).as_deref(), Some("-0.4"));
+        assert_eq!(norm(0, 2).as_deref(), Some("0"));
     }
 }
