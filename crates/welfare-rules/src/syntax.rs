@@ -125,21 +125,47 @@ impl LegalRef {
         if let (None, None, Some(title)) = (&self.number, &self.article, &self.title) {
             return title.clone();
         }
-        let mut s = self.act.replace('_', " ");
+        let mut s = String::with_capacity(self.act.len() + 48);
+        s.extend(self.act.chars().map(|c| if c == '_' { ' ' } else { c }));
         if let Some(n) = &self.number {
-            s.push_str(&format!(" n. {n}"));
+            s.push_str(" n. ");
+            s.push_str(n);
         }
         if let Some(d) = &self.date {
-            s.push_str(&format!(" del {d}"));
+            s.push_str(" del ");
+            push_iso_date(&mut s, *d);
         }
         if let Some(a) = &self.article {
-            s.push_str(&format!(", art. {a}"));
+            s.push_str(", art. ");
+            s.push_str(a);
         }
         if let Some(c) = &self.comma {
-            s.push_str(&format!(" c. {c}"));
+            s.push_str(" c. ");
+            s.push_str(c);
         }
         s
     }
+}
+
+/// `yyyy-mm-dd` as chrono writes it for years 0 to 9999, without the formatting machinery
+/// (a motivazione cites a dozen acts); other years through chrono.
+fn push_iso_date(out: &mut String, d: NaiveDate) {
+    use chrono::Datelike;
+    let year = d.year();
+    let Ok(y) = u32::try_from(year) else {
+        out.push_str(&d.to_string());
+        return;
+    };
+    if y > 9999 {
+        out.push_str(&d.to_string());
+        return;
+    }
+    let digit = |n: u32| char::from_digit(n % 10, 10).unwrap_or('0');
+    out.extend([digit(y / 1000), digit(y / 100), digit(y / 10), digit(y)]);
+    out.push('-');
+    out.extend([digit(d.month() / 10), digit(d.month())]);
+    out.push('-');
+    out.extend([digit(d.day() / 10), digit(d.day())]);
 }
 
 /// A declared input (fact) with its type.
@@ -1873,4 +1899,36 @@ fn case_facts(cx: &mut Cx<'_>, node: &Node, period: &str) -> (serde_json::Value,
         household.insert("members".to_owned(), serde_json::Value::Array(members));
     }
     (serde_json::Value::Object(household), refs)
+}
+
+#[cfg(test)]
+mod citation_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Dates in citations are written as chrono writes them.
+        #[test]
+        fn iso_dates_as_chrono_writes_them(days in -1_000_000i32..4_000_000) {
+            let d = NaiveDate::from_num_days_from_ce_opt(days).unwrap_or_default();
+            let mut s = String::new();
+            push_iso_date(&mut s, d);
+            prop_assert_eq!(s, d.to_string());
+        }
+    }
+
+    #[test]
+    fn citation_of_a_decree() {
+        let r = LegalRef {
+            id: "dpcm159".to_owned(),
+            act: "dpcm".to_owned(),
+            number: Some("159".to_owned()),
+            date: NaiveDate::from_ymd_opt(2013, 12, 5),
+            article: Some("2".to_owned()),
+            comma: Some("1".to_owned()),
+            urn: None,
+            title: None,
+        };
+        assert_eq!(r.citation(), "dpcm n. 159 del 2013-12-05, art. 2 c. 1");
+    }
 }
