@@ -140,7 +140,35 @@ impl Rounding {
 
     /// Rounds a decimal by this rule. Rounding can never overflow: the result has fewer digits.
     pub fn apply(self, value: Decimal) -> Decimal {
-        value.round_dp_with_strategy(self.step.decimal_places(), self.mode.strategy())
+        let places = self.step.decimal_places();
+        self.apply_small(value, places)
+            .unwrap_or_else(|| value.round_dp_with_strategy(places, self.mode.strategy()))
+    }
+
+    /// [`Rounding::apply`] on a mantissa of up to 64 bits, with integer arithmetic: the same
+    /// result, value, scale and sign, as `round_dp_with_strategy` (a property test holds them
+    /// equal), at a fraction of its cost. `None` where it does not apply (a wider mantissa, a
+    /// result of negative zero), left to the general rounding.
+    fn apply_small(self, value: Decimal, places: u32) -> Option<Decimal> {
+        let scale = value.scale();
+        if scale <= places {
+            return Some(value);
+        }
+        let m = i64::try_from(value.mantissa()).ok()?;
+        let div = 10i64.checked_pow(scale - places)?;
+        let (q, r) = (m / div, m % div);
+        let (twice, step) = (r.unsigned_abs().checked_mul(2)?, div.unsigned_abs());
+        let away = match self.mode {
+            RoundingMode::Down => false,
+            RoundingMode::Up => r != 0,
+            RoundingMode::HalfUp => twice >= step,
+            RoundingMode::HalfEven => twice > step || (twice == step && q % 2 != 0),
+        };
+        let q = if away { q.checked_add(m.signum())? } else { q };
+        if q == 0 && m < 0 {
+            return None;
+        }
+        Some(Decimal::new(q, places))
     }
 }
 

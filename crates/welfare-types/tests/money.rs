@@ -129,3 +129,32 @@ proptest! {
         prop_assert_eq!(serde_json::from_str::<Money>(&json).unwrap(), a);
     }
 }
+
+proptest! {
+    /// Every rounding gives exactly what rust_decimal's strategy gives: value, scale and sign
+    /// (the integer shortcut for amounts must not change a single result).
+    #[test]
+    fn rounding_matches_the_decimal_strategies(
+        m in prop_oneof![any::<i64>(), -200_000i64..200_000],
+        scale in prop_oneof![0u32..=28, 0u32..=5],
+        which in 0usize..12,
+    ) {
+        use rust_decimal::RoundingStrategy;
+        let modes = [
+            (RoundingMode::HalfUp, RoundingStrategy::MidpointAwayFromZero),
+            (RoundingMode::HalfEven, RoundingStrategy::MidpointNearestEven),
+            (RoundingMode::Down, RoundingStrategy::ToZero),
+            (RoundingMode::Up, RoundingStrategy::AwayFromZero),
+        ];
+        let steps = [RoundingStep::Cent, RoundingStep::Tenth, RoundingStep::Euro];
+        let (mode, strategy) = modes[which % 4];
+        let step = steps[which / 4];
+        let value = Decimal::new(m, scale);
+        let ours = Rounding::new(step, mode).apply(value);
+        let theirs = value.round_dp_with_strategy(step.decimal_places(), strategy);
+        prop_assert_eq!(ours, theirs);
+        prop_assert_eq!(ours.scale(), theirs.scale());
+        prop_assert_eq!(ours.is_sign_negative(), theirs.is_sign_negative());
+        prop_assert_eq!(ours.to_string(), theirs.to_string());
+    }
+}
