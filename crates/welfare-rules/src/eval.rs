@@ -557,9 +557,41 @@ fn dec_cmp(a: &Decimal, b: &Decimal) -> std::cmp::Ordering {
     }
 }
 
-/// `10^n` for the scales a decimal has (0 to 28).
+/// `10^n` for the scales a decimal has (0 to 28), from a table: `checked_pow` loops, and
+/// comparisons of amounts with thresholds of another scale are the commonest operation.
 fn pow10(n: u32) -> Option<i128> {
-    10i128.checked_pow(n)
+    const POWERS: [i128; 29] = [
+        1,
+        10,
+        100,
+        1000,
+        10000,
+        100000,
+        1000000,
+        10000000,
+        100000000,
+        1000000000,
+        10000000000,
+        100000000000,
+        1000000000000,
+        10000000000000,
+        100000000000000,
+        1000000000000000,
+        10000000000000000,
+        100000000000000000,
+        1000000000000000000,
+        10000000000000000000,
+        100000000000000000000,
+        1000000000000000000000,
+        10000000000000000000000,
+        100000000000000000000000,
+        1000000000000000000000000,
+        10000000000000000000000000,
+        100000000000000000000000000,
+        1000000000000000000000000000,
+        10000000000000000000000000000,
+    ];
+    POWERS.get(n as usize).copied()
 }
 
 fn dec_min(a: Decimal, b: Decimal) -> Decimal {
