@@ -663,10 +663,8 @@ impl<'s> Run<'s, '_> {
                 _ => Err(Box::new(EvalError::MissingValue { definition: self.name() })),
             };
         }
-        match self.eval(code, vals)? {
-            Value::Num(d) => Ok(d),
-            _ => Err(Box::new(EvalError::MissingValue { definition: self.name() })),
-        }
+        self.tick()?;
+        self.num_node(code, vals)
     }
 
     fn boolean(&mut self, code: &Code, vals: &[Value]) -> Result<bool, Box<EvalError>> {
@@ -677,10 +675,8 @@ impl<'s> Run<'s, '_> {
                 _ => Err(Box::new(EvalError::MissingValue { definition: self.name() })),
             };
         }
-        match self.eval(code, vals)? {
-            Value::Bool(b) => Ok(b),
-            _ => Err(Box::new(EvalError::MissingValue { definition: self.name() })),
-        }
+        self.tick()?;
+        self.bool_node(code, vals)
     }
 
     fn date(&mut self, code: &Code, vals: &[Value]) -> Result<NaiveDate, Box<EvalError>> {
@@ -728,27 +724,12 @@ impl<'s> Run<'s, '_> {
         Ok(slot)
     }
 
-    fn eval(&mut self, code: &Code, vals: &[Value]) -> Result<Value, Box<EvalError>> {
-        self.tick()?;
-        Ok(match code {
-            Code::Const(v) => v.clone(),
-            Code::Input(i) => self.facts.household.get(*i as usize).cloned().unwrap_or_default(),
-            Code::Member(i) => {
-                self.member.and_then(|m| m.get(*i as usize)).cloned().unwrap_or_default()
-            }
-            Code::Param(i) => match self.snap.params.get(*i as usize).map(ParamAt::data) {
-                Some(ParamData::Value(v)) => v.clone(),
-                _ => return Err(Box::new(EvalError::MissingValue { definition: self.name() })),
-            },
-            Code::Def(i) => vals.get(*i as usize).cloned().unwrap_or_default(),
-            Code::Today => Value::Date(self.snap.date),
-            Code::Neg(c) => Value::Num(-self.num(c, vals)?),
-            Code::Not(c) => Value::Bool(!self.boolean(c, vals)?),
-            Code::IsMissing(c, present) => {
-                let mut slot = Value::Missing;
-                let missing = matches!(self.operand(c, vals, &mut slot)?, Value::Missing);
-                Value::Bool(missing != *present)
-            }
+    /// A node of numeric type, computed without going through [`Value`]: the typed half of
+    /// the evaluator, called by [`Run::num`] (and by [`Run::eval`] for these nodes) after the
+    /// step is counted. Any other node falls back to [`Run::eval`], which counts it itself.
+    fn num_node(&mut self, code: &Code, vals: &[Value]) -> Result<Decimal, Box<EvalError>> {
+        match code {
+            Code::Neg(c) => Ok(-self.num(c, vals)?),
             Code::Arith(op, a, b) => {
                 let (x, y) = (self.num(a, vals)?, self.num(b, vals)?);
                 let r = match op {
@@ -762,7 +743,104 @@ impl<'s> Run<'s, '_> {
                         x.checked_div(y)
                     }
                 };
-                Value::Num(r.ok_or_else(|| self.arith_err("overflow"))?)
+                Ok(r.ok_or_else(|| self.arith_err("overflow"))?)
+            }
+            Code::Min(items) | Code::Max(items) => {
+                let is_min = matches!(code, Code::Min(_));
+                let mut best: Option<Decimal> = None;
+                for item in items {
+                    let v = self.num(item, vals)?;
+                    best = Some(match best {
+                        None => v,
+                        Some(b) if is_min => dec_min(b, v),
+                        Some(b) => dec_max(b, v),
+                    });
+                }
+                Ok(best.unwrap_or_default())
+            }
+            Code::Clamp(x, lo, hi) => {
+                let (x, lo, hi) = (self.num(x, vals)?, self.num(lo, vals)?, self.num(hi, vals)?);
+                if dec_cmp(&lo, &hi).is_gt() {
+                    return Err(Box::new(
+                        self.arith_err("clamp with a lower bound above the upper bound"),
+                    ));
+                }
+                Ok(dec_min(dec_max(x, lo), hi))
+            }
+            Code::Round(x, rounding) => Ok(rounding.apply(self.num(x, vals)?)),
+            Code::InterpolateConst(x, points) => {
+                let x = self.num(x, vals)?;
+                Ok(interpolate(points, x).ok_or_else(|| self.arith_err("overflow"))?)
+            }
+            Code::InterpolateParam(x, p) => {
+                let x = self.num(x, vals)?;
+                let Some(ParamData::Scale(points)) =
+                    self.snap.params.get(*p as usize).map(ParamAt::data)
+                else {
+                    return Err(Box::new(EvalError::MissingValue { definition: self.name() }));
+                };
+                Ok(interpolate(points, x).ok_or_else(|| self.arith_err("overflow"))?)
+            }
+            Code::Lookup { table, key, column } => {
+                let x = self.num(key, vals)?;
+                let t = self.table(*table)?;
+                let row = band(t, x).ok_or_else(|| EvalError::RowOutOfRange {
+                    table: self.table_name(*table),
+                    row: "above the last bound".to_owned(),
+                })?;
+                let v = t.cells.get(*column as usize).and_then(|c| c.get(row)).copied();
+                Ok(v.ok_or_else(|| EvalError::RowOutOfRange {
+                    table: self.table_name(*table),
+                    row: (row + 1).to_string(),
+                })?)
+            }
+            Code::Band { table, key } => {
+                let x = self.num(key, vals)?;
+                let t = self.table(*table)?;
+                let row = band(t, x).ok_or_else(|| EvalError::RowOutOfRange {
+                    table: self.table_name(*table),
+                    row: "above the last bound".to_owned(),
+                })?;
+                Ok(Decimal::from(row as u64 + 1))
+            }
+            Code::Row { table, row, column } => {
+                let n = self.num(row, vals)?;
+                let t = self.table(*table)?;
+                let idx =
+                    usize::try_from(n.trunc().mantissa()).ok().filter(|i| *i >= 1).map(|i| i - 1);
+                let v =
+                    idx.and_then(|i| t.cells.get(*column as usize).and_then(|c| c.get(i))).copied();
+                Ok(v.ok_or_else(|| EvalError::RowOutOfRange {
+                    table: self.table_name(*table),
+                    row: n.to_string(),
+                })?)
+            }
+            Code::If(c, a, b) => {
+                if self.boolean(c, vals)? {
+                    self.num(a, vals)
+                } else {
+                    self.num(b, vals)
+                }
+            }
+            _ => {
+                self.steps -= 1;
+                match self.eval(code, vals)? {
+                    Value::Num(d) => Ok(d),
+                    _ => Err(Box::new(EvalError::MissingValue { definition: self.name() })),
+                }
+            }
+        }
+    }
+
+    /// A node of boolean type, computed without going through [`Value`]; see
+    /// [`Run::num_node`].
+    fn bool_node(&mut self, code: &Code, vals: &[Value]) -> Result<bool, Box<EvalError>> {
+        match code {
+            Code::Not(c) => Ok(!self.boolean(c, vals)?),
+            Code::IsMissing(c, present) => {
+                let mut slot = Value::Missing;
+                let missing = matches!(self.operand(c, vals, &mut slot)?, Value::Missing);
+                Ok(missing != *present)
             }
             Code::Cmp(op, a, b) => {
                 let (mut sx, mut sy) = (Value::Missing, Value::Missing);
@@ -776,14 +854,14 @@ impl<'s> Run<'s, '_> {
                     }
                     _ => {
                         let eq = x == y;
-                        return Ok(Value::Bool(match op {
+                        return Ok(match op {
                             Cmp::Eq => eq,
                             _ => !eq,
-                        }));
+                        });
                     }
                 };
                 use std::cmp::Ordering::{Equal, Greater, Less};
-                Value::Bool(match op {
+                Ok(match op {
                     Cmp::Eq => ord == Equal,
                     Cmp::Ne => ord != Equal,
                     Cmp::Lt => ord == Less,
@@ -792,15 +870,8 @@ impl<'s> Run<'s, '_> {
                     Cmp::Ge => ord != Less,
                 })
             }
-            Code::And(a, b) => Value::Bool(self.boolean(a, vals)? && self.boolean(b, vals)?),
-            Code::Or(a, b) => Value::Bool(self.boolean(a, vals)? || self.boolean(b, vals)?),
-            Code::If(c, a, b) => {
-                if self.boolean(c, vals)? {
-                    self.eval(a, vals)?
-                } else {
-                    self.eval(b, vals)?
-                }
-            }
+            Code::And(a, b) => Ok(self.boolean(a, vals)? && self.boolean(b, vals)?),
+            Code::Or(a, b) => Ok(self.boolean(a, vals)? || self.boolean(b, vals)?),
             Code::In(x, items) => {
                 let mut sv = Value::Missing;
                 let v = self.operand(x, vals, &mut sv)?;
@@ -817,7 +888,62 @@ impl<'s> Run<'s, '_> {
                         break;
                     }
                 }
-                Value::Bool(found)
+                Ok(found)
+            }
+            Code::If(c, a, b) => {
+                if self.boolean(c, vals)? {
+                    self.boolean(a, vals)
+                } else {
+                    self.boolean(b, vals)
+                }
+            }
+            _ => {
+                self.steps -= 1;
+                match self.eval(code, vals)? {
+                    Value::Bool(b) => Ok(b),
+                    _ => Err(Box::new(EvalError::MissingValue { definition: self.name() })),
+                }
+            }
+        }
+    }
+
+    fn eval(&mut self, code: &Code, vals: &[Value]) -> Result<Value, Box<EvalError>> {
+        self.tick()?;
+        Ok(match code {
+            Code::Const(v) => v.clone(),
+            Code::Input(i) => self.facts.household.get(*i as usize).cloned().unwrap_or_default(),
+            Code::Member(i) => {
+                self.member.and_then(|m| m.get(*i as usize)).cloned().unwrap_or_default()
+            }
+            Code::Param(i) => match self.snap.params.get(*i as usize).map(ParamAt::data) {
+                Some(ParamData::Value(v)) => v.clone(),
+                _ => return Err(Box::new(EvalError::MissingValue { definition: self.name() })),
+            },
+            Code::Def(i) => vals.get(*i as usize).cloned().unwrap_or_default(),
+            Code::Today => Value::Date(self.snap.date),
+            Code::Neg(_)
+            | Code::Arith(..)
+            | Code::Min(_)
+            | Code::Max(_)
+            | Code::Clamp(..)
+            | Code::Round(..)
+            | Code::InterpolateConst(..)
+            | Code::InterpolateParam(..)
+            | Code::Lookup { .. }
+            | Code::Band { .. }
+            | Code::Row { .. } => Value::Num(self.num_node(code, vals)?),
+            Code::Not(_)
+            | Code::IsMissing(..)
+            | Code::Cmp(..)
+            | Code::And(..)
+            | Code::Or(..)
+            | Code::In(..) => Value::Bool(self.bool_node(code, vals)?),
+            Code::If(c, a, b) => {
+                if self.boolean(c, vals)? {
+                    self.eval(a, vals)?
+                } else {
+                    self.eval(b, vals)?
+                }
             }
             Code::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -825,76 +951,6 @@ impl<'s> Run<'s, '_> {
                     out.push(self.eval(item, vals)?);
                 }
                 Value::List(out.into())
-            }
-            Code::Min(items) | Code::Max(items) => {
-                let is_min = matches!(code, Code::Min(_));
-                let mut best: Option<Decimal> = None;
-                for item in items {
-                    let v = self.num(item, vals)?;
-                    best = Some(match best {
-                        None => v,
-                        Some(b) if is_min => dec_min(b, v),
-                        Some(b) => dec_max(b, v),
-                    });
-                }
-                Value::Num(best.unwrap_or_default())
-            }
-            Code::Clamp(x, lo, hi) => {
-                let (x, lo, hi) = (self.num(x, vals)?, self.num(lo, vals)?, self.num(hi, vals)?);
-                if dec_cmp(&lo, &hi).is_gt() {
-                    return Err(Box::new(
-                        self.arith_err("clamp with a lower bound above the upper bound"),
-                    ));
-                }
-                Value::Num(dec_min(dec_max(x, lo), hi))
-            }
-            Code::Round(x, rounding) => Value::Num(rounding.apply(self.num(x, vals)?)),
-            Code::InterpolateConst(x, points) => {
-                let x = self.num(x, vals)?;
-                Value::Num(interpolate(points, x).ok_or_else(|| self.arith_err("overflow"))?)
-            }
-            Code::InterpolateParam(x, p) => {
-                let x = self.num(x, vals)?;
-                let Some(ParamData::Scale(points)) =
-                    self.snap.params.get(*p as usize).map(ParamAt::data)
-                else {
-                    return Err(Box::new(EvalError::MissingValue { definition: self.name() }));
-                };
-                Value::Num(interpolate(points, x).ok_or_else(|| self.arith_err("overflow"))?)
-            }
-            Code::Lookup { table, key, column } => {
-                let x = self.num(key, vals)?;
-                let t = self.table(*table)?;
-                let row = band(t, x).ok_or_else(|| EvalError::RowOutOfRange {
-                    table: self.table_name(*table),
-                    row: "above the last bound".to_owned(),
-                })?;
-                let v = t.cells.get(*column as usize).and_then(|c| c.get(row)).copied();
-                Value::Num(v.ok_or_else(|| EvalError::RowOutOfRange {
-                    table: self.table_name(*table),
-                    row: (row + 1).to_string(),
-                })?)
-            }
-            Code::Band { table, key } => {
-                let x = self.num(key, vals)?;
-                let t = self.table(*table)?;
-                let row = band(t, x).ok_or_else(|| EvalError::RowOutOfRange {
-                    table: self.table_name(*table),
-                    row: "above the last bound".to_owned(),
-                })?;
-                Value::Num(Decimal::from(row as u64 + 1))
-            }
-            Code::Row { table, row, column } => {
-                let n = self.num(row, vals)?;
-                let t = self.table(*table)?;
-                let idx =
-                    usize::try_from(n.trunc().mantissa()).ok().filter(|i| *i >= 1).map(|i| i - 1);
-                let v =
-                    idx.and_then(|i| t.cells.get(*column as usize).and_then(|c| c.get(i))).copied();
-                Value::Num(v.ok_or_else(|| EvalError::RowOutOfRange {
-                    table: self.table_name(*table),
-                    row: n.to_string(),
-                })?)
             }
             Code::Members { agg, body, filter } => {
                 let facts = self.facts;
