@@ -745,6 +745,37 @@ impl<'s> Run<'s, '_> {
                 };
                 Ok(r.ok_or_else(|| self.arith_err("overflow"))?)
             }
+            Code::Min(_)
+            | Code::Max(_)
+            | Code::Clamp(..)
+            | Code::InterpolateConst(..)
+            | Code::InterpolateParam(..)
+            | Code::Lookup { .. }
+            | Code::Band { .. }
+            | Code::Row { .. } => self.table_node(code, vals),
+            Code::Round(x, rounding) => Ok(rounding.apply(self.num(x, vals)?)),
+            Code::If(c, a, b) => {
+                if self.boolean(c, vals)? {
+                    self.num(a, vals)
+                } else {
+                    self.num(b, vals)
+                }
+            }
+            _ => {
+                self.steps -= 1;
+                match self.eval(code, vals)? {
+                    Value::Num(d) => Ok(d),
+                    _ => Err(Box::new(EvalError::MissingValue { definition: self.name() })),
+                }
+            }
+        }
+    }
+
+    /// The numeric nodes that read tables, scales or several operands: kept out of
+    /// [`Run::num_node`] so that arithmetic and conditionals stay small.
+    #[inline(never)]
+    fn table_node(&mut self, code: &Code, vals: &[Value]) -> Result<Decimal, Box<EvalError>> {
+        match code {
             Code::Min(items) | Code::Max(items) => {
                 let is_min = matches!(code, Code::Min(_));
                 let mut best: Option<Decimal> = None;
@@ -767,7 +798,6 @@ impl<'s> Run<'s, '_> {
                 }
                 Ok(dec_min(dec_max(x, lo), hi))
             }
-            Code::Round(x, rounding) => Ok(rounding.apply(self.num(x, vals)?)),
             Code::InterpolateConst(x, points) => {
                 let x = self.num(x, vals)?;
                 Ok(interpolate(points, x).ok_or_else(|| self.arith_err("overflow"))?)
@@ -815,21 +845,80 @@ impl<'s> Run<'s, '_> {
                     row: n.to_string(),
                 })?)
             }
-            Code::If(c, a, b) => {
-                if self.boolean(c, vals)? {
-                    self.num(a, vals)
-                } else {
-                    self.num(b, vals)
-                }
+            _ => Err(Box::new(EvalError::MissingValue { definition: self.name() })),
+        }
+    }
+
+    /// `a op b`: numbers and dates by value, anything else (text, enums, booleans) by
+    /// equality. Kept out of [`Run::bool_node`] so that the logic nodes around it stay small.
+    #[inline(never)]
+    fn compare(
+        &mut self,
+        op: Cmp,
+        a: &Code,
+        b: &Code,
+        vals: &[Value],
+    ) -> Result<bool, Box<EvalError>> {
+        let (mut sx, mut sy) = (Value::Missing, Value::Missing);
+        let x = self.operand(a, vals, &mut sx)?;
+        let y = self.operand(b, vals, &mut sy)?;
+        let ord = match (x, y) {
+            (Value::Num(p), Value::Num(q)) => dec_cmp(p, q),
+            (Value::Date(p), Value::Date(q)) => p.cmp(q),
+            (Value::Missing, _) | (_, Value::Missing) => {
+                return Err(Box::new(EvalError::MissingValue { definition: self.name() }))
             }
             _ => {
-                self.steps -= 1;
-                match self.eval(code, vals)? {
-                    Value::Num(d) => Ok(d),
-                    _ => Err(Box::new(EvalError::MissingValue { definition: self.name() })),
-                }
+                let eq = x == y;
+                return Ok(match op {
+                    Cmp::Eq => eq,
+                    _ => !eq,
+                });
+            }
+        };
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        Ok(match op {
+            Cmp::Eq => ord == Equal,
+            Cmp::Ne => ord != Equal,
+            Cmp::Lt => ord == Less,
+            Cmp::Le => ord != Greater,
+            Cmp::Gt => ord == Greater,
+            Cmp::Ge => ord != Less,
+        })
+    }
+
+    /// `x mancante` / `x presente`.
+    #[inline(never)]
+    fn is_missing(
+        &mut self,
+        c: &Code,
+        present: bool,
+        vals: &[Value],
+    ) -> Result<bool, Box<EvalError>> {
+        let mut slot = Value::Missing;
+        let missing = matches!(self.operand(c, vals, &mut slot)?, Value::Missing);
+        Ok(missing != present)
+    }
+
+    /// `x in [a, b, …]`.
+    #[inline(never)]
+    fn one_of(&mut self, x: &Code, items: &[Code], vals: &[Value]) -> Result<bool, Box<EvalError>> {
+        let mut sv = Value::Missing;
+        let v = self.operand(x, vals, &mut sv)?;
+        let mut found = false;
+        for item in items {
+            let mut sw = Value::Missing;
+            let w = self.operand(item, vals, &mut sw)?;
+            let same = match (v, w) {
+                (Value::Num(p), Value::Num(q)) => dec_cmp(p, q).is_eq(),
+                _ => v == w,
+            };
+            if same {
+                found = true;
+                break;
             }
         }
+        Ok(found)
     }
 
     /// A node of boolean type, computed without going through [`Value`]; see
@@ -837,59 +926,11 @@ impl<'s> Run<'s, '_> {
     fn bool_node(&mut self, code: &Code, vals: &[Value]) -> Result<bool, Box<EvalError>> {
         match code {
             Code::Not(c) => Ok(!self.boolean(c, vals)?),
-            Code::IsMissing(c, present) => {
-                let mut slot = Value::Missing;
-                let missing = matches!(self.operand(c, vals, &mut slot)?, Value::Missing);
-                Ok(missing != *present)
-            }
-            Code::Cmp(op, a, b) => {
-                let (mut sx, mut sy) = (Value::Missing, Value::Missing);
-                let x = self.operand(a, vals, &mut sx)?;
-                let y = self.operand(b, vals, &mut sy)?;
-                let ord = match (x, y) {
-                    (Value::Num(p), Value::Num(q)) => dec_cmp(p, q),
-                    (Value::Date(p), Value::Date(q)) => p.cmp(q),
-                    (Value::Missing, _) | (_, Value::Missing) => {
-                        return Err(Box::new(EvalError::MissingValue { definition: self.name() }))
-                    }
-                    _ => {
-                        let eq = x == y;
-                        return Ok(match op {
-                            Cmp::Eq => eq,
-                            _ => !eq,
-                        });
-                    }
-                };
-                use std::cmp::Ordering::{Equal, Greater, Less};
-                Ok(match op {
-                    Cmp::Eq => ord == Equal,
-                    Cmp::Ne => ord != Equal,
-                    Cmp::Lt => ord == Less,
-                    Cmp::Le => ord != Greater,
-                    Cmp::Gt => ord == Greater,
-                    Cmp::Ge => ord != Less,
-                })
-            }
+            Code::IsMissing(c, present) => self.is_missing(c, *present, vals),
+            Code::Cmp(op, a, b) => self.compare(*op, a, b, vals),
             Code::And(a, b) => Ok(self.boolean(a, vals)? && self.boolean(b, vals)?),
             Code::Or(a, b) => Ok(self.boolean(a, vals)? || self.boolean(b, vals)?),
-            Code::In(x, items) => {
-                let mut sv = Value::Missing;
-                let v = self.operand(x, vals, &mut sv)?;
-                let mut found = false;
-                for item in items {
-                    let mut sw = Value::Missing;
-                    let w = self.operand(item, vals, &mut sw)?;
-                    let same = match (v, w) {
-                        (Value::Num(p), Value::Num(q)) => dec_cmp(p, q).is_eq(),
-                        _ => v == w,
-                    };
-                    if same {
-                        found = true;
-                        break;
-                    }
-                }
-                Ok(found)
-            }
+            Code::In(x, items) => self.one_of(x, items, vals),
             Code::If(c, a, b) => {
                 if self.boolean(c, vals)? {
                     self.boolean(a, vals)
