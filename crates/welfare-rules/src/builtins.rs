@@ -237,6 +237,13 @@ pub(crate) fn eval(
     })
 }
 
+/// Whether `code` reads a parameter on a date of its own (`parametro_alla_data`).
+pub(crate) fn reads_dated_parameter(code: &Code) -> bool {
+    let mut found = false;
+    visit(code, &mut |b| found |= matches!(b, Builtin::ParamOn { .. }));
+    found
+}
+
 /// Calls `f` on every [`Builtin`] node in `code`.
 fn visit<'c>(code: &'c Code, f: &mut impl FnMut(&'c Builtin)) {
     match code {
@@ -309,14 +316,14 @@ fn visit<'c>(code: &'c Code, f: &mut impl FnMut(&'c Builtin)) {
 /// (`parametro_alla_data(p, aggiungi_mesi(d, 1))`) or a member's date is not listed.
 pub(crate) fn dated_uses(
     def: &Def,
+    dated: bool,
     snap: &Snapshot<'_>,
     household: &[Value],
     values: &[Value],
     uses: &mut Vec<Used>,
 ) {
-    // Cheap test first (explanations are on the hot path of explained batches):
-    // `parametro_alla_data` and `parameter_on` both contain `paramet`.
-    if !def.formula.contains("paramet") {
+    // Decided once per program (explanations are on the hot path of explained batches).
+    if !dated {
         return;
     }
     let mut found = Vec::new();

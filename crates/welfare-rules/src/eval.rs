@@ -200,7 +200,8 @@ impl<'p> Snapshot<'p> {
                 };
                 uses.extend(used);
             }
-            crate::builtins::dated_uses(def, self, &facts.household, values, &mut uses);
+            let dated = shown.dated.get(i as usize).copied().unwrap_or(false);
+            crate::builtins::dated_uses(def, dated, self, &facts.household, values, &mut uses);
             steps.push(Step {
                 name: sh.name.clone(),
                 kind: if def.condition { StepKind::Condition } else { StepKind::Definition },
@@ -1098,13 +1099,13 @@ pub(crate) type Shared = (Arc<serde_json::Value>, Arc<str>);
 /// The JSON value and the text of a value, formatting a number only once.
 fn both(v: &Value, ty: &crate::Type) -> Shared {
     let display = v.display(ty);
+    let text: Arc<str> = Arc::from(display.as_str());
     let json = match v {
-        Value::Num(_) | Value::Date(_) | Value::Text(_) => {
-            serde_json::Value::String(display.clone())
-        }
+        // The JSON of these is their text: the string itself moves into it.
+        Value::Num(_) | Value::Date(_) | Value::Text(_) => serde_json::Value::String(display),
         other => other.to_json(ty),
     };
-    (Arc::new(json), Arc::from(display))
+    (Arc::new(json), text)
 }
 
 fn split(pair: Option<Shared>) -> (Option<Arc<serde_json::Value>>, Option<Arc<str>>) {

@@ -55,7 +55,9 @@
 //! * [`Program::facts`] builds [`Facts`] from JSON; [`Program::facts_builder`] from code.
 //! * [`Program::evaluate`] returns an [`Evaluation`] (outputs, conditions, explanation;
 //!   [`Evaluation::motivazione`] renders the reasons). [`Program::snapshot`] resolves the
-//!   parameters once for many households; [`Snapshot::run_into`] is the allocation-free path.
+//!   parameters once for many households; [`Snapshot::run_into`] is the allocation-free path,
+//!   and [`Snapshot::run_plan`] with a [`Plan`] from [`Program::plan`] evaluates only the
+//!   definitions a caller reads (its outputs, every condition, and what they depend on).
 //!
 //! ## Why `yaml-rust2`
 //!

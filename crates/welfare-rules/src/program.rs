@@ -251,6 +251,9 @@ pub(crate) struct ShownTables {
     pub(crate) members: Vec<Shown>,
     pub(crate) params: Vec<Shown>,
     pub(crate) defs: Vec<Shown>,
+    /// Per definition: whether its formula reads a parameter on another date
+    /// (`parametro_alla_data`), whose version the explanation lists as well.
+    pub(crate) dated: Vec<bool>,
 }
 
 impl ShownTables {
@@ -291,6 +294,7 @@ impl ShownTables {
                     formula: Arc::from(d.formula.as_str()),
                 })
                 .collect(),
+            dated: defs.iter().map(|d| crate::builtins::reads_dated_parameter(&d.code)).collect(),
         }
     }
 }
