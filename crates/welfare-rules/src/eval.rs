@@ -837,8 +837,9 @@ impl<'s> Run<'s, '_> {
             Code::Row { table, row, column } => {
                 let n = self.num(row, vals)?;
                 let t = self.table(*table)?;
-                let idx =
-                    usize::try_from(n.trunc().mantissa()).ok().filter(|i| *i >= 1).map(|i| i - 1);
+                // Row numbers are whole: their mantissa is the number (no truncation to do).
+                let whole = if n.scale() == 0 { n.mantissa() } else { n.trunc().mantissa() };
+                let idx = usize::try_from(whole).ok().filter(|i| *i >= 1).map(|i| i - 1);
                 let v =
                     idx.and_then(|i| t.cells.get(*column as usize).and_then(|c| c.get(i))).copied();
                 Ok(v.ok_or_else(|| EvalError::RowOutOfRange {
