@@ -418,14 +418,9 @@ fn capped_share(base: Money, rate: Decimal, cap: Money) -> Result<Money, MoneyEr
     Ok(min(base.checked_mul(rate)?, cap))
 }
 
-/// Half-up to the cent ([`Rounding::CENT_HALF_UP`]); an amount already in whole cents is
-/// returned as it is (the same result, without the cost of a decimal rounding).
+/// Half-up to the cent ([`Rounding::CENT_HALF_UP`], integer arithmetic for amounts).
 fn to_cents(amount: Money) -> Money {
-    if amount.amount().scale() <= 2 {
-        amount
-    } else {
-        exact::cents_half_up(amount).unwrap_or_else(|| amount.round(Rounding::CENT_HALF_UP))
-    }
+    amount.round(Rounding::CENT_HALF_UP)
 }
 
 /// `amount × n`, without a decimal multiplication for 0 and 1.
@@ -447,7 +442,7 @@ fn plus(base: Money, extra: Money) -> Result<Money, MoneyError> {
 }
 
 fn min(a: Money, b: Money) -> Money {
-    if !exact::greater(a, b) {
+    if a <= b {
         a
     } else {
         b
@@ -658,7 +653,7 @@ pub fn compute_with(
             }
         }
     }
-    let deposits = if exact::greater(averages, balances) { averages } else { balances };
+    let deposits = if averages > balances { averages } else { balances };
     if has_deposits {
         trace!(
             t,

@@ -1,8 +1,9 @@
-//! Integer shortcuts for the costliest decimal steps of the computation: comparing amounts,
-//! rounding to the cent and the final division by the scala. Each works on the decimal's
-//! integer mantissa, is exact, and gives the same result (value **and** scale) as the
-//! `rust_decimal` operation it replaces; outside the ranges where that is proven it falls
-//! back to the decimal operation. Unit tests compare both on many values.
+//! An integer shortcut for the costliest decimal step of the computation: the final division
+//! by the scala. (Comparing amounts and rounding to the cent have theirs in welfare-types:
+//! `Money`'s ordering and `Rounding::apply`.) It works on the decimals' integer mantissas, is
+//! exact, and gives the same result (value **and** scale) as the `rust_decimal` division and
+//! rounding it replaces; outside the range where that is proven it leaves the work to them.
+//! Unit tests compare both on many values.
 //!
 //! (Addition, subtraction and multiplication were tried the same way: the `rust_decimal`
 //! fast paths for 32- and 64-bit mantissas are as cheap, so they stay.)
@@ -53,26 +54,6 @@ fn cents(value: u64) -> Option<Money> {
     Decimal::try_from_i128_with_scale(i128::from(value), 2).ok().map(Money::from_decimal)
 }
 
-/// `amount` rounded half-up (midpoint away from zero) to the cent, as
-/// `amount.round(Rounding::CENT_HALF_UP)` does, for a positive amount with more than two
-/// decimals that does not round to zero; `None` otherwise.
-pub(crate) fn cents_half_up(amount: Money) -> Option<Money> {
-    let (magnitude, scale, negative) = parts(amount.amount());
-    if scale <= 2 || negative {
-        return None;
-    }
-    let mantissa = u64::try_from(magnitude).ok()?;
-    let step = pow10(scale - 2)?;
-    let (mut whole, rest) = (mantissa / step, mantissa % step);
-    if rest >= step - rest {
-        whole += 1;
-    }
-    if whole == 0 {
-        return None;
-    }
-    cents(whole)
-}
-
 /// `ise / scala` rounded half-up to the cent, as rounding the 28-digit decimal quotient
 /// (`Money::checked_div`, then half-up to the cent) does, computed exactly in integers.
 ///
@@ -110,29 +91,6 @@ pub(crate) fn divide_to_cents(ise: Money, scala: Decimal) -> Option<Money> {
     cents(whole)
 }
 
-/// `a > b`, as the decimal comparison: two positive amounts compare by their magnitudes
-/// brought to the same scale (exact in 128 bits when both fit 64).
-#[inline]
-pub(crate) fn greater(a: Money, b: Money) -> bool {
-    let (x, sx, nx) = parts(a.amount());
-    let (y, sy, ny) = parts(b.amount());
-    if nx || ny {
-        return a > b;
-    }
-    if sx == sy {
-        return x > y;
-    }
-    let widen = |m: u128, by: u32| -> Option<u128> {
-        Some(u128::from(u64::try_from(m).ok()?) * u128::from(pow10(by)?))
-    };
-    let aligned =
-        if sx < sy { widen(x, sy - sx).map(|x| (x, y)) } else { widen(y, sx - sy).map(|y| (x, y)) };
-    match aligned {
-        Some((x, y)) => x > y,
-        None => a > b,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -146,18 +104,6 @@ mod tests {
 
     fn same(a: Money, b: Money) -> bool {
         a.amount().mantissa() == b.amount().mantissa() && a.amount().scale() == b.amount().scale()
-    }
-
-    #[test]
-    fn rounds_half_up_like_the_decimal_rounding() {
-        for (text, want) in [("2.225", "2.23"), ("2.2249", "2.22"), ("0.005", "0.01")] {
-            let m = Money::from_decimal(text.parse().unwrap());
-            assert_eq!(cents_half_up(m).unwrap().to_string(), want);
-            assert!(same(cents_half_up(m).unwrap(), m.round(Rounding::CENT_HALF_UP)));
-        }
-        for text in ["2.22", "2", "0.004", "-2.225", "0"] {
-            assert_eq!(cents_half_up(Money::from_decimal(text.parse().unwrap())), None, "{text}");
-        }
     }
 
     #[test]
@@ -175,26 +121,6 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
-
-        #[test]
-        fn greater_is_the_decimal_comparison(
-            a in any::<i64>(), sa in 0u32..4, b in any::<i64>(), sb in 0u32..4,
-        ) {
-            let a = Money::from_decimal(Decimal::new(a, sa));
-            let b = Money::from_decimal(Decimal::new(b, sb));
-            prop_assert_eq!(greater(a, b), a > b);
-            prop_assert_eq!(greater(a, a), false);
-            let a_scale_of_b = Money::from_decimal(Decimal::new(a.amount().mantissa().try_into().unwrap(), sb));
-            prop_assert_eq!(greater(a_scale_of_b, b), a_scale_of_b > b);
-        }
-
-        #[test]
-        fn cents_half_up_is_the_decimal_rounding(mantissa in 0i64..i64::MAX, scale in 0u32..12) {
-            let m = Money::from_decimal(Decimal::new(mantissa, scale));
-            if let Some(fast) = cents_half_up(m) {
-                prop_assert!(same(fast, m.round(Rounding::CENT_HALF_UP)), "{m}");
-            }
-        }
 
         #[test]
         fn divide_to_cents_is_the_decimal_path(

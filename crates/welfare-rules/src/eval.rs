@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use welfare_types::dates::{age_on, whole_months_between, DateRange};
+use welfare_types::money::compare_decimals;
 
 use crate::error::EvalError;
 use crate::facts::Facts;
@@ -519,13 +520,13 @@ struct Run<'s, 'p> {
 
 fn interpolate(points: &[(Decimal, Decimal)], x: Decimal) -> Option<Decimal> {
     let (first, last) = (points.first()?, points.last()?);
-    if dec_cmp(&x, &first.0).is_le() {
+    if compare_decimals(&x, &first.0).is_le() {
         return Some(first.1);
     }
-    if dec_cmp(&x, &last.0).is_ge() {
+    if compare_decimals(&x, &last.0).is_ge() {
         return Some(last.1);
     }
-    let i = points.partition_point(|p| dec_cmp(&p.0, &x).is_le());
+    let i = points.partition_point(|p| compare_decimals(&p.0, &x).is_le());
     let (a, b) = (points.get(i.checked_sub(1)?)?, points.get(i)?);
     let dx = b.0.checked_sub(a.0)?;
     let dy = b.1.checked_sub(a.1)?;
@@ -534,69 +535,12 @@ fn interpolate(points: &[(Decimal, Decimal)], x: Decimal) -> Option<Decimal> {
 }
 
 fn band(t: &Table, x: Decimal) -> Option<usize> {
-    let i = t.bounds.partition_point(|b| matches!(b, Some(b) if dec_cmp(b, &x).is_lt()));
+    let i = t.bounds.partition_point(|b| matches!(b, Some(b) if compare_decimals(b, &x).is_lt()));
     (i < t.bounds.len()).then_some(i)
 }
 
-/// Compares two decimals by value. Two decimals of the same scale compare by their
-/// mantissas; when the scales differ, the coarser mantissa is brought to the finer scale if
-/// that fits an `i128` (always, for amounts and thresholds), else `Decimal`'s own comparison
-/// decides. Exactly `Decimal::cmp`, without its general rescaling.
-fn dec_cmp(a: &Decimal, b: &Decimal) -> std::cmp::Ordering {
-    let (sa, sb) = (a.scale(), b.scale());
-    let (ma, mb) = (a.mantissa(), b.mantissa());
-    let scaled = match sa.cmp(&sb) {
-        std::cmp::Ordering::Equal => Some((ma, mb)),
-        std::cmp::Ordering::Less => pow10(sb - sa).and_then(|f| ma.checked_mul(f)).map(|x| (x, mb)),
-        std::cmp::Ordering::Greater => {
-            pow10(sa - sb).and_then(|f| mb.checked_mul(f)).map(|y| (ma, y))
-        }
-    };
-    match scaled {
-        Some((x, y)) => x.cmp(&y),
-        None => a.cmp(b),
-    }
-}
-
-/// `10^n` for the scales a decimal has (0 to 28), from a table: `checked_pow` loops, and
-/// comparisons of amounts with thresholds of another scale are the commonest operation.
-fn pow10(n: u32) -> Option<i128> {
-    const POWERS: [i128; 29] = [
-        1,
-        10,
-        100,
-        1000,
-        10000,
-        100000,
-        1000000,
-        10000000,
-        100000000,
-        1000000000,
-        10000000000,
-        100000000000,
-        1000000000000,
-        10000000000000,
-        100000000000000,
-        1000000000000000,
-        10000000000000000,
-        100000000000000000,
-        1000000000000000000,
-        10000000000000000000,
-        100000000000000000000,
-        1000000000000000000000,
-        10000000000000000000000,
-        100000000000000000000000,
-        1000000000000000000000000,
-        10000000000000000000000000,
-        100000000000000000000000000,
-        1000000000000000000000000000,
-        10000000000000000000000000000,
-    ];
-    POWERS.get(n as usize).copied()
-}
-
 fn dec_min(a: Decimal, b: Decimal) -> Decimal {
-    if dec_cmp(&b, &a) == std::cmp::Ordering::Less {
+    if compare_decimals(&b, &a) == std::cmp::Ordering::Less {
         b
     } else {
         a
@@ -604,7 +548,7 @@ fn dec_min(a: Decimal, b: Decimal) -> Decimal {
 }
 
 fn dec_max(a: Decimal, b: Decimal) -> Decimal {
-    if dec_cmp(&b, &a) == std::cmp::Ordering::Less {
+    if compare_decimals(&b, &a) == std::cmp::Ordering::Less {
         a
     } else {
         b
@@ -792,7 +736,7 @@ impl<'s> Run<'s, '_> {
             }
             Code::Clamp(x, lo, hi) => {
                 let (x, lo, hi) = (self.num(x, vals)?, self.num(lo, vals)?, self.num(hi, vals)?);
-                if dec_cmp(&lo, &hi).is_gt() {
+                if compare_decimals(&lo, &hi).is_gt() {
                     return Err(Box::new(
                         self.arith_err("clamp with a lower bound above the upper bound"),
                     ));
@@ -865,7 +809,7 @@ impl<'s> Run<'s, '_> {
         let x = self.operand(a, vals, &mut sx)?;
         let y = self.operand(b, vals, &mut sy)?;
         let ord = match (x, y) {
-            (Value::Num(p), Value::Num(q)) => dec_cmp(p, q),
+            (Value::Num(p), Value::Num(q)) => compare_decimals(p, q),
             (Value::Date(p), Value::Date(q)) => p.cmp(q),
             (Value::Missing, _) | (_, Value::Missing) => {
                 return Err(Box::new(EvalError::MissingValue { definition: self.name() }))
@@ -912,7 +856,7 @@ impl<'s> Run<'s, '_> {
             let mut sw = Value::Missing;
             let w = self.operand(item, vals, &mut sw)?;
             let same = match (v, w) {
-                (Value::Num(p), Value::Num(q)) => dec_cmp(p, q).is_eq(),
+                (Value::Num(p), Value::Num(q)) => compare_decimals(p, q).is_eq(),
                 _ => v == w,
             };
             if same {

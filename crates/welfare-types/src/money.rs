@@ -195,8 +195,20 @@ impl fmt::Display for Rounding {
 /// Equality and ordering compare values (`1.5 == 1.50`).
 /// Serialized as a decimal string (`"1234.50"`); deserialized from a string in plain or Italian
 /// form or from a JSON number.
-#[derive(Copy, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Copy, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Money(Decimal);
+
+impl Ord for Money {
+    fn cmp(&self, other: &Money) -> std::cmp::Ordering {
+        compare_decimals(&self.0, &other.0)
+    }
+}
+
+impl PartialOrd for Money {
+    fn partial_cmp(&self, other: &Money) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 impl Money {
     /// Zero euro.
@@ -534,4 +546,72 @@ mod arbitrary {
                 .boxed()
         }
     }
+}
+
+/// Compares two decimals by value. Two decimals of the same scale compare by their
+/// mantissas; when the scales differ, the coarser mantissa is brought to the finer scale if
+/// that fits an `i128` (always, for amounts and thresholds), else `Decimal`'s own comparison
+/// decides. Exactly `Decimal::cmp` (a property test holds them equal), without its general
+/// rescaling: comparisons of amounts with thresholds are the commonest operation of the rule
+/// evaluator and the ISEE, and [`Money`]'s ordering is this.
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// use welfare_types::money::compare_decimals;
+/// let (a, b) = (Decimal::new(150, 2), Decimal::new(15, 1));
+/// assert_eq!(compare_decimals(&a, &b), std::cmp::Ordering::Equal);
+/// ```
+pub fn compare_decimals(a: &Decimal, b: &Decimal) -> std::cmp::Ordering {
+    let (sa, sb) = (a.scale(), b.scale());
+    let (ma, mb) = (a.mantissa(), b.mantissa());
+    let scaled = match sa.cmp(&sb) {
+        std::cmp::Ordering::Equal => Some((ma, mb)),
+        std::cmp::Ordering::Less => {
+            pow10_i128(sb - sa).and_then(|f| ma.checked_mul(f)).map(|x| (x, mb))
+        }
+        std::cmp::Ordering::Greater => {
+            pow10_i128(sa - sb).and_then(|f| mb.checked_mul(f)).map(|y| (ma, y))
+        }
+    };
+    match scaled {
+        Some((x, y)) => x.cmp(&y),
+        None => a.cmp(b),
+    }
+}
+
+/// `10^n` for the scales a decimal has (0 to 28), from a table: `checked_pow` loops, and
+/// comparisons of amounts with thresholds of another scale are the commonest operation.
+fn pow10_i128(n: u32) -> Option<i128> {
+    const POWERS: [i128; 29] = [
+        1,
+        10,
+        100,
+        1000,
+        10000,
+        100000,
+        1000000,
+        10000000,
+        100000000,
+        1000000000,
+        10000000000,
+        100000000000,
+        1000000000000,
+        10000000000000,
+        100000000000000,
+        1000000000000000,
+        10000000000000000,
+        100000000000000000,
+        1000000000000000000,
+        10000000000000000000,
+        100000000000000000000,
+        1000000000000000000000,
+        10000000000000000000000,
+        100000000000000000000000,
+        1000000000000000000000000,
+        10000000000000000000000000,
+        100000000000000000000000000,
+        1000000000000000000000000000,
+        10000000000000000000000000000,
+    ];
+    POWERS.get(n as usize).copied()
 }

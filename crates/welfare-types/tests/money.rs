@@ -158,3 +158,36 @@ proptest! {
         prop_assert_eq!(ours.to_string(), theirs.to_string());
     }
 }
+
+/// Half-up to the cent: the ISEE's examples of the boundary (formerly tested on its own
+/// shortcut, now the shared `Rounding::apply`).
+#[test]
+fn cent_half_up_boundaries() {
+    for (text, want) in [
+        ("2.225", "2.23"),
+        ("2.2249", "2.22"),
+        ("0.005", "0.01"),
+        ("-2.225", "-2.23"),
+        ("2.22", "2.22"),
+    ] {
+        let m = Money::from_decimal(text.parse().unwrap());
+        assert_eq!(m.round(Rounding::CENT_HALF_UP).to_string(), want, "{text}");
+    }
+}
+
+proptest! {
+    /// `compare_decimals`, and so `Money`'s ordering, is exactly `Decimal::cmp`, at equal and
+    /// different scales.
+    #[test]
+    fn comparison_is_the_decimal_comparison(
+        a in any::<i64>(), sa in prop_oneof![0u32..4, 0u32..=28], b in any::<i64>(), sb in prop_oneof![0u32..4, 0u32..=28],
+    ) {
+        let (x, y) = (Decimal::new(a, sa), Decimal::new(b, sb));
+        prop_assert_eq!(welfare_types::money::compare_decimals(&x, &y), x.cmp(&y));
+        prop_assert_eq!(welfare_types::money::compare_decimals(&x, &x), std::cmp::Ordering::Equal);
+        let (mx, my) = (Money::from_decimal(x), Money::from_decimal(y));
+        prop_assert_eq!(mx > my, x > y);
+        let x_at_scale_of_y = Decimal::new(a, sb);
+        prop_assert_eq!(welfare_types::money::compare_decimals(&x_at_scale_of_y, &y), x_at_scale_of_y.cmp(&y));
+    }
+}
