@@ -392,6 +392,7 @@ pub(crate) fn compile(
     let shown = crate::program::ShownTables::build(&cx.inputs, &cx.members, &cx.params, &defs);
     Ok(Program {
         shown,
+        fingerprint: crate::program::fingerprint(&rulebooks),
         id: root.id.clone(),
         title: root.title.clone(),
         authority: root.authority.clone(),

@@ -101,7 +101,7 @@ pub use eval::{
     Used, UsedKind,
 };
 pub use facts::{BindError, Binding, Facts, FactsBuilder};
-pub use program::{Plan, Program, RulebookInfo};
+pub use program::{Plan, Program, RulebookInfo, UnknownDefinition};
 pub use syntax::{Authority, AuthorityLevel, LegalRef, Rulebook, Status, Text};
 pub use types::Type;
 pub use value::Value;

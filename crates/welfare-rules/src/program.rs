@@ -187,8 +187,8 @@ pub struct RulebookInfo {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Plan {
     pub(crate) order: Vec<u32>,
-    /// The content hashes of the program's rulebooks: a plan runs only with its own program.
-    pub(crate) rulebooks: Vec<String>,
+    /// The [`Program`]'s fingerprint: a plan runs only with its own program.
+    pub(crate) fingerprint: u64,
 }
 
 impl Plan {
@@ -204,8 +204,27 @@ impl Plan {
 
     /// Whether the plan was built from `program` (the same rulebooks, by content hash).
     pub(crate) fn is_for(&self, program: &Program) -> bool {
-        self.rulebooks.iter().eq(program.rulebooks.iter().map(|r| &r.content_hash))
+        self.fingerprint == program.fingerprint
     }
+}
+
+/// The rulebooks' SHA-256 content hashes (hexadecimal) folded into one number: the first 64
+/// bits of each, rotated and combined in link order.
+pub(crate) fn fingerprint(rulebooks: &[RulebookInfo]) -> u64 {
+    rulebooks.iter().fold(0u64, |acc, r| {
+        let head = r.content_hash.get(..16).and_then(|h| u64::from_str_radix(h, 16).ok());
+        acc.rotate_left(17) ^ head.unwrap_or(0)
+    })
+}
+
+/// A name given to [`Program::plan`] that is not a definition or condition of the program.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("`{name}` is not a definition or condition of rulebook `{rulebook}`")]
+pub struct UnknownDefinition {
+    /// The name asked for.
+    pub name: String,
+    /// The program's root rulebook.
+    pub rulebook: String,
 }
 
 /// A checked, linked, dependency-sorted program ready to evaluate.
@@ -213,6 +232,9 @@ impl Plan {
 /// Built by [`crate::Engine::program`] or [`Program::from_rulebook`].
 #[derive(Clone, Debug)]
 pub struct Program {
+    /// The rulebooks' content hashes folded into one number: a [`Plan`] runs only with the
+    /// program it was built from (checked per household, so a number, not the hashes).
+    pub(crate) fingerprint: u64,
     pub(crate) id: String,
     pub(crate) title: Text,
     pub(crate) authority: Authority,
@@ -372,10 +394,18 @@ impl Program {
     /// eligibility condition, and what they read: see [`Plan`]. An unknown name is the error,
     /// so that a caller learns of a renamed output when it builds the plan, not as a missing
     /// value per household.
-    pub fn plan<'a>(&self, wanted: impl IntoIterator<Item = &'a str>) -> Result<Plan, String> {
+    pub fn plan<'a>(
+        &self,
+        wanted: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Plan, UnknownDefinition> {
         let slots = wanted
             .into_iter()
-            .map(|name| self.def_index(name).ok_or_else(|| name.to_owned()))
+            .map(|name| {
+                self.def_index(name).ok_or_else(|| UnknownDefinition {
+                    name: name.to_owned(),
+                    rulebook: self.id.clone(),
+                })
+            })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(self.plan_slots(slots))
     }
@@ -404,7 +434,7 @@ impl Program {
             .copied()
             .filter(|&i| needed.get(i as usize).copied().unwrap_or(false))
             .collect();
-        Plan { order, rulebooks: self.rulebooks.iter().map(|r| r.content_hash.clone()).collect() }
+        Plan { order, fingerprint: self.fingerprint }
     }
 
     /// Ranking settings, if the root rulebook defines a graduatoria.
