@@ -69,25 +69,10 @@ fn show(value: &serde_json::Value, display: &str, ty: &str, lang: Lang) -> Strin
     }
 }
 
-/// `dd/mm/yyyy`, written by hand (as chrono's `%d/%m/%Y` writes it for years 0 to 9999).
+/// `dd/mm/yyyy`, as chrono's `%d/%m/%Y` writes it.
 fn date_it(d: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
-    let year = d.year();
-    if !(0..=9999).contains(&year) {
-        return d.format("%d/%m/%Y").to_string();
-    }
     let mut out = String::with_capacity(10);
-    let digit = |n: u32| char::from_digit(n % 10, 10).unwrap_or('0');
-    for (n, width) in [(d.day(), 2), (d.month(), 2), (year.unsigned_abs(), 4)] {
-        if !out.is_empty() {
-            out.push('/');
-        }
-        let mut div = if width == 4 { 1000 } else { 10 };
-        while div > 0 {
-            out.push(digit(n / div));
-            div /= 10;
-        }
-    }
+    crate::syntax::push_date(&mut out, d, crate::syntax::DateStyle::Italian);
     out
 }
 

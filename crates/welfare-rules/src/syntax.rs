@@ -133,7 +133,7 @@ impl LegalRef {
         }
         if let Some(d) = &self.date {
             s.push_str(" del ");
-            push_iso_date(&mut s, *d);
+            push_date(&mut s, *d, DateStyle::Iso);
         }
         if let Some(a) = &self.article {
             s.push_str(", art. ");
@@ -147,25 +147,46 @@ impl LegalRef {
     }
 }
 
-/// `yyyy-mm-dd` as chrono writes it for years 0 to 9999, without the formatting machinery
-/// (a motivazione cites a dozen acts); other years through chrono.
-fn push_iso_date(out: &mut String, d: NaiveDate) {
+/// How [`push_date`] writes a date.
+#[derive(Copy, Clone, PartialEq, Eq)]
+pub(crate) enum DateStyle {
+    /// `yyyy-mm-dd`, as chrono's `Display`.
+    Iso,
+    /// `dd/mm/yyyy`, as chrono's `%d/%m/%Y`.
+    Italian,
+}
+
+/// A date as chrono writes it, without the formatting machinery (a motivazione writes dozens
+/// of dates and citations); years outside 0 to 9999 through chrono.
+pub(crate) fn push_date(out: &mut String, d: NaiveDate, style: DateStyle) {
     use chrono::Datelike;
-    let year = d.year();
-    let Ok(y) = u32::try_from(year) else {
-        out.push_str(&d.to_string());
+    let Some(y) = u32::try_from(d.year()).ok().filter(|y| *y <= 9999) else {
+        match style {
+            DateStyle::Iso => out.push_str(&d.to_string()),
+            DateStyle::Italian => out.push_str(&d.format("%d/%m/%Y").to_string()),
+        }
         return;
     };
-    if y > 9999 {
-        out.push_str(&d.to_string());
-        return;
-    }
     let digit = |n: u32| char::from_digit(n % 10, 10).unwrap_or('0');
-    out.extend([digit(y / 1000), digit(y / 100), digit(y / 10), digit(y)]);
-    out.push('-');
-    out.extend([digit(d.month() / 10), digit(d.month())]);
-    out.push('-');
-    out.extend([digit(d.day() / 10), digit(d.day())]);
+    let year = [digit(y / 1000), digit(y / 100), digit(y / 10), digit(y)];
+    let (month, day) =
+        ([digit(d.month() / 10), digit(d.month())], [digit(d.day() / 10), digit(d.day())]);
+    match style {
+        DateStyle::Iso => {
+            out.extend(year);
+            out.push('-');
+            out.extend(month);
+            out.push('-');
+            out.extend(day);
+        }
+        DateStyle::Italian => {
+            out.extend(day);
+            out.push('/');
+            out.extend(month);
+            out.push('/');
+            out.extend(year);
+        }
+    }
 }
 
 /// A declared input (fact) with its type.
@@ -1909,11 +1930,14 @@ mod citation_tests {
     proptest! {
         /// Dates in citations are written as chrono writes them.
         #[test]
-        fn iso_dates_as_chrono_writes_them(days in -1_000_000i32..4_000_000) {
+        fn dates_as_chrono_writes_them(days in -1_000_000i32..4_000_000) {
             let d = NaiveDate::from_num_days_from_ce_opt(days).unwrap_or_default();
             let mut s = String::new();
-            push_iso_date(&mut s, d);
+            push_date(&mut s, d, DateStyle::Iso);
             prop_assert_eq!(s, d.to_string());
+            let mut s = String::new();
+            push_date(&mut s, d, DateStyle::Italian);
+            prop_assert_eq!(s, d.format("%d/%m/%Y").to_string());
         }
     }
 
