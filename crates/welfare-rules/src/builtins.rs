@@ -206,16 +206,11 @@ pub(crate) fn eval(
                 _ => return Err(cx.missing()),
             }
         }
-        Builtin::Rows(table) => {
-            let p = cx.param(*table)?;
-            let v = version_on(p, snap.date).ok_or_else(|| {
-                Box::new(EvalError::ParameterNotInForce { name: p.name.clone(), date: snap.date })
-            })?;
-            match &v.data {
-                ParamData::Table(t) => table_rows(t),
-                _ => return Err(cx.missing()),
-            }
-        }
+        // The version in force on the evaluation date is the snapshot's: no search per call.
+        Builtin::Rows(table) => match snap.params.get(*table as usize).map(|p| p.data()) {
+            Some(ParamData::Table(t)) => table_rows(t),
+            _ => return Err(cx.missing()),
+        },
         Builtin::MemberList { body, filter } => {
             let mut out = Vec::new();
             for i in 0..members {
