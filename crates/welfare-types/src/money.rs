@@ -139,6 +139,7 @@ impl Rounding {
     }
 
     /// Rounds a decimal by this rule. Rounding can never overflow: the result has fewer digits.
+    #[inline]
     pub fn apply(self, value: Decimal) -> Decimal {
         let places = self.step.decimal_places();
         self.apply_small(value, places)
@@ -149,6 +150,7 @@ impl Rounding {
     /// result, value, scale and sign, as `round_dp_with_strategy` (a property test holds them
     /// equal), at a fraction of its cost. `None` where it does not apply (a wider mantissa, a
     /// result of negative zero), left to the general rounding.
+    #[inline]
     fn apply_small(self, value: Decimal, places: u32) -> Option<Decimal> {
         let scale = value.scale();
         if scale <= places {
@@ -199,12 +201,14 @@ impl fmt::Display for Rounding {
 pub struct Money(Decimal);
 
 impl Ord for Money {
+    #[inline]
     fn cmp(&self, other: &Money) -> std::cmp::Ordering {
         compare_decimals(&self.0, &other.0)
     }
 }
 
 impl PartialOrd for Money {
+    #[inline]
     fn partial_cmp(&self, other: &Money) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
@@ -285,6 +289,7 @@ impl Money {
     }
 
     /// Rounds by the named rule.
+    #[inline]
     pub fn round(self, rounding: Rounding) -> Money {
         Money(rounding.apply(self.0))
     }
@@ -561,6 +566,7 @@ mod arbitrary {
 /// let (a, b) = (Decimal::new(150, 2), Decimal::new(15, 1));
 /// assert_eq!(compare_decimals(&a, &b), std::cmp::Ordering::Equal);
 /// ```
+#[inline]
 pub fn compare_decimals(a: &Decimal, b: &Decimal) -> std::cmp::Ordering {
     let (sa, sb) = (a.scale(), b.scale());
     let (ma, mb) = (a.mantissa(), b.mantissa());
@@ -581,6 +587,7 @@ pub fn compare_decimals(a: &Decimal, b: &Decimal) -> std::cmp::Ordering {
 
 /// `10^n` for the scales a decimal has (0 to 28), from a table: `checked_pow` loops, and
 /// comparisons of amounts with thresholds of another scale are the commonest operation.
+#[inline]
 fn pow10_i128(n: u32) -> Option<i128> {
     const POWERS: [i128; 29] = [
         1,
