@@ -442,7 +442,7 @@ fn plus(base: Money, extra: Money) -> Result<Money, MoneyError> {
 }
 
 fn min(a: Money, b: Money) -> Money {
-    if a <= b {
+    if !exact::greater(a, b) {
         a
     } else {
         b
@@ -653,7 +653,7 @@ pub fn compute_with(
             }
         }
     }
-    let deposits = if averages > balances { averages } else { balances };
+    let deposits = if exact::greater(averages, balances) { averages } else { balances };
     if has_deposits {
         trace!(
             t,

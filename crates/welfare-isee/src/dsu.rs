@@ -505,7 +505,7 @@ impl Income {
         } else {
             self.employee.checked_add(self.pension)?
         };
-        if !shares.is_zero() && shares > self.irpef_total {
+        if !shares.is_zero() && crate::exact::greater(shares, self.irpef_total) {
             return Err(IseeError::Invalid {
                 path: format!("members[{member}].income.employee"),
                 reason: "employee and pension shares exceed the IRPEF total",
