@@ -260,6 +260,7 @@ fn visit<'c>(code: &'c Code, f: &mut impl FnMut(&'c Builtin)) {
         | Code::ListAgg { list: a, .. } => visit(a, f),
         Code::Arith(_, a, b)
         | Code::Cmp(_, a, b)
+        | Code::CmpNum(_, a, b)
         | Code::And(a, b)
         | Code::Or(a, b)
         | Code::ValueOr(a, b) => {

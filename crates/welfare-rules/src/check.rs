@@ -390,8 +390,10 @@ pub(crate) fn compile(
         legal_basis.extend(rb.legal_basis.iter().cloned());
     }
     let shown = crate::program::ShownTables::build(&cx.inputs, &cx.members, &cx.params, &defs);
+    let compiled = std::sync::Arc::new(crate::compile::Compiled::new(&defs));
     Ok(Program {
         shown,
+        compiled,
         fingerprint: crate::program::fingerprint(&rulebooks),
         id: root.id.clone(),
         title: root.title.clone(),
@@ -1501,7 +1503,11 @@ impl<'a> Checker<'a> {
                     BinOp::Gt => Cmp::Gt,
                     _ => Cmp::Ge,
                 };
-                Ok((Type::Boolean, Code::Cmp(cmp, Box::new(ca), Box::new(cb))))
+                let (ca, cb) = (Box::new(ca), Box::new(cb));
+                if ta.strip_optional().is_numeric() && tb.strip_optional().is_numeric() {
+                    return Ok((Type::Boolean, Code::CmpNum(cmp, ca, cb)));
+                }
+                Ok((Type::Boolean, Code::Cmp(cmp, ca, cb)))
             }
             ExprKind::If(c, a, b) => {
                 let cc = self.boolean(def, c, env, "the condition of `se` / `if`");

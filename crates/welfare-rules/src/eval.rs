@@ -88,22 +88,61 @@ impl<'p> Snapshot<'p> {
         facts: &Facts,
         values: &mut Vec<Value>,
     ) -> Result<(), EvalError> {
-        values.clear();
-        values.resize(self.program.defs.len(), Value::Missing);
+        let n = self.program.defs.len();
+        if values.len() != n {
+            values.clear();
+            values.resize(n, Value::Missing);
+        } else if order.len() != n {
+            // A plan leaves the slots it does not compute missing; a full run overwrites all.
+            values.fill(Value::Missing);
+        }
         let mut run = Run { snap: self, facts, member: None, steps: 0, current: 0 };
         for &i in order {
             run.current = i;
-            let def = self
+            let v = self
                 .program
-                .defs
-                .get(i as usize)
-                .ok_or_else(|| EvalError::Limit { what: "definition index".to_owned() })?;
-            let v = run.eval(&def.code, values).map_err(|e| *e)?;
+                .compiled
+                .eval(i, &mut run, values)
+                .ok_or_else(|| EvalError::Limit { what: "definition index".to_owned() })?
+                .map_err(|e| *e)?;
             if let Some(slot) = values.get_mut(i as usize) {
                 *slot = v;
             }
         }
         Ok(())
+    }
+
+    /// Evaluates every definition as [`Snapshot::run_into`] does, through the compiled
+    /// closures or through the tree-walking evaluator, and counts the steps taken: the two
+    /// must agree (see the tests of `compile`).
+    #[cfg(test)]
+    pub(crate) fn run_counted(
+        &self,
+        facts: &Facts,
+        values: &mut Vec<Value>,
+        compiled: bool,
+    ) -> (Result<(), EvalError>, u64) {
+        values.clear();
+        values.resize(self.program.defs.len(), Value::Missing);
+        let mut run = Run { snap: self, facts, member: None, steps: 0, current: 0 };
+        for &i in &self.program.order {
+            run.current = i;
+            let r = match (compiled, self.program.defs.get(i as usize)) {
+                (true, _) => self.program.compiled.eval(i, &mut run, values),
+                (false, Some(def)) => Some(run.eval(&def.code, values)),
+                (false, None) => None,
+            };
+            match r {
+                Some(Ok(v)) => {
+                    if let Some(slot) = values.get_mut(i as usize) {
+                        *slot = v;
+                    }
+                }
+                Some(Err(e)) => return (Err(*e), run.steps),
+                None => return (Err(EvalError::Limit { what: "index".to_owned() }), run.steps),
+            }
+        }
+        (Ok(()), run.steps)
     }
 
     /// Evaluates one household and returns its outputs (no explanation).
@@ -510,15 +549,24 @@ pub(crate) fn render_param(p: &Param, data: &ParamData) -> String {
     }
 }
 
-struct Run<'s, 'p> {
-    snap: &'s Snapshot<'p>,
-    facts: &'s Facts,
-    member: Option<&'s [Value]>,
+pub(crate) struct Run<'s, 'p> {
+    pub(crate) snap: &'s Snapshot<'p>,
+    pub(crate) facts: &'s Facts,
+    pub(crate) member: Option<&'s [Value]>,
     steps: u64,
     current: u32,
 }
 
-fn interpolate(points: &[(Decimal, Decimal)], x: Decimal) -> Option<Decimal> {
+/// `x / y`, refusing a zero divisor.
+#[inline]
+pub(crate) fn divide(run: &Run<'_, '_>, x: Decimal, y: Decimal) -> Result<Decimal, Box<EvalError>> {
+    if y.is_zero() {
+        return Err(Box::new(run.arith_err("division by zero")));
+    }
+    x.checked_div(y).ok_or_else(|| run.overflow())
+}
+
+pub(crate) fn interpolate(points: &[(Decimal, Decimal)], x: Decimal) -> Option<Decimal> {
     let (first, last) = (points.first()?, points.last()?);
     if compare_decimals(&x, &first.0).is_le() {
         return Some(first.1);
@@ -539,7 +587,26 @@ fn band(t: &Table, x: Decimal) -> Option<usize> {
     (i < t.bounds.len()).then_some(i)
 }
 
-fn dec_min(a: Decimal, b: Decimal) -> Decimal {
+/// `x op y`: numbers and dates by value, anything else (text, enums, booleans) by equality;
+/// `None` when either is missing.
+#[inline]
+pub(crate) fn compare_values(op: Cmp, x: &Value, y: &Value) -> Option<bool> {
+    let ord = match (x, y) {
+        (Value::Num(p), Value::Num(q)) => compare_decimals(p, q),
+        (Value::Date(p), Value::Date(q)) => p.cmp(q),
+        (Value::Missing, _) | (_, Value::Missing) => return None,
+        _ => {
+            let eq = x == y;
+            return Some(match op {
+                Cmp::Eq => eq,
+                _ => !eq,
+            });
+        }
+    };
+    Some(op.holds(ord))
+}
+
+pub(crate) fn dec_min(a: Decimal, b: Decimal) -> Decimal {
     if compare_decimals(&b, &a) == std::cmp::Ordering::Less {
         b
     } else {
@@ -547,7 +614,7 @@ fn dec_min(a: Decimal, b: Decimal) -> Decimal {
     }
 }
 
-fn dec_max(a: Decimal, b: Decimal) -> Decimal {
+pub(crate) fn dec_max(a: Decimal, b: Decimal) -> Decimal {
     if compare_decimals(&b, &a) == std::cmp::Ordering::Less {
         a
     } else {
@@ -558,7 +625,7 @@ fn dec_max(a: Decimal, b: Decimal) -> Decimal {
 impl<'s> Run<'s, '_> {
     /// Counts one evaluated expression node against [`MAX_EVAL_STEPS`].
     #[inline]
-    fn tick(&mut self) -> Result<(), Box<EvalError>> {
+    pub(crate) fn tick(&mut self) -> Result<(), Box<EvalError>> {
         self.steps += 1;
         if self.steps > MAX_EVAL_STEPS {
             return Err(Box::new(EvalError::Limit {
@@ -596,35 +663,60 @@ impl<'s> Run<'s, '_> {
         self.snap.program.def_name(self.current)
     }
 
-    fn arith_err(&self, reason: &str) -> EvalError {
+    pub(crate) fn arith_err(&self, reason: &str) -> EvalError {
         EvalError::Arithmetic { definition: self.name(), reason: reason.to_owned() }
     }
 
+    /// The error for a value that is missing or not of the type its node needs.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn missing(&self) -> Box<EvalError> {
+        Box::new(EvalError::MissingValue { definition: self.name() })
+    }
+
+    /// The error for an arithmetic result out of the decimal range.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn overflow(&self) -> Box<EvalError> {
+        Box::new(self.arith_err("overflow"))
+    }
+
+    #[inline]
     fn num(&mut self, code: &Code, vals: &[Value]) -> Result<Decimal, Box<EvalError>> {
-        if let Some(v) = self.leaf(code, vals) {
-            self.tick()?;
-            return match v {
-                Value::Num(d) => Ok(*d),
-                _ => Err(Box::new(EvalError::MissingValue { definition: self.name() })),
-            };
-        }
         self.tick()?;
         self.num_node(code, vals)
     }
 
+    #[inline]
     fn boolean(&mut self, code: &Code, vals: &[Value]) -> Result<bool, Box<EvalError>> {
-        if let Some(v) = self.leaf(code, vals) {
-            self.tick()?;
-            return match v {
-                Value::Bool(b) => Ok(*b),
-                _ => Err(Box::new(EvalError::MissingValue { definition: self.name() })),
-            };
-        }
         self.tick()?;
         self.bool_node(code, vals)
     }
 
-    fn date(&mut self, code: &Code, vals: &[Value]) -> Result<NaiveDate, Box<EvalError>> {
+    /// A number read as an operand of a comparison: `None` when it is missing (the
+    /// comparison then fails as [`Run::compare`] does, after evaluating both sides).
+    #[inline]
+    fn num_or_missing(
+        &mut self,
+        code: &Code,
+        vals: &[Value],
+    ) -> Result<Option<Decimal>, Box<EvalError>> {
+        if let Some(v) = self.leaf(code, vals) {
+            self.tick()?;
+            return match v {
+                Value::Num(d) => Ok(Some(*d)),
+                Value::Missing => Ok(None),
+                _ => Err(self.missing()),
+            };
+        }
+        self.num(code, vals).map(Some)
+    }
+
+    pub(crate) fn date(
+        &mut self,
+        code: &Code,
+        vals: &[Value],
+    ) -> Result<NaiveDate, Box<EvalError>> {
         if let Some(v) = self.leaf(code, vals) {
             self.tick()?;
             return match v {
@@ -643,6 +735,45 @@ impl<'s> Run<'s, '_> {
             Some(ParamData::Table(t)) => Ok(t),
             _ => Err(Box::new(EvalError::MissingValue { definition: self.name() })),
         }
+    }
+
+    /// `interpola(x, scala)` for a scale parameter.
+    pub(crate) fn interpolate_param(&self, p: u32, x: Decimal) -> Result<Decimal, Box<EvalError>> {
+        match self.snap.params.get(p as usize).map(ParamAt::data) {
+            Some(ParamData::Scale(points)) => interpolate(points, x).ok_or_else(|| self.overflow()),
+            _ => Err(self.missing()),
+        }
+    }
+
+    /// The row of a band table whose bound first covers `x`.
+    fn row_of(&self, table: u32, x: Decimal) -> Result<(&Table, usize), Box<EvalError>> {
+        let t = self.table(table)?;
+        let row = band(t, x).ok_or_else(|| EvalError::RowOutOfRange {
+            table: self.table_name(table),
+            row: "above the last bound".to_owned(),
+        })?;
+        Ok((t, row))
+    }
+
+    /// `cerca(tabella, x)`: a column of the row covering `x`.
+    pub(crate) fn lookup(
+        &self,
+        table: u32,
+        column: u32,
+        x: Decimal,
+    ) -> Result<Decimal, Box<EvalError>> {
+        let (t, row) = self.row_of(table, x)?;
+        let v = t.cells.get(column as usize).and_then(|c| c.get(row)).copied();
+        Ok(v.ok_or_else(|| EvalError::RowOutOfRange {
+            table: self.table_name(table),
+            row: (row + 1).to_string(),
+        })?)
+    }
+
+    /// `fascia(tabella, x)`: the number (from 1) of the row covering `x`.
+    pub(crate) fn band_number(&self, table: u32, x: Decimal) -> Result<Decimal, Box<EvalError>> {
+        let (_, row) = self.row_of(table, x)?;
+        Ok(Decimal::from(row as u64 + 1))
     }
 
     fn table_name(&self, i: u32) -> String {
@@ -672,8 +803,29 @@ impl<'s> Run<'s, '_> {
     /// A node of numeric type, computed without going through [`Value`]: the typed half of
     /// the evaluator, called by [`Run::num`] (and by [`Run::eval`] for these nodes) after the
     /// step is counted. Any other node falls back to [`Run::eval`], which counts it itself.
-    fn num_node(&mut self, code: &Code, vals: &[Value]) -> Result<Decimal, Box<EvalError>> {
+    pub(crate) fn num_node(
+        &mut self,
+        code: &Code,
+        vals: &[Value],
+    ) -> Result<Decimal, Box<EvalError>> {
         match code {
+            Code::Const(Value::Num(d)) => Ok(*d),
+            Code::Def(i) => match vals.get(*i as usize) {
+                Some(Value::Num(d)) => Ok(*d),
+                _ => Err(self.missing()),
+            },
+            Code::Input(i) => match self.facts.household.get(*i as usize) {
+                Some(Value::Num(d)) => Ok(*d),
+                _ => Err(self.missing()),
+            },
+            Code::Member(i) => match self.member.and_then(|m| m.get(*i as usize)) {
+                Some(Value::Num(d)) => Ok(*d),
+                _ => Err(self.missing()),
+            },
+            Code::Param(i) => match self.snap.params.get(*i as usize).map(ParamAt::data) {
+                Some(ParamData::Value(Value::Num(d))) => Ok(*d),
+                _ => Err(self.missing()),
+            },
             Code::Neg(c) => Ok(-self.num(c, vals)?),
             Code::Arith(op, a, b) => {
                 let (x, y) = (self.num(a, vals)?, self.num(b, vals)?);
@@ -681,14 +833,9 @@ impl<'s> Run<'s, '_> {
                     Arith::Add => x.checked_add(y),
                     Arith::Sub => x.checked_sub(y),
                     Arith::Mul => x.checked_mul(y),
-                    Arith::Div => {
-                        if y.is_zero() {
-                            return Err(Box::new(self.arith_err("division by zero")));
-                        }
-                        x.checked_div(y)
-                    }
+                    Arith::Div => return divide(self, x, y),
                 };
-                Ok(r.ok_or_else(|| self.arith_err("overflow"))?)
+                r.ok_or_else(|| self.overflow())
             }
             Code::Min(_)
             | Code::Max(_)
@@ -704,6 +851,13 @@ impl<'s> Run<'s, '_> {
                     self.num(a, vals)
                 } else {
                     self.num(b, vals)
+                }
+            }
+            Code::DateDiff(kind, a, b) => self.date_diff(*kind, a, b.as_deref(), vals),
+            Code::Members { agg: agg @ (Agg::Count | Agg::Sum), body, filter } => {
+                match self.members(*agg, body.as_deref(), filter.as_deref(), vals)? {
+                    Value::Num(d) => Ok(d),
+                    _ => Err(self.missing()),
                 }
             }
             _ => {
@@ -749,50 +903,40 @@ impl<'s> Run<'s, '_> {
             }
             Code::InterpolateParam(x, p) => {
                 let x = self.num(x, vals)?;
-                let Some(ParamData::Scale(points)) =
-                    self.snap.params.get(*p as usize).map(ParamAt::data)
-                else {
-                    return Err(Box::new(EvalError::MissingValue { definition: self.name() }));
-                };
-                Ok(interpolate(points, x).ok_or_else(|| self.arith_err("overflow"))?)
+                self.interpolate_param(*p, x)
             }
             Code::Lookup { table, key, column } => {
                 let x = self.num(key, vals)?;
-                let t = self.table(*table)?;
-                let row = band(t, x).ok_or_else(|| EvalError::RowOutOfRange {
-                    table: self.table_name(*table),
-                    row: "above the last bound".to_owned(),
-                })?;
-                let v = t.cells.get(*column as usize).and_then(|c| c.get(row)).copied();
-                Ok(v.ok_or_else(|| EvalError::RowOutOfRange {
-                    table: self.table_name(*table),
-                    row: (row + 1).to_string(),
-                })?)
+                self.lookup(*table, *column, x)
             }
             Code::Band { table, key } => {
                 let x = self.num(key, vals)?;
-                let t = self.table(*table)?;
-                let row = band(t, x).ok_or_else(|| EvalError::RowOutOfRange {
-                    table: self.table_name(*table),
-                    row: "above the last bound".to_owned(),
-                })?;
-                Ok(Decimal::from(row as u64 + 1))
+                self.band_number(*table, x)
             }
             Code::Row { table, row, column } => {
                 let n = self.num(row, vals)?;
-                let t = self.table(*table)?;
-                // Row numbers are whole: their mantissa is the number (no truncation to do).
-                let whole = if n.scale() == 0 { n.mantissa() } else { n.trunc().mantissa() };
-                let idx = usize::try_from(whole).ok().filter(|i| *i >= 1).map(|i| i - 1);
-                let v =
-                    idx.and_then(|i| t.cells.get(*column as usize).and_then(|c| c.get(i))).copied();
-                Ok(v.ok_or_else(|| EvalError::RowOutOfRange {
-                    table: self.table_name(*table),
-                    row: n.to_string(),
-                })?)
+                self.row(*table, *column, n)
             }
             _ => Err(Box::new(EvalError::MissingValue { definition: self.name() })),
         }
+    }
+
+    /// `riga(tabella, n, colonna)`: a column of row `n` (from 1).
+    pub(crate) fn row(
+        &self,
+        table: u32,
+        column: u32,
+        n: Decimal,
+    ) -> Result<Decimal, Box<EvalError>> {
+        let t = self.table(table)?;
+        // Row numbers are whole: their mantissa is the number (no truncation to do).
+        let whole = if n.scale() == 0 { n.mantissa() } else { n.trunc().mantissa() };
+        let idx = usize::try_from(whole).ok().filter(|i| *i >= 1).map(|i| i - 1);
+        let v = idx.and_then(|i| t.cells.get(column as usize).and_then(|c| c.get(i))).copied();
+        Ok(v.ok_or_else(|| EvalError::RowOutOfRange {
+            table: self.table_name(table),
+            row: n.to_string(),
+        })?)
     }
 
     /// `a op b`: numbers and dates by value, anything else (text, enums, booleans) by
@@ -808,29 +952,7 @@ impl<'s> Run<'s, '_> {
         let (mut sx, mut sy) = (Value::Missing, Value::Missing);
         let x = self.operand(a, vals, &mut sx)?;
         let y = self.operand(b, vals, &mut sy)?;
-        let ord = match (x, y) {
-            (Value::Num(p), Value::Num(q)) => compare_decimals(p, q),
-            (Value::Date(p), Value::Date(q)) => p.cmp(q),
-            (Value::Missing, _) | (_, Value::Missing) => {
-                return Err(Box::new(EvalError::MissingValue { definition: self.name() }))
-            }
-            _ => {
-                let eq = x == y;
-                return Ok(match op {
-                    Cmp::Eq => eq,
-                    _ => !eq,
-                });
-            }
-        };
-        use std::cmp::Ordering::{Equal, Greater, Less};
-        Ok(match op {
-            Cmp::Eq => ord == Equal,
-            Cmp::Ne => ord != Equal,
-            Cmp::Lt => ord == Less,
-            Cmp::Le => ord != Greater,
-            Cmp::Gt => ord == Greater,
-            Cmp::Ge => ord != Less,
-        })
+        compare_values(op, x, y).ok_or_else(|| self.missing())
     }
 
     /// `x mancante` / `x presente`.
@@ -869,11 +991,45 @@ impl<'s> Run<'s, '_> {
 
     /// A node of boolean type, computed without going through [`Value`]; see
     /// [`Run::num_node`].
-    fn bool_node(&mut self, code: &Code, vals: &[Value]) -> Result<bool, Box<EvalError>> {
+    pub(crate) fn bool_node(
+        &mut self,
+        code: &Code,
+        vals: &[Value],
+    ) -> Result<bool, Box<EvalError>> {
         match code {
+            Code::Const(Value::Bool(b)) => Ok(*b),
+            Code::Def(i) => match vals.get(*i as usize) {
+                Some(Value::Bool(b)) => Ok(*b),
+                _ => Err(self.missing()),
+            },
+            Code::Input(i) => match self.facts.household.get(*i as usize) {
+                Some(Value::Bool(b)) => Ok(*b),
+                _ => Err(self.missing()),
+            },
+            Code::Member(i) => match self.member.and_then(|m| m.get(*i as usize)) {
+                Some(Value::Bool(b)) => Ok(*b),
+                _ => Err(self.missing()),
+            },
+            Code::Param(i) => match self.snap.params.get(*i as usize).map(ParamAt::data) {
+                Some(ParamData::Value(Value::Bool(b))) => Ok(*b),
+                _ => Err(self.missing()),
+            },
             Code::Not(c) => Ok(!self.boolean(c, vals)?),
             Code::IsMissing(c, present) => self.is_missing(c, *present, vals),
             Code::Cmp(op, a, b) => self.compare(*op, a, b, vals),
+            Code::CmpNum(op, a, b) => {
+                let (x, y) = (self.num_or_missing(a, vals)?, self.num_or_missing(b, vals)?);
+                match (x, y) {
+                    (Some(x), Some(y)) => Ok(op.holds(compare_decimals(&x, &y))),
+                    _ => Err(self.missing()),
+                }
+            }
+            Code::Members { agg: agg @ (Agg::Any | Agg::All), body, filter } => {
+                match self.members(*agg, body.as_deref(), filter.as_deref(), vals)? {
+                    Value::Bool(b) => Ok(b),
+                    _ => Err(self.missing()),
+                }
+            }
             Code::And(a, b) => Ok(self.boolean(a, vals)? && self.boolean(b, vals)?),
             Code::Or(a, b) => Ok(self.boolean(a, vals)? || self.boolean(b, vals)?),
             Code::In(x, items) => self.one_of(x, items, vals),
@@ -894,7 +1050,77 @@ impl<'s> Run<'s, '_> {
         }
     }
 
-    fn eval(&mut self, code: &Code, vals: &[Value]) -> Result<Value, Box<EvalError>> {
+    /// An aggregation over the members (`conta`, `somma`, `almeno_uno`, `tutti`).
+    fn members(
+        &mut self,
+        agg: Agg,
+        body: Option<&Code>,
+        filter: Option<&Code>,
+        vals: &[Value],
+    ) -> Result<Value, Box<EvalError>> {
+        let facts = self.facts;
+        let mut count = 0u64;
+        let mut sum = Decimal::ZERO;
+        let mut all = true;
+        let mut any = false;
+        for m in facts.member_slots() {
+            self.member = Some(m);
+            let keep = match filter {
+                Some(f) => self.boolean(f, vals)?,
+                None => true,
+            };
+            if !keep {
+                continue;
+            }
+            match (agg, body) {
+                (Agg::Count, _) => count += 1,
+                (Agg::Sum, Some(b)) => {
+                    let v = self.num(b, vals)?;
+                    sum = sum.checked_add(v).ok_or_else(|| self.arith_err("overflow"))?;
+                }
+                (Agg::Any | Agg::All, Some(b)) => {
+                    let v = self.boolean(b, vals)?;
+                    any |= v;
+                    all &= v;
+                }
+                _ => {}
+            }
+        }
+        self.member = None;
+        Ok(match agg {
+            Agg::Count => Value::Num(Decimal::from(count)),
+            Agg::Sum => Value::Num(sum),
+            Agg::Any => Value::Bool(any),
+            Agg::All => Value::Bool(all),
+        })
+    }
+
+    /// Age, whole months or whole years from one date to another (or to the evaluation date).
+    pub(crate) fn date_diff(
+        &mut self,
+        kind: DateDiff,
+        a: &Code,
+        b: Option<&Code>,
+        vals: &[Value],
+    ) -> Result<Decimal, Box<EvalError>> {
+        let from = self.date(a, vals)?;
+        let to = match b {
+            Some(b) => self.date(b, vals)?,
+            None => self.snap.date,
+        };
+        let date_err = |e: welfare_types::dates::DateError| EvalError::Date {
+            definition: self.name(),
+            reason: e.to_string(),
+        };
+        let n = match kind {
+            DateDiff::Age => age_on(from, to).map_err(date_err)?,
+            DateDiff::Months => whole_months_between(from, to).map_err(date_err)?,
+            DateDiff::Years => whole_months_between(from, to).map_err(date_err)? / 12,
+        };
+        Ok(Decimal::from(n))
+    }
+
+    pub(crate) fn eval(&mut self, code: &Code, vals: &[Value]) -> Result<Value, Box<EvalError>> {
         self.tick()?;
         Ok(match code {
             Code::Const(v) => v.clone(),
@@ -907,7 +1133,6 @@ impl<'s> Run<'s, '_> {
                 _ => return Err(Box::new(EvalError::MissingValue { definition: self.name() })),
             },
             Code::Def(i) => vals.get(*i as usize).cloned().unwrap_or_default(),
-            Code::Today => Value::Date(self.snap.date),
             Code::Neg(_)
             | Code::Arith(..)
             | Code::Min(_)
@@ -922,6 +1147,7 @@ impl<'s> Run<'s, '_> {
             Code::Not(_)
             | Code::IsMissing(..)
             | Code::Cmp(..)
+            | Code::CmpNum(..)
             | Code::And(..)
             | Code::Or(..)
             | Code::In(..) => Value::Bool(self.bool_node(code, vals)?),
@@ -932,6 +1158,22 @@ impl<'s> Run<'s, '_> {
                     self.eval(b, vals)?
                 }
             }
+            Code::Today
+            | Code::List(_)
+            | Code::Members { .. }
+            | Code::ListAgg { .. }
+            | Code::DateDiff(..)
+            | Code::ValueOr(..)
+            | Code::Builtin(_) => self.eval_other(code, vals)?,
+        })
+    }
+
+    /// The nodes [`Run::eval`] hands on: lists, aggregations, dates and built-in functions,
+    /// kept apart so that the common nodes' function stays small. The step is counted.
+    #[inline(never)]
+    fn eval_other(&mut self, code: &Code, vals: &[Value]) -> Result<Value, Box<EvalError>> {
+        Ok(match code {
+            Code::Today => Value::Date(self.snap.date),
             Code::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
@@ -940,41 +1182,7 @@ impl<'s> Run<'s, '_> {
                 Value::List(out.into())
             }
             Code::Members { agg, body, filter } => {
-                let facts = self.facts;
-                let mut count = 0u64;
-                let mut sum = Decimal::ZERO;
-                let mut all = true;
-                let mut any = false;
-                for m in facts.member_slots() {
-                    self.member = Some(m);
-                    let keep = match filter {
-                        Some(f) => self.boolean(f, vals)?,
-                        None => true,
-                    };
-                    if !keep {
-                        continue;
-                    }
-                    match (agg, body) {
-                        (Agg::Count, _) => count += 1,
-                        (Agg::Sum, Some(b)) => {
-                            let v = self.num(b, vals)?;
-                            sum = sum.checked_add(v).ok_or_else(|| self.arith_err("overflow"))?;
-                        }
-                        (Agg::Any | Agg::All, Some(b)) => {
-                            let v = self.boolean(b, vals)?;
-                            any |= v;
-                            all &= v;
-                        }
-                        _ => {}
-                    }
-                }
-                self.member = None;
-                match agg {
-                    Agg::Count => Value::Num(Decimal::from(count)),
-                    Agg::Sum => Value::Num(sum),
-                    Agg::Any => Value::Bool(any),
-                    Agg::All => Value::Bool(all),
-                }
+                self.members(*agg, body.as_deref(), filter.as_deref(), vals)?
             }
             Code::ListAgg { agg, list } => {
                 let items = match self.eval(list, vals)? {
@@ -1001,21 +1209,7 @@ impl<'s> Run<'s, '_> {
                 }
             }
             Code::DateDiff(kind, a, b) => {
-                let from = self.date(a, vals)?;
-                let to = match b {
-                    Some(b) => self.date(b, vals)?,
-                    None => self.snap.date,
-                };
-                let date_err = |e: welfare_types::dates::DateError| EvalError::Date {
-                    definition: self.name(),
-                    reason: e.to_string(),
-                };
-                let n = match kind {
-                    DateDiff::Age => age_on(from, to).map_err(date_err)?,
-                    DateDiff::Months => whole_months_between(from, to).map_err(date_err)?,
-                    DateDiff::Years => whole_months_between(from, to).map_err(date_err)? / 12,
-                };
-                Value::Num(Decimal::from(n))
+                Value::Num(self.date_diff(*kind, a, b.as_deref(), vals)?)
             }
             Code::ValueOr(a, b) => match self.eval(a, vals)? {
                 Value::Missing => self.eval(b, vals)?,
@@ -1034,6 +1228,7 @@ impl<'s> Run<'s, '_> {
                     r
                 })?
             }
+            _ => self.eval(code, vals)?,
         })
     }
 }

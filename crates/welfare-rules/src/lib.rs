@@ -75,6 +75,7 @@
 pub mod batch;
 mod builtins;
 mod check;
+mod compile;
 pub mod error;
 mod eval;
 pub mod explain;

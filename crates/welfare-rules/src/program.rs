@@ -36,6 +36,22 @@ pub(crate) enum Cmp {
     Ge,
 }
 
+impl Cmp {
+    /// Whether an ordering satisfies the operator.
+    #[inline]
+    pub(crate) fn holds(self, ord: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        match self {
+            Cmp::Eq => ord == Equal,
+            Cmp::Ne => ord != Equal,
+            Cmp::Lt => ord == Less,
+            Cmp::Le => ord != Greater,
+            Cmp::Gt => ord == Greater,
+            Cmp::Ge => ord != Less,
+        }
+    }
+}
+
 /// Aggregations over members.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Agg {
@@ -67,6 +83,9 @@ pub(crate) enum Code {
     IsMissing(Box<Code>, bool),
     Arith(Arith, Box<Code>, Box<Code>),
     Cmp(Cmp, Box<Code>, Box<Code>),
+    /// A comparison of two operands the checker typed as numbers (compared without building
+    /// a [`Value`] for either).
+    CmpNum(Cmp, Box<Code>, Box<Code>),
     And(Box<Code>, Box<Code>),
     Or(Box<Code>, Box<Code>),
     If(Box<Code>, Box<Code>, Box<Code>),
@@ -78,11 +97,29 @@ pub(crate) enum Code {
     Round(Box<Code>, Rounding),
     InterpolateConst(Box<Code>, Arc<[(Decimal, Decimal)]>),
     InterpolateParam(Box<Code>, u32),
-    Lookup { table: u32, key: Box<Code>, column: u32 },
-    Band { table: u32, key: Box<Code> },
-    Row { table: u32, row: Box<Code>, column: u32 },
-    Members { agg: Agg, body: Option<Box<Code>>, filter: Option<Box<Code>> },
-    ListAgg { agg: Agg, list: Box<Code> },
+    Lookup {
+        table: u32,
+        key: Box<Code>,
+        column: u32,
+    },
+    Band {
+        table: u32,
+        key: Box<Code>,
+    },
+    Row {
+        table: u32,
+        row: Box<Code>,
+        column: u32,
+    },
+    Members {
+        agg: Agg,
+        body: Option<Box<Code>>,
+        filter: Option<Box<Code>>,
+    },
+    ListAgg {
+        agg: Agg,
+        list: Box<Code>,
+    },
     DateDiff(DateDiff, Box<Code>, Option<Box<Code>>),
     ValueOr(Box<Code>, Box<Code>),
     Builtin(Box<crate::builtins::Builtin>),
@@ -251,6 +288,8 @@ pub struct Program {
     pub(crate) valid: DateRange,
     /// Names, types, labels and references as shared text, for explanations.
     pub(crate) shown: ShownTables,
+    /// Every definition compiled to closures (the evaluator's fast path).
+    pub(crate) compiled: Arc<crate::compile::Compiled>,
 }
 
 /// How a name appears in explanations: shared, so that an explanation clones pointers, not

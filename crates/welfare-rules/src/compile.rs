@@ -1,0 +1,672 @@
+//! Definitions compiled to closures: the evaluator's fast path.
+//!
+//! The checker produces a tree of [`Code`] nodes. Walking that tree for every household pays,
+//! at every node, for a dispatch on the node's kind, on its operator and on its operands'
+//! kinds. Here each definition is turned once, when the program is built, into nested
+//! closures that already know their operator, with leaf operands (constants, facts, parameters,
+//! earlier definitions) read in place instead of through a call.
+//!
+//! The closures do exactly what [`Run`] does for the same node: each node counts one step
+//! against [`crate::limits::MAX_EVAL_STEPS`], missing values and arithmetic failures give the
+//! same errors. A node without a compiled form (lists, tables, built-in functions, …) is run by
+//! the tree-walking evaluator itself, so the two never disagree on what they do not share; a
+//! test evaluates every bundled rulebook both ways and compares the results.
+
+use rust_decimal::Decimal;
+use welfare_types::money::compare_decimals;
+
+use crate::builtins::Builtin;
+use crate::error::EvalError;
+use crate::eval::{compare_values, dec_max, dec_min, interpolate, ParamAt, Run};
+use crate::program::{Agg, Arith, Code, Def, ParamData};
+use crate::value::Value;
+
+type Res<T> = Result<T, Box<EvalError>>;
+type NumFn = Box<dyn Fn(&mut Run<'_, '_>, &[Value]) -> Res<Decimal> + Send + Sync>;
+type BoolFn = Box<dyn Fn(&mut Run<'_, '_>, &[Value]) -> Res<bool> + Send + Sync>;
+type ValFn = Box<dyn Fn(&mut Run<'_, '_>, &[Value]) -> Res<Value> + Send + Sync>;
+
+/// Every definition of a program, compiled; indexed as `Program::defs`.
+pub(crate) struct Compiled {
+    defs: Vec<ValFn>,
+}
+
+impl std::fmt::Debug for Compiled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Compiled({} definitions)", self.defs.len())
+    }
+}
+
+impl Compiled {
+    /// Compiles every definition.
+    pub(crate) fn new(defs: &[Def]) -> Compiled {
+        Compiled { defs: defs.iter().map(|d| root(&d.code)).collect() }
+    }
+
+    /// Evaluates definition `i` (its step counted); `None` if there is no such definition.
+    #[inline]
+    pub(crate) fn eval(&self, i: u32, run: &mut Run<'_, '_>, vals: &[Value]) -> Option<Res<Value>> {
+        self.defs.get(i as usize).map(|f| f(run, vals))
+    }
+}
+
+/// A numeric operand: a leaf read in place, or a node's closure.
+enum Num {
+    Const(Decimal),
+    Def(u32),
+    Input(u32),
+    Member(u32),
+    Param(u32),
+    Node(NumFn),
+}
+
+/// A boolean operand: a leaf read in place, or a node's closure.
+enum Bool {
+    Const(bool),
+    Def(u32),
+    Input(u32),
+    Member(u32),
+    Param(u32),
+    Node(BoolFn),
+}
+
+/// The value of a leaf, as [`Run`] reads it (an absent slot reads as missing).
+#[inline(always)]
+fn leaf<'a>(run: &'a Run<'_, '_>, vals: &'a [Value], kind: Leaf) -> Option<&'a Value> {
+    static MISSING: Value = Value::Missing;
+    match kind {
+        Leaf::Def(i) => Some(vals.get(i as usize).unwrap_or(&MISSING)),
+        Leaf::Input(i) => Some(run.facts.household.get(i as usize).unwrap_or(&MISSING)),
+        Leaf::Member(i) => Some(run.member.and_then(|m| m.get(i as usize)).unwrap_or(&MISSING)),
+        Leaf::Param(i) => match run.snap.params.get(i as usize).map(ParamAt::data) {
+            Some(ParamData::Value(v)) => Some(v),
+            _ => None,
+        },
+    }
+}
+
+/// A constant or a slot, read in place by a comparison.
+enum Operand {
+    Const(Value),
+    Leaf(Leaf),
+}
+
+fn operand(code: &Code) -> Option<Operand> {
+    match code {
+        Code::Const(v) => Some(Operand::Const(v.clone())),
+        other => plain_leaf(other).map(Operand::Leaf),
+    }
+}
+
+#[inline(always)]
+fn read<'a>(run: &'a Run<'_, '_>, vals: &'a [Value], o: Option<&'a Operand>) -> Option<&'a Value> {
+    match o? {
+        Operand::Const(v) => Some(v),
+        Operand::Leaf(kind) => leaf(run, vals, *kind),
+    }
+}
+
+/// A leaf whose value is always a slot (a definition or a fact), never a parameter's table.
+fn plain_leaf(code: &Code) -> Option<Leaf> {
+    match *code {
+        Code::Def(i) => Some(Leaf::Def(i)),
+        Code::Input(i) => Some(Leaf::Input(i)),
+        Code::Member(i) => Some(Leaf::Member(i)),
+        _ => None,
+    }
+}
+
+#[derive(Copy, Clone)]
+enum Leaf {
+    Def(u32),
+    Input(u32),
+    Member(u32),
+    Param(u32),
+}
+
+impl Num {
+    /// The operand's value; counts its step.
+    #[inline(always)]
+    fn get(&self, run: &mut Run<'_, '_>, vals: &[Value]) -> Res<Decimal> {
+        run.tick()?;
+        let kind = match *self {
+            Num::Const(d) => return Ok(d),
+            Num::Node(ref f) => return f(run, vals),
+            Num::Def(i) => Leaf::Def(i),
+            Num::Input(i) => Leaf::Input(i),
+            Num::Member(i) => Leaf::Member(i),
+            Num::Param(i) => Leaf::Param(i),
+        };
+        match leaf(run, vals, kind) {
+            Some(Value::Num(d)) => Ok(*d),
+            _ => Err(run.missing()),
+        }
+    }
+
+    /// The operand's value, `None` for a missing leaf (an operand of a comparison).
+    #[inline(always)]
+    fn get_or_missing(&self, run: &mut Run<'_, '_>, vals: &[Value]) -> Res<Option<Decimal>> {
+        run.tick()?;
+        let kind = match *self {
+            Num::Const(d) => return Ok(Some(d)),
+            Num::Node(ref f) => return f(run, vals).map(Some),
+            Num::Def(i) => Leaf::Def(i),
+            Num::Input(i) => Leaf::Input(i),
+            Num::Member(i) => Leaf::Member(i),
+            Num::Param(i) => Leaf::Param(i),
+        };
+        match leaf(run, vals, kind) {
+            Some(Value::Num(d)) => Ok(Some(*d)),
+            Some(Value::Missing) => Ok(None),
+            _ => Err(run.missing()),
+        }
+    }
+}
+
+impl Bool {
+    /// The operand's value; counts its step.
+    #[inline(always)]
+    fn get(&self, run: &mut Run<'_, '_>, vals: &[Value]) -> Res<bool> {
+        run.tick()?;
+        let kind = match *self {
+            Bool::Const(b) => return Ok(b),
+            Bool::Node(ref f) => return f(run, vals),
+            Bool::Def(i) => Leaf::Def(i),
+            Bool::Input(i) => Leaf::Input(i),
+            Bool::Member(i) => Leaf::Member(i),
+            Bool::Param(i) => Leaf::Param(i),
+        };
+        match leaf(run, vals, kind) {
+            Some(Value::Bool(b)) => Ok(*b),
+            _ => Err(run.missing()),
+        }
+    }
+}
+
+fn num_node(f: impl Fn(&mut Run<'_, '_>, &[Value]) -> Res<Decimal> + Send + Sync + 'static) -> Num {
+    Num::Node(Box::new(f))
+}
+
+fn bool_node(f: impl Fn(&mut Run<'_, '_>, &[Value]) -> Res<bool> + Send + Sync + 'static) -> Bool {
+    Bool::Node(Box::new(f))
+}
+
+/// Whether a node always yields a number (whatever its operands).
+fn is_numeric_node(code: &Code) -> bool {
+    matches!(
+        code,
+        Code::Neg(_)
+            | Code::Arith(..)
+            | Code::Min(_)
+            | Code::Max(_)
+            | Code::Clamp(..)
+            | Code::Round(..)
+            | Code::InterpolateConst(..)
+            | Code::InterpolateParam(..)
+            | Code::Lookup { .. }
+            | Code::Band { .. }
+            | Code::Row { .. }
+            | Code::DateDiff(..)
+            | Code::Members { agg: Agg::Count | Agg::Sum, .. }
+    )
+}
+
+/// Whether a node always yields a boolean (whatever its operands).
+fn is_boolean_node(code: &Code) -> bool {
+    matches!(
+        code,
+        Code::Not(_)
+            | Code::IsMissing(..)
+            | Code::Cmp(..)
+            | Code::CmpNum(..)
+            | Code::And(..)
+            | Code::Or(..)
+            | Code::In(..)
+            | Code::Members { agg: Agg::Any | Agg::All, .. }
+    )
+}
+
+/// A definition's formula: typed closures when its top node is typed, the tree-walking
+/// evaluator otherwise (a leaf, a conditional, a list, …). Counts the top node's step.
+fn root(code: &Code) -> ValFn {
+    match code {
+        Code::Const(v) => {
+            let v = v.clone();
+            return Box::new(move |run, _| {
+                run.tick()?;
+                Ok(v.clone())
+            });
+        }
+        Code::If(c, a, b) => {
+            let (c, a, b) = (boolean(c), root(a), root(b));
+            return Box::new(move |run, vals| {
+                run.tick()?;
+                if c.get(run, vals)? {
+                    a(run, vals)
+                } else {
+                    b(run, vals)
+                }
+            });
+        }
+        Code::ValueOr(a, b) => {
+            let v = value_or(a, b);
+            return Box::new(move |run, vals| {
+                run.tick()?;
+                v(run, vals)
+            });
+        }
+        Code::Builtin(b) => {
+            if let Builtin::MemberList { body, filter } = &**b {
+                let (body, filter) = (root(body), filter.as_ref().map(boolean));
+                return Box::new(move |run, vals| {
+                    run.tick()?;
+                    let (facts, outer) = (run.facts, run.member);
+                    let mut out = Vec::with_capacity(facts.member_count());
+                    for m in facts.member_slots() {
+                        run.member = Some(m);
+                        let keep = match &filter {
+                            Some(f) => f.get(run, vals)?,
+                            None => true,
+                        };
+                        if keep {
+                            out.push(body(run, vals)?);
+                        }
+                    }
+                    run.member = outer;
+                    Ok(Value::List(out.into()))
+                });
+            }
+        }
+        _ => {}
+    }
+    if let Some(kind) = plain_leaf(code) {
+        return Box::new(move |run, vals| {
+            run.tick()?;
+            Ok(leaf(run, vals, kind).cloned().unwrap_or_default())
+        });
+    }
+    if is_numeric_node(code) {
+        let n = num(code);
+        return Box::new(move |run, vals| n.get(run, vals).map(Value::Num));
+    }
+    if is_boolean_node(code) {
+        let b = boolean(code);
+        return Box::new(move |run, vals| b.get(run, vals).map(Value::Bool));
+    }
+    let code = code.clone();
+    Box::new(move |run, vals| run.eval(&code, vals))
+}
+
+/// `valore_o(a, b)` (the step of the node itself counted by the caller): `a`, or `b` when `a`
+/// is missing.
+fn value_or(a: &Code, b: &Code) -> ValFn {
+    let (a, b) = (root(a), root(b));
+    Box::new(move |run, vals| match a(run, vals)? {
+        Value::Missing => b(run, vals),
+        v => Ok(v),
+    })
+}
+
+fn num(code: &Code) -> Num {
+    match code {
+        Code::Const(Value::Num(d)) => Num::Const(*d),
+        Code::Def(i) => Num::Def(*i),
+        Code::Input(i) => Num::Input(*i),
+        Code::Member(i) => Num::Member(*i),
+        Code::Param(i) => Num::Param(*i),
+        Code::Neg(c) => {
+            let c = num(c);
+            num_node(move |run, vals| Ok(-c.get(run, vals)?))
+        }
+        Code::Arith(op, a, b) => arith(*op, num(a), num(b)),
+        Code::Round(x, rounding) => {
+            let (x, rounding) = (num(x), *rounding);
+            num_node(move |run, vals| Ok(rounding.apply(x.get(run, vals)?)))
+        }
+        Code::If(c, a, b) => {
+            let (c, a, b) = (boolean(c), num(a), num(b));
+            num_node(
+                move |run, vals| {
+                    if c.get(run, vals)? {
+                        a.get(run, vals)
+                    } else {
+                        b.get(run, vals)
+                    }
+                },
+            )
+        }
+        Code::Members { agg: Agg::Count, filter, .. } => {
+            let filter = filter.as_deref().map(boolean);
+            num_node(move |run, vals| {
+                let facts = run.facts;
+                let mut count = 0u64;
+                for m in facts.member_slots() {
+                    run.member = Some(m);
+                    let keep = match &filter {
+                        Some(f) => f.get(run, vals)?,
+                        None => true,
+                    };
+                    count += u64::from(keep);
+                }
+                run.member = None;
+                Ok(Decimal::from(count))
+            })
+        }
+        Code::Members { agg: Agg::Sum, body: Some(body), filter } => {
+            let (body, filter) = (num(body), filter.as_deref().map(boolean));
+            num_node(move |run, vals| {
+                let facts = run.facts;
+                let mut sum = Decimal::ZERO;
+                for m in facts.member_slots() {
+                    run.member = Some(m);
+                    if let Some(f) = &filter {
+                        if !f.get(run, vals)? {
+                            continue;
+                        }
+                    }
+                    let v = body.get(run, vals)?;
+                    sum = sum.checked_add(v).ok_or_else(|| run.overflow())?;
+                }
+                run.member = None;
+                Ok(sum)
+            })
+        }
+        Code::Min(items) | Code::Max(items) => {
+            let (is_min, items): (bool, Vec<Num>) =
+                (matches!(code, Code::Min(_)), items.iter().map(num).collect());
+            num_node(move |run, vals| {
+                let mut best: Option<Decimal> = None;
+                for item in &items {
+                    let v = item.get(run, vals)?;
+                    best = Some(match best {
+                        None => v,
+                        Some(b) if is_min => dec_min(b, v),
+                        Some(b) => dec_max(b, v),
+                    });
+                }
+                Ok(best.unwrap_or_default())
+            })
+        }
+        Code::Clamp(x, lo, hi) => {
+            let (x, lo, hi) = (num(x), num(lo), num(hi));
+            num_node(move |run, vals| {
+                let (x, lo, hi) = (x.get(run, vals)?, lo.get(run, vals)?, hi.get(run, vals)?);
+                if compare_decimals(&lo, &hi).is_gt() {
+                    return Err(Box::new(
+                        run.arith_err("clamp with a lower bound above the upper bound"),
+                    ));
+                }
+                Ok(dec_min(dec_max(x, lo), hi))
+            })
+        }
+        Code::InterpolateConst(x, points) => {
+            let (x, points) = (num(x), points.clone());
+            num_node(move |run, vals| {
+                let x = x.get(run, vals)?;
+                interpolate(&points, x).ok_or_else(|| run.overflow())
+            })
+        }
+        Code::InterpolateParam(x, p) => {
+            let (x, p) = (num(x), *p);
+            num_node(move |run, vals| {
+                let x = x.get(run, vals)?;
+                run.interpolate_param(p, x)
+            })
+        }
+        Code::Lookup { table, key, column } => {
+            let (table, key, column) = (*table, num(key), *column);
+            num_node(move |run, vals| {
+                let x = key.get(run, vals)?;
+                run.lookup(table, column, x)
+            })
+        }
+        Code::Band { table, key } => {
+            let (table, key) = (*table, num(key));
+            num_node(move |run, vals| {
+                let x = key.get(run, vals)?;
+                run.band_number(table, x)
+            })
+        }
+        Code::Row { table, row, column } => {
+            let (table, row, column) = (*table, num(row), *column);
+            num_node(move |run, vals| {
+                let n = row.get(run, vals)?;
+                run.row(table, column, n)
+            })
+        }
+        Code::ValueOr(a, b) => {
+            let v = value_or(a, b);
+            num_node(move |run, vals| match v(run, vals)? {
+                Value::Num(d) => Ok(d),
+                _ => Err(run.missing()),
+            })
+        }
+        Code::ListAgg { agg: Agg::Sum, list } => {
+            let list = root(list);
+            num_node(move |run, vals| {
+                let Value::List(items) = list(run, vals)? else {
+                    return Err(run.missing());
+                };
+                let mut sum = Decimal::ZERO;
+                for v in items.iter() {
+                    let d = v.as_decimal().ok_or_else(|| run.missing())?;
+                    sum = sum.checked_add(d).ok_or_else(|| run.overflow())?;
+                }
+                Ok(sum)
+            })
+        }
+        Code::DateDiff(kind, a, b) => {
+            let (kind, a, b) = (*kind, a.clone(), b.clone());
+            num_node(move |run, vals| run.date_diff(kind, &a, b.as_deref(), vals))
+        }
+        // Rows by number, list sums and the rest: the evaluator's own typed path.
+        other => {
+            let code = other.clone();
+            num_node(move |run, vals| run.num_node(&code, vals))
+        }
+    }
+}
+
+fn arith(op: Arith, a: Num, b: Num) -> Num {
+    match op {
+        Arith::Add => num_node(move |run, vals| {
+            let (x, y) = (a.get(run, vals)?, b.get(run, vals)?);
+            x.checked_add(y).ok_or_else(|| run.overflow())
+        }),
+        Arith::Sub => num_node(move |run, vals| {
+            let (x, y) = (a.get(run, vals)?, b.get(run, vals)?);
+            x.checked_sub(y).ok_or_else(|| run.overflow())
+        }),
+        Arith::Mul => num_node(move |run, vals| {
+            let (x, y) = (a.get(run, vals)?, b.get(run, vals)?);
+            x.checked_mul(y).ok_or_else(|| run.overflow())
+        }),
+        Arith::Div => num_node(move |run, vals| {
+            let (x, y) = (a.get(run, vals)?, b.get(run, vals)?);
+            crate::eval::divide(run, x, y)
+        }),
+    }
+}
+
+fn boolean(code: &Code) -> Bool {
+    match code {
+        Code::Const(Value::Bool(b)) => Bool::Const(*b),
+        Code::Def(i) => Bool::Def(*i),
+        Code::Input(i) => Bool::Input(*i),
+        Code::Member(i) => Bool::Member(*i),
+        Code::Param(i) => Bool::Param(*i),
+        Code::Not(c) => {
+            let c = boolean(c);
+            bool_node(move |run, vals| Ok(!c.get(run, vals)?))
+        }
+        Code::And(a, b) => {
+            let (a, b) = (boolean(a), boolean(b));
+            bool_node(move |run, vals| Ok(a.get(run, vals)? && b.get(run, vals)?))
+        }
+        Code::Or(a, b) => {
+            let (a, b) = (boolean(a), boolean(b));
+            bool_node(move |run, vals| Ok(a.get(run, vals)? || b.get(run, vals)?))
+        }
+        Code::If(c, a, b) => {
+            let (c, a, b) = (boolean(c), boolean(a), boolean(b));
+            bool_node(
+                move |run, vals| {
+                    if c.get(run, vals)? {
+                        a.get(run, vals)
+                    } else {
+                        b.get(run, vals)
+                    }
+                },
+            )
+        }
+        Code::Cmp(op, a, b) if operand(a).is_some() && operand(b).is_some() => {
+            let (op, a, b) = (*op, operand(a), operand(b));
+            bool_node(move |run, vals| {
+                run.tick()?;
+                run.tick()?;
+                let (x, y) = (read(run, vals, a.as_ref()), read(run, vals, b.as_ref()));
+                match (x, y) {
+                    (Some(x), Some(y)) => compare_values(op, x, y).ok_or_else(|| run.missing()),
+                    _ => Err(run.missing()),
+                }
+            })
+        }
+        Code::CmpNum(op, a, b) => {
+            let (op, a, b) = (*op, num(a), num(b));
+            bool_node(move |run, vals| {
+                let (x, y) = (a.get_or_missing(run, vals)?, b.get_or_missing(run, vals)?);
+                match (x, y) {
+                    (Some(x), Some(y)) => Ok(op.holds(compare_decimals(&x, &y))),
+                    _ => Err(run.missing()),
+                }
+            })
+        }
+        Code::IsMissing(c, present) if plain_leaf(c).is_some() => {
+            let (kind, present) = (plain_leaf(c).unwrap_or(Leaf::Def(u32::MAX)), *present);
+            bool_node(move |run, vals| {
+                run.tick()?;
+                let missing = matches!(leaf(run, vals, kind), Some(Value::Missing) | None);
+                Ok(missing != present)
+            })
+        }
+        Code::Members { agg: agg @ (Agg::Any | Agg::All), body: Some(body), filter } => {
+            let (any_wanted, body, filter) =
+                (*agg == Agg::Any, boolean(body), filter.as_deref().map(boolean));
+            bool_node(move |run, vals| {
+                let facts = run.facts;
+                let (mut any, mut all) = (false, true);
+                for m in facts.member_slots() {
+                    run.member = Some(m);
+                    if let Some(f) = &filter {
+                        if !f.get(run, vals)? {
+                            continue;
+                        }
+                    }
+                    let v = body.get(run, vals)?;
+                    any |= v;
+                    all &= v;
+                }
+                run.member = None;
+                Ok(if any_wanted { any } else { all })
+            })
+        }
+        other => {
+            let code = other.clone();
+            bool_node(move |run, vals| run.bool_node(&code, vals))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use crate::syntax::{Rulebook, TestCase};
+    use crate::testing::{discover, parse_test_file};
+    use crate::{Engine, Program};
+
+    /// Every bundled rulebook with its test cases: the municipal fixtures and the national
+    /// measures of welfare-benefits.
+    fn programs() -> Vec<(Program, Vec<TestCase>)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let dirs = [
+            root.join("fixtures/rulebooks/comuni"),
+            root.join("crates/welfare-benefits/rulebooks"),
+        ];
+        let mut out = Vec::new();
+        for dir in dirs {
+            let (rulebooks, test_files) = discover(&[dir]);
+            let mut engine = Engine::new();
+            let mut ids = Vec::new();
+            for path in &rulebooks {
+                let rb = Rulebook::load(path).unwrap();
+                ids.push((path.clone(), engine.add(rb).unwrap().id.clone()));
+            }
+            let files: Vec<_> = test_files.iter().map(|t| parse_test_file(t).unwrap()).collect();
+            for (path, id) in ids {
+                let Ok(program) = engine.program(&id) else { continue };
+                let mut cases = engine.rulebook(&id).map(|rb| rb.tests.clone()).unwrap_or_default();
+                let name = path.file_name().map(PathBuf::from);
+                for f in &files {
+                    if f.rulebook.file_name().map(PathBuf::from) == name {
+                        cases.extend(f.cases.iter().cloned());
+                    }
+                }
+                out.push((program, cases));
+            }
+        }
+        out
+    }
+
+    /// The case's facts, then variants with each household fact changed or left out, so that
+    /// missing values, other bands and failing evaluations are compared too.
+    fn variants(facts: &serde_json::Value) -> Vec<serde_json::Value> {
+        let mut out = vec![facts.clone()];
+        let Some(map) = facts.as_object() else { return out };
+        for (key, value) in map {
+            let mut without = map.clone();
+            without.remove(key);
+            out.push(serde_json::Value::Object(without));
+            let replacements: Vec<serde_json::Value> = match value {
+                serde_json::Value::String(s) if s.parse::<rust_decimal::Decimal>().is_ok() => {
+                    ["0.00", "0.01", "7500.00", "17090.61", "40000.00", "-1"]
+                        .map(serde_json::Value::from)
+                        .to_vec()
+                }
+                serde_json::Value::Number(_) => {
+                    [0, 1, 3, 4, 7].map(serde_json::Value::from).to_vec()
+                }
+                serde_json::Value::Bool(b) => vec![serde_json::Value::Bool(!b)],
+                _ => Vec::new(),
+            };
+            for r in replacements {
+                let mut changed = map.clone();
+                changed.insert(key.clone(), r);
+                out.push(serde_json::Value::Object(changed));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn compiled_closures_agree_with_the_tree_walking_evaluator() {
+        let mut compared = 0;
+        for (program, cases) in programs() {
+            for case in &cases {
+                let Ok(snap) = program.snapshot(case.date) else { continue };
+                for facts in variants(&case.facts) {
+                    let Ok(facts) = program.facts(&facts) else { continue };
+                    let (mut a, mut b) = (Vec::new(), Vec::new());
+                    let compiled = snap.run_counted(&facts, &mut a, true);
+                    let walked = snap.run_counted(&facts, &mut b, false);
+                    assert_eq!(compiled, walked, "{} / {}", program.id, case.name);
+                    if compiled.0.is_ok() {
+                        assert_eq!(a, b, "{} / {}", program.id, case.name);
+                    }
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 1_000, "only {compared} evaluations compared");
+    }
+}
