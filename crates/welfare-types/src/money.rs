@@ -146,31 +146,58 @@ impl Rounding {
             .unwrap_or_else(|| value.round_dp_with_strategy(places, self.mode.strategy()))
     }
 
-    /// [`Rounding::apply`] on a mantissa of up to 64 bits, with integer arithmetic: the same
-    /// result, value, scale and sign, as `round_dp_with_strategy` (a property test holds them
-    /// equal), at a fraction of its cost. `None` where it does not apply (a wider mantissa, a
-    /// result of negative zero), left to the general rounding.
+    /// [`Rounding::apply`] with integer arithmetic: the same result, value, scale and sign,
+    /// as `round_dp_with_strategy` (a property test holds them equal), at a fraction of its
+    /// cost. Mantissas of up to 64 bits (amounts) take 64-bit arithmetic, wider ones (the
+    /// 28-digit quotients of a division) 128-bit. `None` where it does not apply (a result of
+    /// negative zero), left to the general rounding.
     #[inline]
     fn apply_small(self, value: Decimal, places: u32) -> Option<Decimal> {
         let scale = value.scale();
         if scale <= places {
             return Some(value);
         }
-        let m = i64::try_from(value.mantissa()).ok()?;
-        let div = 10i64.checked_pow(scale - places)?;
-        let (q, r) = (m / div, m % div);
-        let (twice, step) = (r.unsigned_abs().checked_mul(2)?, div.unsigned_abs());
-        let away = match self.mode {
-            RoundingMode::Down => false,
-            RoundingMode::Up => r != 0,
-            RoundingMode::HalfUp => twice >= step,
-            RoundingMode::HalfEven => twice > step || (twice == step && q % 2 != 0),
+        let m = value.mantissa();
+        let q = match i64::try_from(m) {
+            Ok(m) => i128::from(self.quotient(m, 10i64.checked_pow(scale - places)?)?),
+            Err(_) => self.quotient(m, 10i128.checked_pow(scale - places)?)?,
         };
-        let q = if away { q.checked_add(m.signum())? } else { q };
         if q == 0 && m < 0 {
             return None;
         }
-        Some(Decimal::new(q, places))
+        Decimal::try_from_i128_with_scale(q, places).ok()
+    }
+
+    /// `m / div` rounded by this rule's mode (`div` a positive power of ten).
+    #[inline]
+    fn quotient<T>(self, m: T, div: T) -> Option<T>
+    where
+        T: Copy
+            + PartialEq
+            + PartialOrd
+            + std::ops::Div<Output = T>
+            + std::ops::Rem<Output = T>
+            + std::ops::Add<Output = T>
+            + std::ops::Sub<Output = T>
+            + From<i8>,
+    {
+        let (q, r) = (m / div, m % div);
+        let zero = T::from(0);
+        // |r| and div as same-signed magnitudes: twice |r| against div decides the half.
+        let r_abs = if r < zero { zero - r } else { r };
+        let half_or_more = r_abs >= div - r_abs;
+        let past_half = r_abs > div - r_abs;
+        let away = match self.mode {
+            RoundingMode::Down => false,
+            RoundingMode::Up => r != zero,
+            RoundingMode::HalfUp => half_or_more,
+            RoundingMode::HalfEven => past_half || (half_or_more && q % T::from(2) != zero),
+        };
+        if !away {
+            return Some(q);
+        }
+        // Away from zero: the quotient of a 96-bit mantissa cannot overflow i128 or i64 here.
+        Some(if m < zero { q - T::from(1) } else { q + T::from(1) })
     }
 }
 

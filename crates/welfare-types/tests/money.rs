@@ -135,7 +135,12 @@ proptest! {
     /// (the integer shortcut for amounts must not change a single result).
     #[test]
     fn rounding_matches_the_decimal_strategies(
-        m in prop_oneof![any::<i64>(), -200_000i64..200_000],
+        m in prop_oneof![
+            any::<i64>().prop_map(i128::from),
+            (-200_000i64..200_000).prop_map(i128::from),
+            // 96-bit mantissas: the quotients of a division, 28 digits long.
+            (-(1i128 << 96) + 1)..(1i128 << 96),
+        ],
         scale in prop_oneof![0u32..=28, 0u32..=5],
         which in 0usize..12,
     ) {
@@ -149,7 +154,7 @@ proptest! {
         let steps = [RoundingStep::Cent, RoundingStep::Tenth, RoundingStep::Euro];
         let (mode, strategy) = modes[which % 4];
         let step = steps[which / 4];
-        let value = Decimal::new(m, scale);
+        let value = Decimal::from_i128_with_scale(m, scale);
         let ours = Rounding::new(step, mode).apply(value);
         let theirs = value.round_dp_with_strategy(step.decimal_places(), strategy);
         prop_assert_eq!(ours, theirs);
