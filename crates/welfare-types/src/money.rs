@@ -599,17 +599,26 @@ pub fn compare_decimals(a: &Decimal, b: &Decimal) -> std::cmp::Ordering {
     let (ma, mb) = (a.mantissa(), b.mantissa());
     let scaled = match sa.cmp(&sb) {
         std::cmp::Ordering::Equal => Some((ma, mb)),
-        std::cmp::Ordering::Less => {
-            pow10_i128(sb - sa).and_then(|f| ma.checked_mul(f)).map(|x| (x, mb))
-        }
-        std::cmp::Ordering::Greater => {
-            pow10_i128(sa - sb).and_then(|f| mb.checked_mul(f)).map(|y| (ma, y))
-        }
+        std::cmp::Ordering::Less => scale_up(ma, sb - sa).map(|x| (x, mb)),
+        std::cmp::Ordering::Greater => scale_up(mb, sa - sb).map(|y| (ma, y)),
     };
     match scaled {
         Some((x, y)) => x.cmp(&y),
         None => a.cmp(b),
     }
+}
+
+/// `m × 10^n`, `None` on overflow. A 64-bit mantissa times at most `10^18` cannot overflow
+/// 128 bits, so amounts (the common case) take one widening multiplication, without the
+/// overflow check of a full 128-bit one.
+#[inline]
+fn scale_up(m: i128, n: u32) -> Option<i128> {
+    if let (Ok(small), Some(f)) = (i64::try_from(m), pow10_i128(n).filter(|_| n <= 18)) {
+        // |small| < 2^63 and f <= 10^18 < 2^60: the product is below 2^123.
+        let f = f as i64;
+        return Some(i128::from(small) * i128::from(f));
+    }
+    pow10_i128(n).and_then(|f| m.checked_mul(f))
 }
 
 /// `10^n` for the scales a decimal has (0 to 28), from a table: `checked_pow` loops, and
