@@ -72,17 +72,14 @@ enum Bool {
 
 /// The value of a leaf, as [`Run`] reads it (an absent slot reads as missing).
 #[inline(always)]
-fn leaf<'a>(run: &'a Run<'_, '_>, vals: &'a [Value], kind: Leaf) -> Option<&'a Value> {
+fn leaf<'a>(run: &'a Run<'_, '_>, vals: &'a [Value], kind: Leaf) -> &'a Value {
     static MISSING: Value = Value::Missing;
     match kind {
-        Leaf::Def(i) => Some(vals.get(i as usize).unwrap_or(&MISSING)),
-        Leaf::Input(i) => Some(run.facts.household.get(i as usize).unwrap_or(&MISSING)),
-        Leaf::Member(i) => Some(run.member.and_then(|m| m.get(i as usize)).unwrap_or(&MISSING)),
-        Leaf::Param(i) => match run.snap.params.get(i as usize).map(ParamAt::data) {
-            Some(ParamData::Value(v)) => Some(v),
-            _ => None,
-        },
+        Leaf::Def(i) => vals.get(i as usize),
+        Leaf::Input(i) => run.facts.household.get(i as usize),
+        Leaf::Member(i) => run.member.and_then(|m| m.get(i as usize)),
     }
+    .unwrap_or(&MISSING)
 }
 
 /// A constant or a slot, read in place by a comparison.
@@ -99,9 +96,9 @@ fn operand(code: &Code) -> Option<Operand> {
 }
 
 #[inline(always)]
-fn read<'a>(run: &'a Run<'_, '_>, vals: &'a [Value], o: Option<&'a Operand>) -> Option<&'a Value> {
-    match o? {
-        Operand::Const(v) => Some(v),
+fn read<'a>(run: &'a Run<'_, '_>, vals: &'a [Value], o: &'a Operand) -> &'a Value {
+    match o {
+        Operand::Const(v) => v,
         Operand::Leaf(kind) => leaf(run, vals, *kind),
     }
 }
@@ -121,7 +118,6 @@ enum Leaf {
     Def(u32),
     Input(u32),
     Member(u32),
-    Param(u32),
 }
 
 impl Num {
@@ -129,15 +125,15 @@ impl Num {
     #[inline(always)]
     fn get(&self, run: &mut Run<'_, '_>, vals: &[Value]) -> Res<Decimal> {
         run.tick()?;
-        let kind = match *self {
+        let v = match *self {
             Num::Const(d) => return Ok(d),
             Num::Node(ref f) => return f(run, vals),
-            Num::Def(i) => Leaf::Def(i),
-            Num::Input(i) => Leaf::Input(i),
-            Num::Member(i) => Leaf::Member(i),
-            Num::Param(i) => Leaf::Param(i),
+            Num::Def(i) => vals.get(i as usize),
+            Num::Input(i) => run.facts.household.get(i as usize),
+            Num::Member(i) => run.member.and_then(|m| m.get(i as usize)),
+            Num::Param(i) => param_value(run, i),
         };
-        match leaf(run, vals, kind) {
+        match v {
             Some(Value::Num(d)) => Ok(*d),
             _ => Err(run.missing()),
         }
@@ -147,17 +143,20 @@ impl Num {
     #[inline(always)]
     fn get_or_missing(&self, run: &mut Run<'_, '_>, vals: &[Value]) -> Res<Option<Decimal>> {
         run.tick()?;
-        let kind = match *self {
+        let v = match *self {
             Num::Const(d) => return Ok(Some(d)),
             Num::Node(ref f) => return f(run, vals).map(Some),
-            Num::Def(i) => Leaf::Def(i),
-            Num::Input(i) => Leaf::Input(i),
-            Num::Member(i) => Leaf::Member(i),
-            Num::Param(i) => Leaf::Param(i),
+            Num::Def(i) => vals.get(i as usize),
+            Num::Input(i) => run.facts.household.get(i as usize),
+            Num::Member(i) => run.member.and_then(|m| m.get(i as usize)),
+            Num::Param(i) => match param_value(run, i) {
+                None => return Err(run.missing()),
+                some => some,
+            },
         };
-        match leaf(run, vals, kind) {
+        match v {
             Some(Value::Num(d)) => Ok(Some(*d)),
-            Some(Value::Missing) => Ok(None),
+            Some(Value::Missing) | None => Ok(None),
             _ => Err(run.missing()),
         }
     }
@@ -168,18 +167,27 @@ impl Bool {
     #[inline(always)]
     fn get(&self, run: &mut Run<'_, '_>, vals: &[Value]) -> Res<bool> {
         run.tick()?;
-        let kind = match *self {
+        let v = match *self {
             Bool::Const(b) => return Ok(b),
             Bool::Node(ref f) => return f(run, vals),
-            Bool::Def(i) => Leaf::Def(i),
-            Bool::Input(i) => Leaf::Input(i),
-            Bool::Member(i) => Leaf::Member(i),
-            Bool::Param(i) => Leaf::Param(i),
+            Bool::Def(i) => vals.get(i as usize),
+            Bool::Input(i) => run.facts.household.get(i as usize),
+            Bool::Member(i) => run.member.and_then(|m| m.get(i as usize)),
+            Bool::Param(i) => param_value(run, i),
         };
-        match leaf(run, vals, kind) {
+        match v {
             Some(Value::Bool(b)) => Ok(*b),
             _ => Err(run.missing()),
         }
+    }
+}
+
+/// A value parameter's value on the snapshot's date (`None` for a table or a scale).
+#[inline(always)]
+fn param_value<'a>(run: &'a Run<'_, '_>, i: u32) -> Option<&'a Value> {
+    match run.snap.params.get(i as usize).map(ParamAt::data) {
+        Some(ParamData::Value(v)) => Some(v),
+        _ => None,
     }
 }
 
@@ -282,7 +290,7 @@ fn root(code: &Code) -> ValFn {
     if let Some(kind) = plain_leaf(code) {
         return Box::new(move |run, vals| {
             run.tick()?;
-            Ok(leaf(run, vals, kind).cloned().unwrap_or_default())
+            Ok(leaf(run, vals, kind).clone())
         });
     }
     if is_numeric_node(code) {
@@ -519,18 +527,6 @@ fn boolean(code: &Code) -> Bool {
                 },
             )
         }
-        Code::Cmp(op, a, b) if operand(a).is_some() && operand(b).is_some() => {
-            let (op, a, b) = (*op, operand(a), operand(b));
-            bool_node(move |run, vals| {
-                run.tick()?;
-                run.tick()?;
-                let (x, y) = (read(run, vals, a.as_ref()), read(run, vals, b.as_ref()));
-                match (x, y) {
-                    (Some(x), Some(y)) => compare_values(op, x, y).ok_or_else(|| run.missing()),
-                    _ => Err(run.missing()),
-                }
-            })
-        }
         Code::CmpNum(op, a, b) => {
             let (op, a, b) = (*op, num(a), num(b));
             bool_node(move |run, vals| {
@@ -539,14 +535,6 @@ fn boolean(code: &Code) -> Bool {
                     (Some(x), Some(y)) => Ok(op.holds(compare_decimals(&x, &y))),
                     _ => Err(run.missing()),
                 }
-            })
-        }
-        Code::IsMissing(c, present) if plain_leaf(c).is_some() => {
-            let (kind, present) = (plain_leaf(c).unwrap_or(Leaf::Def(u32::MAX)), *present);
-            bool_node(move |run, vals| {
-                run.tick()?;
-                let missing = matches!(leaf(run, vals, kind), Some(Value::Missing) | None);
-                Ok(missing != present)
             })
         }
         Code::Members { agg: agg @ (Agg::Any | Agg::All), body: Some(body), filter } => {
@@ -570,11 +558,38 @@ fn boolean(code: &Code) -> Bool {
                 Ok(if any_wanted { any } else { all })
             })
         }
-        other => {
-            let code = other.clone();
-            bool_node(move |run, vals| run.bool_node(&code, vals))
-        }
+        Code::Cmp(op, a, b) => match (operand(a), operand(b)) {
+            // Two constants or slots: compared in place, each counted as the evaluator does.
+            (Some(a), Some(b)) => {
+                let op = *op;
+                bool_node(move |run, vals| {
+                    run.tick()?;
+                    run.tick()?;
+                    compare_values(op, read(run, vals, &a), read(run, vals, &b))
+                        .ok_or_else(|| run.missing())
+                })
+            }
+            _ => fallback_bool(code),
+        },
+        Code::IsMissing(c, present) => match plain_leaf(c) {
+            Some(kind) => {
+                let present = *present;
+                bool_node(move |run, vals| {
+                    run.tick()?;
+                    let missing = matches!(leaf(run, vals, kind), Value::Missing);
+                    Ok(missing != present)
+                })
+            }
+            None => fallback_bool(code),
+        },
+        other => fallback_bool(other),
     }
+}
+
+/// A boolean node run by the tree-walking evaluator.
+fn fallback_bool(code: &Code) -> Bool {
+    let code = code.clone();
+    bool_node(move |run, vals| run.bool_node(&code, vals))
 }
 
 #[cfg(test)]

@@ -64,7 +64,7 @@ impl<'p> Snapshot<'p> {
     /// Evaluates one household without building an explanation: the fast path for batches.
     /// `values` is scratch space reused between calls (one slot per definition).
     pub fn run_into(&self, facts: &Facts, values: &mut Vec<Value>) -> Result<(), EvalError> {
-        self.run_order(&self.program.order, facts, values)
+        self.run_order(&self.program.order, &[], facts, values)
     }
 
     /// Evaluates one household as [`Snapshot::run_into`] does, but only the definitions of
@@ -79,12 +79,13 @@ impl<'p> Snapshot<'p> {
         if !plan.is_for(self.program) {
             return Err(EvalError::PlanMismatch);
         }
-        self.run_order(&plan.order, facts, values)
+        self.run_order(&plan.order, &plan.skipped, facts, values)
     }
 
     fn run_order(
         &self,
         order: &[u32],
+        skipped: &[u32],
         facts: &Facts,
         values: &mut Vec<Value>,
     ) -> Result<(), EvalError> {
@@ -92,9 +93,14 @@ impl<'p> Snapshot<'p> {
         if values.len() != n {
             values.clear();
             values.resize(n, Value::Missing);
-        } else if order.len() != n {
-            // A plan leaves the slots it does not compute missing; a full run overwrites all.
-            values.fill(Value::Missing);
+        } else {
+            // The slots a plan leaves out read as missing (the scratch may hold an earlier
+            // household's); every other slot is overwritten below.
+            for &i in skipped {
+                if let Some(v) = values.get_mut(i as usize).filter(|v| **v != Value::Missing) {
+                    *v = Value::Missing;
+                }
+            }
         }
         let mut run = Run { snap: self, facts, member: None, steps: 0, current: 0 };
         for &i in order {
@@ -622,15 +628,21 @@ pub(crate) fn dec_max(a: Decimal, b: Decimal) -> Decimal {
     }
 }
 
+/// The error of an evaluation past [`MAX_EVAL_STEPS`]: out of line, so that counting a step
+/// stays two instructions wherever it is inlined.
+#[cold]
+#[inline(never)]
+fn too_many_steps() -> Box<EvalError> {
+    Box::new(EvalError::Limit { what: format!("at most {MAX_EVAL_STEPS} evaluation steps") })
+}
+
 impl<'s> Run<'s, '_> {
     /// Counts one evaluated expression node against [`MAX_EVAL_STEPS`].
     #[inline]
     pub(crate) fn tick(&mut self) -> Result<(), Box<EvalError>> {
         self.steps += 1;
         if self.steps > MAX_EVAL_STEPS {
-            return Err(Box::new(EvalError::Limit {
-                what: format!("at most {MAX_EVAL_STEPS} evaluation steps"),
-            }));
+            return Err(too_many_steps());
         }
         Ok(())
     }

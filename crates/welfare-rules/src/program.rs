@@ -224,6 +224,8 @@ pub struct RulebookInfo {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Plan {
     pub(crate) order: Vec<u32>,
+    /// The slots the plan leaves out (reset to missing before each run).
+    pub(crate) skipped: Vec<u32>,
     /// The [`Program`]'s fingerprint: a plan runs only with its own program.
     pub(crate) fingerprint: u64,
 }
@@ -467,13 +469,12 @@ impl Program {
                 }));
             }
         }
-        let order = self
+        let (order, skipped) = self
             .order
             .iter()
             .copied()
-            .filter(|&i| needed.get(i as usize).copied().unwrap_or(false))
-            .collect();
-        Plan { order, fingerprint: self.fingerprint }
+            .partition(|&i| needed.get(i as usize).copied().unwrap_or(false));
+        Plan { order, skipped, fingerprint: self.fingerprint }
     }
 
     /// Ranking settings, if the root rulebook defines a graduatoria.
