@@ -1070,7 +1070,7 @@ impl<'a> Checker<'a> {
                 format!("table `{}` has no rows", param.name),
             ));
         }
-        ok.then(|| ParamData::Table(Arc::new(Table { bounds, cells })))
+        ok.then(|| ParamData::Table(Arc::new(Table::new(bounds, cells))))
     }
 
     fn points(

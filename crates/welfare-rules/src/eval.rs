@@ -588,8 +588,16 @@ pub(crate) fn interpolate(points: &[(Decimal, Decimal)], x: Decimal) -> Option<D
     a.1.checked_add(t)
 }
 
+/// The row whose bound first covers `x` (bounds are inclusive); `None` above the last bound.
 fn band(t: &Table, x: Decimal) -> Option<usize> {
-    let i = t.bounds.partition_point(|b| matches!(b, Some(b) if compare_decimals(b, &x).is_lt()));
+    // An amount of at most the bounds' scale compares as an integer with each bound.
+    let fast = t.scaled.as_ref().and_then(|s| {
+        let m = crate::program::rescale(x.mantissa(), s.scale.checked_sub(x.scale())?)?;
+        Some(s.bounds.partition_point(|b| *b < m))
+    });
+    let i = fast.unwrap_or_else(|| {
+        t.bounds.partition_point(|b| matches!(b, Some(b) if compare_decimals(b, &x).is_lt()))
+    });
     (i < t.bounds.len()).then_some(i)
 }
 
@@ -1264,5 +1272,40 @@ fn split(pair: Option<Shared>) -> (Option<Arc<serde_json::Value>>, Option<Arc<st
     match pair {
         Some((j, d)) => (Some(j), Some(d)),
         None => (None, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    use crate::program::Table;
+
+    fn decimal() -> impl Strategy<Value = Decimal> {
+        (prop_oneof![-1_000_000_000i64..1_000_000_000, any::<i64>()], 0u32..=6)
+            .prop_map(|(m, s)| Decimal::new(m, s))
+    }
+
+    proptest! {
+        /// Rows found on the integer bounds are the rows the decimal comparison finds.
+        #[test]
+        fn band_rows_match_the_decimal_comparison(
+            mut bounds in proptest::collection::vec(decimal(), 0..12),
+            open in any::<bool>(),
+            x in decimal(),
+        ) {
+            bounds.sort_by(welfare_types::money::compare_decimals);
+            let mut bounds: Vec<Option<Decimal>> = bounds.into_iter().map(Some).collect();
+            if open {
+                bounds.push(None);
+            }
+            let table = Table::new(bounds.clone(), Vec::new());
+            let general = bounds.partition_point(
+                |b| matches!(b, Some(b) if welfare_types::money::compare_decimals(b, &x).is_lt()),
+            );
+            let general = (general < bounds.len()).then_some(general);
+            prop_assert_eq!(super::band(&table, x), general);
+        }
     }
 }

@@ -132,6 +132,37 @@ pub(crate) struct Table {
     pub(crate) bounds: Vec<Option<Decimal>>,
     /// `cells[column][row]`.
     pub(crate) cells: Vec<Vec<Decimal>>,
+    /// The bounds as whole numbers at one scale (at least the cent), so that finding the row of
+    /// an amount compares integers; `None` when a bound does not fit.
+    pub(crate) scaled: Option<ScaledBounds>,
+}
+
+/// [`Table::bounds`] as mantissas at a common scale; the unbounded last row is `i128::MAX`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ScaledBounds {
+    pub(crate) scale: u32,
+    pub(crate) bounds: Vec<i128>,
+}
+
+impl Table {
+    /// A table from its bounds and columns.
+    pub(crate) fn new(bounds: Vec<Option<Decimal>>, cells: Vec<Vec<Decimal>>) -> Table {
+        let scale = bounds.iter().flatten().map(Decimal::scale).fold(2, u32::max);
+        let scaled = bounds
+            .iter()
+            .map(|b| match b {
+                Some(b) => rescale(b.mantissa(), scale - b.scale()),
+                None => Some(i128::MAX),
+            })
+            .collect::<Option<Vec<i128>>>()
+            .map(|bounds| ScaledBounds { scale, bounds });
+        Table { bounds, cells, scaled }
+    }
+}
+
+/// `m × 10^n`, `None` on overflow.
+pub(crate) fn rescale(m: i128, n: u32) -> Option<i128> {
+    10i128.checked_pow(n).and_then(|f| m.checked_mul(f))
 }
 
 /// A parameter's value in one version.
