@@ -18,7 +18,7 @@ use welfare_types::money::compare_decimals;
 use crate::builtins::Builtin;
 use crate::error::EvalError;
 use crate::eval::{compare_values, dec_max, dec_min, interpolate, ParamAt, Run};
-use crate::program::{Agg, Arith, Code, Def, ParamData};
+use crate::program::{Agg, Arith, Code, DateDiff, Def, ParamData};
 use crate::value::Value;
 
 type Res<T> = Result<T, Box<EvalError>>;
@@ -463,14 +463,29 @@ fn num(code: &Code) -> Num {
                 Ok(sum)
             })
         }
-        Code::DateDiff(kind, a, b) => {
-            let (kind, a, b) = (*kind, a.clone(), b.clone());
-            num_node(move |run, vals| run.date_diff(kind, &a, b.as_deref(), vals))
-        }
+        Code::DateDiff(kind, a, b) => date_diff(*kind, a, b.as_deref()),
         // Rows by number, list sums and the rest: the evaluator's own typed path.
         other => {
             let code = other.clone();
             num_node(move |run, vals| run.num_node(&code, vals))
+        }
+    }
+}
+
+/// `eta(x)`, `mesi_tra(x, y)`, `anni_tra(x, y)`.
+fn date_diff(kind: DateDiff, a: &Code, b: Option<&Code>) -> Num {
+    match (plain_leaf(a), b) {
+        // An age or a span to the evaluation date from a fact: the date read in place.
+        (Some(from), None) => num_node(move |run, vals| {
+            run.tick()?;
+            let Value::Date(d) = *leaf(run, vals, from) else {
+                return Err(run.missing());
+            };
+            run.date_span(kind, d, run.snap.date)
+        }),
+        _ => {
+            let (a, b) = (a.clone(), b.cloned());
+            num_node(move |run, vals| run.date_diff(kind, &a, b.as_ref(), vals))
         }
     }
 }

@@ -1128,6 +1128,17 @@ impl<'s> Run<'s, '_> {
             Some(b) => self.date(b, vals)?,
             None => self.snap.date,
         };
+        self.date_span(kind, from, to)
+    }
+
+    /// Age, whole months or whole years from `from` to `to`.
+    #[inline]
+    pub(crate) fn date_span(
+        &self,
+        kind: DateDiff,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Decimal, Box<EvalError>> {
         let date_err = |e: welfare_types::dates::DateError| EvalError::Date {
             definition: self.name(),
             reason: e.to_string(),
