@@ -542,16 +542,21 @@ fn boolean(code: &Code) -> Bool {
                 },
             )
         }
-        Code::CmpNum(op, a, b) => {
-            let (op, a, b) = (*op, num(a), num(b));
-            bool_node(move |run, vals| {
-                let (x, y) = (a.get_or_missing(run, vals)?, b.get_or_missing(run, vals)?);
-                match (x, y) {
-                    (Some(x), Some(y)) => Ok(op.holds(compare_decimals(&x, &y))),
-                    _ => Err(run.missing()),
-                }
-            })
-        }
+        Code::CmpNum(op, a, b) => match (num(a), num(b)) {
+            // Against a constant (`eta < 18`, `isee <= 40000`): the commonest comparison.
+            (a, Num::Const(y)) => {
+                let op = *op;
+                bool_node(move |run, vals| {
+                    let x = a.get_or_missing(run, vals)?;
+                    run.tick()?;
+                    match x {
+                        Some(x) => Ok(op.holds(compare_decimals(&x, &y))),
+                        None => Err(run.missing()),
+                    }
+                })
+            }
+            (a, b) => compare_numbers(*op, a, b),
+        },
         Code::Members { agg: agg @ (Agg::Any | Agg::All), body: Some(body), filter } => {
             let (any_wanted, body, filter) =
                 (*agg == Agg::Any, boolean(body), filter.as_deref().map(boolean));
@@ -599,6 +604,17 @@ fn boolean(code: &Code) -> Bool {
         },
         other => fallback_bool(other),
     }
+}
+
+/// `a op b` for two numeric operands; a missing one fails after both are read.
+fn compare_numbers(op: crate::program::Cmp, a: Num, b: Num) -> Bool {
+    bool_node(move |run, vals| {
+        let (x, y) = (a.get_or_missing(run, vals)?, b.get_or_missing(run, vals)?);
+        match (x, y) {
+            (Some(x), Some(y)) => Ok(op.holds(compare_decimals(&x, &y))),
+            _ => Err(run.missing()),
+        }
+    })
 }
 
 /// A boolean node run by the tree-walking evaluator.
