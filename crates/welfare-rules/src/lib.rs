@@ -42,6 +42,7 @@
 //! |---|---|---|
 //! | syntax | [`yaml`], [`expr`], [`syntax`] | YAML → positioned tree → [`Rulebook`]; formulas → [`expr::Expr`] with spans; limits enforced while parsing |
 //! | checking | `check` (internal) | linking (`extends`, `imports`), names, types, cycles, sources, coverage → [`Program`] |
+//! | compiling | `compile` (internal) | each definition's checked formula → closures that know their operators and operands (the tree walker remains for the rest) |
 //! | evaluation | [`Snapshot`], [`Evaluation`] | parameters in force on a date, definitions in dependency order, explanation and motivazione |
 //! | operations | [`batch`], [`record`], [`rank`], [`testing`] | streaming parallel batches, decision records with replay, graduatorie, test cases |
 //!
