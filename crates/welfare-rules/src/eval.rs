@@ -1041,8 +1041,36 @@ impl<'s> Run<'s, '_> {
 /// A value as JSON and as text, formatted once and shared by every step that shows it.
 pub(crate) type Shared = (Arc<serde_json::Value>, Arc<str>);
 
-/// The JSON value and the text of a value, formatting a number only once.
+/// The JSON value and the text of a value, formatting a number only once: into a buffer on
+/// the stack, from which the text and the JSON string are each allocated at their size.
+/// Booleans and missing values share one pair for the whole process.
 fn both(v: &Value, ty: &crate::Type) -> Shared {
+    static TRUE: std::sync::OnceLock<Shared> = std::sync::OnceLock::new();
+    static FALSE: std::sync::OnceLock<Shared> = std::sync::OnceLock::new();
+    static MISSING: std::sync::OnceLock<Shared> = std::sync::OnceLock::new();
+    let constant = match v {
+        Value::Bool(true) => Some(&TRUE),
+        Value::Bool(false) => Some(&FALSE),
+        Value::Missing => Some(&MISSING),
+        _ => None,
+    };
+    if let Some(slot) = constant {
+        return slot.get_or_init(|| both_general(v, ty)).clone();
+    }
+    if let Value::Text(t) = v {
+        // The text is the value itself: shared, not copied.
+        return (Arc::new(serde_json::Value::String(String::from(&**t))), t.clone());
+    }
+    let mut buf = [0u8; crate::value::SHORT_MAX];
+    match crate::value::write_short(v, ty, &mut buf) {
+        // Numbers and dates: their JSON is their text.
+        Some(text) => (Arc::new(serde_json::Value::String(text.to_owned())), Arc::from(text)),
+        None => both_general(v, ty),
+    }
+}
+
+/// [`both`] the general way: [`Value::display`] and [`Value::to_json`].
+fn both_general(v: &Value, ty: &crate::Type) -> Shared {
     let display = v.display(ty);
     let text: Arc<str> = Arc::from(display.as_str());
     let json = match v {
@@ -1057,5 +1085,64 @@ fn split(pair: Option<Shared>) -> (Option<Arc<serde_json::Value>>, Option<Arc<st
     match pair {
         Some((j, d)) => (Some(j), Some(d)),
         None => (None, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Type;
+    use proptest::prelude::*;
+
+    fn value() -> impl Strategy<Value = Value> {
+        let num = (
+            prop_oneof![any::<i64>().prop_map(i128::from), -(1i128 << 96) + 1..(1i128 << 96)],
+            0u32..=28,
+            any::<bool>(),
+        )
+            .prop_map(|(m, scale, negative)| {
+                let mut d = Decimal::from_i128_with_scale(m, scale);
+                if negative && m == 0 {
+                    d.set_sign_negative(true);
+                }
+                Value::Num(d)
+            });
+        let date = (-1_000_000i32..4_000_000)
+            .prop_map(|days| Value::Date(NaiveDate::from_num_days_from_ce_opt(days).unwrap()));
+        let scalar = prop_oneof![
+            num,
+            date,
+            any::<bool>().prop_map(Value::Bool),
+            Just(Value::Missing),
+            ".{0,12}".prop_map(|t| Value::Text(Arc::from(t))),
+        ];
+        prop_oneof![
+            4 => scalar.clone(),
+            1 => proptest::collection::vec(scalar, 0..4).prop_map(|v| Value::List(v.into())),
+        ]
+    }
+
+    fn ty() -> impl Strategy<Value = Type> {
+        prop_oneof![
+            Just(Type::Money),
+            Just(Type::Decimal),
+            Just(Type::Integer),
+            Just(Type::Boolean),
+            Just(Type::Date),
+            Just(Type::Text),
+            Just(Type::Optional(Box::new(Type::Money))),
+            Just(Type::List(Box::new(Type::Money))),
+        ]
+    }
+
+    proptest! {
+        /// The shortcuts of `both` give exactly the JSON and the text of the general way.
+        #[test]
+        fn both_matches_the_general_way(v in value(), ty in ty()) {
+            let (json, text) = both(&v, &ty);
+            let (general_json, general_text) = both_general(&v, &ty);
+            prop_assert_eq!(json, general_json);
+            prop_assert_eq!(text, general_text);
+        }
     }
 }
