@@ -153,7 +153,7 @@ impl<'p> Snapshot<'p> {
                     reference: layer
                         .as_ref()
                         .map_or_else(|| sh.reference.clone(), |l| l.reference.clone()),
-                    replaces: layer.as_ref().map(|l| l.replacement.clone()),
+                    replaces: layer.as_ref().map(|l| Box::new(l.replacement.clone())),
                 });
             }
             let mut uses: Vec<Used> = Vec::with_capacity(def.deps.len());
@@ -216,7 +216,7 @@ impl<'p> Snapshot<'p> {
                 reference: layer
                     .as_ref()
                     .map_or_else(|| sh.reference.clone(), |l| l.reference.clone()),
-                replaces: layer.map(|l| l.replacement),
+                replaces: layer.map(|l| Box::new(l.replacement)),
             });
         }
         let eligible = conditions.iter().all(|c| c.satisfied);
@@ -336,9 +336,10 @@ pub struct ConditionOutcome {
     /// The norm it comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<Arc<LegalRef>>,
-    /// The extended rulebook's rule this one replaced on this date (a comune's own rule).
+    /// The extended rulebook's rule this one replaced on this date (a comune's own rule);
+    /// boxed, as few conditions have one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replaces: Option<crate::syntax::Replacement>,
+    pub replaces: Option<Box<crate::syntax::Replacement>>,
 }
 
 /// What an explanation step read.
@@ -434,9 +435,10 @@ pub struct Step {
     /// Its legal reference.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<Arc<LegalRef>>,
-    /// The extended rulebook's rule this one replaced on this date.
+    /// The extended rulebook's rule this one replaced on this date; boxed, as few steps have
+    /// one (a step is copied into the explanation: it is kept small).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replaces: Option<crate::syntax::Replacement>,
+    pub replaces: Option<Box<crate::syntax::Replacement>>,
 }
 
 /// The explanation: every definition in evaluation order with what it used. Each step's
