@@ -124,7 +124,14 @@ impl<'p> Snapshot<'p> {
         let shown = &prog.shown;
         let mut outputs = BTreeMap::new();
         let mut conditions = Vec::new();
-        let mut steps = Vec::with_capacity(prog.order.len());
+        // The steps wait on the stack, so that the explanation's one large allocation (the
+        // steps' vector) comes last: glibc's allocator sorts its cache of small freed blocks
+        // (the previous evaluation's) into larger ones when a large block is asked for, and
+        // every small allocation after that would cost several times more. Past
+        // `EARLY_STEPS`, the rest go straight into a vector.
+        let mut early: [Option<Step>; EARLY_STEPS] = [const { None }; EARLY_STEPS];
+        let mut late: Vec<Step> = Vec::new();
+        let mut count = 0usize;
         // Each definition's and fact's value is formatted once, however many steps read it.
         let mut def_shown: Vec<Option<Shared>> = vec![None; prog.defs.len()];
         let mut input_shown: Vec<Option<Shared>> = vec![None; prog.inputs.len()];
@@ -203,7 +210,7 @@ impl<'p> Snapshot<'p> {
             }
             let dated = shown.dated.get(i as usize).copied().unwrap_or(false);
             crate::builtins::dated_uses(def, dated, self, &facts.household, values, &mut uses);
-            steps.push(Step {
+            let step = Step {
                 name: sh.name.clone(),
                 kind: if def.condition { StepKind::Condition } else { StepKind::Definition },
                 label: layer.as_ref().map_or_else(|| sh.label.clone(), |l| l.label.clone()),
@@ -217,18 +224,37 @@ impl<'p> Snapshot<'p> {
                     .as_ref()
                     .map_or_else(|| sh.reference.clone(), |l| l.reference.clone()),
                 replaces: layer.map(|l| Box::new(l.replacement)),
-            });
+            };
+            match early.get_mut(count) {
+                Some(slot) => *slot = Some(step),
+                None => {
+                    if late.capacity() == 0 {
+                        late.reserve_exact(prog.order.len().saturating_sub(EARLY_STEPS));
+                    }
+                    late.push(step);
+                }
+            }
+            count += 1;
         }
         let eligible = conditions.iter().all(|c| c.satisfied);
+        let (rulebook, title, authority, legal_basis) = (
+            prog.id.clone(),
+            prog.title.clone(),
+            prog.authority.name.clone(),
+            prog.legal_basis.clone(),
+        );
+        let mut steps = Vec::with_capacity(count);
+        steps.extend(early.iter_mut().take(count).filter_map(Option::take));
+        steps.append(&mut late);
         Evaluation {
-            rulebook: prog.id.clone(),
-            title: prog.title.clone(),
-            authority: prog.authority.name.clone(),
+            rulebook,
+            title,
+            authority,
             date: self.date,
             eligible,
             outputs,
             conditions,
-            legal_basis: prog.legal_basis.clone(),
+            legal_basis,
             explanation: Explanation { steps },
         }
     }
@@ -1039,6 +1065,10 @@ impl<'s> Run<'s, '_> {
         })
     }
 }
+
+/// How many steps an explanation keeps on the stack before its steps' vector (see
+/// `Snapshot::explain`).
+const EARLY_STEPS: usize = 32;
 
 /// A value as JSON and as text, formatted once and shared by every step that shows it.
 pub(crate) type Shared = (Arc<serde_json::Value>, Arc<str>);
