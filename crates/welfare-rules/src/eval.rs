@@ -39,6 +39,8 @@ pub struct Snapshot<'p> {
     pub(crate) program: &'p Program,
     pub(crate) date: NaiveDate,
     pub(crate) params: Vec<ParamAt<'p>>,
+    /// The output definitions in name order, found when an explanation first needs them.
+    pub(crate) outputs_by_name: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl<'p> Snapshot<'p> {
@@ -53,7 +55,7 @@ impl<'p> Snapshot<'p> {
                 .ok_or_else(|| EvalError::ParameterNotInForce { name: p.name.clone(), date })?;
             params.push(ParamAt { version: v, rendered: std::sync::OnceLock::new() });
         }
-        Ok(Snapshot { program, date, params })
+        Ok(Snapshot { program, date, params, outputs_by_name: std::sync::OnceLock::new() })
     }
 
     /// The evaluation date.
@@ -122,7 +124,6 @@ impl<'p> Snapshot<'p> {
     fn explain(&self, facts: &Facts, values: &[Value]) -> Evaluation {
         let prog = self.program;
         let shown = &prog.shown;
-        let mut outputs = BTreeMap::new();
         let mut conditions = Vec::new();
         // The steps wait on the stack, so that the explanation's one large allocation (the
         // steps' vector) comes last: glibc's allocator sorts its cache of small freed blocks
@@ -145,9 +146,6 @@ impl<'p> Snapshot<'p> {
             let (json, display) = both(value, &def.ty);
             if let Some(slot) = def_shown.get_mut(i as usize) {
                 *slot = Some((json.clone(), display.clone()));
-            }
-            if def.output {
-                outputs.insert(def.name.clone(), (*json).clone());
             }
             // A rule an extending rulebook replaces on this date shows the local rule.
             let layer = def.layers.iter().rev().find(|l| l.in_force(self.date)).map(|l| l.shown());
@@ -237,6 +235,28 @@ impl<'p> Snapshot<'p> {
             count += 1;
         }
         let eligible = conditions.iter().all(|c| c.satisfied);
+        // Inserted from the last name to the first: each insertion then finds its place at
+        // the first key of each node it passes, and no large vector is needed to build the
+        // map at once (see `early`).
+        let by_name = self.outputs_by_name.get_or_init(|| {
+            let name = |i: &u32| prog.defs.get(*i as usize).map(|d| d.name.as_str());
+            let mut found: Vec<u32> = prog
+                .order
+                .iter()
+                .copied()
+                .filter(|&i| prog.defs.get(i as usize).is_some_and(|d| d.output))
+                .collect();
+            found.sort_by(|a, b| name(a).cmp(&name(b)));
+            found
+        });
+        let mut outputs = BTreeMap::new();
+        for &i in by_name.iter().rev() {
+            if let (Some(def), Some(Some((json, _)))) =
+                (prog.defs.get(i as usize), def_shown.get(i as usize))
+            {
+                outputs.insert(def.name.clone(), (**json).clone());
+            }
+        }
         let (rulebook, title, authority, legal_basis) = (
             prog.id.clone(),
             prog.title.clone(),
