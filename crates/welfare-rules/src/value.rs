@@ -179,6 +179,13 @@ impl<'b> Short<'b> {
         Some(())
     }
 
+    fn push_slice(&mut self, bytes: &[u8]) -> Option<()> {
+        let end = self.len.checked_add(bytes.len())?;
+        self.buf.get_mut(self.len..end)?.copy_from_slice(bytes);
+        self.len = end;
+        Some(())
+    }
+
     fn text(self) -> Option<&'b str> {
         let Short { buf, len } = self;
         std::str::from_utf8(buf.get(..len)?).ok()
@@ -188,65 +195,71 @@ impl<'b> Short<'b> {
 /// `10^19`: a 96-bit mantissa is at most two such "digits" in base `10^19`, each a `u64`.
 const TEN_19: u128 = 10_000_000_000_000_000_000;
 
+/// Zeros to copy from.
+const ZEROS: [u8; 32] = [b'0'; 32];
+
+/// The decimal digits of `n`, most significant first, at the end of `store` (at least one).
+fn digits_of(n: u128, store: &mut [u8; 40]) -> Option<&[u8]> {
+    let mut start = store.len();
+    let mut put = |mut rest: u64, at_least: usize| -> Option<()> {
+        let mut written = 0;
+        loop {
+            start = start.checked_sub(1)?;
+            *store.get_mut(start)? = b'0' + u8::try_from(rest % 10).ok()?;
+            rest /= 10;
+            written += 1;
+            if rest == 0 && written >= at_least {
+                return Some(());
+            }
+        }
+    };
+    if n >= TEN_19 {
+        put(u64::try_from(n % TEN_19).ok()?, 19)?;
+        put(u64::try_from(n / TEN_19).ok()?, 1)?;
+    } else {
+        put(u64::try_from(n).ok()?, 1)?;
+    }
+    store.get(start..)
+}
+
 /// [`plain`] into a buffer: no allocation.
 fn plain_into(d: Decimal, shape: Shape, buf: &mut [u8; SHORT_MAX]) -> Option<&str> {
     if d.is_zero() && d.is_sign_negative() {
         return None;
     }
-    let m = d.mantissa();
-    let abs = m.unsigned_abs();
+    let abs = d.mantissa().unsigned_abs();
     let scale = usize::try_from(d.scale()).ok()?;
     // `Money` rescales to two decimals first: exact only while the mantissa stays in 96 bits.
     if shape == Shape::Money && scale < 2 && abs > (1u128 << 96) / 100 {
         return None;
     }
-    // The digits, least significant first.
-    let mut digits = [b'0'; 40];
-    let mut n = 0usize;
-    let (high, low) = if abs >= TEN_19 {
-        (u64::try_from(abs / TEN_19).ok()?, u64::try_from(abs % TEN_19).ok()?)
-    } else {
-        (0, u64::try_from(abs).ok()?)
-    };
-    let mut rest = low;
-    loop {
-        *digits.get_mut(n)? = b'0' + u8::try_from(rest % 10).ok()?;
-        n += 1;
-        rest /= 10;
-        if rest == 0 && (high == 0 || n == 19) {
-            break;
-        }
-    }
-    let mut rest = high;
-    while rest > 0 {
-        *digits.get_mut(n)? = b'0' + u8::try_from(rest % 10).ok()?;
-        n += 1;
-        rest /= 10;
-    }
-    let digit = |i: usize| digits.get(i).copied().unwrap_or(b'0');
-    // The decimals written: digits `scale-1 ..= low` of the mantissa, then `pad` zeros.
-    let (low, pad) = match shape {
-        Shape::Money => (0, 2usize.saturating_sub(scale)),
-        Shape::Normalized => ((0..scale).find(|&i| digit(i) != b'0').unwrap_or(scale), 0),
+    let mut store = [b'0'; 40];
+    let digits = digits_of(abs, &mut store)?;
+    let n = digits.len();
+    // The integer part, and the decimals after the zeros that lead them when `n <= scale`.
+    let (int, lead, frac): (&[u8], usize, &[u8]) = match n.checked_sub(scale) {
+        Some(k) if k > 0 => (digits.get(..k)?, 0, digits.get(k..)?),
+        _ => (b"0", scale.saturating_sub(n), digits),
     };
     let mut out = Short { buf, len: 0 };
-    if m < 0 {
+    if d.is_sign_negative() {
         out.push(b'-')?;
     }
-    if n <= scale {
-        out.push(b'0')?;
-    } else {
-        for i in (scale..n).rev() {
-            out.push(digit(i))?;
+    out.push_slice(int)?;
+    match shape {
+        Shape::Money => {
+            out.push(b'.')?;
+            out.push_slice(ZEROS.get(..lead)?)?;
+            out.push_slice(frac)?;
+            out.push_slice(ZEROS.get(..2usize.saturating_sub(scale))?)?;
         }
-    }
-    if low < scale || pad > 0 {
-        out.push(b'.')?;
-        for i in (low..scale).rev() {
-            out.push(digit(i))?;
-        }
-        for _ in 0..pad {
-            out.push(b'0')?;
+        Shape::Normalized => {
+            let kept = frac.iter().rposition(|&b| b != b'0').map_or(0, |i| i + 1);
+            if kept > 0 {
+                out.push(b'.')?;
+                out.push_slice(ZEROS.get(..lead)?)?;
+                out.push_slice(frac.get(..kept)?)?;
+            }
         }
     }
     out.text()
