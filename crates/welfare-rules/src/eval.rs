@@ -39,6 +39,8 @@ pub struct Snapshot<'p> {
     pub(crate) program: &'p Program,
     pub(crate) date: NaiveDate,
     pub(crate) params: Vec<ParamAt<'p>>,
+    /// The output definitions in name order, found when an explanation first needs them.
+    pub(crate) outputs_by_name: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl<'p> Snapshot<'p> {
@@ -53,7 +55,7 @@ impl<'p> Snapshot<'p> {
                 .ok_or_else(|| EvalError::ParameterNotInForce { name: p.name.clone(), date })?;
             params.push(ParamAt { version: v, rendered: std::sync::OnceLock::new() });
         }
-        Ok(Snapshot { program, date, params })
+        Ok(Snapshot { program, date, params, outputs_by_name: std::sync::OnceLock::new() })
     }
 
     /// The evaluation date.
@@ -167,9 +169,15 @@ impl<'p> Snapshot<'p> {
     fn explain(&self, facts: &Facts, values: &[Value]) -> Evaluation {
         let prog = self.program;
         let shown = &prog.shown;
-        let mut outputs = BTreeMap::new();
         let mut conditions = Vec::new();
-        let mut steps = Vec::with_capacity(prog.order.len());
+        // The steps wait on the stack, so that the explanation's one large allocation (the
+        // steps' vector) comes last: glibc's allocator sorts its cache of small freed blocks
+        // (the previous evaluation's) into larger ones when a large block is asked for, and
+        // every small allocation after that would cost several times more. Past
+        // `EARLY_STEPS`, the rest go straight into a vector.
+        let mut early: [Option<Step>; EARLY_STEPS] = [const { None }; EARLY_STEPS];
+        let mut late: Vec<Step> = Vec::new();
+        let mut count = 0usize;
         // Each definition's and fact's value is formatted once, however many steps read it.
         let mut def_shown: Vec<Option<Shared>> = vec![None; prog.defs.len()];
         let mut input_shown: Vec<Option<Shared>> = vec![None; prog.inputs.len()];
@@ -184,9 +192,6 @@ impl<'p> Snapshot<'p> {
             if let Some(slot) = def_shown.get_mut(i as usize) {
                 *slot = Some((json.clone(), display.clone()));
             }
-            if def.output {
-                outputs.insert(def.name.clone(), (*json).clone());
-            }
             // A rule an extending rulebook replaces on this date shows the local rule.
             let layer = def.layers.iter().rev().find(|l| l.in_force(self.date)).map(|l| l.shown());
             if def.condition {
@@ -198,7 +203,7 @@ impl<'p> Snapshot<'p> {
                     reference: layer
                         .as_ref()
                         .map_or_else(|| sh.reference.clone(), |l| l.reference.clone()),
-                    replaces: layer.as_ref().map(|l| l.replacement.clone()),
+                    replaces: layer.as_ref().map(|l| Box::new(l.replacement.clone())),
                 });
             }
             let mut uses: Vec<Used> = Vec::with_capacity(def.deps.len());
@@ -248,7 +253,7 @@ impl<'p> Snapshot<'p> {
             }
             let dated = shown.dated.get(i as usize).copied().unwrap_or(false);
             crate::builtins::dated_uses(def, dated, self, &facts.household, values, &mut uses);
-            steps.push(Step {
+            let step = Step {
                 name: sh.name.clone(),
                 kind: if def.condition { StepKind::Condition } else { StepKind::Definition },
                 label: layer.as_ref().map_or_else(|| sh.label.clone(), |l| l.label.clone()),
@@ -261,19 +266,60 @@ impl<'p> Snapshot<'p> {
                 reference: layer
                     .as_ref()
                     .map_or_else(|| sh.reference.clone(), |l| l.reference.clone()),
-                replaces: layer.map(|l| l.replacement),
-            });
+                replaces: layer.map(|l| Box::new(l.replacement)),
+            };
+            match early.get_mut(count) {
+                Some(slot) => *slot = Some(step),
+                None => {
+                    if late.capacity() == 0 {
+                        late.reserve_exact(prog.order.len().saturating_sub(EARLY_STEPS));
+                    }
+                    late.push(step);
+                }
+            }
+            count += 1;
         }
         let eligible = conditions.iter().all(|c| c.satisfied);
+        // Inserted from the last name to the first: each insertion then finds its place at
+        // the first key of each node it passes, and no large vector is needed to build the
+        // map at once (see `early`).
+        let by_name = self.outputs_by_name.get_or_init(|| {
+            let name = |i: &u32| prog.defs.get(*i as usize).map(|d| d.name.as_str());
+            let mut found: Vec<u32> = prog
+                .order
+                .iter()
+                .copied()
+                .filter(|&i| prog.defs.get(i as usize).is_some_and(|d| d.output))
+                .collect();
+            found.sort_by(|a, b| name(a).cmp(&name(b)));
+            found
+        });
+        let mut outputs = BTreeMap::new();
+        for &i in by_name.iter().rev() {
+            if let (Some(def), Some(Some((json, _)))) =
+                (prog.defs.get(i as usize), def_shown.get(i as usize))
+            {
+                outputs.insert(def.name.clone(), (**json).clone());
+            }
+        }
+        let (rulebook, title, authority, legal_basis) = (
+            prog.id.clone(),
+            prog.title.clone(),
+            prog.authority.name.clone(),
+            prog.legal_basis.clone(),
+        );
+        let mut steps = Vec::with_capacity(count);
+        steps.extend(early.iter_mut().take(count).filter_map(Option::take));
+        steps.append(&mut late);
         Evaluation {
-            rulebook: prog.id.clone(),
-            title: prog.title.clone(),
-            authority: prog.authority.name.clone(),
+            rulebook,
+            title,
+            authority,
             date: self.date,
             eligible,
             outputs,
             conditions,
-            legal_basis: prog.legal_basis.clone(),
+            legal_basis,
             explanation: Explanation { steps },
         }
     }
@@ -381,9 +427,10 @@ pub struct ConditionOutcome {
     /// The norm it comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<Arc<LegalRef>>,
-    /// The extended rulebook's rule this one replaced on this date (a comune's own rule).
+    /// The extended rulebook's rule this one replaced on this date (a comune's own rule);
+    /// boxed, as few conditions have one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replaces: Option<crate::syntax::Replacement>,
+    pub replaces: Option<Box<crate::syntax::Replacement>>,
 }
 
 /// What an explanation step read.
@@ -479,9 +526,10 @@ pub struct Step {
     /// Its legal reference.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<Arc<LegalRef>>,
-    /// The extended rulebook's rule this one replaced on this date.
+    /// The extended rulebook's rule this one replaced on this date; boxed, as few steps have
+    /// one (a step is copied into the explanation: it is kept small).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replaces: Option<crate::syntax::Replacement>,
+    pub replaces: Option<Box<crate::syntax::Replacement>>,
 }
 
 /// The explanation: every definition in evaluation order with what it used. Each step's
@@ -1264,11 +1312,43 @@ impl<'s> Run<'s, '_> {
     }
 }
 
+/// How many steps an explanation keeps on the stack before its steps' vector (see
+/// `Snapshot::explain`).
+const EARLY_STEPS: usize = 32;
+
 /// A value as JSON and as text, formatted once and shared by every step that shows it.
 pub(crate) type Shared = (Arc<serde_json::Value>, Arc<str>);
 
-/// The JSON value and the text of a value, formatting a number only once.
+/// The JSON value and the text of a value, formatting a number only once: into a buffer on
+/// the stack, from which the text and the JSON string are each allocated at their size.
+/// Booleans and missing values share one pair for the whole process.
 fn both(v: &Value, ty: &crate::Type) -> Shared {
+    static TRUE: std::sync::OnceLock<Shared> = std::sync::OnceLock::new();
+    static FALSE: std::sync::OnceLock<Shared> = std::sync::OnceLock::new();
+    static MISSING: std::sync::OnceLock<Shared> = std::sync::OnceLock::new();
+    let constant = match v {
+        Value::Bool(true) => Some(&TRUE),
+        Value::Bool(false) => Some(&FALSE),
+        Value::Missing => Some(&MISSING),
+        _ => None,
+    };
+    if let Some(slot) = constant {
+        return slot.get_or_init(|| both_general(v, ty)).clone();
+    }
+    if let Value::Text(t) = v {
+        // The text is the value itself: shared, not copied.
+        return (Arc::new(serde_json::Value::String(String::from(&**t))), t.clone());
+    }
+    let mut buf = [0u8; crate::value::SHORT_MAX];
+    match crate::value::write_short(v, ty, &mut buf) {
+        // Numbers and dates: their JSON is their text.
+        Some(text) => (Arc::new(serde_json::Value::String(text.to_owned())), Arc::from(text)),
+        None => both_general(v, ty),
+    }
+}
+
+/// [`both`] the general way: [`Value::display`] and [`Value::to_json`].
+fn both_general(v: &Value, ty: &crate::Type) -> Shared {
     let display = v.display(ty);
     let text: Arc<str> = Arc::from(display.as_str());
     let json = match v {
@@ -1288,10 +1368,62 @@ fn split(pair: Option<Shared>) -> (Option<Arc<serde_json::Value>>, Option<Arc<st
 
 #[cfg(test)]
 mod tests {
-    use proptest::prelude::*;
-    use rust_decimal::Decimal;
-
+    use super::*;
     use crate::program::Table;
+    use crate::Type;
+    use proptest::prelude::*;
+
+    fn value() -> impl Strategy<Value = Value> {
+        let num = (
+            prop_oneof![any::<i64>().prop_map(i128::from), -(1i128 << 96) + 1..(1i128 << 96)],
+            0u32..=28,
+            any::<bool>(),
+        )
+            .prop_map(|(m, scale, negative)| {
+                let mut d = Decimal::from_i128_with_scale(m, scale);
+                if negative && m == 0 {
+                    d.set_sign_negative(true);
+                }
+                Value::Num(d)
+            });
+        let date = (-1_000_000i32..4_000_000)
+            .prop_map(|days| Value::Date(NaiveDate::from_num_days_from_ce_opt(days).unwrap()));
+        let scalar = prop_oneof![
+            num,
+            date,
+            any::<bool>().prop_map(Value::Bool),
+            Just(Value::Missing),
+            ".{0,12}".prop_map(|t| Value::Text(Arc::from(t))),
+        ];
+        prop_oneof![
+            4 => scalar.clone(),
+            1 => proptest::collection::vec(scalar, 0..4).prop_map(|v| Value::List(v.into())),
+        ]
+    }
+
+    fn ty() -> impl Strategy<Value = Type> {
+        prop_oneof![
+            Just(Type::Money),
+            Just(Type::Decimal),
+            Just(Type::Integer),
+            Just(Type::Boolean),
+            Just(Type::Date),
+            Just(Type::Text),
+            Just(Type::Optional(Box::new(Type::Money))),
+            Just(Type::List(Box::new(Type::Money))),
+        ]
+    }
+
+    proptest! {
+        /// The shortcuts of `both` give exactly the JSON and the text of the general way.
+        #[test]
+        fn both_matches_the_general_way(v in value(), ty in ty()) {
+            let (json, text) = both(&v, &ty);
+            let (general_json, general_text) = both_general(&v, &ty);
+            prop_assert_eq!(json, general_json);
+            prop_assert_eq!(text, general_text);
+        }
+    }
 
     fn decimal() -> impl Strategy<Value = Decimal> {
         (prop_oneof![-1_000_000_000i64..1_000_000_000, any::<i64>()], 0u32..=6)

@@ -173,7 +173,7 @@ impl Evaluation {
         let steps = &self.explanation.steps;
         // Rules of an extending rulebook that applied instead of the extended one's.
         let local: Vec<(&Step, &Replacement)> =
-            steps.iter().filter_map(|s| s.replaces.as_ref().map(|r| (s, r))).collect();
+            steps.iter().filter_map(|s| s.replaces.as_deref().map(|r| (s, r))).collect();
         let title = if it { "Regole locali applicate:" } else { "Local rules applied:" };
         out.section(title, &local, 3, |(s, r)| {
             let cite = |c: &Option<crate::LegalRef>| {

@@ -154,50 +154,153 @@ enum Shape {
 
 /// A number as text, written straight from its mantissa, exactly as `Money`'s or
 /// `Decimal::normalize`'s `Display` would write it (a property test holds them equal); `None`
-/// for what that shortcut does not cover (a mantissa beyond 64 bits, a negative zero), which
-/// the caller writes the general way. Explanations write thousands of numbers: going
-/// through `fmt` costs several times more.
+/// for what that shortcut does not cover (a negative zero, money so large that adding its two
+/// decimals would overflow), which the caller writes the general way. Explanations write
+/// thousands of numbers: going through `fmt` costs several times more.
 fn plain(d: Decimal, shape: Shape) -> Option<String> {
+    let mut buf = [0u8; SHORT_MAX];
+    plain_into(d, shape, &mut buf).map(str::to_owned)
+}
+
+/// Room for the longest text [`write_short`] writes: a sign, 29 digits, `0.`, up to 28
+/// leading zeros of the decimals; or a date.
+pub(crate) const SHORT_MAX: usize = 64;
+
+/// Text written into a fixed buffer, never past its end.
+struct Short<'b> {
+    buf: &'b mut [u8; SHORT_MAX],
+    len: usize,
+}
+
+impl<'b> Short<'b> {
+    fn push(&mut self, b: u8) -> Option<()> {
+        *self.buf.get_mut(self.len)? = b;
+        self.len += 1;
+        Some(())
+    }
+
+    fn push_slice(&mut self, bytes: &[u8]) -> Option<()> {
+        let end = self.len.checked_add(bytes.len())?;
+        self.buf.get_mut(self.len..end)?.copy_from_slice(bytes);
+        self.len = end;
+        Some(())
+    }
+
+    fn text(self) -> Option<&'b str> {
+        let Short { buf, len } = self;
+        std::str::from_utf8(buf.get(..len)?).ok()
+    }
+}
+
+/// `10^19`: a 96-bit mantissa is at most two such "digits" in base `10^19`, each a `u64`.
+const TEN_19: u128 = 10_000_000_000_000_000_000;
+
+/// Zeros to copy from.
+const ZEROS: [u8; 32] = [b'0'; 32];
+
+/// The decimal digits of `n`, most significant first, at the end of `store` (at least one).
+fn digits_of(n: u128, store: &mut [u8; 40]) -> Option<&[u8]> {
+    let mut start = store.len();
+    let mut put = |mut rest: u64, at_least: usize| -> Option<()> {
+        let mut written = 0;
+        loop {
+            start = start.checked_sub(1)?;
+            *store.get_mut(start)? = b'0' + u8::try_from(rest % 10).ok()?;
+            rest /= 10;
+            written += 1;
+            if rest == 0 && written >= at_least {
+                return Some(());
+            }
+        }
+    };
+    if n >= TEN_19 {
+        put(u64::try_from(n % TEN_19).ok()?, 19)?;
+        put(u64::try_from(n / TEN_19).ok()?, 1)?;
+    } else {
+        put(u64::try_from(n).ok()?, 1)?;
+    }
+    store.get(start..)
+}
+
+/// [`plain`] into a buffer: no allocation.
+fn plain_into(d: Decimal, shape: Shape, buf: &mut [u8; SHORT_MAX]) -> Option<&str> {
     if d.is_zero() && d.is_sign_negative() {
         return None;
     }
-    let m = d.mantissa();
-    let abs = u64::try_from(m.unsigned_abs()).ok()?;
+    let abs = d.mantissa().unsigned_abs();
     let scale = usize::try_from(d.scale()).ok()?;
-    let mut digits = [b'0'; 20];
-    let mut n = 0usize;
-    let mut rest = abs;
-    loop {
-        let slot = digits.get_mut(n)?;
-        *slot = b'0' + u8::try_from(rest % 10).ok()?;
-        n += 1;
-        rest /= 10;
-        if rest == 0 {
-            break;
+    // `Money` rescales to two decimals first: exact only while the mantissa stays in 96 bits.
+    if shape == Shape::Money && scale < 2 && abs > (1u128 << 96) / 100 {
+        return None;
+    }
+    let mut store = [b'0'; 40];
+    let digits = digits_of(abs, &mut store)?;
+    let n = digits.len();
+    // The integer part, and the decimals after the zeros that lead them when `n <= scale`.
+    let (int, lead, frac): (&[u8], usize, &[u8]) = match n.checked_sub(scale) {
+        Some(k) if k > 0 => (digits.get(..k)?, 0, digits.get(k..)?),
+        _ => (b"0", scale.saturating_sub(n), digits),
+    };
+    let mut out = Short { buf, len: 0 };
+    if d.is_sign_negative() {
+        out.push(b'-')?;
+    }
+    out.push_slice(int)?;
+    match shape {
+        Shape::Money => {
+            out.push(b'.')?;
+            out.push_slice(ZEROS.get(..lead)?)?;
+            out.push_slice(frac)?;
+            out.push_slice(ZEROS.get(..2usize.saturating_sub(scale))?)?;
+        }
+        Shape::Normalized => {
+            let kept = frac.iter().rposition(|&b| b != b'0').map_or(0, |i| i + 1);
+            if kept > 0 {
+                out.push(b'.')?;
+                out.push_slice(ZEROS.get(..lead)?)?;
+                out.push_slice(frac.get(..kept)?)?;
+            }
         }
     }
-    // `digits[..n]` holds the digits, least significant first.
-    let digit = |i: usize| char::from(digits.get(i).copied().unwrap_or(b'0'));
-    // The decimals written: digits `scale-1 ..= low` of the mantissa, then `pad` zeros.
-    let (low, pad) = match shape {
-        Shape::Money => (0, 2usize.saturating_sub(scale)),
-        Shape::Normalized => ((0..scale).find(|&i| digit(i) != '0').unwrap_or(scale), 0),
-    };
-    let mut out = String::with_capacity(n + scale + 4);
-    if m < 0 {
-        out.push('-');
+    out.text()
+}
+
+/// The text [`Value::display`] writes, into `buf` without allocating, for the values that
+/// have a short text of their own: numbers, dates of years 0 to 9999, booleans, missing.
+/// `None` for the rest (text, lists, the numbers [`plain`] leaves to the general way), which
+/// the caller writes with [`Value::display`]. A property test holds the two equal.
+pub(crate) fn write_short<'b>(
+    v: &Value,
+    ty: &Type,
+    buf: &'b mut [u8; SHORT_MAX],
+) -> Option<&'b str> {
+    match v {
+        Value::Num(d) => match ty.strip_optional() {
+            Type::Money => plain_into(*d, Shape::Money, buf),
+            _ => plain_into(*d, Shape::Normalized, buf),
+        },
+        Value::Date(d) => {
+            use chrono::Datelike;
+            let y = u32::try_from(d.year()).ok().filter(|y| *y <= 9999)?;
+            let mut out = Short { buf, len: 0 };
+            let digit = |n: u32| b'0' + u8::try_from(n % 10).unwrap_or(0);
+            for n in [y / 1000, y / 100, y / 10, y] {
+                out.push(digit(n))?;
+            }
+            for (part, dash) in [(d.month(), true), (d.day(), true)] {
+                if dash {
+                    out.push(b'-')?;
+                }
+                out.push(digit(part / 10))?;
+                out.push(digit(part))?;
+            }
+            out.text()
+        }
+        Value::Bool(true) => Some("true"),
+        Value::Bool(false) => Some("false"),
+        Value::Missing => Some("missing"),
+        Value::Text(_) | Value::List(_) => None,
     }
-    if n <= scale {
-        out.push('0');
-    } else {
-        out.extend((scale..n).rev().map(digit));
-    }
-    if low < scale || pad > 0 {
-        out.push('.');
-        out.extend((low..scale).rev().map(digit));
-        out.extend(std::iter::repeat_n('0', pad));
-    }
-    Some(out)
 }
 
 #[cfg(test)]
@@ -218,6 +321,42 @@ mod tests {
             }
             if let Some(text) = plain(d, Shape::Normalized) {
                 prop_assert_eq!(text, d.normalize().to_string());
+            }
+        }
+    }
+
+    proptest! {
+        /// The buffer writer writes every value it covers exactly as `display` does, and
+        /// covers every number but a negative zero and money too large to rescale.
+        #[test]
+        fn write_short_matches_display(
+            m in prop_oneof![any::<i64>().prop_map(i128::from), -(1i128 << 96) + 1..(1i128 << 96)],
+            scale in 0u32..=28,
+            days in -1_000_000i32..4_000_000,
+            ty in prop_oneof![
+                Just(Type::Money),
+                Just(Type::Decimal),
+                Just(Type::Integer),
+                Just(Type::Optional(Box::new(Type::Money))),
+            ],
+            b in any::<bool>(),
+        ) {
+            let mut buf = [0u8; SHORT_MAX];
+            let d = Decimal::from_i128_with_scale(m, scale);
+            let v = Value::Num(d);
+            match write_short(&v, &ty, &mut buf) {
+                Some(text) => prop_assert_eq!(text, v.display(&ty)),
+                None => prop_assert!(
+                    ty.strip_optional() == &Type::Money && scale < 2 && m.unsigned_abs() > (1u128 << 96) / 100
+                ),
+            }
+            let date = Value::Date(NaiveDate::from_num_days_from_ce_opt(days).unwrap());
+            if let Some(text) = write_short(&date, &Type::Date, &mut buf) {
+                prop_assert_eq!(text, date.display(&Type::Date));
+            }
+            for v in [Value::Bool(b), Value::Missing] {
+                let text = write_short(&v, &Type::Boolean, &mut buf).map(str::to_owned);
+                prop_assert_eq!(text, Some(v.display(&Type::Boolean)));
             }
         }
     }

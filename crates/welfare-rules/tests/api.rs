@@ -299,3 +299,29 @@ fn schema_file_has_not_drifted() {
         "docs/schema/rulebook.schema.json drifted: rerun with WELFARE_UPDATE_SCHEMA=1"
     );
 }
+
+/// A rulebook longer than the steps an explanation keeps on the stack: every step is there,
+/// in evaluation order, each with the value and what it read.
+#[test]
+fn a_long_rulebook_explains_every_step_in_order() {
+    let mut yaml = String::from(
+        "rulebook: prova/lunga\ntitle: { it: prova }\nauthority: { level: comune, code: \"1\", name: c }\nvalid: { from: 2025-01-01 }\ninputs:\n  household:\n    isee: { type: money }\ndefinitions:\n  d0: { type: money, formula: \"isee\" }\n",
+    );
+    for i in 1..80 {
+        yaml.push_str(&format!("  d{i}: {{ type: money, formula: \"d{} + 1.00\" }}\n", i - 1));
+    }
+    let p = Program::from_yaml(&yaml, "lunga.yaml").unwrap();
+    let f = p.facts(&serde_json::json!({ "isee": "100.00" })).unwrap();
+    let ev = p.evaluate(&f, d(2025, 6, 1)).unwrap();
+    let steps = &ev.explanation.steps;
+    assert_eq!(steps.len(), 80);
+    for (i, s) in steps.iter().enumerate() {
+        assert_eq!(&*s.name, format!("d{i}"));
+        let expected = format!("{}.00", 100 + i);
+        assert_eq!(&*s.display, expected);
+        assert_eq!(*s.value, serde_json::Value::String(expected.clone()));
+        assert_eq!(ev.outputs[&format!("d{i}")], expected.as_str());
+        let read = if i == 0 { "isee".to_owned() } else { format!("d{}", i - 1) };
+        assert_eq!(&*s.uses[0].name, read);
+    }
+}
