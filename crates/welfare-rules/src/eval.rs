@@ -296,10 +296,10 @@ impl<'p> Snapshot<'p> {
         });
         let mut outputs = BTreeMap::new();
         for &i in by_name.iter().rev() {
-            if let (Some(def), Some(Some((json, _)))) =
-                (prog.defs.get(i as usize), def_shown.get(i as usize))
+            if let (Some(sh), Some(Some((json, _)))) =
+                (shown.defs.get(i as usize), def_shown.get(i as usize))
             {
-                outputs.insert(def.name.clone(), (**json).clone());
+                outputs.insert(sh.name.clone(), (**json).clone());
             }
         }
         let (rulebook, title, authority, legal_basis) = (
@@ -556,7 +556,9 @@ pub struct Evaluation {
     /// Whether every eligibility condition holds.
     pub eligible: bool,
     /// Outputs by name: money and decimals as exact strings, booleans, dates, `null` if missing.
-    pub outputs: BTreeMap<String, serde_json::Value>,
+    /// The names are shared with the program (`outputs["importo"]` and `outputs.get("importo")`
+    /// read them as text).
+    pub outputs: BTreeMap<Arc<str>, serde_json::Value>,
     /// Every eligibility condition with its outcome.
     pub conditions: Vec<ConditionOutcome>,
     /// The rulebook's legal basis.

@@ -63,7 +63,7 @@ pub fn decide(
         inputs: (!minimise).then(|| facts.clone()),
         inputs_hash: facts_hash(facts),
         eligible: ev.eligible,
-        outputs: ev.outputs,
+        outputs: ev.outputs.into_iter().map(|(name, v)| (name.to_string(), v)).collect(),
         explanation: ev.explanation,
     })
 }
@@ -148,13 +148,13 @@ pub fn replay(
     let f = program.facts(&inputs)?;
     let ev = program.evaluate(&f, record.date)?;
     diff("eligible", "eligible", record.eligible.to_string(), ev.eligible.to_string());
-    let names: std::collections::BTreeSet<&String> =
-        record.outputs.keys().chain(ev.outputs.keys()).collect();
+    let names: std::collections::BTreeSet<&str> =
+        record.outputs.keys().map(String::as_str).chain(ev.outputs.keys().map(|k| &**k)).collect();
     for name in names {
-        let get = |m: &BTreeMap<String, serde_json::Value>| {
-            m.get(name).map_or_else(|| "(absent)".to_owned(), |v| v.to_string())
+        let shown = |v: Option<&serde_json::Value>| {
+            v.map_or_else(|| "(absent)".to_owned(), |v| v.to_string())
         };
-        diff("output", name, get(&record.outputs), get(&ev.outputs));
+        diff("output", name, shown(record.outputs.get(name)), shown(ev.outputs.get(name)));
     }
     Ok(Replay { differences })
 }

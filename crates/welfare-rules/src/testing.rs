@@ -164,7 +164,7 @@ pub fn run_case(program: &Program, case: &TestCase, rulebook: &str) -> CaseResul
                 let actual = if name == "eligible" || name == "idoneo" {
                     Some(serde_json::Value::Bool(ev.eligible))
                 } else {
-                    ev.outputs.get(name).cloned().or_else(|| {
+                    ev.outputs.get(name.as_str()).cloned().or_else(|| {
                         ev.explanation
                             .steps
                             .iter()

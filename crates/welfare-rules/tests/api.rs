@@ -320,7 +320,7 @@ fn a_long_rulebook_explains_every_step_in_order() {
         let expected = format!("{}.00", 100 + i);
         assert_eq!(&*s.display, expected);
         assert_eq!(*s.value, serde_json::Value::String(expected.clone()));
-        assert_eq!(ev.outputs[&format!("d{i}")], expected.as_str());
+        assert_eq!(ev.outputs[format!("d{i}").as_str()], expected.as_str());
         let read = if i == 0 { "isee".to_owned() } else { format!("d{}", i - 1) };
         assert_eq!(&*s.uses[0].name, read);
     }
