@@ -17,13 +17,11 @@ use welfare_types::money::compare_decimals;
 
 use crate::builtins::Builtin;
 use crate::error::EvalError;
-use crate::eval::{compare_values, dec_max, dec_min, interpolate, ParamAt, Run};
+use crate::eval::{compare_values, extreme, interpolate, ParamAt, Run};
 use crate::program::{Agg, Arith, Code, DateDiff, Def, ParamData};
 use crate::value::Value;
 
 type Res<T> = Result<T, Box<EvalError>>;
-type NumFn = Box<dyn Fn(&mut Run<'_, '_>, &[Value]) -> Res<Decimal> + Send + Sync>;
-type BoolFn = Box<dyn Fn(&mut Run<'_, '_>, &[Value]) -> Res<bool> + Send + Sync>;
 type ValFn = Box<dyn Fn(&mut Run<'_, '_>, &[Value]) -> Res<Value> + Send + Sync>;
 
 /// Every definition of a program, compiled; indexed as `Program::defs`.
@@ -50,135 +48,150 @@ impl Compiled {
     }
 }
 
-/// A numeric operand: a leaf read in place, or a node's closure.
-enum Num {
-    Const(Decimal),
+/// An operand of type `T`: a constant, a slot read in place (one dispatch, no call), or a
+/// node's closure.
+enum Operand<T> {
+    Const(T),
     Def(u32),
     Input(u32),
     Member(u32),
     Param(u32),
-    Node(NumFn),
+    Node(Box<NodeFn<T>>),
 }
 
-/// A boolean operand: a leaf read in place, or a node's closure.
-enum Bool {
-    Const(bool),
-    Def(u32),
-    Input(u32),
-    Member(u32),
-    Param(u32),
-    Node(BoolFn),
+type NodeFn<T> = dyn Fn(&mut Run<'_, '_>, &[Value]) -> Res<T> + Send + Sync;
+
+/// A numeric operand.
+type Num = Operand<Decimal>;
+
+/// A boolean operand.
+type Bool = Operand<bool>;
+
+/// The values an operand of a type accepts.
+trait Typed: Copy {
+    fn of(v: &Value) -> Option<Self>;
 }
 
-/// The value of a leaf, as [`Run`] reads it (an absent slot reads as missing).
-#[inline(always)]
-fn leaf<'a>(run: &'a Run<'_, '_>, vals: &'a [Value], kind: Leaf) -> &'a Value {
-    static MISSING: Value = Value::Missing;
-    match kind {
-        Leaf::Def(i) => vals.get(i as usize),
-        Leaf::Input(i) => run.facts.household.get(i as usize),
-        Leaf::Member(i) => run.member.and_then(|m| m.get(i as usize)),
-    }
-    .unwrap_or(&MISSING)
-}
-
-/// A constant or a slot, read in place by a comparison.
-enum Operand {
-    Const(Value),
-    Leaf(Leaf),
-}
-
-fn operand(code: &Code) -> Option<Operand> {
-    match code {
-        Code::Const(v) => Some(Operand::Const(v.clone())),
-        other => plain_leaf(other).map(Operand::Leaf),
-    }
-}
-
-#[inline(always)]
-fn read<'a>(run: &'a Run<'_, '_>, vals: &'a [Value], o: &'a Operand) -> &'a Value {
-    match o {
-        Operand::Const(v) => v,
-        Operand::Leaf(kind) => leaf(run, vals, *kind),
-    }
-}
-
-/// A leaf whose value is always a slot (a definition or a fact), never a parameter's table.
-fn plain_leaf(code: &Code) -> Option<Leaf> {
-    match *code {
-        Code::Def(i) => Some(Leaf::Def(i)),
-        Code::Input(i) => Some(Leaf::Input(i)),
-        Code::Member(i) => Some(Leaf::Member(i)),
-        _ => None,
-    }
-}
-
-#[derive(Copy, Clone)]
-enum Leaf {
-    Def(u32),
-    Input(u32),
-    Member(u32),
-}
-
-impl Num {
-    /// The operand's value; counts its step.
+impl Typed for Decimal {
     #[inline(always)]
-    fn get(&self, run: &mut Run<'_, '_>, vals: &[Value]) -> Res<Decimal> {
-        run.tick()?;
-        let v = match *self {
-            Num::Const(d) => return Ok(d),
-            Num::Node(ref f) => return f(run, vals),
-            Num::Def(i) => vals.get(i as usize),
-            Num::Input(i) => run.facts.household.get(i as usize),
-            Num::Member(i) => run.member.and_then(|m| m.get(i as usize)),
-            Num::Param(i) => param_value(run, i),
-        };
+    fn of(v: &Value) -> Option<Decimal> {
         match v {
-            Some(Value::Num(d)) => Ok(*d),
-            _ => Err(run.missing()),
+            Value::Num(d) => Some(*d),
+            _ => None,
         }
     }
+}
 
-    /// The operand's value, `None` for a missing leaf (an operand of a comparison).
+impl Typed for bool {
     #[inline(always)]
-    fn get_or_missing(&self, run: &mut Run<'_, '_>, vals: &[Value]) -> Res<Option<Decimal>> {
+    fn of(v: &Value) -> Option<bool> {
+        match v {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+}
+
+impl<T: Typed> Operand<T> {
+    /// An operand for a leaf node (a constant of another type or a table is left to the
+    /// caller's fallback: `None`).
+    fn slot(code: &Code) -> Option<Operand<T>> {
+        Some(match *code {
+            Code::Def(i) => Operand::Def(i),
+            Code::Input(i) => Operand::Input(i),
+            Code::Member(i) => Operand::Member(i),
+            Code::Param(i) => Operand::Param(i),
+            _ => return None,
+        })
+    }
+
+    /// The operand's value; counts its step.
+    #[inline(always)]
+    fn get(&self, run: &mut Run<'_, '_>, vals: &[Value]) -> Res<T> {
         run.tick()?;
         let v = match *self {
-            Num::Const(d) => return Ok(Some(d)),
-            Num::Node(ref f) => return f(run, vals).map(Some),
-            Num::Def(i) => vals.get(i as usize),
-            Num::Input(i) => run.facts.household.get(i as usize),
-            Num::Member(i) => run.member.and_then(|m| m.get(i as usize)),
-            Num::Param(i) => match param_value(run, i) {
+            Operand::Const(c) => return Ok(c),
+            Operand::Node(ref f) => return f(run, vals),
+            Operand::Def(i) => vals.get(i as usize),
+            Operand::Input(i) => run.facts.household.get(i as usize),
+            Operand::Member(i) => run.member.and_then(|m| m.get(i as usize)),
+            Operand::Param(i) => param_value(run, i),
+        };
+        v.and_then(T::of).ok_or_else(|| run.missing())
+    }
+
+    /// The operand's value, `None` for a missing fact or definition (an operand of a
+    /// comparison, which fails only after reading both sides).
+    #[inline(always)]
+    fn get_or_missing(&self, run: &mut Run<'_, '_>, vals: &[Value]) -> Res<Option<T>> {
+        run.tick()?;
+        let v = match *self {
+            Operand::Const(c) => return Ok(Some(c)),
+            Operand::Node(ref f) => return f(run, vals).map(Some),
+            Operand::Def(i) => vals.get(i as usize),
+            Operand::Input(i) => run.facts.household.get(i as usize),
+            Operand::Member(i) => run.member.and_then(|m| m.get(i as usize)),
+            Operand::Param(i) => match param_value(run, i) {
                 None => return Err(run.missing()),
                 some => some,
             },
         };
         match v {
-            Some(Value::Num(d)) => Ok(Some(*d)),
-            Some(Value::Missing) | None => Ok(None),
-            _ => Err(run.missing()),
+            None | Some(Value::Missing) => Ok(None),
+            Some(v) => T::of(v).map(Some).ok_or_else(|| run.missing()),
         }
     }
 }
 
-impl Bool {
-    /// The operand's value; counts its step.
-    #[inline(always)]
-    fn get(&self, run: &mut Run<'_, '_>, vals: &[Value]) -> Res<bool> {
-        run.tick()?;
-        let v = match *self {
-            Bool::Const(b) => return Ok(b),
-            Bool::Node(ref f) => return f(run, vals),
-            Bool::Def(i) => vals.get(i as usize),
-            Bool::Input(i) => run.facts.household.get(i as usize),
-            Bool::Member(i) => run.member.and_then(|m| m.get(i as usize)),
-            Bool::Param(i) => param_value(run, i),
-        };
-        match v {
-            Some(Value::Bool(b)) => Ok(*b),
-            _ => Err(run.missing()),
-        }
+/// Where a plain leaf's value lives: an earlier definition or a household or member fact
+/// (never a parameter, which may be a table). What `mancante` and comparisons of any type
+/// read in place.
+#[derive(Copy, Clone)]
+enum Slot {
+    Def(u32),
+    Input(u32),
+    Member(u32),
+}
+
+fn plain_leaf(code: &Code) -> Option<Slot> {
+    match *code {
+        Code::Def(i) => Some(Slot::Def(i)),
+        Code::Input(i) => Some(Slot::Input(i)),
+        Code::Member(i) => Some(Slot::Member(i)),
+        _ => None,
+    }
+}
+
+/// The value of a plain leaf, as [`Run`] reads it (an absent slot reads as missing).
+#[inline(always)]
+fn leaf<'a>(run: &'a Run<'_, '_>, vals: &'a [Value], slot: Slot) -> &'a Value {
+    static MISSING: Value = Value::Missing;
+    match slot {
+        Slot::Def(i) => vals.get(i as usize),
+        Slot::Input(i) => run.facts.household.get(i as usize),
+        Slot::Member(i) => run.member.and_then(|m| m.get(i as usize)),
+    }
+    .unwrap_or(&MISSING)
+}
+
+/// A constant or a plain leaf, read in place by a comparison of any type.
+enum Scalar {
+    Const(Value),
+    Leaf(Slot),
+}
+
+fn scalar(code: &Code) -> Option<Scalar> {
+    match code {
+        Code::Const(v) => Some(Scalar::Const(v.clone())),
+        other => plain_leaf(other).map(Scalar::Leaf),
+    }
+}
+
+#[inline(always)]
+fn read<'a>(run: &'a Run<'_, '_>, vals: &'a [Value], o: &'a Scalar) -> &'a Value {
+    match o {
+        Scalar::Const(v) => v,
+        Scalar::Leaf(slot) => leaf(run, vals, *slot),
     }
 }
 
@@ -192,46 +205,11 @@ fn param_value<'a>(run: &'a Run<'_, '_>, i: u32) -> Option<&'a Value> {
 }
 
 fn num_node(f: impl Fn(&mut Run<'_, '_>, &[Value]) -> Res<Decimal> + Send + Sync + 'static) -> Num {
-    Num::Node(Box::new(f))
+    Operand::Node(Box::new(f))
 }
 
 fn bool_node(f: impl Fn(&mut Run<'_, '_>, &[Value]) -> Res<bool> + Send + Sync + 'static) -> Bool {
-    Bool::Node(Box::new(f))
-}
-
-/// Whether a node always yields a number (whatever its operands).
-fn is_numeric_node(code: &Code) -> bool {
-    matches!(
-        code,
-        Code::Neg(_)
-            | Code::Arith(..)
-            | Code::Min(_)
-            | Code::Max(_)
-            | Code::Clamp(..)
-            | Code::Round(..)
-            | Code::InterpolateConst(..)
-            | Code::InterpolateParam(..)
-            | Code::Lookup { .. }
-            | Code::Band { .. }
-            | Code::Row { .. }
-            | Code::DateDiff(..)
-            | Code::Members { agg: Agg::Count | Agg::Sum, .. }
-    )
-}
-
-/// Whether a node always yields a boolean (whatever its operands).
-fn is_boolean_node(code: &Code) -> bool {
-    matches!(
-        code,
-        Code::Not(_)
-            | Code::IsMissing(..)
-            | Code::Cmp(..)
-            | Code::CmpNum(..)
-            | Code::And(..)
-            | Code::Or(..)
-            | Code::In(..)
-            | Code::Members { agg: Agg::Any | Agg::All, .. }
-    )
+    Operand::Node(Box::new(f))
 }
 
 /// A definition's formula: typed closures when its top node is typed, the tree-walking
@@ -293,11 +271,11 @@ fn root(code: &Code) -> ValFn {
             Ok(leaf(run, vals, kind).clone())
         });
     }
-    if is_numeric_node(code) {
+    if code.is_numeric() {
         let n = num(code);
         return Box::new(move |run, vals| n.get(run, vals).map(Value::Num));
     }
-    if is_boolean_node(code) {
+    if code.is_boolean() {
         let b = boolean(code);
         return Box::new(move |run, vals| b.get(run, vals).map(Value::Bool));
     }
@@ -317,32 +295,17 @@ fn value_or(a: &Code, b: &Code) -> ValFn {
 
 fn num(code: &Code) -> Num {
     match code {
-        Code::Const(Value::Num(d)) => Num::Const(*d),
-        Code::Def(i) => Num::Def(*i),
-        Code::Input(i) => Num::Input(*i),
-        Code::Member(i) => Num::Member(*i),
-        Code::Param(i) => Num::Param(*i),
-        Code::Neg(c) => {
-            let c = num(c);
-            num_node(move |run, vals| Ok(-c.get(run, vals)?))
+        Code::Const(Value::Num(d)) => Operand::Const(*d),
+        Code::Def(_) | Code::Input(_) | Code::Member(_) | Code::Param(_) => {
+            Operand::slot(code).unwrap_or_else(|| fallback_num(code))
         }
+        Code::Neg(c) => unary(c, |_, x| Ok(-x)),
         Code::Arith(op, a, b) => arith(*op, num(a), num(b)),
         Code::Round(x, rounding) => {
-            let (x, rounding) = (num(x), *rounding);
-            num_node(move |run, vals| Ok(rounding.apply(x.get(run, vals)?)))
+            let rounding = *rounding;
+            unary(x, move |_, x| Ok(rounding.apply(x)))
         }
-        Code::If(c, a, b) => {
-            let (c, a, b) = (boolean(c), num(a), num(b));
-            num_node(
-                move |run, vals| {
-                    if c.get(run, vals)? {
-                        a.get(run, vals)
-                    } else {
-                        b.get(run, vals)
-                    }
-                },
-            )
-        }
+        Code::If(c, a, b) => choose(boolean(c), num(a), num(b)),
         Code::Members { agg: Agg::Count, filter, .. } => {
             let filter = filter.as_deref().map(boolean);
             num_node(move |run, vals| {
@@ -363,84 +326,45 @@ fn num(code: &Code) -> Num {
         Code::Members { agg: Agg::Sum, body: Some(body), filter } => {
             let (body, filter) = (num(body), filter.as_deref().map(boolean));
             num_node(move |run, vals| {
-                let facts = run.facts;
                 let mut sum = Decimal::ZERO;
-                for m in facts.member_slots() {
-                    run.member = Some(m);
-                    if let Some(f) = &filter {
-                        if !f.get(run, vals)? {
-                            continue;
-                        }
-                    }
-                    let v = body.get(run, vals)?;
+                each_member(run, vals, filter.as_ref(), &body, |run, v| {
                     sum = sum.checked_add(v).ok_or_else(|| run.overflow())?;
-                }
-                run.member = None;
+                    Ok(())
+                })?;
                 Ok(sum)
             })
         }
         Code::Min(items) | Code::Max(items) => {
             let (is_min, items): (bool, Vec<Num>) =
                 (matches!(code, Code::Min(_)), items.iter().map(num).collect());
-            num_node(move |run, vals| {
-                let mut best: Option<Decimal> = None;
-                for item in &items {
-                    let v = item.get(run, vals)?;
-                    best = Some(match best {
-                        None => v,
-                        Some(b) if is_min => dec_min(b, v),
-                        Some(b) => dec_max(b, v),
-                    });
-                }
-                Ok(best.unwrap_or_default())
-            })
+            num_node(move |run, vals| extreme(is_min, items.iter().map(|item| item.get(run, vals))))
         }
         Code::Clamp(x, lo, hi) => {
             let (x, lo, hi) = (num(x), num(lo), num(hi));
             num_node(move |run, vals| {
                 let (x, lo, hi) = (x.get(run, vals)?, lo.get(run, vals)?, hi.get(run, vals)?);
-                if compare_decimals(&lo, &hi).is_gt() {
-                    return Err(Box::new(
-                        run.arith_err("clamp with a lower bound above the upper bound"),
-                    ));
-                }
-                Ok(dec_min(dec_max(x, lo), hi))
+                run.clamp(x, lo, hi)
             })
         }
         Code::InterpolateConst(x, points) => {
-            let (x, points) = (num(x), points.clone());
-            num_node(move |run, vals| {
-                let x = x.get(run, vals)?;
-                interpolate(&points, x).ok_or_else(|| run.overflow())
-            })
+            let points = points.clone();
+            unary(x, move |run, x| interpolate(&points, x).ok_or_else(|| run.overflow()))
         }
         Code::InterpolateParam(x, p) => {
-            let (x, p) = (num(x), *p);
-            num_node(move |run, vals| {
-                let x = x.get(run, vals)?;
-                run.interpolate_param(p, x)
-            })
+            let p = *p;
+            unary(x, move |run, x| run.interpolate_param(p, x))
         }
         Code::Lookup { table, key, column } => {
-            let (table, key, column) = (*table, num(key), *column);
-            num_node(move |run, vals| {
-                let x = key.get(run, vals)?;
-                run.lookup(table, column, x)
-            })
+            let (table, column) = (*table, *column);
+            unary(key, move |run, x| run.lookup(table, column, x))
         }
         Code::Band { table, key } => {
-            let (table, key) = (*table, num(key));
-            num_node(move |run, vals| {
-                let x = key.get(run, vals)?;
-                run.band_number(table, x)
-            })
+            let table = *table;
+            unary(key, move |run, x| run.band_number(table, x))
         }
         Code::Row { table, row, column } => {
-            let (table, row, column) = (*table, num(row), *column);
-            num_node(move |run, vals| {
-                let n = row.get(run, vals)?;
-                run.row(table, column, n)
-            })
+            let (table, column) = (*table, *column);
+            unary(row, move |run, n| run.row(table, column, n))
         }
         Code::ValueOr(a, b) => {
             let v = value_or(a, b);
@@ -464,12 +388,66 @@ fn num(code: &Code) -> Num {
             })
         }
         Code::DateDiff(kind, a, b) => date_diff(*kind, a, b.as_deref()),
-        // Rows by number, list sums and the rest: the evaluator's own typed path.
-        other => {
-            let code = other.clone();
-            num_node(move |run, vals| run.num_node(&code, vals))
-        }
+        // List sums and the rest: the evaluator's own typed path.
+        other => fallback_num(other),
     }
+}
+
+/// Runs `body` for each member that passes `filter` (`somma`, `almeno_uno`, `tutti` over
+/// `membri`), handing its value to `f`; the member context is cleared afterwards, as the
+/// evaluator does.
+#[inline(always)]
+fn each_member<T: Typed>(
+    run: &mut Run<'_, '_>,
+    vals: &[Value],
+    filter: Option<&Bool>,
+    body: &Operand<T>,
+    mut f: impl FnMut(&Run<'_, '_>, T) -> Res<()>,
+) -> Res<()> {
+    let facts = run.facts;
+    for m in facts.member_slots() {
+        run.member = Some(m);
+        if let Some(keep) = filter {
+            if !keep.get(run, vals)? {
+                continue;
+            }
+        }
+        let v = body.get(run, vals)?;
+        f(run, v)?;
+    }
+    run.member = None;
+    Ok(())
+}
+
+/// `se c allora a altrimenti b` of numbers or booleans.
+fn choose<T: Typed + Send + Sync + 'static>(c: Bool, a: Operand<T>, b: Operand<T>) -> Operand<T> {
+    Operand::Node(Box::new(
+        move |run, vals| {
+            if c.get(run, vals)? {
+                a.get(run, vals)
+            } else {
+                b.get(run, vals)
+            }
+        },
+    ))
+}
+
+/// A numeric node computed from one numeric operand.
+fn unary(
+    x: &Code,
+    f: impl Fn(&Run<'_, '_>, Decimal) -> Res<Decimal> + Send + Sync + 'static,
+) -> Num {
+    let x = num(x);
+    num_node(move |run, vals| {
+        let x = x.get(run, vals)?;
+        f(run, x)
+    })
+}
+
+/// A numeric node run by the tree-walking evaluator.
+fn fallback_num(code: &Code) -> Num {
+    let code = code.clone();
+    num_node(move |run, vals| run.num_node(&code, vals))
 }
 
 /// `eta(x)`, `mesi_tra(x, y)`, `anni_tra(x, y)`.
@@ -513,11 +491,10 @@ fn arith(op: Arith, a: Num, b: Num) -> Num {
 
 fn boolean(code: &Code) -> Bool {
     match code {
-        Code::Const(Value::Bool(b)) => Bool::Const(*b),
-        Code::Def(i) => Bool::Def(*i),
-        Code::Input(i) => Bool::Input(*i),
-        Code::Member(i) => Bool::Member(*i),
-        Code::Param(i) => Bool::Param(*i),
+        Code::Const(Value::Bool(b)) => Operand::Const(*b),
+        Code::Def(_) | Code::Input(_) | Code::Member(_) | Code::Param(_) => {
+            Operand::slot(code).unwrap_or_else(|| fallback_bool(code))
+        }
         Code::Not(c) => {
             let c = boolean(c);
             bool_node(move |run, vals| Ok(!c.get(run, vals)?))
@@ -530,21 +507,10 @@ fn boolean(code: &Code) -> Bool {
             let (a, b) = (boolean(a), boolean(b));
             bool_node(move |run, vals| Ok(a.get(run, vals)? || b.get(run, vals)?))
         }
-        Code::If(c, a, b) => {
-            let (c, a, b) = (boolean(c), boolean(a), boolean(b));
-            bool_node(
-                move |run, vals| {
-                    if c.get(run, vals)? {
-                        a.get(run, vals)
-                    } else {
-                        b.get(run, vals)
-                    }
-                },
-            )
-        }
+        Code::If(c, a, b) => choose(boolean(c), boolean(a), boolean(b)),
         Code::CmpNum(op, a, b) => match (num(a), num(b)) {
             // Against a constant (`eta < 18`, `isee <= 40000`): the commonest comparison.
-            (a, Num::Const(y)) => {
+            (a, Operand::Const(y)) => {
                 let op = *op;
                 bool_node(move |run, vals| {
                     let x = a.get_or_missing(run, vals)?;
@@ -561,24 +527,16 @@ fn boolean(code: &Code) -> Bool {
             let (any_wanted, body, filter) =
                 (*agg == Agg::Any, boolean(body), filter.as_deref().map(boolean));
             bool_node(move |run, vals| {
-                let facts = run.facts;
                 let (mut any, mut all) = (false, true);
-                for m in facts.member_slots() {
-                    run.member = Some(m);
-                    if let Some(f) = &filter {
-                        if !f.get(run, vals)? {
-                            continue;
-                        }
-                    }
-                    let v = body.get(run, vals)?;
+                each_member(run, vals, filter.as_ref(), &body, |_, v| {
                     any |= v;
                     all &= v;
-                }
-                run.member = None;
+                    Ok(())
+                })?;
                 Ok(if any_wanted { any } else { all })
             })
         }
-        Code::Cmp(op, a, b) => match (operand(a), operand(b)) {
+        Code::Cmp(op, a, b) => match (scalar(a), scalar(b)) {
             // Two constants or slots: compared in place, each counted as the evaluator does.
             (Some(a), Some(b)) => {
                 let op = *op;

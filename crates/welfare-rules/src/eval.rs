@@ -670,7 +670,25 @@ pub(crate) fn compare_values(op: Cmp, x: &Value, y: &Value) -> Option<bool> {
     Some(op.holds(ord))
 }
 
-pub(crate) fn dec_min(a: Decimal, b: Decimal) -> Decimal {
+/// `min(…)` or `max(…)` of values computed in order (an empty list gives 0); the first error
+/// stops the computation.
+pub(crate) fn extreme<E>(
+    is_min: bool,
+    values: impl Iterator<Item = Result<Decimal, E>>,
+) -> Result<Decimal, E> {
+    let mut best: Option<Decimal> = None;
+    for v in values {
+        let v = v?;
+        best = Some(match best {
+            None => v,
+            Some(b) if is_min => dec_min(b, v),
+            Some(b) => dec_max(b, v),
+        });
+    }
+    Ok(best.unwrap_or_default())
+}
+
+fn dec_min(a: Decimal, b: Decimal) -> Decimal {
     if compare_decimals(&b, &a) == std::cmp::Ordering::Less {
         b
     } else {
@@ -678,7 +696,7 @@ pub(crate) fn dec_min(a: Decimal, b: Decimal) -> Decimal {
     }
 }
 
-pub(crate) fn dec_max(a: Decimal, b: Decimal) -> Decimal {
+fn dec_max(a: Decimal, b: Decimal) -> Decimal {
     if compare_decimals(&b, &a) == std::cmp::Ordering::Less {
         a
     } else {
@@ -807,6 +825,19 @@ impl<'s> Run<'s, '_> {
         }
     }
 
+    /// `clamp(x, lo, hi)`, refusing a lower bound above the upper one.
+    pub(crate) fn clamp(
+        &self,
+        x: Decimal,
+        lo: Decimal,
+        hi: Decimal,
+    ) -> Result<Decimal, Box<EvalError>> {
+        if compare_decimals(&lo, &hi).is_gt() {
+            return Err(Box::new(self.arith_err("clamp with a lower bound above the upper bound")));
+        }
+        Ok(dec_min(dec_max(x, lo), hi))
+    }
+
     /// `interpola(x, scala)` for a scale parameter.
     pub(crate) fn interpolate_param(&self, p: u32, x: Decimal) -> Result<Decimal, Box<EvalError>> {
         match self.snap.params.get(p as usize).map(ParamAt::data) {
@@ -879,23 +910,12 @@ impl<'s> Run<'s, '_> {
         vals: &[Value],
     ) -> Result<Decimal, Box<EvalError>> {
         match code {
-            Code::Const(Value::Num(d)) => Ok(*d),
-            Code::Def(i) => match vals.get(*i as usize) {
-                Some(Value::Num(d)) => Ok(*d),
-                _ => Err(self.missing()),
-            },
-            Code::Input(i) => match self.facts.household.get(*i as usize) {
-                Some(Value::Num(d)) => Ok(*d),
-                _ => Err(self.missing()),
-            },
-            Code::Member(i) => match self.member.and_then(|m| m.get(*i as usize)) {
-                Some(Value::Num(d)) => Ok(*d),
-                _ => Err(self.missing()),
-            },
-            Code::Param(i) => match self.snap.params.get(*i as usize).map(ParamAt::data) {
-                Some(ParamData::Value(Value::Num(d))) => Ok(*d),
-                _ => Err(self.missing()),
-            },
+            Code::Const(_) | Code::Def(_) | Code::Input(_) | Code::Member(_) | Code::Param(_) => {
+                match self.leaf(code, vals) {
+                    Some(Value::Num(d)) => Ok(*d),
+                    _ => Err(self.missing()),
+                }
+            }
             Code::Neg(c) => Ok(-self.num(c, vals)?),
             Code::Arith(op, a, b) => {
                 let (x, y) = (self.num(a, vals)?, self.num(b, vals)?);
@@ -947,25 +967,11 @@ impl<'s> Run<'s, '_> {
         match code {
             Code::Min(items) | Code::Max(items) => {
                 let is_min = matches!(code, Code::Min(_));
-                let mut best: Option<Decimal> = None;
-                for item in items {
-                    let v = self.num(item, vals)?;
-                    best = Some(match best {
-                        None => v,
-                        Some(b) if is_min => dec_min(b, v),
-                        Some(b) => dec_max(b, v),
-                    });
-                }
-                Ok(best.unwrap_or_default())
+                extreme(is_min, items.iter().map(|item| self.num(item, vals)))
             }
             Code::Clamp(x, lo, hi) => {
                 let (x, lo, hi) = (self.num(x, vals)?, self.num(lo, vals)?, self.num(hi, vals)?);
-                if compare_decimals(&lo, &hi).is_gt() {
-                    return Err(Box::new(
-                        self.arith_err("clamp with a lower bound above the upper bound"),
-                    ));
-                }
-                Ok(dec_min(dec_max(x, lo), hi))
+                self.clamp(x, lo, hi)
             }
             Code::InterpolateConst(x, points) => {
                 let x = self.num(x, vals)?;
@@ -1067,23 +1073,12 @@ impl<'s> Run<'s, '_> {
         vals: &[Value],
     ) -> Result<bool, Box<EvalError>> {
         match code {
-            Code::Const(Value::Bool(b)) => Ok(*b),
-            Code::Def(i) => match vals.get(*i as usize) {
-                Some(Value::Bool(b)) => Ok(*b),
-                _ => Err(self.missing()),
-            },
-            Code::Input(i) => match self.facts.household.get(*i as usize) {
-                Some(Value::Bool(b)) => Ok(*b),
-                _ => Err(self.missing()),
-            },
-            Code::Member(i) => match self.member.and_then(|m| m.get(*i as usize)) {
-                Some(Value::Bool(b)) => Ok(*b),
-                _ => Err(self.missing()),
-            },
-            Code::Param(i) => match self.snap.params.get(*i as usize).map(ParamAt::data) {
-                Some(ParamData::Value(Value::Bool(b))) => Ok(*b),
-                _ => Err(self.missing()),
-            },
+            Code::Const(_) | Code::Def(_) | Code::Input(_) | Code::Member(_) | Code::Param(_) => {
+                match self.leaf(code, vals) {
+                    Some(Value::Bool(b)) => Ok(*b),
+                    _ => Err(self.missing()),
+                }
+            }
             Code::Not(c) => Ok(!self.boolean(c, vals)?),
             Code::IsMissing(c, present) => self.is_missing(c, *present, vals),
             Code::Cmp(op, a, b) => self.compare(*op, a, b, vals),
@@ -1214,24 +1209,8 @@ impl<'s> Run<'s, '_> {
                 _ => return Err(Box::new(EvalError::MissingValue { definition: self.name() })),
             },
             Code::Def(i) => vals.get(*i as usize).cloned().unwrap_or_default(),
-            Code::Neg(_)
-            | Code::Arith(..)
-            | Code::Min(_)
-            | Code::Max(_)
-            | Code::Clamp(..)
-            | Code::Round(..)
-            | Code::InterpolateConst(..)
-            | Code::InterpolateParam(..)
-            | Code::Lookup { .. }
-            | Code::Band { .. }
-            | Code::Row { .. } => Value::Num(self.num_node(code, vals)?),
-            Code::Not(_)
-            | Code::IsMissing(..)
-            | Code::Cmp(..)
-            | Code::CmpNum(..)
-            | Code::And(..)
-            | Code::Or(..)
-            | Code::In(..) => Value::Bool(self.bool_node(code, vals)?),
+            numeric if numeric.is_numeric() => Value::Num(self.num_node(code, vals)?),
+            boolean if boolean.is_boolean() => Value::Bool(self.bool_node(code, vals)?),
             Code::If(c, a, b) => {
                 if self.boolean(c, vals)? {
                     self.eval(a, vals)?
@@ -1239,13 +1218,7 @@ impl<'s> Run<'s, '_> {
                     self.eval(b, vals)?
                 }
             }
-            Code::Today
-            | Code::List(_)
-            | Code::Members { .. }
-            | Code::ListAgg { .. }
-            | Code::DateDiff(..)
-            | Code::ValueOr(..)
-            | Code::Builtin(_) => self.eval_other(code, vals)?,
+            _ => self.eval_other(code, vals)?,
         })
     }
 
@@ -1309,7 +1282,8 @@ impl<'s> Run<'s, '_> {
                     r
                 })?
             }
-            _ => self.eval(code, vals)?,
+            // Every other node is typed or a leaf, handled by `eval` before it hands on.
+            _ => return Err(self.missing()),
         })
     }
 }

@@ -36,6 +36,43 @@ pub(crate) enum Cmp {
     Ge,
 }
 
+impl Code {
+    /// Whether a node always yields a number (whatever its operands).
+    pub(crate) fn is_numeric(&self) -> bool {
+        matches!(
+            self,
+            Code::Neg(_)
+                | Code::Arith(..)
+                | Code::Min(_)
+                | Code::Max(_)
+                | Code::Clamp(..)
+                | Code::Round(..)
+                | Code::InterpolateConst(..)
+                | Code::InterpolateParam(..)
+                | Code::Lookup { .. }
+                | Code::Band { .. }
+                | Code::Row { .. }
+                | Code::DateDiff(..)
+                | Code::Members { agg: Agg::Count | Agg::Sum, .. }
+        )
+    }
+
+    /// Whether a node always yields a boolean (whatever its operands).
+    pub(crate) fn is_boolean(&self) -> bool {
+        matches!(
+            self,
+            Code::Not(_)
+                | Code::IsMissing(..)
+                | Code::Cmp(..)
+                | Code::CmpNum(..)
+                | Code::And(..)
+                | Code::Or(..)
+                | Code::In(..)
+                | Code::Members { agg: Agg::Any | Agg::All, .. }
+        )
+    }
+}
+
 impl Cmp {
     /// Whether an ordering satisfies the operator.
     #[inline]
