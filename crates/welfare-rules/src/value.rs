@@ -280,20 +280,9 @@ pub(crate) fn write_short<'b>(
             _ => plain_into(*d, Shape::Normalized, buf),
         },
         Value::Date(d) => {
-            use chrono::Datelike;
-            let y = u32::try_from(d.year()).ok().filter(|y| *y <= 9999)?;
+            let text = crate::syntax::date_text(*d, crate::syntax::DateStyle::Iso)?;
             let mut out = Short { buf, len: 0 };
-            let digit = |n: u32| b'0' + u8::try_from(n % 10).unwrap_or(0);
-            for n in [y / 1000, y / 100, y / 10, y] {
-                out.push(digit(n))?;
-            }
-            for (part, dash) in [(d.month(), true), (d.day(), true)] {
-                if dash {
-                    out.push(b'-')?;
-                }
-                out.push(digit(part / 10))?;
-                out.push(digit(part))?;
-            }
+            out.push_slice(&text)?;
             out.text()
         }
         Value::Bool(true) => Some("true"),
