@@ -39,8 +39,6 @@ pub struct Snapshot<'p> {
     pub(crate) program: &'p Program,
     pub(crate) date: NaiveDate,
     pub(crate) params: Vec<ParamAt<'p>>,
-    /// The output definitions in name order, found when an explanation first needs them.
-    pub(crate) outputs_by_name: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl<'p> Snapshot<'p> {
@@ -55,7 +53,7 @@ impl<'p> Snapshot<'p> {
                 .ok_or_else(|| EvalError::ParameterNotInForce { name: p.name.clone(), date })?;
             params.push(ParamAt { version: v, rendered: std::sync::OnceLock::new() });
         }
-        Ok(Snapshot { program, date, params, outputs_by_name: std::sync::OnceLock::new() })
+        Ok(Snapshot { program, date, params })
     }
 
     /// The evaluation date.
@@ -283,19 +281,8 @@ impl<'p> Snapshot<'p> {
         // Inserted from the last name to the first: each insertion then finds its place at
         // the first key of each node it passes, and no large vector is needed to build the
         // map at once (see `early`).
-        let by_name = self.outputs_by_name.get_or_init(|| {
-            let name = |i: &u32| prog.defs.get(*i as usize).map(|d| d.name.as_str());
-            let mut found: Vec<u32> = prog
-                .order
-                .iter()
-                .copied()
-                .filter(|&i| prog.defs.get(i as usize).is_some_and(|d| d.output))
-                .collect();
-            found.sort_by(|a, b| name(a).cmp(&name(b)));
-            found
-        });
         let mut outputs = BTreeMap::new();
-        for &i in by_name.iter().rev() {
+        for &i in shown.outputs_by_name.iter().rev() {
             if let (Some(sh), Some(Some((json, _)))) =
                 (shown.defs.get(i as usize), def_shown.get(i as usize))
             {

@@ -385,6 +385,8 @@ pub(crate) struct ShownTables {
     /// Per definition: whether its formula reads a parameter on another date
     /// (`parametro_alla_data`), whose version the explanation lists as well.
     pub(crate) dated: Vec<bool>,
+    /// The output definitions in name order (the order of `Evaluation::outputs`).
+    pub(crate) outputs_by_name: Vec<u32>,
 }
 
 impl ShownTables {
@@ -426,6 +428,13 @@ impl ShownTables {
                 })
                 .collect(),
             dated: defs.iter().map(|d| crate::builtins::reads_dated_parameter(&d.code)).collect(),
+            outputs_by_name: {
+                let mut found: Vec<u32> =
+                    (0u32..).zip(defs).filter(|(_, d)| d.output).map(|(i, _)| i).collect();
+                let name = |i: &u32| defs.get(*i as usize).map(|d| d.name.as_str());
+                found.sort_by(|a, b| name(a).cmp(&name(b)));
+                found
+            },
         }
     }
 }
