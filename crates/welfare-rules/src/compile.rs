@@ -8,9 +8,10 @@
 //!
 //! The closures do exactly what [`Run`] does for the same node: each node counts one step
 //! against [`crate::limits::MAX_EVAL_STEPS`], missing values and arithmetic failures give the
-//! same errors. A node without a compiled form (lists, tables, built-in functions, …) is run by
-//! the tree-walking evaluator itself, so the two never disagree on what they do not share; a
-//! test evaluates every bundled rulebook both ways and compares the results.
+//! same errors. A node without a compiled form (list literals, counts of lists, date functions,
+//! comparisons of computed non-numeric values) is run by the tree-walking evaluator itself, so
+//! the two never disagree on what they do not share; a test evaluates every bundled rulebook
+//! both ways and compares the results.
 
 use rust_decimal::Decimal;
 use welfare_types::money::compare_decimals;
