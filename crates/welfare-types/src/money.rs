@@ -365,12 +365,18 @@ impl Money {
     /// `1.234,56 €`), without parsing it again: the text is regrouped as it stands, so it must
     /// be what [`Money`]'s `Display` writes (as explanations store it).
     pub fn italian_from_plain(plain: &str) -> String {
+        let mut out = String::with_capacity(plain.len() + plain.len() / 3 + 8);
+        Money::push_italian_from_plain(&mut out, plain);
+        out
+    }
+
+    /// [`Money::italian_from_plain`] appended to `out`, for texts written piece by piece.
+    pub fn push_italian_from_plain(out: &mut String, plain: &str) {
         let (sign, digits) = match plain.strip_prefix('-') {
             Some(rest) => ("-", rest),
             None => ("", plain),
         };
         let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-        let mut out = String::with_capacity(int.len() + int.len() / 3 + frac.len() + 8);
         out.push_str(sign);
         for (i, ch) in int.chars().enumerate() {
             if i > 0 && (int.len() - i) % 3 == 0 {
@@ -383,7 +389,6 @@ impl Money {
             out.push_str(frac);
         }
         out.push_str(" €");
-        out
     }
 }
 
