@@ -389,7 +389,8 @@ pub(crate) fn compile(
     for rb in units.first().map(|u| u.chain.clone()).unwrap_or_default() {
         legal_basis.extend(rb.legal_basis.iter().cloned());
     }
-    let shown = crate::program::ShownTables::build(&cx.inputs, &cx.members, &cx.params, &defs);
+    let shown =
+        crate::program::ShownTables::build(&cx.inputs, &cx.members, &cx.params, &defs, &order);
     let compiled = std::sync::Arc::new(crate::compile::Compiled::new(&defs));
     Ok(Program {
         shown,
@@ -921,6 +922,7 @@ impl<'a> Checker<'a> {
                         data,
                         source: Arc::from(v.source.clone().unwrap_or_default()),
                         rulebook: Arc::from(rulebook_id),
+                        rendered: Default::default(),
                     });
                 }
             }

@@ -22,9 +22,6 @@ use crate::value::Value;
 #[derive(Clone, Debug)]
 pub(crate) struct ParamAt<'p> {
     pub(crate) version: &'p Version,
-    /// The value as JSON and as text, rendered once per snapshot when an explanation first
-    /// needs it, then shared by every step that reads it.
-    pub(crate) rendered: std::sync::OnceLock<Shared>,
 }
 
 impl ParamAt<'_> {
@@ -51,7 +48,7 @@ impl<'p> Snapshot<'p> {
                 p.layers.iter().find_map(|layer| layer.iter().find(|v| v.valid.contains(date)));
             let v = found
                 .ok_or_else(|| EvalError::ParameterNotInForce { name: p.name.clone(), date })?;
-            params.push(ParamAt { version: v, rendered: std::sync::OnceLock::new() });
+            params.push(ParamAt { version: v });
         }
         Ok(Snapshot { program, date, params })
     }
@@ -164,7 +161,7 @@ impl<'p> Snapshot<'p> {
         Ok(self.explain(facts, &out.values))
     }
 
-    fn explain(&self, facts: &Facts, values: &[Value]) -> Evaluation {
+    pub(crate) fn explain(&self, facts: &Facts, values: &[Value]) -> Evaluation {
         let prog = self.program;
         let shown = &prog.shown;
         let mut conditions = Vec::new();
@@ -323,16 +320,7 @@ impl<'p> Snapshot<'p> {
             prog.shown.params.get(k as usize)?,
             self.params.get(k as usize)?,
         );
-        let (value, display) = at
-            .rendered
-            .get_or_init(|| match at.data() {
-                ParamData::Value(v) => both(v, &p.ty),
-                other => {
-                    let summary = summarise_param(p, other);
-                    (Arc::new(serde_json::Value::String(summary.clone())), Arc::from(summary))
-                }
-            })
-            .clone();
+        let (value, display) = shown_version(p, at.version).clone();
         let parameter = ParameterUse {
             valid: at.version.valid,
             source: at.version.source.clone(),
@@ -341,6 +329,18 @@ impl<'p> Snapshot<'p> {
         };
         Some(Used::of(sh, UsedKind::Parameter, Some(value), Some(display), Some(parameter)))
     }
+}
+
+/// A parameter's version as explanations show it (see [`Snapshot::param_use`]), written the
+/// first time an explanation reads it and kept with the version.
+pub(crate) fn shown_version<'v>(p: &Param, version: &'v Version) -> &'v Shared {
+    version.rendered.shared.get_or_init(|| match &version.data {
+        ParamData::Value(v) => both(v, &p.ty),
+        other => {
+            let summary = summarise_param(p, other);
+            (Arc::new(serde_json::Value::String(summary.clone())), Arc::from(summary))
+        }
+    })
 }
 
 /// A band table in a few words (its size and columns); a value or a scale in full.
@@ -1285,7 +1285,7 @@ pub(crate) type Shared = (Arc<serde_json::Value>, Arc<str>);
 /// The JSON value and the text of a value, formatting a number only once: into a buffer on
 /// the stack, from which the text and the JSON string are each allocated at their size.
 /// Booleans and missing values share one pair for the whole process.
-fn both(v: &Value, ty: &crate::Type) -> Shared {
+pub(crate) fn both(v: &Value, ty: &crate::Type) -> Shared {
     static TRUE: std::sync::OnceLock<Shared> = std::sync::OnceLock::new();
     static FALSE: std::sync::OnceLock<Shared> = std::sync::OnceLock::new();
     static MISSING: std::sync::OnceLock<Shared> = std::sync::OnceLock::new();
@@ -1330,13 +1330,14 @@ fn split(pair: Option<Shared>) -> (Option<Arc<serde_json::Value>>, Option<Arc<st
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::program::Table;
     use crate::Type;
     use proptest::prelude::*;
 
-    fn value() -> impl Strategy<Value = Value> {
+    /// Any run-time value: numbers of every scale and size, dates, booleans, text, lists.
+    pub(crate) fn value() -> impl Strategy<Value = Value> {
         let num = (
             prop_oneof![any::<i64>().prop_map(i128::from), -(1i128 << 96) + 1..(1i128 << 96)],
             0u32..=28,
@@ -1364,7 +1365,8 @@ mod tests {
         ]
     }
 
-    fn ty() -> impl Strategy<Value = Type> {
+    /// A type of each kind, optional and list included.
+    pub(crate) fn ty() -> impl Strategy<Value = Type> {
         prop_oneof![
             Just(Type::Money),
             Just(Type::Decimal),

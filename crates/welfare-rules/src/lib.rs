@@ -77,6 +77,8 @@ pub mod batch;
 mod builtins;
 mod check;
 mod compile;
+#[cfg(test)]
+mod corpus;
 pub mod error;
 mod eval;
 pub mod explain;

@@ -217,6 +217,25 @@ pub(crate) struct Version {
     pub(crate) data: ParamData,
     pub(crate) source: Arc<str>,
     pub(crate) rulebook: Arc<str>,
+    /// How explanations show this version, written when first needed.
+    pub(crate) rendered: Rendered,
+}
+
+/// A parameter version as explanations show it, written once per program (not per date or
+/// household) the first time an explanation needs it: its value as JSON and text, and its
+/// motivazione line in each language ([`crate::Lang`] as index).
+///
+/// A cache, not part of the version's value: every two caches compare equal.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Rendered {
+    pub(crate) shared: std::sync::OnceLock<crate::eval::Shared>,
+    pub(crate) lines: [std::sync::OnceLock<String>; 2],
+}
+
+impl PartialEq for Rendered {
+    fn eq(&self, _: &Rendered) -> bool {
+        true
+    }
 }
 
 /// A parameter with its layers: the most specific rulebook first (comune before stato).
@@ -387,6 +406,14 @@ pub(crate) struct ShownTables {
     pub(crate) dated: Vec<bool>,
     /// The output definitions in name order (the order of `Evaluation::outputs`).
     pub(crate) outputs_by_name: Vec<u32>,
+    /// The household facts the definitions read, each once, in order of first use over the
+    /// evaluation order (the order of the motivazione's facts).
+    pub(crate) first_inputs: Vec<u32>,
+    /// The parameters, likewise (the motivazione's parameters).
+    pub(crate) first_params: Vec<u32>,
+    /// The motivazione's fixed texts per language ([`crate::Lang`] as index), written when
+    /// first needed.
+    pub(crate) texts: [std::sync::OnceLock<crate::explain::Texts>; 2],
 }
 
 impl ShownTables {
@@ -395,7 +422,16 @@ impl ShownTables {
         members: &[Input],
         params: &[Param],
         defs: &[Def],
+        order: &[u32],
     ) -> Self {
+        let (mut first_inputs, mut first_params) = (Vec::new(), Vec::new());
+        for dep in order.iter().filter_map(|&i| defs.get(i as usize)).flat_map(|d| &d.deps) {
+            match *dep {
+                Dep::Input(k) if !first_inputs.contains(&k) => first_inputs.push(k),
+                Dep::Param(k) if !first_params.contains(&k) => first_params.push(k),
+                _ => {}
+            }
+        }
         let arc = |t: &Option<Text>| t.clone().map(Arc::new);
         let input = |i: &Input| Shown {
             name: Arc::from(i.name.as_str()),
@@ -435,6 +471,9 @@ impl ShownTables {
                 found.sort_by(|a, b| name(a).cmp(&name(b)));
                 found
             },
+            first_inputs,
+            first_params,
+            texts: Default::default(),
         }
     }
 }
