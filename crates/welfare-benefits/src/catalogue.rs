@@ -344,7 +344,9 @@ impl Catalogue {
                     return failed(p, e.to_string());
                 }
                 match detail {
-                    Detail::Motivazione => evaluate_program(p, household, facts, on, lang),
+                    Detail::Motivazione => {
+                        evaluate_program(measure, household, facts, on, lang, &mut scratch.values)
+                    }
                     Detail::Outcome => {
                         outcome_of_program(measure, household, facts, on, &mut scratch.values)
                     }
@@ -372,14 +374,13 @@ fn not_in_force(program: &Program, on: NaiveDate, lang: Lang) -> MeasureResult {
     let from = valid.from();
     let reason = match (on < from, valid.to(), lang) {
         (true, _, Lang::En) => format!("the measure starts on {from}"),
-        (true, _, _) => format!("la misura decorre dal {}", from.format("%d/%m/%Y")),
+        (true, _, _) => format!("la misura decorre dal {}", date_it(from)),
         (false, Some(to), Lang::En) => {
             format!("not evaluated: the rulebook has figures until {to} only")
         }
-        (false, Some(to), _) => format!(
-            "non valutata: il rulebook ha importi e soglie solo fino al {}",
-            to.format("%d/%m/%Y")
-        ),
+        (false, Some(to), _) => {
+            format!("non valutata: il rulebook ha importi e soglie solo fino al {}", date_it(to))
+        }
         (false, None, _) => String::new(),
     };
     let motivazione = match lang {
@@ -388,7 +389,7 @@ fn not_in_force(program: &Program, on: NaiveDate, lang: Lang) -> MeasureResult {
             "{} ({}), alla data del {}: {reason}.",
             program.title().get(lang),
             program.id(),
-            on.format("%d/%m/%Y")
+            date_it(on)
         ),
     };
     MeasureResult {
@@ -400,6 +401,17 @@ fn not_in_force(program: &Program, on: NaiveDate, lang: Lang) -> MeasureResult {
         motivazione,
         error: None,
         breakdown: Vec::new(),
+    }
+}
+
+/// `dd/mm/yyyy`, as chrono's `%d/%m/%Y` writes the years 0 to 9999, without its format
+/// parser (a measure not in force is written for every household).
+fn date_it(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    if (0..=9999).contains(&d.year()) {
+        format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year())
+    } else {
+        d.format("%d/%m/%Y").to_string()
     }
 }
 
@@ -433,6 +445,16 @@ fn outcome_of_program(
     {
         return failed(program, e.to_string());
     }
+    outcome(measure, household, values)
+}
+
+/// A measure's outcome from the values of its definitions: eligibility, amount, period and
+/// breakdown (no reasons, no motivazione).
+fn outcome(
+    measure: &Measure,
+    household: &Household,
+    values: &[welfare_rules::Value],
+) -> MeasureResult {
     let eligible = measure
         .conditions
         .iter()
@@ -455,7 +477,7 @@ fn outcome_of_program(
         _ => Vec::new(),
     };
     MeasureResult {
-        measure: program.id().to_owned(),
+        measure: measure.program.id().to_owned(),
         eligible,
         amount: if eligible { amount } else { None },
         period,
@@ -477,63 +499,29 @@ fn amount_of(value: rust_decimal::Decimal) -> Money {
     }
 }
 
-/// Evaluates one program on a household's facts, with the motivazione.
+/// Evaluates one program on a household's facts, with the reasons and the motivazione,
+/// written straight from the values of every definition: the same texts as the program's
+/// explanation gives ([`welfare_rules::Evaluation::motivazione`]), without building it.
 fn evaluate_program(
-    program: &Program,
+    measure: &Measure,
     household: &Household,
     facts: &Facts,
     date: NaiveDate,
     lang: Lang,
+    values: &mut Vec<welfare_rules::Value>,
 ) -> MeasureResult {
-    let evaluation = match program.evaluate(facts, date) {
-        Ok(e) => e,
+    let program = &measure.program;
+    let snap = match program.snapshot(date) {
+        Ok(snap) => snap,
         Err(e) => return failed(program, e.to_string()),
     };
-    let (amount, period) = AMOUNT_OUTPUTS
-        .iter()
-        .find_map(|(name, period)| {
-            let value = evaluation.outputs.get(*name)?;
-            let text = value.as_str()?;
-            // Amounts are exact to the cent; a value written with more digits (1019.000) is
-            // shown with two. Anything finer than a cent is kept as computed, never rounded here.
-            let amount = Money::parse(text).ok().map(|m| amount_of(m.amount()));
-            Some((amount, Some(*period)))
-        })
-        .unwrap_or((None, None));
-    let reasons = evaluation
-        .conditions
-        .iter()
-        .filter(|c| !c.satisfied)
-        .map(|c| {
-            c.reason
-                .as_ref()
-                .or(c.label.as_ref())
-                .map_or_else(|| c.name.to_string(), |t| t.get(lang).to_owned())
-        })
-        .collect();
-    let list = |name: &str| {
-        let items = evaluation.outputs.get(name).and_then(Value::as_array);
-        items.into_iter().flatten().map(|v| match v {
-            Value::String(s) => rust_decimal::Decimal::from_str_exact(s).ok(),
-            Value::Number(n) => rust_decimal::Decimal::from_str_exact(&n.to_string()).ok(),
-            _ => None,
-        })
-    };
-    let breakdown = BREAKDOWN_OUTPUTS
-        .iter()
-        .find(|(amounts, _)| evaluation.outputs.contains_key(*amounts))
-        .filter(|_| evaluation.eligible)
-        .map(|(amounts, positions)| breakdown(household, list(amounts), list(positions)))
-        .unwrap_or_default();
+    if let Err(e) = snap.run_into(facts, values) {
+        return failed(program, e.to_string());
+    }
     MeasureResult {
-        measure: program.id().to_owned(),
-        eligible: evaluation.eligible,
-        amount: if evaluation.eligible { amount } else { None },
-        period,
-        reasons,
-        motivazione: evaluation.motivazione(lang),
-        error: None,
-        breakdown,
+        reasons: snap.reasons(values, lang),
+        motivazione: snap.motivazione(facts, values, lang),
+        ..outcome(measure, household, values)
     }
 }
 
@@ -544,4 +532,18 @@ pub fn engine_facts(household: &Household, date: NaiveDate) -> Result<Value, Hou
     let mut table = FactTable::new();
     table.fill(household, date)?;
     Ok(table.to_json())
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The hand-written Italian date is chrono's `%d/%m/%Y`, inside and outside 0–9999.
+        #[test]
+        fn italian_dates_are_chronos(days in -1_000_000i32..4_000_000) {
+            let d = chrono::NaiveDate::from_num_days_from_ce_opt(days).unwrap();
+            prop_assert_eq!(super::date_it(d), d.format("%d/%m/%Y").to_string());
+        }
+    }
 }

@@ -204,7 +204,7 @@ pub fn binding_vocabulary() -> (NamedTypes, NamedTypes) {
 pub struct FactTable {
     pub(crate) household: Vec<Value>,
     pub(crate) members: Vec<Value>,
-    symbols: Symbols,
+    symbols: &'static Symbols,
 }
 
 impl Default for FactTable {
@@ -213,7 +213,8 @@ impl Default for FactTable {
     }
 }
 
-/// The enum names as shared text values, built once per table.
+/// The enum names as shared text values, built once per process and shared by every table
+/// (a table is made per household by [`crate::Catalogue::evaluate`]).
 #[derive(Clone, Debug)]
 struct Symbols {
     sex: Vec<Value>,
@@ -223,6 +224,8 @@ struct Symbols {
     event_kind: Vec<Value>,
     citizenship: Vec<Value>,
 }
+
+static SYMBOLS: std::sync::OnceLock<Symbols> = std::sync::OnceLock::new();
 
 fn symbols(names: &[&str]) -> Vec<Value> {
     names.iter().map(|n| Value::Text(Arc::from(*n))).collect()
@@ -250,14 +253,14 @@ impl FactTable {
         FactTable {
             household: Vec::with_capacity(HOUSEHOLD_FACTS.len()),
             members: Vec::new(),
-            symbols: Symbols {
+            symbols: SYMBOLS.get_or_init(|| Symbols {
                 sex: symbols(SEX),
                 marital_status: symbols(MARITAL_STATUS),
                 disability: symbols(DISABILITY),
                 residential_care: symbols(RESIDENTIAL_CARE),
                 event_kind: symbols(EVENT_KIND),
                 citizenship: symbols(CITIZENSHIP),
-            },
+            }),
         }
     }
 
@@ -350,7 +353,7 @@ impl FactTable {
         ages: &[crate::facts::Derived],
         on: NaiveDate,
     ) {
-        let s = &self.symbols;
+        let s = self.symbols;
         let id = member.member_identifier.as_str();
         let event = household.events.iter().find(|e| e.child == id);
         let indemnity = household

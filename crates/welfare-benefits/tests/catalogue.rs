@@ -197,6 +197,71 @@ fn outcomes_without_explanation_match_the_explained_ones() {
     }
 }
 
+/// The motivazione and the reasons the catalogue writes straight from the values are the ones
+/// of each program's full explanation (`Program::evaluate`), on many synthetic households and
+/// the bundled example, in Italian and English, on the date each measure is evaluated on.
+#[test]
+fn motivazioni_match_the_explanations() {
+    use welfare_benefits::catalogue::{engine_facts, DatePolicy, NATIONAL_MEASURES};
+    use welfare_benefits::Lang;
+    let catalogue = Catalogue::national().unwrap();
+    let date = d(2026, 9, 1);
+    let generator = welfare_benefits::synthetic::Generator::new(5, 2026).unwrap();
+    let mut households: Vec<Household> =
+        generator.households(150).map(|v| serde_json::from_value(v).unwrap()).collect();
+    households.push(Household::example().unwrap());
+    let mut compared = 0;
+    for h in &households {
+        for lang in [Lang::It, Lang::En] {
+            let results = catalogue.evaluate_in(h, date, lang);
+            for ((program, (id, policy)), r) in
+                catalogue.programs().zip(NATIONAL_MEASURES).zip(&results)
+            {
+                assert_eq!(program.id(), id);
+                let valid = program.valid();
+                let on = match policy {
+                    DatePolicy::LatestEvent => h
+                        .events
+                        .iter()
+                        .map(|e| e.date)
+                        .filter(|e| *e <= date && valid.contains(*e))
+                        .max()
+                        .unwrap_or(date),
+                    _ => date,
+                };
+                if !valid.contains(on) || r.error.is_some() {
+                    continue;
+                }
+                // The facts this program declares, from the vocabulary's JSON form.
+                let mut all = engine_facts(h, date).unwrap();
+                let map = all.as_object_mut().unwrap();
+                let declared: Vec<&str> = program.household_inputs().map(|(n, _, _)| n).collect();
+                let wanted: Vec<&str> = program.member_inputs().map(|(n, _, _)| n).collect();
+                map.retain(|k, _| k == "members" || declared.contains(&k.as_str()));
+                for m in map.get_mut("members").and_then(|m| m.as_array_mut()).unwrap() {
+                    m.as_object_mut().unwrap().retain(|k, _| wanted.contains(&k.as_str()));
+                }
+                let facts = program.facts(&all).unwrap();
+                let evaluation = program.evaluate(&facts, on).unwrap();
+                assert_eq!(r.motivazione, evaluation.motivazione(lang), "{id}");
+                let reasons: Vec<String> = evaluation
+                    .conditions
+                    .iter()
+                    .filter(|c| !c.satisfied)
+                    .map(|c| {
+                        let text = c.reason.as_ref().or(c.label.as_ref());
+                        text.map_or_else(|| c.name.to_string(), |t| t.get(lang).to_owned())
+                    })
+                    .collect();
+                assert_eq!(r.reasons, reasons, "{id}");
+                assert_eq!(r.eligible, evaluation.eligible, "{id}");
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 2_000, "only {compared} compared");
+}
+
 /// The mother's citizenship and residence at the birth (D.Lgs. 151/2001 art. 74 c. 1, as
 /// amended by L. 238/2021 art. 3): a refusal names the requirement that is not met.
 #[test]
