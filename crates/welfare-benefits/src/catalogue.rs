@@ -408,11 +408,18 @@ fn not_in_force(program: &Program, on: NaiveDate, lang: Lang) -> MeasureResult {
 /// parser (a measure not in force is written for every household).
 fn date_it(d: NaiveDate) -> String {
     use chrono::Datelike;
-    if (0..=9999).contains(&d.year()) {
-        format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year())
-    } else {
-        d.format("%d/%m/%Y").to_string()
+    let Ok(year @ 0..=9999) = u32::try_from(d.year()) else {
+        return d.format("%d/%m/%Y").to_string();
+    };
+    let mut out = String::with_capacity(10);
+    for (n, digits, sep) in [(d.day(), 2, "/"), (d.month(), 2, "/"), (year, 4, "")] {
+        for place in (0..digits).rev() {
+            let digit = n / 10u32.pow(place) % 10;
+            out.push(char::from_digit(digit, 10).unwrap_or('0'));
+        }
+        out.push_str(sep);
     }
+    out
 }
 
 /// The amount outputs a rulebook may define, with their periods.
