@@ -59,6 +59,9 @@
 //!   parameters once for many households; [`Snapshot::run_into`] is the allocation-free path,
 //!   and [`Snapshot::run_plan`] with a [`Plan`] from [`Program::plan`] evaluates only the
 //!   definitions a caller reads (its outputs, every condition, and what they depend on).
+//!   [`Snapshot::motivazione`] and [`Snapshot::reasons`] write the motivazione and the reasons
+//!   of a refusal straight from [`Snapshot::run_into`]'s values, without the explanation tree
+//!   (the same text as [`Evaluation::motivazione`]; the path of batches with motivazioni).
 //!
 //! ## Why `yaml-rust2`
 //!
