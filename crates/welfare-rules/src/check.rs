@@ -823,7 +823,14 @@ impl<'a> Checker<'a> {
         found
     }
 
-    fn scalar_value(&mut self, node: &Node, ty: &Type, what: &str) -> Option<Value> {
+    /// `what` names the value in an error; it is formatted only then (a band table has
+    /// thousands of cells).
+    fn scalar_value(
+        &mut self,
+        node: &Node,
+        ty: &Type,
+        what: &dyn std::fmt::Display,
+    ) -> Option<Value> {
         let text = node.as_str().unwrap_or("");
         let bad = |cx: &mut Self, expected: &str| {
             cx.diags.push(
@@ -909,7 +916,7 @@ impl<'a> Checker<'a> {
                 };
                 let data = match &v.value {
                     ParamValue::Node(n) => self
-                        .scalar_value(n, &param.ty, &format!("value of `{}`", decl.name))
+                        .scalar_value(n, &param.ty, &format_args!("value of `{}`", decl.name))
                         .map(ParamData::Value),
                     ParamValue::Table(rows) => self.table(&param, rows, &v.location),
                     ParamValue::Points(points) => self.points(&param, decl, points, &v.location),
@@ -973,7 +980,7 @@ impl<'a> Checker<'a> {
         let n = rows.len();
         for (r, (bound, row)) in rows.iter().enumerate() {
             let b = match bound {
-                Some(node) => match self.scalar_value(node, &Type::Decimal, "row bound") {
+                Some(node) => match self.scalar_value(node, &Type::Decimal, &"row bound") {
                     Some(Value::Num(d)) => Some(d),
                     _ => {
                         ok = false;
@@ -1041,7 +1048,7 @@ impl<'a> Checker<'a> {
             for (c, (col, ty)) in param.columns.iter().enumerate() {
                 match row
                     .get(col)
-                    .and_then(|node| self.scalar_value(node, ty, &format!("column `{col}`")))
+                    .and_then(|node| self.scalar_value(node, ty, &format_args!("column `{col}`")))
                 {
                     Some(Value::Num(d)) => {
                         if let Some(v) = cells.get_mut(c) {
@@ -1085,8 +1092,8 @@ impl<'a> Checker<'a> {
         let mut out = Vec::new();
         let y_ty = param.columns.first().map(|c| c.1.clone()).unwrap_or(Type::Money);
         for (x, y) in points {
-            let xv = self.scalar_value(x, &decl.key_type, "scale x")?.as_decimal()?;
-            let yv = self.scalar_value(y, &y_ty, "scale y")?.as_decimal()?;
+            let xv = self.scalar_value(x, &decl.key_type, &"scale x")?.as_decimal()?;
+            let yv = self.scalar_value(y, &y_ty, &"scale y")?.as_decimal()?;
             out.push((xv, yv));
         }
         self.check_points(&out, &param.name, at).then(|| ParamData::Scale(Arc::from(out)))

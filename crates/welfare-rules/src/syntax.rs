@@ -1039,7 +1039,11 @@ impl Cx<'_> {
                 );
                 return None;
             }
-            let path = format!("{}[{}]", rows.path, out.len());
+            let mut path = String::with_capacity(rows.path.len() + 6);
+            path.push_str(&rows.path);
+            path.push('[');
+            crate::yaml::push_index(&mut path, out.len());
+            path.push(']');
             let at = |column: usize, text: &str| Node {
                 value: NodeValue::Scalar { text: text.to_owned(), quoted: true },
                 path: path.clone(),

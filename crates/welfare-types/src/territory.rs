@@ -31,8 +31,12 @@
 //!
 //! ## Data and provenance
 //!
-//! The tables are embedded in the crate (the build never needs the network) and parsed once, on
-//! first use, into sorted indexes searched by binary search.
+//! The tables are embedded in the crate (the build never needs the network). The comuni are
+//! indexed when the crate is built (`build.rs`: where each row starts, the Belfiore codes, the
+//! rows in ISTAT code order, all searched by binary search), and the rows of one Belfiore code
+//! are parsed into [`Comune`] values at their first lookup, so a program pays nothing at
+//! start-up for the 19,345 rows. The 240 foreign states are parsed together at their first
+//! lookup.
 //!
 //! * **Comuni**: ANPR `ANPR_archivio_comuni.csv`, snapshot of 2023-10-03, every comune since
 //!   1861 with validity dates (less 28 historic rows that have no Belfiore code).
@@ -164,19 +168,20 @@ impl Comune {
 
     /// Every comune period of the table, ordered by Belfiore code and start date.
     pub fn all() -> Result<impl Iterator<Item = &'static Comune>, TerritoryError> {
-        Ok(tables()?.comuni.iter())
+        let groups = (0..COMUNI_GROUPS).map(comuni_group).collect::<Result<Vec<_>, _>>()?;
+        Ok(groups.into_iter().flatten())
     }
 
     /// Every period of the comune with this Belfiore code (empty if none), oldest first.
     pub fn history(belfiore: &str) -> Result<&'static [Comune], TerritoryError> {
         let key = pack_code(belfiore.as_bytes()).ok_or(TerritoryError::InvalidCode)?;
-        Ok(tables()?.comuni_with_key(key))
+        comuni_with_key(key)
     }
 
     /// The comune with this Belfiore code on `on`.
     pub fn by_belfiore(belfiore: &str, on: NaiveDate) -> Result<&'static Comune, TerritoryError> {
         let key = pack_code(belfiore.as_bytes()).ok_or(TerritoryError::InvalidCode)?;
-        tables()?.comune_by_key(key, on)
+        comune_by_key(key, on)
     }
 
     /// The comune with this 6-digit ISTAT code on `on`.
@@ -184,16 +189,16 @@ impl Comune {
         if istat.len() != 6 || !istat.bytes().all(|b| b.is_ascii_digit()) {
             return Err(TerritoryError::InvalidCode);
         }
-        let tables = tables()?;
-        let index = &tables.comuni_by_istat;
-        let start = index.partition_point(|(code, _)| code.as_str() < istat);
-        let rows = index
-            .get(start..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|(code, _)| code == istat)
-            .filter_map(|(_, i)| tables.comuni.get(*i));
-        valid_on(rows, on)
+        let code: u32 = istat.parse().map_err(|_| TerritoryError::InvalidCode)?;
+        let start = COMUNI_BY_ISTAT.partition_point(|(c, _)| *c < code);
+        let mut rows = Vec::new();
+        for (c, row) in COMUNI_BY_ISTAT.get(start..).unwrap_or_default() {
+            if *c != code {
+                break;
+            }
+            rows.push(comune_at(*row as usize)?);
+        }
+        valid_on(rows.into_iter(), on)
     }
 
     /// The comune with this name (or alternative name) on `on`, optionally in `province`
@@ -204,11 +209,10 @@ impl Comune {
         on: NaiveDate,
     ) -> Result<&'static Comune, TerritoryError> {
         let key = fold_name(name);
-        let tables = tables()?;
         let mut found: Option<&'static Comune> = None;
         let mut any = false;
         let names = name_indexes()?;
-        for comune in by_folded(&names.comuni, &key).filter_map(|i| tables.comuni.get(i)) {
+        for comune in by_folded(&names.comuni, &key).filter_map(|i| comune_at(i).ok()) {
             if province.is_some_and(|p| !p.trim().eq_ignore_ascii_case(&comune.province)) {
                 continue;
             }
@@ -301,7 +305,7 @@ impl StatoEstero {
 
     /// Every state and territory of the table, ordered by Z code (those without one last).
     pub fn all() -> Result<impl Iterator<Item = &'static StatoEstero>, TerritoryError> {
-        Ok(tables()?.stati.iter())
+        Ok(stati_table()?.stati.iter())
     }
 
     /// The state with this `Z` code (upper or lower case).
@@ -310,7 +314,7 @@ impl StatoEstero {
         if key / 1000 != 25 {
             return Err(TerritoryError::InvalidCode);
         }
-        tables()?.stato_by_key(key)
+        stati_table()?.stato_by_key(key)
     }
 
     /// The state with this 3-digit ISTAT country code.
@@ -332,9 +336,9 @@ impl StatoEstero {
     /// The state with this name (Italian or English, accent- and case-insensitive).
     pub fn by_name(name: &str) -> Result<&'static StatoEstero, TerritoryError> {
         let key = fold_name(name);
-        let tables = tables()?;
+        let stati = stati_table()?;
         let mut matches =
-            by_folded(&name_indexes()?.stati, &key).filter_map(|i| tables.stati.get(i));
+            by_folded(&name_indexes()?.stati, &key).filter_map(|i| stati.stati.get(i));
         let first = matches.next().ok_or(TerritoryError::NotFound)?;
         if matches.any(|other| other != first) {
             return Err(TerritoryError::Ambiguous);
@@ -346,7 +350,7 @@ impl StatoEstero {
         predicate: impl Fn(&StatoEstero) -> bool,
     ) -> Result<&'static StatoEstero, TerritoryError> {
         // 240 rows: a scan is fine for these rarely used lookups.
-        tables()?.stati.iter().find(|s| predicate(s)).ok_or(TerritoryError::NotFound)
+        stati_table()?.stati.iter().find(|s| predicate(s)).ok_or(TerritoryError::NotFound)
     }
 }
 
@@ -393,16 +397,15 @@ impl Place {
 
     /// Resolves a packed code (see [`pack_code`]) on a date: the fast path of the codice fiscale.
     pub(crate) fn by_packed_code(key: u16, on: NaiveDate) -> Result<Place, TerritoryError> {
-        let tables = tables()?;
         if key / 1000 == 25 {
-            let stato = tables.stato_by_key(key)?;
+            let stato = stati_table()?.stato_by_key(key)?;
             if stato.valid.contains(on) {
                 Ok(Place::StatoEstero(stato))
             } else {
                 Err(TerritoryError::NotValidOnDate)
             }
         } else {
-            tables.comune_by_key(key, on).map(Place::Comune)
+            comune_by_key(key, on).map(Place::Comune)
         }
     }
 
@@ -505,55 +508,97 @@ fn by_folded<'a>(index: &'a [(String, usize)], key: &'a str) -> impl Iterator<It
         .map(|(_, i)| *i)
 }
 
-/// The parsed tables and their sorted indexes.
+// The build-time index of `COMUNI_TSV` (see `build.rs`): `COMUNI_ROWS`, `COMUNI_GROUPS`,
+// `COMUNI_GROUP_KEYS`, `COMUNI_GROUP_STARTS`, `COMUNI_LINE_STARTS`, `COMUNI_BY_ISTAT`.
+include!(concat!(env!("OUT_DIR"), "/comuni_index.rs"));
+
+/// The rows of each Belfiore code (a group of `COMUNI_GROUP_STARTS`), parsed at first use.
+type Group = OnceLock<Result<Box<[Comune]>, TerritoryError>>;
+static COMUNI: [Group; COMUNI_GROUPS] = [const { OnceLock::new() }; COMUNI_GROUPS];
+
+/// The periods of group `g` (a Belfiore code), oldest first.
+fn comuni_group(g: usize) -> Result<&'static [Comune], TerritoryError> {
+    let cell = COMUNI.get(g).ok_or(TerritoryError::NotFound)?;
+    cell.get_or_init(|| {
+        let start = COMUNI_GROUP_STARTS.get(g).copied().unwrap_or_default() as usize;
+        let end = COMUNI_GROUP_STARTS.get(g + 1).copied().unwrap_or_default() as usize;
+        (start..end).map(parse_comune).collect()
+    })
+    .as_deref()
+    .map_err(|e| *e)
+}
+
+/// Every period of the comune with this packed Belfiore code (empty if none), oldest first.
+fn comuni_with_key(key: u16) -> Result<&'static [Comune], TerritoryError> {
+    match COMUNI_GROUP_KEYS.binary_search(&key) {
+        Ok(g) => comuni_group(g),
+        Err(_) => Ok(&[]),
+    }
+}
+
+fn comune_by_key(key: u16, on: NaiveDate) -> Result<&'static Comune, TerritoryError> {
+    valid_on(comuni_with_key(key)?.iter(), on)
+}
+
+/// Row `row` of the table (0 = the first after the header), in its group.
+fn comune_at(row: usize) -> Result<&'static Comune, TerritoryError> {
+    let g = COMUNI_GROUP_STARTS.partition_point(|start| *start as usize <= row);
+    let g = g.checked_sub(1).ok_or(TerritoryError::NotFound)?;
+    let start = COMUNI_GROUP_STARTS.get(g).copied().unwrap_or_default() as usize;
+    comuni_group(g)?.get(row - start).ok_or(TerritoryError::NotFound)
+}
+
+/// Parses row `row` of the table of comuni.
+fn parse_comune(row: usize) -> Result<Comune, TerritoryError> {
+    let line = row + 2;
+    let bad = TerritoryError::Data { line };
+    let (from, to) = (COMUNI_LINE_STARTS.get(row), COMUNI_LINE_STARTS.get(row + 1));
+    let (Some(&from), Some(&to)) = (from, to) else { return Err(bad) };
+    let text = COMUNI_TSV.get(from as usize..to as usize).ok_or(bad)?;
+    let text = text.strip_suffix('\n').ok_or(bad)?;
+    let [belfiore, istat, from, to, province, name, alt, source] = fields::<8>(text, line)?;
+    Ok(Comune {
+        belfiore: belfiore.to_owned(),
+        istat: some(istat),
+        name: name.to_owned(),
+        alternative_names: some(alt).into_iter().collect(),
+        province: province.to_owned(),
+        valid: range(from, to, line)?,
+        source: Source::parse(source).ok_or(bad)?,
+    })
+}
+
+/// The parsed table of foreign states and its index by `Z` code.
 #[derive(Debug)]
-struct Tables {
-    /// Sorted by Belfiore code, then start date.
-    comuni: Vec<Comune>,
-    /// Packed Belfiore codes, parallel to `comuni`.
-    comuni_keys: Vec<u16>,
-    comuni_by_istat: Vec<(String, usize)>,
+struct Stati {
     /// Sorted by Z code (those without one last).
     stati: Vec<StatoEstero>,
     /// Packed Z codes and their rows.
-    stati_keys: Vec<(u16, usize)>,
+    keys: Vec<(u16, usize)>,
 }
 
-impl Tables {
-    fn comuni_with_key(&self, key: u16) -> &[Comune] {
-        let start = self.comuni_keys.partition_point(|k| *k < key);
-        let end = self.comuni_keys.partition_point(|k| *k <= key);
-        self.comuni.get(start..end).unwrap_or_default()
-    }
-
-    fn comune_by_key(
-        &'static self,
-        key: u16,
-        on: NaiveDate,
-    ) -> Result<&'static Comune, TerritoryError> {
-        valid_on(self.comuni_with_key(key).iter(), on)
-    }
-
+impl Stati {
     fn stato_by_key(&'static self, key: u16) -> Result<&'static StatoEstero, TerritoryError> {
-        let found = self.stati_keys.binary_search_by(|(k, _)| k.cmp(&key));
+        let found = self.keys.binary_search_by(|(k, _)| k.cmp(&key));
         found
             .ok()
-            .and_then(|at| self.stati_keys.get(at))
+            .and_then(|at| self.keys.get(at))
             .and_then(|(_, i)| self.stati.get(*i))
             .ok_or(TerritoryError::NotFound)
     }
 }
 
-/// Loads the tables of comuni and foreign states now rather than at the first lookup (they are
-/// read once per process, in tens of milliseconds): a program can load them on another thread
-/// while it does other start-up work. Lookups by name build their own index at their first use.
+/// Reads the small table of foreign states now rather than at the first lookup. The comuni
+/// need no loading: they are indexed when the crate is built and the rows of a Belfiore code
+/// are parsed at its first lookup (microseconds). Lookups by name build their own index at
+/// their first use. Kept so a program can still surface a defect of the tables early.
 pub fn preload() -> Result<(), TerritoryError> {
-    tables().map(|_| ())
+    stati_table().map(|_| ())
 }
 
-fn tables() -> Result<&'static Tables, TerritoryError> {
-    static TABLES: OnceLock<Result<Tables, TerritoryError>> = OnceLock::new();
-    TABLES.get_or_init(load).as_ref().map_err(|e| *e)
+fn stati_table() -> Result<&'static Stati, TerritoryError> {
+    static STATI: OnceLock<Result<Stati, TerritoryError>> = OnceLock::new();
+    STATI.get_or_init(load_stati).as_ref().map_err(|e| *e)
 }
 
 /// A `YYYY-MM-DD` date of the tables, read by hand: chrono's format parser would be most of
@@ -593,31 +638,7 @@ fn fields<const N: usize>(row: &str, line: usize) -> Result<[&str; N], Territory
     }
 }
 
-fn load() -> Result<Tables, TerritoryError> {
-    let mut comuni = Vec::with_capacity(19_500);
-    for (n, row) in COMUNI_TSV.lines().enumerate().skip(1) {
-        let line = n + 1;
-        let [belfiore, istat, from, to, province, name, alt, source] = fields::<8>(row, line)?;
-        comuni.push(Comune {
-            belfiore: belfiore.to_owned(),
-            istat: some(istat),
-            name: name.to_owned(),
-            alternative_names: some(alt).into_iter().collect(),
-            province: province.to_owned(),
-            valid: range(from, to, line)?,
-            source: Source::parse(source).ok_or(TerritoryError::Data { line })?,
-        });
-    }
-    comuni.sort_by(|a, b| a.belfiore.cmp(&b.belfiore).then(a.valid.from().cmp(&b.valid.from())));
-    let comuni_keys = comuni
-        .iter()
-        .map(|c| pack_code(c.belfiore.as_bytes()))
-        .collect::<Option<Vec<u16>>>()
-        .ok_or(TerritoryError::Data { line: 0 })?;
-    let mut comuni_by_istat: Vec<(String, usize)> =
-        comuni.iter().enumerate().filter_map(|(i, c)| Some((c.istat.clone()?, i))).collect();
-    comuni_by_istat.sort();
-
+fn load_stati() -> Result<Stati, TerritoryError> {
     let mut stati = Vec::with_capacity(250);
     for (n, row) in STATI_TSV.lines().enumerate().skip(1) {
         let line = n + 1;
@@ -644,13 +665,13 @@ fn load() -> Result<Tables, TerritoryError> {
             source: Source::parse(source).ok_or(TerritoryError::Data { line })?,
         });
     }
-    let mut stati_keys: Vec<(u16, usize)> = stati
+    let mut keys: Vec<(u16, usize)> = stati
         .iter()
         .enumerate()
         .filter_map(|(i, s)| Some((pack_code(s.z_code.as_deref()?.as_bytes())?, i)))
         .collect();
-    stati_keys.sort();
-    Ok(Tables { comuni, comuni_keys, comuni_by_istat, stati, stati_keys })
+    keys.sort();
+    Ok(Stati { stati, keys })
 }
 
 /// The folded-name indexes, built on the first lookup by name: a program that only looks
@@ -664,9 +685,8 @@ fn name_indexes() -> Result<&'static NameIndexes, TerritoryError> {
     static NAMES: OnceLock<Result<NameIndexes, TerritoryError>> = OnceLock::new();
     NAMES
         .get_or_init(|| {
-            let tables = tables()?;
-            let mut comuni: Vec<(String, usize)> = Vec::with_capacity(tables.comuni.len() + 1000);
-            for (i, c) in tables.comuni.iter().enumerate() {
+            let mut comuni: Vec<(String, usize)> = Vec::with_capacity(COMUNI_ROWS + 1000);
+            for (i, c) in Comune::all()?.enumerate() {
                 comuni.push((fold_name(&c.name), i));
                 for alt in &c.alternative_names {
                     // Bilingual names are also written "ITALIANO/DEUTSCH": index each part too.
@@ -682,7 +702,7 @@ fn name_indexes() -> Result<&'static NameIndexes, TerritoryError> {
             comuni.sort();
             comuni.dedup();
             let mut stati: Vec<(String, usize)> = Vec::new();
-            for (i, s) in tables.stati.iter().enumerate() {
+            for (i, s) in stati_table()?.stati.iter().enumerate() {
                 stati.push((fold_name(&s.name), i));
                 for alt in &s.alternative_names {
                     stati.push((fold_name(alt), i));

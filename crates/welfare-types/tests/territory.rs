@@ -169,3 +169,111 @@ fn generated_tables_do_not_drift() {
         Err(e) => eprintln!("python3 not available, drift check skipped: {e}"),
     }
 }
+
+/// One row of the embedded table, read the way the crate read it before the build-time index
+/// (every row parsed into strings at start-up, then sorted by code and start date).
+struct Row {
+    belfiore: String,
+    istat: Option<String>,
+    from: NaiveDate,
+    to: Option<NaiveDate>,
+    province: String,
+    name: String,
+    alt: Option<String>,
+}
+
+fn reference_rows() -> Vec<Row> {
+    let text = include_str!("../data/comuni.tsv");
+    let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+    let mut rows: Vec<Row> = text
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            assert_eq!(f.len(), 8, "{line}");
+            Row {
+                belfiore: f[0].to_owned(),
+                istat: some(f[1]),
+                from: date(f[2]),
+                to: (!f[3].is_empty()).then(|| date(f[3])),
+                province: f[4].to_owned(),
+                name: f[5].to_owned(),
+                alt: some(f[6]),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| a.belfiore.cmp(&b.belfiore).then(a.from.cmp(&b.from)));
+    rows
+}
+
+/// The former lookup: the latest-starting row valid on the date among `rows`, in table order.
+fn reference_valid_on<'a>(rows: impl Iterator<Item = &'a Row>, on: NaiveDate) -> Option<&'a Row> {
+    let mut best: Option<&Row> = None;
+    for row in rows {
+        let valid = row.from <= on && row.to.is_none_or(|to| on <= to);
+        if valid && best.is_none_or(|b| row.from > b.from) {
+            best = Some(row);
+        }
+    }
+    best
+}
+
+fn same(comune: &Comune, row: &Row) -> bool {
+    comune.belfiore() == row.belfiore
+        && comune.istat() == row.istat.as_deref()
+        && comune.valid().from() == row.from
+        && comune.valid().to() == row.to
+        && comune.province() == row.province
+        && comune.name() == row.name
+        && comune.alternative_names() == row.alt.as_slice()
+}
+
+#[test]
+fn build_time_index_gives_the_answers_of_the_parsed_table_for_every_row() {
+    let rows = reference_rows();
+    // Same rows in the same order.
+    let all: Vec<&Comune> = Comune::all().unwrap().collect();
+    assert_eq!(all.len(), rows.len());
+    for (comune, row) in all.iter().zip(&rows) {
+        assert!(same(comune, row), "{}", row.belfiore);
+    }
+    // Every lookup by Belfiore and ISTAT code, on the first and last day of each period and the
+    // day before it starts, gives the row (or the error) the parsed table gave.
+    let mut by_istat: Vec<(&str, usize)> =
+        rows.iter().enumerate().filter_map(|(i, r)| Some((r.istat.as_deref()?, i))).collect();
+    by_istat.sort();
+    for row in &rows {
+        // Rows are sorted by code: the code's rows are one run.
+        let start = rows.partition_point(|r| r.belfiore < row.belfiore);
+        let history: Vec<&Row> =
+            rows[start..].iter().take_while(|r| r.belfiore == row.belfiore).collect();
+        let found = Comune::history(&row.belfiore).unwrap();
+        assert_eq!(found.len(), history.len());
+        assert!(found.iter().zip(&history).all(|(c, r)| same(c, r)));
+        let days = [row.from.pred_opt(), Some(row.from), row.to, row.to.and_then(|d| d.succ_opt())];
+        for day in days.into_iter().flatten() {
+            let expected = reference_valid_on(history.iter().copied(), day);
+            match (Comune::by_belfiore(&row.belfiore, day), expected) {
+                (Ok(c), Some(r)) => assert!(same(c, r), "{} on {day}", row.belfiore),
+                (Err(TerritoryError::NotValidOnDate), None) => {}
+                (other, _) => panic!("{} on {day}: {other:?}", row.belfiore),
+            }
+            let Some(istat) = row.istat.as_deref() else { continue };
+            let first = by_istat.partition_point(|(code, _)| *code < istat);
+            let same_code = by_istat[first..]
+                .iter()
+                .take_while(|(code, _)| *code == istat)
+                .map(|(_, i)| &rows[*i]);
+            match (Comune::by_istat(istat, day), reference_valid_on(same_code, day)) {
+                (Ok(c), Some(r)) => assert!(same(c, r), "{istat} on {day}"),
+                (Err(TerritoryError::NotValidOnDate), None) => {}
+                (other, _) => panic!("{istat} on {day}: {other:?}"),
+            }
+        }
+    }
+    // Codes no row has.
+    assert_eq!(Comune::history("A000").unwrap(), &[] as &[Comune]);
+    assert_eq!(Comune::by_belfiore("Y999", d(2020, 1, 1)), Err(TerritoryError::NotFound));
+    assert_eq!(Comune::by_istat("999999", d(2020, 1, 1)), Err(TerritoryError::NotFound));
+}

@@ -10,8 +10,9 @@ Inputs (all committed under crates/welfare-types/data/):
   (codicefiscale/data/*.json) that ANPR lacks or closes differently, extracted with
   `--extract-pycf DIR` (DIR = the package's codicefiscale/data folder).
 
-Outputs: comuni.tsv and stati_esteri.tsv (tab-separated, UTF-8, one header line), parsed once at
-run time by src/territory.rs.
+Outputs: comuni.tsv and stati_esteri.tsv (tab-separated, UTF-8, one header line). comuni.tsv must
+stay sorted by Belfiore code and start date: build.rs indexes it at build time (and fails on a row
+out of order) and src/territory.rs parses its rows at their first lookup.
 
 Reconciliation rules (python-codicefiscale = "P", ANPR = "A"):
 1. Every ANPR row is kept (source A), except the 28 historic rows whose Belfiore code is "ND"
