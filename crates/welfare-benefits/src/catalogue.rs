@@ -266,13 +266,25 @@ impl Catalogue {
 
     /// Every measure for one household on `date`, motivazioni in `lang`. A household the facts
     /// cannot be built for (a member born after the date) gives one error result per measure.
+    ///
+    /// The buffers of the evaluation (fact table, facts, values) are kept per thread and
+    /// reused by the next call, so a service answering household after household allocates
+    /// them once.
     pub fn evaluate_in(
         &self,
         household: &Household,
         date: NaiveDate,
         lang: Lang,
     ) -> Vec<MeasureResult> {
-        self.evaluate_with(household, date, lang, Detail::Motivazione, &mut Scratch::default())
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+        }
+        let detail = Detail::Motivazione;
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => self.evaluate_with(household, date, lang, detail, &mut scratch),
+            // Never reached (an evaluation calls no other); a fresh scratch is as good.
+            Err(_) => self.evaluate_with(household, date, lang, detail, &mut Scratch::default()),
+        })
     }
 
     /// Every measure for one household on `date` without building explanations: eligibility,
