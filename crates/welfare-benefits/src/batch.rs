@@ -440,6 +440,59 @@ mod tests {
         }
     }
 
+    /// Across several chunks (the pipeline writes one chunk while the next is evaluated),
+    /// with blank lines and malformed records in between: every record is counted once, results
+    /// and rejects keep input order and carry their line numbers, the progress is monotone.
+    #[test]
+    fn chunks_keep_order_and_line_numbers() {
+        let catalogue = Catalogue::national().unwrap();
+        let generator = crate::synthetic::Generator::new(3, 2026).unwrap();
+        let mut input = String::new();
+        let mut expected_results = Vec::new();
+        let mut expected_rejects = Vec::new();
+        let mut line = 0u64;
+        for (i, household) in generator.households(2 * CHUNK as u64 + 100).enumerate() {
+            line += 1;
+            input.push_str(&household.to_string());
+            input.push('\n');
+            expected_results.push(line);
+            if i % 1000 == 7 {
+                line += 1;
+                input.push_str("{\"colour\": \"blue\"}\n");
+                expected_rejects.push(line);
+            }
+            if i == CHUNK - 3 {
+                for _ in 0..CHUNK + 5 {
+                    line += 1;
+                    input.push_str("  \n");
+                }
+            }
+        }
+        let options = Options::new(NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(), Explain::None);
+        let (mut out, mut rejects) = (Vec::new(), Vec::new());
+        let mut seen = Vec::new();
+        let summary =
+            run(&catalogue, input.as_bytes(), &mut out, &mut rejects, &options, |p| seen.push(p))
+                .unwrap();
+        let numbers = |bytes: &[u8]| -> Vec<u64> {
+            String::from_utf8(bytes.to_vec())
+                .unwrap()
+                .lines()
+                .map(|l| {
+                    serde_json::from_str::<serde_json::Value>(l).unwrap()["line"].as_u64().unwrap()
+                })
+                .collect()
+        };
+        assert_eq!(numbers(&out), expected_results);
+        assert_eq!(numbers(&rejects), expected_rejects);
+        let records = (expected_results.len() + expected_rejects.len()) as u64;
+        assert_eq!(summary.records, records);
+        assert_eq!(summary.rejected, expected_rejects.len() as u64);
+        assert_eq!(summary.bytes, input.len() as u64);
+        assert!(seen.windows(2).all(|w| w[0].records <= w[1].records && w[0].bytes <= w[1].bytes));
+        assert_eq!(seen.last(), Some(&summary));
+    }
+
     #[test]
     fn small_amounts_are_written_as_money_displays_them() {
         for (m, scale) in [(0, 0), (0, 5), (-0, 2), (5, 0), (-5, 1), (105, 2), (-1, 28), (7, 3)] {
