@@ -39,10 +39,10 @@ use std::io::{self, BufRead, Write};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
-use welfare_types::Money;
 
 use crate::catalogue::Scratch;
-use crate::{BreakdownItem, Catalogue, Household, Lang, MeasureResult, Period};
+use crate::{Catalogue, Household, Lang, MeasureResult, Period};
+use welfare_types::Money;
 
 /// Lines read, evaluated and written together.
 pub const CHUNK: usize = 4096;
@@ -93,46 +93,94 @@ pub struct Progress {
 pub type Summary = Progress;
 
 #[derive(Serialize)]
-struct ResultLine<'a> {
-    line: u64,
-    household: &'a str,
-    date: &'a str,
-    results: Vec<MeasureLine<'a>>,
-}
-
-#[derive(Serialize)]
-struct MeasureLine<'a> {
-    measure: &'a str,
-    eligible: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    amount: Option<Money>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    period: Option<Period>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    motivazione: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reasons: Option<&'a [String]>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<&'a str>,
-    #[serde(skip_serializing_if = "<[BreakdownItem]>::is_empty")]
-    breakdown: &'a [BreakdownItem],
-}
-
-#[derive(Serialize)]
 struct RejectLine<'a> {
     line: u64,
     error: &'a str,
 }
 
-/// One line's outcome: the text to write and whether it was rejected.
-enum Outcome {
-    Result(String),
-    Reject(String),
+/// A piece of a chunk's output: result lines and reject lines, each in input order.
+#[derive(Default)]
+struct Piece {
+    results: String,
+    rejects: String,
+    records: u64,
+    rejected: u64,
+}
+
+/// Lines of a chunk a worker takes at a time: large enough that one output buffer serves many
+/// households, small enough that both cores stay busy to the end of the chunk.
+const PIECE: usize = 64;
+
+/// One chunk of input: the text of its lines, one after another, and where each starts.
+#[derive(Default)]
+struct Chunk {
+    text: String,
+    /// Line number and byte range in `text` of every line with content.
+    lines: Vec<(u64, std::ops::Range<usize>)>,
+    /// Lines read, blank ones included: 0 at the end of the input.
+    read: usize,
+    /// Bytes read.
+    bytes: u64,
+}
+
+impl Chunk {
+    /// Reads up to [`CHUNK`] lines, reusing the buffers.
+    fn read<R: BufRead>(&mut self, input: &mut R, line_no: &mut u64) -> io::Result<()> {
+        self.text.clear();
+        self.lines.clear();
+        self.read = 0;
+        self.bytes = 0;
+        while self.read < CHUNK {
+            let start = self.text.len();
+            let read = input.read_line(&mut self.text)?;
+            if read == 0 {
+                break;
+            }
+            self.read += 1;
+            *line_no += 1;
+            self.bytes += read as u64;
+            let end = self.text.len();
+            if !self.text.get(start..end).unwrap_or_default().trim().is_empty() {
+                self.lines.push((*line_no, start..end));
+            }
+        }
+        Ok(())
+    }
+
+    /// Evaluates the chunk on every core, in pieces of [`PIECE`] lines, in input order.
+    fn evaluate(&self, catalogue: &Catalogue, options: &Options, date: &str) -> Vec<Piece> {
+        self.lines
+            .par_chunks(PIECE)
+            .map_init(Scratch::default, |scratch, lines| {
+                let mut piece = Piece::default();
+                for (line, range) in lines {
+                    let text = self.text.get(range.clone()).unwrap_or_default();
+                    piece.records += 1;
+                    if let Err(reject) = evaluate_line(
+                        catalogue,
+                        *line,
+                        text,
+                        options,
+                        date,
+                        scratch,
+                        &mut piece.results,
+                    ) {
+                        piece.rejected += 1;
+                        piece.rejects.push_str(&reject);
+                    }
+                }
+                piece
+            })
+            .collect()
+    }
 }
 
 /// Evaluates every household of `input` (JSON Lines) and writes one result line per household to
 /// `output`, in input order, and one line per malformed record to `rejects`. Blank lines are
 /// skipped. `progress` is called after every chunk. Only I/O errors stop the run.
+///
+/// While a chunk is evaluated on the rayon pool, the calling thread writes the results of the
+/// previous chunk and reads the next one, so reading and writing take no time of their own.
 pub fn run<R: BufRead, W: Write, J: Write>(
     catalogue: &Catalogue,
     mut input: R,
@@ -145,92 +193,444 @@ pub fn run<R: BufRead, W: Write, J: Write>(
     let mut line_no: u64 = 0;
     // Written in every result line: formatted once.
     let date = options.date.to_string();
-    let mut chunk: Vec<(u64, String)> = Vec::with_capacity(CHUNK);
+    let (mut current, mut next) = (Chunk::default(), Chunk::default());
+    current.read(&mut input, &mut line_no)?;
+    // The previous chunk's pieces and bytes, written while the current one is evaluated.
+    let mut previous: Option<(Vec<Piece>, u64)> = None;
     loop {
-        chunk.clear();
-        while chunk.len() < CHUNK {
-            let mut line = String::new();
-            let read = input.read_line(&mut line)?;
-            if read == 0 {
-                break;
+        let exhausted = current.read == 0;
+        let pieces = std::thread::scope(|scope| -> io::Result<Vec<Piece>> {
+            let worker = (!current.lines.is_empty()).then(|| {
+                let (chunk, date) = (&current, date.as_str());
+                scope.spawn(move || chunk.evaluate(catalogue, options, date))
+            });
+            if let Some((pieces, bytes)) = previous.take() {
+                write_pieces(&pieces, &mut output, &mut rejects, &mut state, bytes)?;
+                progress(state);
             }
-            line_no += 1;
-            state.bytes += read as u64;
-            if !line.trim().is_empty() {
-                chunk.push((line_no, line));
+            if !exhausted {
+                next.read(&mut input, &mut line_no)?;
             }
-        }
-        if chunk.is_empty() {
+            match worker {
+                Some(worker) => worker
+                    .join()
+                    .map_err(|_| io::Error::other("a batch worker stopped unexpectedly")),
+                None => Ok(Vec::new()),
+            }
+        })?;
+        if exhausted {
             break;
         }
-        let outcomes: Vec<Outcome> = chunk
-            .par_iter()
-            .map_init(Scratch::default, |scratch, (line, text)| {
-                evaluate_line(catalogue, *line, text, options, &date, scratch)
-            })
-            .collect();
-        for outcome in outcomes {
-            state.records += 1;
-            match outcome {
-                Outcome::Result(text) => output.write_all(text.as_bytes())?,
-                Outcome::Reject(text) => {
-                    state.rejected += 1;
-                    rejects.write_all(text.as_bytes())?;
-                }
-            }
-        }
-        progress(state);
+        previous = Some((pieces, current.bytes));
+        std::mem::swap(&mut current, &mut next);
     }
     output.flush()?;
     rejects.flush()?;
     Ok(state)
 }
 
-fn evaluate_line(
-    catalogue: &Catalogue,
+/// Writes a chunk's pieces in order and counts them into `state`.
+fn write_pieces<W: Write, J: Write>(
+    pieces: &[Piece],
+    output: &mut W,
+    rejects: &mut J,
+    state: &mut Progress,
+    bytes: u64,
+) -> io::Result<()> {
+    for piece in pieces {
+        output.write_all(piece.results.as_bytes())?;
+        rejects.write_all(piece.rejects.as_bytes())?;
+        state.records += piece.records;
+        state.rejected += piece.rejected;
+    }
+    state.bytes += bytes;
+    Ok(())
+}
+
+/// Evaluates one line and appends its result line to `out`; a malformed record gives its
+/// reject line instead (and leaves `out` as it was).
+fn evaluate_line<'c>(
+    catalogue: &'c Catalogue,
     line: u64,
     text: &str,
     options: &Options,
     date: &str,
-    scratch: &mut Scratch,
-) -> Outcome {
+    scratch: &mut Scratch<'c>,
+    out: &mut String,
+) -> Result<(), String> {
     let reject = |error: &str| {
         let mut json = serde_json::to_string(&RejectLine { line, error }).unwrap_or_default();
         json.push('\n');
-        Outcome::Reject(json)
+        json
     };
-    let household = match Household::parse_json(&format!("line {line}"), text.trim_end())
-        .and_then(|h| h.validate().map(|()| h))
-    {
+    let text = text.trim_end();
+    // Valid records are the rule: the record's name (for error messages) is only built when
+    // the record does not read.
+    let parsed = match serde_json::from_str::<Household>(text) {
+        Ok(household) => Ok(household),
+        Err(_) => Household::parse_json(&format!("line {line}"), text),
+    };
+    let household = match parsed.and_then(|h| h.validate().map(|()| h)) {
         Ok(h) => h,
-        Err(e) => return reject(&e.to_string()),
+        Err(e) => return Err(reject(&e.to_string())),
     };
     let results = match options.explain {
         Explain::None => catalogue.evaluate_outcomes_with(&household, options.date, scratch),
         _ => catalogue.evaluate_in(&household, options.date, options.lang),
     };
-    let measures = results.iter().map(|r| measure_line(r, options.explain)).collect();
-    let record =
-        ResultLine { line, household: &household.group_identifier, date, results: measures };
-    match serde_json::to_string(&record) {
-        Ok(mut json) => {
-            json.push('\n');
-            Outcome::Result(json)
+    write_result_line(out, line, &household.group_identifier, date, &results, options.explain);
+    Ok(())
+}
+
+/// Appends one result line (with its newline) to `out`: exactly what serde_json writes for
+/// the line's fields (a test holds them equal), without building the intermediate values.
+fn write_result_line(
+    out: &mut String,
+    line: u64,
+    household: &str,
+    date: &str,
+    results: &[MeasureResult],
+    explain: Explain,
+) {
+    out.push_str("{\"line\":");
+    push_digits(out, u128::from(line));
+    out.push_str(",\"household\":");
+    push_json_str(out, household);
+    out.push_str(",\"date\":");
+    push_json_str(out, date);
+    out.push_str(",\"results\":[");
+    for (i, r) in results.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
         }
-        Err(e) => reject(&e.to_string()),
+        out.push_str("{\"measure\":");
+        push_json_str(out, &r.measure);
+        out.push_str(if r.eligible { ",\"eligible\":true" } else { ",\"eligible\":false" });
+        if let Some(amount) = r.amount {
+            out.push_str(",\"amount\":");
+            push_money(out, amount);
+        }
+        if let Some(period) = r.period {
+            out.push_str(match period {
+                Period::Monthly => ",\"period\":\"monthly\"",
+                Period::Annual => ",\"period\":\"annual\"",
+                Period::OneOff => ",\"period\":\"one_off\"",
+            });
+        }
+        if explain != Explain::None {
+            out.push_str(",\"motivazione\":");
+            push_json_str(out, &r.motivazione);
+        }
+        if explain == Explain::Full && !r.reasons.is_empty() {
+            out.push_str(",\"reasons\":[");
+            for (j, reason) in r.reasons.iter().enumerate() {
+                if j > 0 {
+                    out.push(',');
+                }
+                push_json_str(out, reason);
+            }
+            out.push(']');
+        }
+        if let Some(error) = &r.error {
+            out.push_str(",\"error\":");
+            push_json_str(out, error);
+        }
+        if !r.breakdown.is_empty() {
+            out.push_str(",\"breakdown\":[");
+            for (j, item) in r.breakdown.iter().enumerate() {
+                if j > 0 {
+                    out.push(',');
+                }
+                out.push_str("{\"member\":");
+                push_json_str(out, &item.member);
+                out.push_str(",\"amount\":");
+                push_money(out, item.amount);
+                out.push('}');
+            }
+            out.push(']');
+        }
+        out.push('}');
+    }
+    out.push_str("]}\n");
+}
+
+/// Appends an amount as a JSON string, exactly as [`Money`]'s `Display` writes it (at least
+/// two decimals, every further digit kept, no `-0.00`; a test holds them equal), without the
+/// formatting machinery.
+fn push_money(out: &mut String, amount: Money) {
+    let value = amount.amount();
+    let (mut mantissa, mut scale) = (value.mantissa().unsigned_abs(), value.scale());
+    if scale < 2 {
+        mantissa *= if scale == 0 { 100 } else { 10 };
+        scale = 2;
+    }
+    // A mantissa that no longer fits a decimal at two decimals (beyond 7.9 × 10²⁶ euro), or
+    // a scale a decimal cannot have: the general writer decides.
+    let unit = 10u128.checked_pow(scale).filter(|_| mantissa < 1 << 96);
+    let Some(unit) = unit else {
+        out.push_str(&format!("\"{amount}\""));
+        return;
+    };
+    out.push('"');
+    if value.is_sign_negative() && mantissa != 0 {
+        out.push('-');
+    }
+    push_digits(out, mantissa / unit);
+    out.push('.');
+    let fraction = mantissa % unit;
+    let width = fraction.checked_ilog10().map_or(1, |l| l + 1);
+    for _ in width..scale {
+        out.push('0');
+    }
+    push_digits(out, fraction);
+    out.push('"');
+}
+
+/// Appends the decimal digits of `n`.
+fn push_digits(out: &mut String, mut n: u128) {
+    let mut digits = [0u8; 40];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        if let Some(d) = digits.get_mut(start) {
+            // n % 10 < 10: the cast keeps it exactly.
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || start == 0 {
+            break;
+        }
+    }
+    for &d in digits.get(start..).unwrap_or_default() {
+        out.push(char::from(d));
     }
 }
 
-fn measure_line(result: &MeasureResult, explain: Explain) -> MeasureLine<'_> {
-    let full = explain == Explain::Full;
-    MeasureLine {
-        measure: &result.measure,
-        eligible: result.eligible,
-        amount: result.amount,
-        period: result.period,
-        motivazione: (explain != Explain::None).then_some(result.motivazione.as_str()),
-        reasons: (full && !result.reasons.is_empty()).then_some(result.reasons.as_slice()),
-        error: result.error.as_deref(),
-        breakdown: &result.breakdown,
+/// Appends `s` as a JSON string, escaped exactly as serde_json escapes it: text without
+/// quotes, backslashes or control characters (identifiers, dates, measure ids) is copied as
+/// it is, anything else goes through serde_json.
+fn push_json_str(out: &mut String, s: &str) {
+    if !needs_escape(s.as_bytes()) {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        out.push_str(&serde_json::to_string(s).unwrap_or_default());
+    }
+}
+
+/// Whether `bytes` hold a quote, a backslash or a control character, eight bytes at a time.
+/// A `true` only sends the text through serde_json (the same output, more slowly), so the
+/// answer need only never be `false` wrongly; a test compares it with the byte-wise one.
+fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Some byte of `x` is zero / below 0x20 (exact for the existence of one, bytes of any value).
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS != 0;
+    let has_less_than_32 = |x: u64| x.wrapping_sub(ONES * 0x20) & !x & HIGHS != 0;
+    let mut words = bytes.chunks_exact(8);
+    for word in words.by_ref() {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(word);
+        let x = u64::from_le_bytes(eight);
+        if has_less_than_32(x)
+            || has_zero(x ^ (ONES * u64::from(b'"')))
+            || has_zero(x ^ (ONES * u64::from(b'\\')))
+        {
+            return true;
+        }
+    }
+    words.remainder().iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+    use crate::BreakdownItem;
+    use proptest::prelude::{prop_assert_eq, proptest};
+    use rust_decimal::Decimal;
+
+    proptest! {
+        /// Amounts are written as `Money`'s `Display` writes them, at every scale and sign.
+        #[test]
+        fn amounts_are_written_as_money_displays_them(m in proptest::num::i128::ANY, scale in 0u32..=28) {
+            let bounded = m % 79_228_162_514_264_337_593_543_950_335;
+            let amount = Money::from_decimal(Decimal::from_i128_with_scale(bounded, scale));
+            let mut out = String::new();
+            push_money(&mut out, amount);
+            prop_assert_eq!(out, format!("\"{amount}\""));
+        }
+    }
+
+    /// Across several chunks (the pipeline writes one chunk while the next is evaluated),
+    /// with blank lines and malformed records in between: every record is counted once, results
+    /// and rejects keep input order and carry their line numbers, the progress is monotone.
+    #[test]
+    fn chunks_keep_order_and_line_numbers() {
+        let catalogue = Catalogue::national().unwrap();
+        let generator = crate::synthetic::Generator::new(3, 2026).unwrap();
+        let mut input = String::new();
+        let mut expected_results = Vec::new();
+        let mut expected_rejects = Vec::new();
+        let mut line = 0u64;
+        for (i, household) in generator.households(2 * CHUNK as u64 + 100).enumerate() {
+            line += 1;
+            input.push_str(&household.to_string());
+            input.push('\n');
+            expected_results.push(line);
+            if i % 1000 == 7 {
+                line += 1;
+                input.push_str("{\"colour\": \"blue\"}\n");
+                expected_rejects.push(line);
+            }
+            if i == CHUNK - 3 {
+                for _ in 0..CHUNK + 5 {
+                    line += 1;
+                    input.push_str("  \n");
+                }
+            }
+        }
+        let options = Options::new(NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(), Explain::None);
+        let (mut out, mut rejects) = (Vec::new(), Vec::new());
+        let mut seen = Vec::new();
+        let summary =
+            run(&catalogue, input.as_bytes(), &mut out, &mut rejects, &options, |p| seen.push(p))
+                .unwrap();
+        let numbers = |bytes: &[u8]| -> Vec<u64> {
+            String::from_utf8(bytes.to_vec())
+                .unwrap()
+                .lines()
+                .map(|l| {
+                    serde_json::from_str::<serde_json::Value>(l).unwrap()["line"].as_u64().unwrap()
+                })
+                .collect()
+        };
+        assert_eq!(numbers(&out), expected_results);
+        assert_eq!(numbers(&rejects), expected_rejects);
+        let records = (expected_results.len() + expected_rejects.len()) as u64;
+        assert_eq!(summary.records, records);
+        assert_eq!(summary.rejected, expected_rejects.len() as u64);
+        assert_eq!(summary.bytes, input.len() as u64);
+        assert!(seen.windows(2).all(|w| w[0].records <= w[1].records && w[0].bytes <= w[1].bytes));
+        assert_eq!(seen.last(), Some(&summary));
+    }
+
+    proptest! {
+        /// The eight-bytes-at-a-time test answers as the byte-wise one, on text of every kind.
+        #[test]
+        fn needs_escape_is_the_bytewise_test(text in "(.|[\"\\\\\u{0}-\u{1f}\u{7f}-\u{ff}]){0,40}") {
+            let bytewise = text.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\');
+            prop_assert_eq!(needs_escape(text.as_bytes()), bytewise);
+        }
+    }
+
+    #[test]
+    fn small_amounts_are_written_as_money_displays_them() {
+        for (m, scale) in [(0, 0), (0, 5), (-0, 2), (5, 0), (-5, 1), (105, 2), (-1, 28), (7, 3)] {
+            let amount = Money::from_decimal(Decimal::new(m, scale));
+            let mut out = String::new();
+            push_money(&mut out, amount);
+            assert_eq!(out, format!("\"{amount}\""));
+        }
+        let mut negative_zero = Decimal::new(0, 2);
+        negative_zero.set_sign_negative(true);
+        let mut out = String::new();
+        push_money(&mut out, Money::from_decimal(negative_zero));
+        assert_eq!(out, "\"0.00\"");
+    }
+
+    /// The result line as serde_json writes it: the reference [`write_result_line`] must equal.
+    #[derive(Serialize)]
+    struct ResultLine<'a> {
+        line: u64,
+        household: &'a str,
+        date: &'a str,
+        results: Vec<MeasureLine<'a>>,
+    }
+
+    #[derive(Serialize)]
+    struct MeasureLine<'a> {
+        measure: &'a str,
+        eligible: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        amount: Option<Money>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        period: Option<Period>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        motivazione: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reasons: Option<&'a [String]>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<&'a str>,
+        #[serde(skip_serializing_if = "<[BreakdownItem]>::is_empty")]
+        breakdown: &'a [BreakdownItem],
+    }
+
+    fn serde_line(
+        line: u64,
+        household: &str,
+        date: &str,
+        results: &[MeasureResult],
+        explain: Explain,
+    ) -> String {
+        let full = explain == Explain::Full;
+        let results = results
+            .iter()
+            .map(|r| MeasureLine {
+                measure: &r.measure,
+                eligible: r.eligible,
+                amount: r.amount,
+                period: r.period,
+                motivazione: (explain != Explain::None).then_some(r.motivazione.as_str()),
+                reasons: (full && !r.reasons.is_empty()).then_some(r.reasons.as_slice()),
+                error: r.error.as_deref(),
+                breakdown: &r.breakdown,
+            })
+            .collect();
+        let mut json =
+            serde_json::to_string(&ResultLine { line, household, date, results }).unwrap();
+        json.push('\n');
+        json
+    }
+
+    /// Every explanation level, on synthetic households and on results with every optional
+    /// field and awkward text (quotes, backslashes, control characters, non-ASCII).
+    #[test]
+    fn result_lines_are_what_serde_json_writes() {
+        let catalogue = Catalogue::national().unwrap();
+        let date = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+        let generator = crate::synthetic::Generator::new(11, 2026).unwrap();
+        for (i, household) in generator.households(60).enumerate() {
+            let household: Household = serde_json::from_value(household).unwrap();
+            for explain in [Explain::None, Explain::Motivazione, Explain::Full] {
+                let results = match explain {
+                    Explain::None => catalogue.evaluate_outcomes(&household, date),
+                    _ => catalogue.evaluate(&household, date),
+                };
+                let mut out = String::new();
+                let id = &household.group_identifier;
+                write_result_line(&mut out, i as u64, id, "2026-09-01", &results, explain);
+                assert_eq!(out, serde_line(i as u64, id, "2026-09-01", &results, explain));
+            }
+        }
+        let odd = MeasureResult {
+            measure: "comune/x\"y".into(),
+            eligible: true,
+            amount: Some(Money::from_cents(-5)),
+            period: Some(Period::OneOff),
+            reasons: vec!["a\\b".into(), "tab\there\u{1}".into(), "è €".into()],
+            motivazione: "line\nbreak \u{7f}".into(),
+            error: Some("err \"quoted\"".into()),
+            breakdown: vec![BreakdownItem { member: "m\u{1f}".into(), amount: Money::ZERO }],
+        };
+        let plain = MeasureResult { period: Some(Period::Annual), ..odd.clone() };
+        let results = [odd, plain];
+        for explain in [Explain::None, Explain::Motivazione, Explain::Full] {
+            let mut out = String::new();
+            write_result_line(&mut out, 7, "h\"1\u{0}", "d", &results, explain);
+            assert_eq!(out, serde_line(7, "h\"1\u{0}", "d", &results, explain));
+        }
     }
 }

@@ -201,14 +201,27 @@ impl Measure {
 }
 
 /// Reusable buffers for evaluating many households (one per thread): the fact table, the
-/// facts of one rulebook and the values of its definitions. Evaluating with a scratch
-/// allocates nothing for facts once the buffers have grown.
+/// facts of one rulebook, the values of its definitions and, for the outcome fast path, each
+/// measure's parameters resolved on the last date asked (a [`welfare_rules::Snapshot`],
+/// borrowed from the catalogue: resolved once per measure and date, not once per household).
+/// Evaluating with a scratch allocates nothing for facts once the buffers have grown.
 #[derive(Debug, Default)]
-pub struct Scratch {
+pub struct Scratch<'c> {
+    buffers: Buffers,
+    snapshots: Snapshots<'c>,
+}
+
+/// The buffers of one evaluation that borrow nothing (kept per thread by
+/// [`Catalogue::evaluate_in`]).
+#[derive(Debug, Default)]
+struct Buffers {
     table: FactTable,
     facts: Option<Facts>,
     values: Vec<welfare_rules::Value>,
 }
+
+/// Each measure's last snapshot, found by the measure's address (a handful of measures).
+type Snapshots<'c> = Vec<(&'c Measure, welfare_rules::Snapshot<'c>)>;
 
 impl Catalogue {
     /// The national measures, compiled from the embedded rulebooks.
@@ -277,13 +290,18 @@ impl Catalogue {
         lang: Lang,
     ) -> Vec<MeasureResult> {
         thread_local! {
-            static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+            static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::default();
         }
+        // The motivazione path resolves its snapshots itself: this stays empty.
+        let mut snapshots = Vec::new();
         let detail = Detail::Motivazione;
-        SCRATCH.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut scratch) => self.evaluate_with(household, date, lang, detail, &mut scratch),
-            // Never reached (an evaluation calls no other); a fresh scratch is as good.
-            Err(_) => self.evaluate_with(household, date, lang, detail, &mut Scratch::default()),
+        BUFFERS.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut b) => self.evaluate_with(household, date, lang, detail, &mut b, &mut snapshots),
+            // Never reached (an evaluation calls no other); fresh buffers are as good.
+            Err(_) => {
+                let mut fresh = Buffers::default();
+                self.evaluate_with(household, date, lang, detail, &mut fresh, &mut snapshots)
+            }
         })
     }
 
@@ -295,25 +313,27 @@ impl Catalogue {
     }
 
     /// [`Catalogue::evaluate_outcomes`] with reusable buffers: the batch path.
-    pub fn evaluate_outcomes_with(
-        &self,
+    pub fn evaluate_outcomes_with<'c>(
+        &'c self,
         household: &Household,
         date: NaiveDate,
-        scratch: &mut Scratch,
+        scratch: &mut Scratch<'c>,
     ) -> Vec<MeasureResult> {
-        self.evaluate_with(household, date, Lang::It, Detail::Outcome, scratch)
+        let Scratch { buffers, snapshots } = scratch;
+        self.evaluate_with(household, date, Lang::It, Detail::Outcome, buffers, snapshots)
     }
 
-    fn evaluate_with(
-        &self,
+    fn evaluate_with<'c>(
+        &'c self,
         household: &Household,
         date: NaiveDate,
         lang: Lang,
         detail: Detail,
-        scratch: &mut Scratch,
+        buffers: &mut Buffers,
+        snapshots: &mut Snapshots<'c>,
     ) -> Vec<MeasureResult> {
-        let filled = scratch.table.fill(household, date).map_err(|e| e.to_string());
-        let facts = scratch.facts.get_or_insert_with(Facts::empty);
+        let filled = buffers.table.fill(household, date).map_err(|e| e.to_string());
+        let facts = buffers.facts.get_or_insert_with(Facts::empty);
         self.programs
             .iter()
             .map(|measure| {
@@ -351,17 +371,22 @@ impl Catalogue {
                     return failed(p, e.clone());
                 }
                 if let Err(e) =
-                    binding.fill(scratch.table.household(), scratch.table.members(), facts)
+                    binding.fill(buffers.table.household(), buffers.table.members(), facts)
                 {
                     return failed(p, e.to_string());
                 }
                 match detail {
                     Detail::Motivazione => {
-                        evaluate_program(measure, household, facts, on, lang, &mut scratch.values)
+                        evaluate_program(measure, household, facts, on, lang, &mut buffers.values)
                     }
-                    Detail::Outcome => {
-                        outcome_of_program(measure, household, facts, on, &mut scratch.values)
-                    }
+                    Detail::Outcome => outcome_of_program(
+                        measure,
+                        household,
+                        facts,
+                        on,
+                        &mut buffers.values,
+                        snapshots,
+                    ),
                 }
             })
             .collect()
@@ -450,18 +475,33 @@ enum Detail {
     Outcome,
 }
 
-/// Evaluates one program on a household's facts without an explanation.
-fn outcome_of_program(
-    measure: &Measure,
+/// Evaluates one program on a household's facts without an explanation, with the measure's
+/// snapshot for `date` from `snapshots` (resolved and kept there when the date is new).
+fn outcome_of_program<'c>(
+    measure: &'c Measure,
     household: &Household,
     facts: &Facts,
     date: NaiveDate,
     values: &mut Vec<welfare_rules::Value>,
+    snapshots: &mut Snapshots<'c>,
 ) -> MeasureResult {
     let program = &measure.program;
-    if let Err(e) =
-        program.snapshot(date).and_then(|snap| snap.run_plan(&measure.plan, facts, values))
-    {
+    let position = snapshots.iter().position(|(m, _)| std::ptr::eq(*m, measure));
+    let fresh = match position.and_then(|i| snapshots.get(i)) {
+        Some((_, snapshot)) if snapshot.date() == date => None,
+        _ => Some(program.snapshot(date)),
+    };
+    match (fresh, position.and_then(|i| snapshots.get_mut(i))) {
+        (Some(Err(e)), _) => return failed(program, e.to_string()),
+        (Some(Ok(snapshot)), Some(entry)) => entry.1 = snapshot,
+        (Some(Ok(snapshot)), None) => snapshots.push((measure, snapshot)),
+        (None, _) => {}
+    }
+    let run = match snapshots.iter().find(|(m, _)| std::ptr::eq(*m, measure)) {
+        Some((_, snapshot)) => snapshot.run_plan(&measure.plan, facts, values),
+        None => program.snapshot(date).and_then(|snap| snap.run_plan(&measure.plan, facts, values)),
+    };
+    if let Err(e) = run {
         return failed(program, e.to_string());
     }
     outcome(measure, household, values)

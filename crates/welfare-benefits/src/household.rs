@@ -817,7 +817,10 @@ impl Household {
         if self.member_list.is_empty() {
             return invalid("member_list".into(), "household has no members");
         }
+        // Households are small: earlier identifiers are compared directly up to 16 members,
+        // without building a set (one allocation a household); larger lists use the set.
         let mut seen = std::collections::BTreeSet::new();
+        let small = self.member_list.len() <= 16;
         for (i, m) in self.member_list.iter().enumerate() {
             if m.member_identifier.trim().is_empty() {
                 return invalid(
@@ -825,7 +828,13 @@ impl Household {
                     "member identifier is empty",
                 );
             }
-            if !seen.insert(m.member_identifier.as_str()) {
+            let repeated = if small {
+                let earlier = self.member_list.get(..i).unwrap_or_default();
+                earlier.iter().any(|e| e.member_identifier == m.member_identifier)
+            } else {
+                !seen.insert(m.member_identifier.as_str())
+            };
+            if repeated {
                 return invalid(
                     format!("member_list[{i}].member_identifier"),
                     "member identifier is used by an earlier member",

@@ -18,6 +18,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use welfare_rules::{Type, Value};
 use welfare_types::dates::{add_months, whole_months_between};
+use welfare_types::territory::Comune;
 use welfare_types::Money;
 
 use crate::error::HouseholdError;
@@ -205,6 +206,9 @@ pub struct FactTable {
     pub(crate) household: Vec<Value>,
     pub(crate) members: Vec<Value>,
     symbols: &'static Symbols,
+    /// The last comune's codes as text values: households of one comune share them instead of
+    /// allocating them again.
+    comune: Option<(&'static Comune, Value, Value)>,
 }
 
 impl Default for FactTable {
@@ -261,6 +265,7 @@ impl FactTable {
                 event_kind: symbols(EVENT_KIND),
                 citizenship: symbols(CITIZENSHIP),
             }),
+            comune: None,
         }
     }
 
@@ -325,8 +330,19 @@ impl FactTable {
             .filter(|m| !m.is_zero());
         h.push(money(auu_annual));
         h.push(Value::Bool(household.member_list.iter().all(|m| m.registered_in_anagrafe)));
-        h.push(comune.istat().map_or(Value::Missing, |c| Value::Text(Arc::from(c))));
-        h.push(Value::Text(Arc::from(comune.belfiore())));
+        let (istat, belfiore) = match &self.comune {
+            Some((last, istat, belfiore)) if std::ptr::eq(*last, comune) => {
+                (istat.clone(), belfiore.clone())
+            }
+            _ => {
+                let istat = comune.istat().map_or(Value::Missing, |c| Value::Text(Arc::from(c)));
+                let belfiore = Value::Text(Arc::from(comune.belfiore()));
+                self.comune = Some((comune, istat.clone(), belfiore.clone()));
+                (istat, belfiore)
+            }
+        };
+        h.push(istat);
+        h.push(belfiore);
         // The first month the ADI is paid: the earliest start of an ADI in force on the date,
         // as the first day of its month (the payment periods count calendar months).
         let adi_from = household

@@ -180,6 +180,31 @@ fn validation_checks_references_and_identity() {
     assert_eq!(err(empty).path(), "member_list");
 }
 
+/// A repeated member identifier is reported at its first repetition, in a small household
+/// (compared member by member) as in a large one (through a set).
+#[test]
+fn repeated_member_identifiers_are_found_in_small_and_large_households() {
+    for size in [3usize, 16, 17, 40] {
+        let mut text = MINIMAL.to_owned();
+        for i in 1..size {
+            // The member at position size - 1 repeats the identifier of position 1.
+            let id = if i == size - 1 && size > 2 { 1 } else { i };
+            text.push_str(&format!(
+                "  - member_identifier: c{id}\n    birth_date: 2010-01-01\n    sex: M\n    relationship_to_head: figlio\n"
+            ));
+        }
+        let e = err(&text);
+        assert_eq!(e.path(), format!("member_list[{}].member_identifier", size - 1), "{size}");
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "h.yaml: member_list[{}].member_identifier: member identifier is used by an earlier member",
+                size - 1
+            )
+        );
+    }
+}
+
 #[test]
 fn facts_of_the_example() {
     let h = Household::example().unwrap();

@@ -435,7 +435,9 @@ impl Binding {
         facts.household.clear();
         for slot in &self.household {
             let v = household.get(slot.position).cloned().unwrap_or_default();
-            if slot.required && v == Value::Missing {
+            // `matches!`, not `==`: a comparison of whole values, once per fact of every
+            // rulebook of every household, where only the variant matters.
+            if slot.required && matches!(v, Value::Missing) {
                 return Err(EvalError::MissingFact { name: slot.name.clone() });
             }
             facts.household.push(v);
@@ -446,7 +448,7 @@ impl Binding {
         for (m, slots) in members.chunks(self.member_stride.max(1)).enumerate().take(count) {
             for slot in &self.members {
                 let v = slots.get(slot.position).cloned().unwrap_or_default();
-                if slot.required && v == Value::Missing {
+                if slot.required && matches!(v, Value::Missing) {
                     return Err(EvalError::MissingFact {
                         name: format!("members[{m}].{}", slot.name),
                     });

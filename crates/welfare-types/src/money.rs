@@ -275,7 +275,10 @@ impl Money {
     /// digits. A string with dots and no comma is read as plain notation (`1.234` is one euro and
     /// 234 thousandths) unless it has two or more dots in thousands position (`1.234.567`).
     pub fn parse(text: &str) -> Result<Money, MoneyError> {
-        parse_amount(text).map(Money)
+        match parse_plain(text) {
+            Some(value) => Ok(Money(value)),
+            None => parse_amount(text).map(Money),
+        }
     }
 
     /// `self + other`, or [`MoneyError::Overflow`].
@@ -435,6 +438,42 @@ impl From<Money> for Decimal {
 /// Digits-only check on a group, with an optional exact length.
 fn all_digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The common case of [`Money::parse`] without allocating: plain notation as [`Money`]'s
+/// `Display` writes it (`-?[0-9]+(\.[0-9]+)?`, at most 19 digits), read straight into a
+/// mantissa and a scale. Exactly the value, scale and sign [`parse_amount`] gives for the same
+/// text (a property test holds them equal); `None` for anything else, left to it.
+#[inline]
+fn parse_plain(text: &str) -> Option<Decimal> {
+    let bytes = text.as_bytes();
+    let (negative, digits) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    // 19 bytes hold at most 19 digits, below 2^64.
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut point: Option<usize> = None;
+    for (i, &b) in digits.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => mantissa = mantissa.checked_mul(10)?.checked_add(u64::from(b - b'0'))?,
+            b'.' if point.is_none() && i > 0 => point = Some(i),
+            _ => return None,
+        }
+    }
+    let scale = match point {
+        // A trailing point (`12.`) is a syntax error: the general path says so.
+        Some(p) => u32::try_from(digits.len().checked_sub(p + 1).filter(|n| *n > 0)?).ok()?,
+        None => 0,
+    };
+    let mut value = Decimal::try_from_i128_with_scale(i128::from(mantissa), scale).ok()?;
+    if negative {
+        value.set_sign_negative(true);
+    }
+    Some(value)
 }
 
 fn parse_amount(text: &str) -> Result<Decimal, MoneyError> {
@@ -662,4 +701,51 @@ fn pow10_i128(n: u32) -> Option<i128> {
         10000000000000000000000000000,
     ];
     POWERS.get(n as usize).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_amount, parse_plain, Money};
+    use proptest::prelude::{prop_assert_eq, prop_oneof, proptest, Just, Strategy};
+
+    /// Texts near the plain form: signs, digits, points, commas, spaces and signs of currency,
+    /// so that both the fast path and every refusal of it are exercised.
+    fn amount_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "-?[0-9]{1,20}(\\.[0-9]{1,20})?",
+            "[-+]?[0-9]{0,4}([.,][0-9]{0,4}){0,3}",
+            "[ -]?[0-9.,]{0,8}( ?(€|EUR))?",
+            Just(String::new()),
+            ".{0,12}",
+        ]
+    }
+
+    proptest! {
+        /// The fast path gives exactly the general path's result, scale and sign included
+        /// (`-0.00` stays a negative zero), for every text it accepts.
+        #[test]
+        fn plain_parse_is_the_general_parse(text in amount_text()) {
+            let bits = |r: Result<Money, _>| r.map(|m: Money| m.0.serialize());
+            let general = parse_amount(&text).map(Money);
+            prop_assert_eq!(bits(Money::parse(&text)), bits(general));
+            if let Some(fast) = parse_plain(&text) {
+                prop_assert_eq!(Ok(fast.serialize()), parse_amount(&text).map(|d| d.serialize()));
+            }
+        }
+    }
+
+    /// The forms the fast path takes, and those it leaves to the general path.
+    #[test]
+    fn plain_parse_takes_only_the_plain_form() {
+        let scale =
+            |t: &str| parse_plain(t).map(|d| (d.mantissa(), d.scale(), d.is_sign_negative()));
+        assert_eq!(scale("1234.50"), Some((123_450, 2, false)));
+        assert_eq!(scale("-0.00"), Some((0, 2, true)));
+        assert_eq!(scale("007"), Some((7, 0, false)));
+        assert_eq!(scale("9999999999999999999"), Some((9_999_999_999_999_999_999, 0, false)));
+        for other in ["", "-", "12.", ".5", "+1", "1,5", "1.234.567", " 1", "1 €", "1e3", "--1"] {
+            assert_eq!(parse_plain(other), None, "{other:?}");
+        }
+        assert_eq!(parse_plain("12345678901234567890"), None);
+    }
 }
