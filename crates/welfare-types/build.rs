@@ -102,8 +102,9 @@ fn index(text: &str) -> Result<String, Box<dyn Error>> {
     }
     line_starts.push(offset);
     group_starts.push(rows);
-    u32::try_from(offset)?; // every offset and row number fits the u32 arrays below
-                            // The order of the former runtime index: ISTAT code, then row.
+    // Every offset and row number fits the u32 arrays below.
+    u32::try_from(offset)?;
+    // The order of the former runtime index: ISTAT code, then row.
     by_istat.sort_unstable();
 
     let mut out = String::new();
