@@ -276,7 +276,7 @@ fn evaluate_line<'c>(
     };
     let results = match options.explain {
         Explain::None => catalogue.evaluate_outcomes_with(&household, options.date, scratch),
-        _ => catalogue.evaluate_in(&household, options.date, options.lang),
+        _ => catalogue.evaluate_in_with(&household, options.date, options.lang, scratch),
     };
     write_result_line(out, line, &household.group_identifier, date, &results, options.explain);
     Ok(())

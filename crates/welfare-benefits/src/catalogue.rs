@@ -292,8 +292,9 @@ impl Catalogue {
         thread_local! {
             static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::default();
         }
-        // The motivazione path resolves its snapshots itself: this stays empty.
-        let mut snapshots = Vec::new();
+        // Snapshots borrow the catalogue, so they live for this call only; a batch keeps them
+        // in its `Scratch` (`evaluate_in_with`).
+        let mut snapshots = Vec::with_capacity(self.programs.len());
         let detail = Detail::Motivazione;
         BUFFERS.with(|cell| match cell.try_borrow_mut() {
             Ok(mut b) => self.evaluate_with(household, date, lang, detail, &mut b, &mut snapshots),
@@ -310,6 +311,19 @@ impl Catalogue {
     /// population-scale batches; the outcomes are the same as [`Catalogue::evaluate_in`]'s.
     pub fn evaluate_outcomes(&self, household: &Household, date: NaiveDate) -> Vec<MeasureResult> {
         self.evaluate_outcomes_with(household, date, &mut Scratch::default())
+    }
+
+    /// [`Catalogue::evaluate_in`] with reusable buffers and parameters resolved once per
+    /// measure and date: the batch path with motivazioni.
+    pub fn evaluate_in_with<'c>(
+        &'c self,
+        household: &Household,
+        date: NaiveDate,
+        lang: Lang,
+        scratch: &mut Scratch<'c>,
+    ) -> Vec<MeasureResult> {
+        let Scratch { buffers, snapshots } = scratch;
+        self.evaluate_with(household, date, lang, Detail::Motivazione, buffers, snapshots)
     }
 
     /// [`Catalogue::evaluate_outcomes`] with reusable buffers: the batch path.
@@ -376,9 +390,15 @@ impl Catalogue {
                     return failed(p, e.to_string());
                 }
                 match detail {
-                    Detail::Motivazione => {
-                        evaluate_program(measure, household, facts, on, lang, &mut buffers.values)
-                    }
+                    Detail::Motivazione => evaluate_program(
+                        measure,
+                        household,
+                        facts,
+                        on,
+                        lang,
+                        &mut buffers.values,
+                        snapshots,
+                    ),
                     Detail::Outcome => outcome_of_program(
                         measure,
                         household,
@@ -475,8 +495,30 @@ enum Detail {
     Outcome,
 }
 
-/// Evaluates one program on a household's facts without an explanation, with the measure's
-/// snapshot for `date` from `snapshots` (resolved and kept there when the date is new).
+/// Runs `run` with the measure's snapshot on `date`: the one kept in `snapshots` when it is
+/// for that date, else one resolved now and kept in place of the measure's previous one.
+fn with_snapshot<'c, R>(
+    snapshots: &mut Snapshots<'c>,
+    measure: &'c Measure,
+    date: NaiveDate,
+    run: impl FnOnce(&welfare_rules::Snapshot<'c>) -> R,
+) -> Result<R, welfare_rules::EvalError> {
+    match snapshots.iter_mut().find(|(m, _)| std::ptr::eq(*m, measure)) {
+        Some((_, kept)) if kept.date() == date => Ok(run(kept)),
+        Some((_, kept)) => {
+            *kept = measure.program.snapshot(date)?;
+            Ok(run(kept))
+        }
+        None => {
+            let snapshot = measure.program.snapshot(date)?;
+            let result = run(&snapshot);
+            snapshots.push((measure, snapshot));
+            Ok(result)
+        }
+    }
+}
+
+/// Evaluates one program on a household's facts without an explanation.
 fn outcome_of_program<'c>(
     measure: &'c Measure,
     household: &Household,
@@ -485,24 +527,10 @@ fn outcome_of_program<'c>(
     values: &mut Vec<welfare_rules::Value>,
     snapshots: &mut Snapshots<'c>,
 ) -> MeasureResult {
-    let program = &measure.program;
-    let position = snapshots.iter().position(|(m, _)| std::ptr::eq(*m, measure));
-    let fresh = match position.and_then(|i| snapshots.get(i)) {
-        Some((_, snapshot)) if snapshot.date() == date => None,
-        _ => Some(program.snapshot(date)),
-    };
-    match (fresh, position.and_then(|i| snapshots.get_mut(i))) {
-        (Some(Err(e)), _) => return failed(program, e.to_string()),
-        (Some(Ok(snapshot)), Some(entry)) => entry.1 = snapshot,
-        (Some(Ok(snapshot)), None) => snapshots.push((measure, snapshot)),
-        (None, _) => {}
-    }
-    let run = match snapshots.iter().find(|(m, _)| std::ptr::eq(*m, measure)) {
-        Some((_, snapshot)) => snapshot.run_plan(&measure.plan, facts, values),
-        None => program.snapshot(date).and_then(|snap| snap.run_plan(&measure.plan, facts, values)),
-    };
-    if let Err(e) = run {
-        return failed(program, e.to_string());
+    let run =
+        with_snapshot(snapshots, measure, date, |snap| snap.run_plan(&measure.plan, facts, values));
+    if let Err(e) = run.and_then(|ran| ran) {
+        return failed(&measure.program, e.to_string());
     }
     outcome(measure, household, values)
 }
@@ -561,27 +589,26 @@ fn amount_of(value: rust_decimal::Decimal) -> Money {
 /// Evaluates one program on a household's facts, with the reasons and the motivazione,
 /// written straight from the values of every definition: the same texts as the program's
 /// explanation gives ([`welfare_rules::Evaluation::motivazione`]), without building it.
-fn evaluate_program(
-    measure: &Measure,
+fn evaluate_program<'c>(
+    measure: &'c Measure,
     household: &Household,
     facts: &Facts,
     date: NaiveDate,
     lang: Lang,
     values: &mut Vec<welfare_rules::Value>,
+    snapshots: &mut Snapshots<'c>,
 ) -> MeasureResult {
-    let program = &measure.program;
-    let snap = match program.snapshot(date) {
-        Ok(snap) => snap,
-        Err(e) => return failed(program, e.to_string()),
-    };
-    if let Err(e) = snap.run_into(facts, values) {
-        return failed(program, e.to_string());
-    }
-    MeasureResult {
-        reasons: snap.reasons(values, lang),
-        motivazione: snap.motivazione(facts, values, lang),
-        ..outcome(measure, household, values)
-    }
+    let result = with_snapshot(snapshots, measure, date, |snap| {
+        if let Err(e) = snap.run_into(facts, values) {
+            return failed(&measure.program, e.to_string());
+        }
+        MeasureResult {
+            reasons: snap.reasons(values, lang),
+            motivazione: snap.motivazione(facts, values, lang),
+            ..outcome(measure, household, values)
+        }
+    });
+    result.unwrap_or_else(|e| failed(&measure.program, e.to_string()))
 }
 
 /// The facts of a household on `date` as one JSON object: every household fact a rulebook may
