@@ -618,14 +618,15 @@ impl Snapshot<'_> {
     /// [`Snapshot::evaluate`] give them). `values` as for [`Snapshot::motivazione`].
     pub fn reasons(&self, values: &[Value], lang: Lang) -> Vec<String> {
         let prog = self.program;
+        let texts = cell(&prog.shown.texts, lang).get_or_init(|| Texts::new(prog, lang));
         let mut out = Vec::new();
-        for &i in &prog.order {
+        for &(i, _) in &texts.conditions {
             let (Some(def), Some(sh)) =
                 (prog.defs.get(i as usize), prog.shown.defs.get(i as usize))
             else {
                 continue;
             };
-            if !def.condition || values.get(i as usize) == Some(&Value::Bool(true)) {
+            if values.get(i as usize) == Some(&Value::Bool(true)) {
                 continue;
             }
             let text = match layer_on(def, self.date) {
