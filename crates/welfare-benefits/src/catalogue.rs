@@ -27,6 +27,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use welfare_rules::syntax::date_italian;
 use welfare_rules::{Binding, Engine, Facts, Lang, Program, Rulebook};
 use welfare_types::{Money, Rounding};
 
@@ -431,12 +432,15 @@ fn not_in_force(program: &Program, on: NaiveDate, lang: Lang) -> MeasureResult {
     let from = valid.from();
     let reason = match (on < from, valid.to(), lang) {
         (true, _, Lang::En) => format!("the measure starts on {from}"),
-        (true, _, _) => format!("la misura decorre dal {}", date_it(from)),
+        (true, _, _) => format!("la misura decorre dal {}", date_italian(from)),
         (false, Some(to), Lang::En) => {
             format!("not evaluated: the rulebook has figures until {to} only")
         }
         (false, Some(to), _) => {
-            format!("non valutata: il rulebook ha importi e soglie solo fino al {}", date_it(to))
+            format!(
+                "non valutata: il rulebook ha importi e soglie solo fino al {}",
+                date_italian(to)
+            )
         }
         (false, None, _) => String::new(),
     };
@@ -446,7 +450,7 @@ fn not_in_force(program: &Program, on: NaiveDate, lang: Lang) -> MeasureResult {
             "{} ({}), alla data del {}: {reason}.",
             program.title().get(lang),
             program.id(),
-            date_it(on)
+            date_italian(on)
         ),
     };
     MeasureResult {
@@ -459,24 +463,6 @@ fn not_in_force(program: &Program, on: NaiveDate, lang: Lang) -> MeasureResult {
         error: None,
         breakdown: Vec::new(),
     }
-}
-
-/// `dd/mm/yyyy`, as chrono's `%d/%m/%Y` writes the years 0 to 9999, without its format
-/// parser (a measure not in force is written for every household).
-fn date_it(d: NaiveDate) -> String {
-    use chrono::Datelike;
-    let Ok(year @ 0..=9999) = u32::try_from(d.year()) else {
-        return d.format("%d/%m/%Y").to_string();
-    };
-    let mut out = String::with_capacity(10);
-    for (n, digits, sep) in [(d.day(), 2, "/"), (d.month(), 2, "/"), (year, 4, "")] {
-        for place in (0..digits).rev() {
-            let digit = n / 10u32.pow(place) % 10;
-            out.push(char::from_digit(digit, 10).unwrap_or('0'));
-        }
-        out.push_str(sep);
-    }
-    out
 }
 
 /// The amount outputs a rulebook may define, with their periods.
@@ -625,11 +611,12 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
-        /// The hand-written Italian date is chrono's `%d/%m/%Y`, inside and outside 0–9999.
+        /// The Italian date of measures not in force is chrono's `%d/%m/%Y`, inside and
+        /// outside the years 0–9999.
         #[test]
         fn italian_dates_are_chronos(days in -1_000_000i32..4_000_000) {
             let d = chrono::NaiveDate::from_num_days_from_ce_opt(days).unwrap();
-            prop_assert_eq!(super::date_it(d), d.format("%d/%m/%Y").to_string());
+            prop_assert_eq!(super::date_italian(d), d.format("%d/%m/%Y").to_string());
         }
     }
 }

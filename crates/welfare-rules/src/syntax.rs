@@ -168,6 +168,14 @@ pub(crate) fn push_date(out: &mut String, d: NaiveDate, style: DateStyle) {
     }
 }
 
+/// `dd/mm/yyyy`, exactly as chrono's `%d/%m/%Y` writes it, without its format parser: the
+/// date of Italian motivazioni and provvedimenti.
+pub fn date_italian(d: NaiveDate) -> String {
+    let mut out = String::with_capacity(10);
+    push_date(&mut out, d, DateStyle::Italian);
+    out
+}
+
 /// The ten characters of a date of the years 0 to 9999 (`None` for any other year), in the
 /// style asked: the one date writer of explanations, citations and motivazioni.
 pub(crate) fn date_text(d: NaiveDate, style: DateStyle) -> Option<[u8; 10]> {
