@@ -22,7 +22,9 @@ use rust_decimal::Decimal;
 use crate::limits::{MAX_EXPR_DEPTH, MAX_EXPR_NODES};
 
 /// Byte offsets `[start, end)` in the formula text.
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(
+    Copy, Clone, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Span {
     /// First byte.
     pub start: usize,
@@ -44,7 +46,7 @@ pub struct ExprError {
 }
 
 /// Binary operators.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum BinOp {
     /// `+`
     Add,
@@ -93,7 +95,7 @@ impl BinOp {
 }
 
 /// An expression of the rule language, with its span.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Expr {
     /// What it is.
     pub kind: ExprKind,
@@ -102,7 +104,7 @@ pub struct Expr {
 }
 
 /// The expression forms.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ExprKind {
     /// `4500.00`, `3`
     Number(Decimal),

@@ -192,7 +192,7 @@ pub(crate) fn date_text(d: NaiveDate, style: DateStyle) -> Option<[u8; 10]> {
 }
 
 /// A declared input (fact) with its type.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InputDecl {
     /// Name.
     pub name: String,
@@ -211,7 +211,7 @@ pub struct InputDecl {
 pub type TableRowNodes = (Option<Node>, BTreeMap<String, Node>);
 
 /// A parameter value of one version.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ParamValue {
     /// A scalar or list value as written (read by its declared type when checking).
     Node(Node),
@@ -222,7 +222,7 @@ pub enum ParamValue {
 }
 
 /// One dated version of a parameter.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ParamVersion {
     /// First day in force.
     pub from: NaiveDate,
@@ -237,7 +237,7 @@ pub struct ParamVersion {
 }
 
 /// A declared parameter.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ParamDecl {
     /// Name.
     pub name: String,
@@ -258,7 +258,7 @@ pub struct ParamDecl {
 }
 
 /// A named, typed definition (or an eligibility condition, whose type is boolean).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Definition {
     /// Name.
     pub name: String,
@@ -366,7 +366,7 @@ impl FinalTieBreak {
 }
 
 /// A test case written in a rulebook or a test file.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TestCase {
     /// Name.
     pub name: String,
@@ -388,7 +388,7 @@ pub struct TestCase {
 }
 
 /// A fact named in a test case's OpenFisca-style `input`, with where it is written.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InputRef {
     /// The fact's name.
     pub name: String,
@@ -399,7 +399,13 @@ pub struct InputRef {
 }
 
 /// A parsed rulebook: the syntax tree, before name and type checking.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// The tree (and every node type in it) also has a serde form. It is how a crate embeds a
+/// rulebook already parsed, to skip the YAML reader at start-up (welfare-benefits does so for
+/// the national rulebooks, at build time): a tree written by this version of welfare-rules
+/// reads back equal. It is not a format to write rules in, and it may change with any
+/// release; rulebooks are written in YAML.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Rulebook {
     /// Identifier (`ravenna/retta-nido`).
     pub id: String,
@@ -1465,8 +1471,7 @@ impl Cx<'_> {
             Some(t) => test_cases(self, t),
             None => Vec::new(),
         };
-        use sha2::Digest;
-        let content_hash = hex(&sha2::Sha256::digest(text.as_bytes()));
+        let content_hash = content_hash(text);
         Some(Rulebook {
             id: id?,
             file: self.file.to_owned(),
@@ -1491,6 +1496,13 @@ impl Cx<'_> {
             problems: Vec::new(),
         })
     }
+}
+
+/// The content hash of a rulebook's text, as [`Rulebook::content_hash`] holds it: SHA-256,
+/// lower-case hexadecimal. Decision records and replays name a rulebook by it.
+pub fn content_hash(text: &str) -> String {
+    use sha2::Digest;
+    hex(&sha2::Sha256::digest(text.as_bytes()))
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {

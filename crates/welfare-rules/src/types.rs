@@ -4,7 +4,9 @@ use std::fmt;
 use std::sync::Arc;
 
 /// A type of the rule language. Checked before anything runs.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[non_exhaustive]
 pub enum Type {
     /// An exact euro amount ([`welfare_types::Money`]).

@@ -12,7 +12,7 @@ use crate::error::{Diagnostic, DiagnosticKind, LoadError, Location};
 use crate::limits::{MAX_FILE_BYTES, MAX_STRING_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES};
 
 /// A YAML node with its place in the source.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Node {
     /// The value.
     pub value: NodeValue,
@@ -25,7 +25,7 @@ pub struct Node {
 }
 
 /// The value of a [`Node`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum NodeValue {
     /// A scalar as written; `quoted` when it was in quotes or a block (never a null/bool/number).
     Scalar {
@@ -41,7 +41,7 @@ pub enum NodeValue {
 }
 
 /// A mapping key with its position.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Key {
     /// The key text.
     pub text: String,
