@@ -1064,19 +1064,11 @@ impl Cx<'_> {
                 line: first_line + k,
                 column,
             };
-            // Values and their 1-based columns.
-            let mut fields: Vec<(usize, &str)> = Vec::new();
-            let mut start = None;
-            for (i, c) in line.char_indices().chain(std::iter::once((line.len(), ' '))) {
-                match (c.is_whitespace(), start) {
-                    (false, None) => start = Some(i),
-                    (true, Some(from)) => {
-                        fields.push((from + 1, line.get(from..i).unwrap_or("")));
-                        start = None;
-                    }
-                    _ => {}
-                }
-            }
+            // Values and their 1-based columns (byte offsets in the line, as positions are).
+            let fields: Vec<(usize, &str)> = line
+                .split_whitespace()
+                .map(|value| (value.as_ptr() as usize - line.as_ptr() as usize + 1, value))
+                .collect();
             if fields.len() != names.len() {
                 let row = at(1, line);
                 self.error(

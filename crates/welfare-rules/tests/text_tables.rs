@@ -70,3 +70,17 @@ fn a_header_must_name_the_bound_and_the_columns_must_exist() {
     let bad = TEXT.replace("tariffa  quota", "tarifa   quota");
     assert!(Program::from_yaml(&rulebook(&bad), "mensa.yaml").is_err());
 }
+
+#[test]
+fn a_bad_cell_is_reported_at_its_line_and_column() {
+    // The column counts from the start of the table's text (its indentation stripped).
+    let bad = TEXT.replace("9360.00   3.50     0.7", "9360.00   3,50     0.7");
+    let err = Program::from_yaml(&rulebook(&bad), "mensa.yaml").unwrap_err().to_string();
+    assert!(err.contains("mensa.yaml:16:11"), "the place of the cell: {err}");
+    // A non-breaking space separates values like any other white space.
+    let nbsp = TEXT.replace("9360.00   3.50", "9360.00\u{a0}3.50");
+    assert_eq!(
+        Program::from_yaml(&rulebook(&nbsp), "mensa.yaml").map(|_| ()).map_err(|e| e.to_string()),
+        Ok(())
+    );
+}
