@@ -51,6 +51,24 @@ pub const NATIONAL_RULEBOOKS: [(&str, &str); 9] = [
     ("bonus-sociali.yaml", include_str!("../rulebooks/bonus-sociali.yaml")),
 ];
 
+// `fn precompiled(file) -> Option<&'static str>`: the syntax trees of the national rulebooks,
+// parsed by the build script (build.rs).
+include!(concat!(env!("OUT_DIR"), "/precompiled.rs"));
+
+/// A national rulebook's syntax tree: the one parsed at build time when there is one for this
+/// very text (same SHA-256), else parsed now. Reading the tree takes a fraction of the time of
+/// the YAML reader, which is most of the start-up of a batch.
+fn national_rulebook(file: &str, text: &str) -> Result<Rulebook, welfare_rules::LoadError> {
+    let built =
+        precompiled(file).and_then(|tree| serde_json::from_str::<Rulebook>(tree).ok()).filter(
+            |rb| rb.file == file && rb.content_hash == welfare_rules::syntax::content_hash(text),
+        );
+    match built {
+        Some(rulebook) => Ok(rulebook),
+        None => Rulebook::parse(text, file),
+    }
+}
+
 /// On which date a measure is evaluated for a date asked.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -233,7 +251,7 @@ impl Catalogue {
             || {
                 NATIONAL_RULEBOOKS
                     .par_iter()
-                    .map(|(file, text)| Rulebook::parse(text, file))
+                    .map(|(file, text)| national_rulebook(file, text))
                     .collect::<Vec<_>>()
             },
             welfare_types::territory::preload,
@@ -609,6 +627,43 @@ pub fn engine_facts(household: &Household, date: NaiveDate) -> Result<Value, Hou
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
+    use welfare_rules::Rulebook;
+
+    use super::{national_rulebook, precompiled, NATIONAL_RULEBOOKS};
+
+    /// Every national rulebook but the tables of the Assegno Unico (text blocks, faster to
+    /// read as text) is embedded parsed, its tree reads back, and it is the tree a fresh parse
+    /// of its text gives: start-up uses the trees, so they must say exactly what the text says.
+    #[test]
+    fn embedded_trees_are_their_texts_parsed() {
+        let mut embedded = Vec::new();
+        for (file, text) in NATIONAL_RULEBOOKS {
+            let parsed = Rulebook::parse(text, file).unwrap();
+            let loaded = national_rulebook(file, text).unwrap();
+            assert_eq!(loaded, parsed, "{file}");
+            if let Some(tree) = precompiled(file) {
+                let read: Rulebook = serde_json::from_str(tree).unwrap();
+                assert_eq!(read, parsed, "{file}");
+                assert_eq!(serde_json::to_string(&read).unwrap(), tree, "{file}");
+                embedded.push(file);
+            }
+        }
+        assert_eq!(embedded.len(), NATIONAL_RULEBOOKS.len() - 1, "{embedded:?}");
+        assert!(!embedded.contains(&"assegno-unico-tabelle.yaml"));
+    }
+
+    /// A tree is used only for the very text it was parsed from: any other text (a rulebook
+    /// edited after the build, say) is parsed.
+    #[test]
+    fn an_embedded_tree_is_not_used_for_another_text() {
+        let (file, text) = NATIONAL_RULEBOOKS[1];
+        assert!(precompiled(file).is_some());
+        let edited = text.replace("version: ", "version: x");
+        assert_ne!(edited, text);
+        let loaded = national_rulebook(file, &edited).unwrap();
+        assert_eq!(loaded, Rulebook::parse(&edited, file).unwrap());
+        assert_ne!(loaded, Rulebook::parse(text, file).unwrap());
+    }
 
     proptest! {
         /// The Italian date of measures not in force is chrono's `%d/%m/%Y`, inside and
