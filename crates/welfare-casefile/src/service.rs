@@ -129,8 +129,9 @@ impl<S: CaseStore> CaseFile<S> {
         }
     }
 
-    /// Executes `command` on aggregate `id` if `decision` allows it, logging `entry` as the
-    /// module docs say.
+    /// Executes `command` on aggregate `id` when `entry` records an allowed decision, and
+    /// stores `entry` as the module docs say: alone when denied (then [`Error::Denied`]), in
+    /// the unit of work with the events, or alone when the command wrote nothing.
     fn execute_logged<A: Streamed>(
         &mut self,
         ctx: &CommandContext,
@@ -277,10 +278,7 @@ impl<S: CaseStore> CaseFile<S> {
         let decision = access::decide(&self.tenant, &ctx.actor, &case, &Action::ReadCase, today);
         let entry =
             self.log(ctx, AggregateRef::Case(id.clone()), Action::ReadCase, purpose, decision);
-        self.store.append_access_log(&self.tenant.id, entry)?;
-        if !decision.allowed {
-            return Err(Error::Denied { reason: format!("{:?}", decision.reason) });
-        }
+        self.append_read(entry)?;
         let (person, _) = load::<Person, S>(&self.store, &self.tenant.id, &case.person)?;
         let minor = person.is_some_and(|p| p.is_minor_on(today));
         access::case_view(&self.tenant, &ctx.actor, &case, today, minor)
@@ -306,10 +304,7 @@ impl<S: CaseStore> CaseFile<S> {
             purpose,
             decision,
         );
-        self.store.append_access_log(&self.tenant.id, entry)?;
-        if !decision.allowed {
-            return Err(Error::Denied { reason: format!("{:?}", decision.reason) });
-        }
+        self.append_read(entry)?;
         Ok(istanza)
     }
 
