@@ -287,7 +287,10 @@ fn case_basis(tenant: &Tenant, f: &Facts<'_>, case: &Case, on: NaiveDate) -> Dec
     Decision::deny(Reason::NoRelationToCase)
 }
 
-/// Decides whether `operator` may perform `action` on `case` on day `on`.
+/// Decides whether `operator` may perform `action` on `case` on day `on`. The actions on
+/// istanze, persons, groups and intakes are not case actions and are always denied here
+/// ([`Reason::MissingPermission`]): [`decide_istanza`], [`decide_permission`],
+/// [`decide_person`], [`decide_group`] and [`decide_intake`] decide them.
 pub fn decide(
     tenant: &Tenant,
     operator: &OperatorId,

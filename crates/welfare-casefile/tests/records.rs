@@ -553,6 +553,21 @@ fn policy_functions_are_deny_by_default() {
         r(decide_intake(t, &op("desk"), &foreign, &cases, on)),
         (false, Reason::ForeignCase)
     );
+    // The case policy never grants the record actions, not even to the unit head.
+    let c1 = &cases[0];
+    for a in [
+        Action::WritePerson,
+        Action::WriteGroup,
+        Action::WriteIntake,
+        Action::HandleIstanza,
+        Action::DecideIstanza,
+        Action::ReadPerson,
+        Action::ReadGroup,
+        Action::ReadIntake,
+    ] {
+        let got = welfare_casefile::access::decide(t, &op("head"), c1, &a, on);
+        assert_eq!(r(got), (false, Reason::MissingPermission), "{a:?}");
+    }
     // decide_permission.
     assert_eq!(
         r(decide_permission(t, &op("desk"), Permission::RegisterIntake, on)),
