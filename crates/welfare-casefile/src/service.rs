@@ -32,6 +32,9 @@
 //!   aggregate fails like any other allowed command that fails.
 //! * [`CaseFile::load_case`] and [`CaseFile::all_cases`] are **unlogged system reads** for
 //!   reports and exports run by the system, not by an operator; they check no policy either.
+//!   So is anything done directly on the store through [`CaseFile::store`] or
+//!   [`CaseFile::store_mut`] (e.g. delivering the outbox): operator-facing code must not hand
+//!   those out.
 
 use chrono::NaiveDate;
 
