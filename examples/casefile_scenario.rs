@@ -646,8 +646,9 @@ mod tests {
         assert_eq!(s.sinba_pseudonym_len, 20);
         // Opened, taken in charge (+ its state-change entry), 2 entries, PAI, plan, delivery.
         assert_eq!(s.chain_length, 8);
-        // 7 case writes, each logged with its authorisation, plus one allowed and one denied read.
-        assert_eq!(s.access_log_entries, 9);
+        // Every write is logged with its authorisation: 4 person, 3 group, 5 intake, 9 istanza
+        // and 7 case commands; plus one allowed and one denied read of the case.
+        assert_eq!(s.access_log_entries, 4 + 3 + 5 + 9 + 7 + 2);
         // Case opened, taken in charge, istanza submitted, integration requested, granted,
         // SIUSS delivery.
         assert_eq!(s.outbox_topics, 6);

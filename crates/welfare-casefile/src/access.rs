@@ -1,16 +1,26 @@
 //! Access policy, redaction of special categories, and the access log.
 //!
-//! [`decide`] is a pure function of the tenant configuration, the operator, the case, the
-//! action and the day: it returns allow or deny with a [`Reason`]. It denies by default: every
-//! path that does not positively establish a right (unknown operator, no membership on the day,
-//! no relation to the case, missing permission, unknown entry) ends in a deny.
+//! The decisions are pure functions of the tenant configuration, the operator, the data and the
+//! day; each returns allow or deny with a [`Reason`] and denies by default: every path that does
+//! not positively establish a right (unknown operator, no membership on the day, no relation to
+//! the data, missing permission, unknown entry) ends in a deny.
+//!
+//! | decision | decides |
+//! |---|---|
+//! | [`decide`] | case actions: [`Action::ReadCase`], [`Action::ReadEntry`] and the case commands |
+//! | [`decide_istanza`] | reading an istanza |
+//! | [`decide_permission`] | person, group, intake and istanza commands (a permission on the day) |
+//! | [`decide_person`], [`decide_group`], [`decide_intake`] | reading a person, a group, an intake |
 //!
 //! A read that is allowed can still hide content: [`redactions`] lists the special categories
 //! (health, disability, justice, minors: art. 9 and 10 GDPR, recital 38) the operator lacks the
-//! permission for, and [`case_view`] replaces those payloads with a redaction marker.
+//! permission for; [`case_view`] replaces those payloads of a case with a redaction marker, and
+//! [`person_view`] hides a person's legal protection measures.
 //!
-//! Every read goes to the access log as an [`AccessLogEntry`]: who, when, what (ids), why
-//! (purpose), allowed or not, and the reason code. No names, codici fiscali or content.
+//! Every decision taken through [`CaseFile`](crate::service::CaseFile) goes to the access log
+//! as an [`AccessLogEntry`]: who, when, what (ids), why (purpose), allowed or not, and the reason
+//! code. No names, codici fiscali or content. What exactly is logged, and when, is listed in
+//! the [`service`](crate::service) module docs.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -19,9 +29,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::case::{Assignment, Case, CaseStatus, JournalPayload, ReferralTarget, Visibility};
 use crate::events::AggregateRef;
-use crate::ids::{CaseId, DeliveryId, EntryId, OperatorId, TenantId, UnitId};
+use crate::group::Group;
+use crate::ids::{CaseId, ConsentId, DeliveryId, EntryId, OperatorId, PersonId, TenantId, UnitId};
+use crate::intake::Intake;
 use crate::intervention::Delivery;
 use crate::pai::Pai;
+use crate::person::{Birth, ConsentRecord, FactKind, FactRecord, LegalProtection, Person};
+use crate::person::{PersonIdentifiers, Sex};
 use crate::tenancy::{Permission, Role, Tenant};
 
 /// A special category of personal data.
@@ -59,7 +73,8 @@ impl SpecialCategory {
     ];
 }
 
-/// What an operator wants to do with a case.
+/// What an operator wants to do: with a case (decided by [`decide`]), or with a person, group,
+/// intake or istanza (decided by the functions named on each variant).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
@@ -88,6 +103,27 @@ pub enum Action {
     ExportSinba,
     /// Read an istanza (decided by [`decide_istanza`], never by [`decide`]).
     ReadIstanza,
+    /// Register or change a person: identifiers, facts, legal protection, consents (needs
+    /// [`Permission::RegisterIntake`], decided by [`decide_permission`]).
+    WritePerson,
+    /// Create or change a group (nucleo, famiglia anagrafica, household of care; needs
+    /// [`Permission::RegisterIntake`], decided by [`decide_permission`]).
+    WriteGroup,
+    /// Record an access or move its referral (needs [`Permission::RegisterIntake`], decided by
+    /// [`decide_permission`]).
+    WriteIntake,
+    /// Draft, submit, instruct, suspend or archive an istanza (needs
+    /// [`Permission::HandleIstanza`], decided by [`decide_permission`]).
+    HandleIstanza,
+    /// Decide an istanza: sign the provvedimento (needs [`Permission::DecideIstanza`], decided
+    /// by [`decide_permission`]).
+    DecideIstanza,
+    /// Read a person (decided by [`decide_person`]).
+    ReadPerson,
+    /// Read a group (decided by [`decide_group`]).
+    ReadGroup,
+    /// Read an intake (decided by [`decide_intake`]).
+    ReadIntake,
 }
 
 /// Why the access log records an access.
@@ -105,6 +141,10 @@ pub enum Purpose {
     Export,
     /// Audit.
     Audit,
+    /// Front-office access and registry work (segretariato sociale, L. 328/2000 art. 22(4)(a)):
+    /// registering and updating persons, groups and accesses. Logged by the person, group and
+    /// intake commands.
+    Intake,
 }
 
 /// The reason code of a decision.
@@ -133,6 +173,9 @@ pub enum Reason {
     ReservedPermission,
     /// The case is referred to the operator or their unit.
     ReferredToOperator,
+    /// The operator holds, on the day, the permission the action needs (person, group, intake
+    /// and istanza commands; front-office reads of persons, groups and intakes).
+    HoldsPermission,
     // Deny reasons.
     /// The operator is not in the tenant.
     UnknownOperator,
@@ -244,7 +287,10 @@ fn case_basis(tenant: &Tenant, f: &Facts<'_>, case: &Case, on: NaiveDate) -> Dec
     Decision::deny(Reason::NoRelationToCase)
 }
 
-/// Decides whether `operator` may perform `action` on `case` on day `on`.
+/// Decides whether `operator` may perform `action` on `case` on day `on`. The actions on
+/// istanze, persons, groups and intakes are not case actions and are always denied here
+/// ([`Reason::MissingPermission`]): [`decide_istanza`], [`decide_permission`],
+/// [`decide_person`], [`decide_group`] and [`decide_intake`] decide them.
 pub fn decide(
     tenant: &Tenant,
     operator: &OperatorId,
@@ -283,8 +329,16 @@ pub fn decide(
     };
 
     match action {
-        // Istanze have their own policy.
-        Action::ReadIstanza => Decision::deny(Reason::MissingPermission),
+        // Istanze, persons, groups and intakes have their own policies.
+        Action::ReadIstanza
+        | Action::WritePerson
+        | Action::WriteGroup
+        | Action::WriteIntake
+        | Action::HandleIstanza
+        | Action::DecideIstanza
+        | Action::ReadPerson
+        | Action::ReadGroup
+        | Action::ReadIntake => Decision::deny(Reason::MissingPermission),
         Action::ExportSiuss | Action::ExportSinba => {
             let p = if *action == Action::ExportSiuss {
                 Permission::ExportSiuss
@@ -426,6 +480,185 @@ pub fn decide_istanza(
         Decision::allow(Reason::OrganisationCase)
     } else {
         Decision::deny(Reason::NoRelationToCase)
+    }
+}
+
+/// Decides whether `operator` holds `permission` on `on`: the rule of the person, group,
+/// intake and istanza commands ([`Action::WritePerson`], [`Action::WriteGroup`],
+/// [`Action::WriteIntake`] need [`Permission::RegisterIntake`]; [`Action::HandleIstanza`]
+/// needs [`Permission::HandleIstanza`]; [`Action::DecideIstanza`] needs
+/// [`Permission::DecideIstanza`]).
+///
+/// Rule, in order: an operator not in the tenant is denied ([`Reason::UnknownOperator`]); one
+/// with no unit membership in force on the day is denied ([`Reason::NoActiveMembership`]); one
+/// whose memberships in force on the day do not grant `permission` is denied
+/// ([`Reason::MissingPermission`]); otherwise allowed ([`Reason::HoldsPermission`]).
+pub fn decide_permission(
+    tenant: &Tenant,
+    operator: &OperatorId,
+    permission: Permission,
+    on: NaiveDate,
+) -> Decision {
+    let Some(op) = tenant.operators.get(operator) else {
+        return Decision::deny(Reason::UnknownOperator);
+    };
+    if op.memberships_on(on).next().is_none() {
+        return Decision::deny(Reason::NoActiveMembership);
+    }
+    if op.permissions_on(on).contains(&permission) {
+        Decision::allow(Reason::HoldsPermission)
+    } else {
+        Decision::deny(Reason::MissingPermission)
+    }
+}
+
+/// The shared rule of [`decide_person`], [`decide_group`] and [`decide_intake`]: the
+/// front-office permission, else a case of one of `persons` the operator may read.
+fn decide_record<'a>(
+    tenant: &Tenant,
+    operator: &OperatorId,
+    persons: &BTreeSet<&PersonId>,
+    cases: impl IntoIterator<Item = &'a Case>,
+    on: NaiveDate,
+) -> Decision {
+    let front_office = decide_permission(tenant, operator, Permission::RegisterIntake, on);
+    if front_office.allowed || front_office.reason != Reason::MissingPermission {
+        return front_office;
+    }
+    cases
+        .into_iter()
+        .filter(|c| persons.contains(&c.person))
+        .map(|c| decide(tenant, operator, c, &Action::ReadCase, on))
+        .find(|d| d.allowed)
+        .unwrap_or(Decision::deny(Reason::NoRelationToCase))
+}
+
+/// Decides whether `operator` may read the person `person` on `on` ([`Action::ReadPerson`]).
+/// `cases` may hold any cases of the tenant (every case, or only the person's): only those
+/// whose subject is `person` count.
+///
+/// Rule, in order: an operator not in the tenant is denied ([`Reason::UnknownOperator`]); one
+/// with no unit membership in force on the day is denied ([`Reason::NoActiveMembership`]) —
+/// so a former team member whose membership ended before the day is denied; one who holds the
+/// front-office permission [`Permission::RegisterIntake`] on the day is allowed
+/// ([`Reason::HoldsPermission`]): the front office registers and finds persons before any case
+/// exists; one who may read ([`Action::ReadCase`] by [`decide`]) a case of the person, whatever
+/// its status (open, referred, taken in charge, closed, reopened), is allowed with that
+/// decision's reason (e.g. [`Reason::Assigned`], [`Reason::UnitCase`]); anyone else is denied
+/// ([`Reason::NoRelationToCase`]).
+pub fn decide_person<'a>(
+    tenant: &Tenant,
+    operator: &OperatorId,
+    person: &PersonId,
+    cases: impl IntoIterator<Item = &'a Case>,
+    on: NaiveDate,
+) -> Decision {
+    decide_record(tenant, operator, &BTreeSet::from([person]), cases, on)
+}
+
+/// Decides whether `operator` may read `group` on `on` ([`Action::ReadGroup`]). `cases` may
+/// hold any cases of the tenant: only those whose subject is a member of the group on `on`
+/// count.
+///
+/// Rule: as [`decide_person`], where the relation is a case the operator may read of any
+/// person who is a member of the group on the day (a member who left the group before the day
+/// gives no access to it).
+pub fn decide_group<'a>(
+    tenant: &Tenant,
+    operator: &OperatorId,
+    group: &Group,
+    cases: impl IntoIterator<Item = &'a Case>,
+    on: NaiveDate,
+) -> Decision {
+    let members: BTreeSet<&PersonId> = group.members_on(on).map(|m| &m.person).collect();
+    decide_record(tenant, operator, &members, cases, on)
+}
+
+/// Decides whether `operator` may read `intake` on `on` ([`Action::ReadIntake`]). `cases` may
+/// hold any cases of the tenant: only those whose subject is the intake's person count.
+///
+/// Rule: an intake whose desk organisation is not in the tenant is denied
+/// ([`Reason::ForeignCase`]); otherwise as [`decide_person`], where the relation is a case the
+/// operator may read of the intake's identified person. An intake whose person is not yet
+/// identified is readable only with the front-office permission.
+pub fn decide_intake<'a>(
+    tenant: &Tenant,
+    operator: &OperatorId,
+    intake: &Intake,
+    cases: impl IntoIterator<Item = &'a Case>,
+    on: NaiveDate,
+) -> Decision {
+    if !tenant.operators.contains_key(operator) {
+        return Decision::deny(Reason::UnknownOperator);
+    }
+    if !tenant.organisations.contains_key(&intake.access.organisation) {
+        return Decision::deny(Reason::ForeignCase);
+    }
+    let persons: BTreeSet<&PersonId> = intake.access.person.iter().collect();
+    decide_record(tenant, operator, &persons, cases, on)
+}
+
+/// The special categories a person's record reveals on `on`: its legal protection measures
+/// (tutela, curatela, amministrazione di sostegno) are decrees of a judicial authority
+/// ([`SpecialCategory::Justice`]), and of a minor on the day also
+/// [`SpecialCategory::Minors`]. Identifiers, birth, facts (name, citizenship, residence,
+/// contacts, marital status, death) and consents are ordinary personal data: the front office
+/// needs them to register and find persons. Empty when the person has no protection measure.
+pub fn person_categories(person: &Person, on: NaiveDate) -> BTreeSet<SpecialCategory> {
+    let mut out = BTreeSet::new();
+    if !person.protections.is_empty() {
+        out.insert(SpecialCategory::Justice);
+        if person.is_minor_on(on) {
+            out.insert(SpecialCategory::Minors);
+        }
+    }
+    out
+}
+
+/// A person as shown to one operator: every field of [`Person`], with the legal protection
+/// measures hidden when the operator lacks a category of [`person_categories`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PersonView {
+    /// Identifier.
+    pub id: PersonId,
+    /// Identifiers.
+    pub identifiers: PersonIdentifiers,
+    /// Sex.
+    pub sex: Sex,
+    /// Birth.
+    pub birth: Birth,
+    /// Whether the person is recorded anonymously.
+    pub anonymous: bool,
+    /// Bitemporal fact history, by kind, in recording order.
+    pub facts: BTreeMap<FactKind, Vec<FactRecord>>,
+    /// Legal protection measures, `None` when redacted (an empty list means there are none).
+    pub protections: Option<Vec<LegalProtection>>,
+    /// Consents and legal bases.
+    pub consents: BTreeMap<ConsentId, ConsentRecord>,
+    /// Categories that caused redaction.
+    pub redacted: BTreeSet<SpecialCategory>,
+}
+
+/// Builds the view of `person` for `operator` on `on`. It redacts only; whether the operator
+/// may read the person at all is [`decide_person`]'s.
+pub fn person_view(
+    tenant: &Tenant,
+    operator: &OperatorId,
+    person: &Person,
+    on: NaiveDate,
+) -> PersonView {
+    let redacted = redactions(tenant, operator, &person_categories(person, on), on);
+    PersonView {
+        id: person.id.clone(),
+        identifiers: person.identifiers.clone(),
+        sex: person.sex,
+        birth: person.birth.clone(),
+        anonymous: person.anonymous,
+        facts: person.facts.clone(),
+        protections: if redacted.is_empty() { Some(person.protections.clone()) } else { None },
+        consents: person.consents.clone(),
+        redacted,
     }
 }
 

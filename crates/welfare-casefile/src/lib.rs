@@ -58,8 +58,8 @@
 //! | [`events`], [`chain`] | event envelope, canonical bytes, hash chain and `verify` |
 //! | [`engine`] | aggregates, fold, idempotent `execute` |
 //! | [`store`] | the [`CaseStore`](store::CaseStore) trait and [`InMemoryStore`](store::InMemoryStore) |
-//! | [`access`] | access policy, redaction, access log |
-//! | [`service`] | [`CaseFile`](service::CaseFile): policy + log + execute |
+//! | [`access`] | access policy (cases, istanze, persons, groups, intakes), redaction, access log |
+//! | [`service`] | [`CaseFile`](service::CaseFile): policy + access log of every operator read and write + execute |
 //! | [`pseudonym`] | SINBA pseudonyms (HMAC-SHA256 with a tenant secret) |
 //! | [`reports`] | open cases, takings in charge, intake-to-charge time, spending by INPS code |
 //! | [`siuss`] | a delivery as a SIUSS `PrestazioniSociali` record (plain data, XSD names) |

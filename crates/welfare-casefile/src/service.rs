@@ -1,12 +1,46 @@
-//! [`CaseFile`]: the access-controlled front door. It checks the access policy before every
-//! case command, writes the access log for every read and every write (allowed or denied), and
-//! executes commands through [`crate::engine::execute`].
+//! [`CaseFile`]: the access-controlled front door. Every operator access to personal data goes
+//! through a pure policy function of [`crate::access`] and leaves one [`AccessLogEntry`] (ids
+//! and codes only), allowed or denied.
+//!
+//! ## What is logged
+//!
+//! | method | action logged | purpose | decided by |
+//! |---|---|---|---|
+//! | [`CaseFile::case`] | [`action_for`] the command | [`Purpose::CaseWork`] | [`access::decide`] |
+//! | [`CaseFile::person`] | [`Action::WritePerson`] | [`Purpose::Intake`] | [`access::decide_permission`] |
+//! | [`CaseFile::group`] | [`Action::WriteGroup`] | [`Purpose::Intake`] | [`access::decide_permission`] |
+//! | [`CaseFile::intake`] | [`Action::WriteIntake`] | [`Purpose::Intake`] | [`access::decide_permission`] |
+//! | [`CaseFile::istanza`] | [`Action::HandleIstanza`] / [`Action::DecideIstanza`] | [`Purpose::IstanzaInstruction`] | [`access::decide_permission`] |
+//! | [`CaseFile::read_case`] | [`Action::ReadCase`] | the caller's | [`access::decide`] |
+//! | [`CaseFile::read_istanza`] | [`Action::ReadIstanza`] | the caller's | [`access::decide_istanza`] |
+//! | [`CaseFile::read_person`] | [`Action::ReadPerson`] | the caller's | [`access::decide_person`] |
+//! | [`CaseFile::read_group`] | [`Action::ReadGroup`] | the caller's | [`access::decide_group`] |
+//! | [`CaseFile::read_intake`] | [`Action::ReadIntake`] | the caller's | [`access::decide_intake`] |
+//!
+//! * A **denied** command or read appends its entry on its own and returns [`Error::Denied`];
+//!   a denied command changes no state.
+//! * An **allowed** command that writes events commits its entry in the same unit of work as
+//!   the events ([`crate::engine::execute`]): both are stored or neither. An allowed command
+//!   that writes nothing (a repeated command id, or a command that produces no events) still
+//!   returns the state, so its entry is appended on its own. An allowed command that fails
+//!   (e.g. a refused transition, a version conflict) stores nothing, its entry included.
+//! * An **allowed** read appends its entry, then returns the data.
+//! * A read, or a case command other than opening, on an aggregate that does not exist returns
+//!   [`Error::NotFound`] and is not logged: no personal data was accessed. Person, group,
+//!   intake and istanza commands are decided on a permission alone, before anything is loaded:
+//!   a denied one is logged whether or not the aggregate exists, an allowed one on a missing
+//!   aggregate fails like any other allowed command that fails.
+//! * [`CaseFile::load_case`] and [`CaseFile::all_cases`] are **unlogged system reads** for
+//!   reports and exports run by the system, not by an operator; they check no policy either.
+//!   So is anything done directly on the store through [`CaseFile::store`] or
+//!   [`CaseFile::store_mut`] (e.g. delivering the outbox): operator-facing code must not hand
+//!   those out.
 
 use chrono::NaiveDate;
 
-use crate::access::{self, AccessLogEntry, Action, CaseView, Purpose};
+use crate::access::{self, AccessLogEntry, Action, CaseView, PersonView, Purpose};
 use crate::case::{Case, CaseCommand};
-use crate::engine::{execute, load, CommandContext, Executed};
+use crate::engine::{execute, load, CommandContext, Executed, Streamed};
 use crate::error::{Error, Result, Subject};
 use crate::events::AggregateRef;
 use crate::group::{Group, GroupCommand};
@@ -78,19 +112,6 @@ impl<S: CaseStore> CaseFile<S> {
         &mut self.store
     }
 
-    fn require(&self, ctx: &CommandContext, permission: Permission) -> Result<()> {
-        let ok = self
-            .tenant
-            .operators
-            .get(&ctx.actor)
-            .is_some_and(|o| o.permissions_on(ctx.today()).contains(&permission));
-        if ok {
-            Ok(())
-        } else {
-            Err(Error::Denied { reason: format!("missing permission {permission:?}") })
-        }
-    }
-
     fn log(
         &self,
         ctx: &CommandContext,
@@ -111,7 +132,53 @@ impl<S: CaseStore> CaseFile<S> {
         }
     }
 
-    /// Executes a person command (needs [`Permission::RegisterIntake`]).
+    /// Executes `command` on aggregate `id` when `entry` records an allowed decision, and
+    /// stores `entry` as the module docs say: alone when denied (then [`Error::Denied`]), in
+    /// the unit of work with the events, or alone when the command wrote nothing.
+    fn execute_logged<A: Streamed>(
+        &mut self,
+        ctx: &CommandContext,
+        id: &A::Id,
+        command_id: &CommandId,
+        command: &A::Command,
+        entry: AccessLogEntry,
+    ) -> Result<Executed<A>> {
+        if !entry.allowed {
+            let reason = entry.reason;
+            self.store.append_access_log(&self.tenant.id, entry)?;
+            return Err(Error::Denied { reason: format!("{reason:?}") });
+        }
+        let done = execute(
+            &mut self.store,
+            &self.tenant.id,
+            id,
+            command_id,
+            command,
+            ctx,
+            vec![entry.clone()],
+        )?;
+        if done.recorded.is_empty() {
+            self.store.append_access_log(&self.tenant.id, entry)?;
+        }
+        Ok(done)
+    }
+
+    /// A command decided by a permission on the day ([`access::decide_permission`]).
+    fn permission_command<A: Streamed>(
+        &mut self,
+        ctx: &CommandContext,
+        id: &A::Id,
+        command_id: &CommandId,
+        command: &A::Command,
+        (action, permission, purpose): (Action, Permission, Purpose),
+    ) -> Result<Executed<A>> {
+        let decision = access::decide_permission(&self.tenant, &ctx.actor, permission, ctx.today());
+        let entry = self.log(ctx, A::aggregate_ref(id), action, purpose, decision);
+        self.execute_logged(ctx, id, command_id, command, entry)
+    }
+
+    /// Executes a person command (needs [`Permission::RegisterIntake`]); logs
+    /// [`Action::WritePerson`] for [`Purpose::Intake`].
     pub fn person(
         &mut self,
         ctx: &CommandContext,
@@ -119,11 +186,12 @@ impl<S: CaseStore> CaseFile<S> {
         command_id: &CommandId,
         command: &PersonCommand,
     ) -> Result<Executed<Person>> {
-        self.require(ctx, Permission::RegisterIntake)?;
-        execute(&mut self.store, &self.tenant.id, id, command_id, command, ctx, Vec::new())
+        let rule = (Action::WritePerson, Permission::RegisterIntake, Purpose::Intake);
+        self.permission_command(ctx, id, command_id, command, rule)
     }
 
-    /// Executes a group command (needs [`Permission::RegisterIntake`]).
+    /// Executes a group command (needs [`Permission::RegisterIntake`]); logs
+    /// [`Action::WriteGroup`] for [`Purpose::Intake`].
     pub fn group(
         &mut self,
         ctx: &CommandContext,
@@ -131,11 +199,12 @@ impl<S: CaseStore> CaseFile<S> {
         command_id: &CommandId,
         command: &GroupCommand,
     ) -> Result<Executed<Group>> {
-        self.require(ctx, Permission::RegisterIntake)?;
-        execute(&mut self.store, &self.tenant.id, id, command_id, command, ctx, Vec::new())
+        let rule = (Action::WriteGroup, Permission::RegisterIntake, Purpose::Intake);
+        self.permission_command(ctx, id, command_id, command, rule)
     }
 
-    /// Executes an intake command (needs [`Permission::RegisterIntake`]).
+    /// Executes an intake command (needs [`Permission::RegisterIntake`]); logs
+    /// [`Action::WriteIntake`] for [`Purpose::Intake`].
     pub fn intake(
         &mut self,
         ctx: &CommandContext,
@@ -143,12 +212,13 @@ impl<S: CaseStore> CaseFile<S> {
         command_id: &CommandId,
         command: &IntakeCommand,
     ) -> Result<Executed<Intake>> {
-        self.require(ctx, Permission::RegisterIntake)?;
-        execute(&mut self.store, &self.tenant.id, id, command_id, command, ctx, Vec::new())
+        let rule = (Action::WriteIntake, Permission::RegisterIntake, Purpose::Intake);
+        self.permission_command(ctx, id, command_id, command, rule)
     }
 
-    /// Executes an istanza command (needs [`Permission::HandleIstanza`];
-    /// deciding needs [`Permission::DecideIstanza`]).
+    /// Executes an istanza command (needs [`Permission::HandleIstanza`], logged as
+    /// [`Action::HandleIstanza`]; deciding needs [`Permission::DecideIstanza`], logged as
+    /// [`Action::DecideIstanza`]), for [`Purpose::IstanzaInstruction`].
     pub fn istanza(
         &mut self,
         ctx: &CommandContext,
@@ -156,13 +226,12 @@ impl<S: CaseStore> CaseFile<S> {
         command_id: &CommandId,
         command: &IstanzaCommand,
     ) -> Result<Executed<Istanza>> {
-        let needed = if matches!(command, IstanzaCommand::Decide(_)) {
-            Permission::DecideIstanza
+        let rule = if matches!(command, IstanzaCommand::Decide(_)) {
+            (Action::DecideIstanza, Permission::DecideIstanza, Purpose::IstanzaInstruction)
         } else {
-            Permission::HandleIstanza
+            (Action::HandleIstanza, Permission::HandleIstanza, Purpose::IstanzaInstruction)
         };
-        self.require(ctx, needed)?;
-        execute(&mut self.store, &self.tenant.id, id, command_id, command, ctx, Vec::new())
+        self.permission_command(ctx, id, command_id, command, rule)
     }
 
     /// Executes a case command after the access policy allowed it; the decision is logged in
@@ -194,11 +263,7 @@ impl<S: CaseStore> CaseFile<S> {
             access::decide(&self.tenant, &ctx.actor, &case, &action_for(command), today)
         };
         let entry = self.log(ctx, aggregate, action_for(command), Purpose::CaseWork, decision);
-        if !decision.allowed {
-            self.store.append_access_log(&self.tenant.id, entry)?;
-            return Err(Error::Denied { reason: format!("{:?}", decision.reason) });
-        }
-        execute(&mut self.store, &self.tenant.id, id, command_id, command, ctx, vec![entry])
+        self.execute_logged(ctx, id, command_id, command, entry)
     }
 
     /// Reads a case for `purpose`: checks the policy, logs the read (allowed or denied), and
@@ -216,10 +281,7 @@ impl<S: CaseStore> CaseFile<S> {
         let decision = access::decide(&self.tenant, &ctx.actor, &case, &Action::ReadCase, today);
         let entry =
             self.log(ctx, AggregateRef::Case(id.clone()), Action::ReadCase, purpose, decision);
-        self.store.append_access_log(&self.tenant.id, entry)?;
-        if !decision.allowed {
-            return Err(Error::Denied { reason: format!("{:?}", decision.reason) });
-        }
+        self.append_read(entry)?;
         let (person, _) = load::<Person, S>(&self.store, &self.tenant.id, &case.person)?;
         let minor = person.is_some_and(|p| p.is_minor_on(today));
         access::case_view(&self.tenant, &ctx.actor, &case, today, minor)
@@ -245,20 +307,110 @@ impl<S: CaseStore> CaseFile<S> {
             purpose,
             decision,
         );
-        self.store.append_access_log(&self.tenant.id, entry)?;
-        if !decision.allowed {
-            return Err(Error::Denied { reason: format!("{:?}", decision.reason) });
-        }
+        self.append_read(entry)?;
         Ok(istanza)
     }
 
-    /// Loads a case without access control (for reports and exports run by the system; the
-    /// caller is responsible for the purpose).
+    /// Reads a person for `purpose`: checks [`access::decide_person`], logs the read
+    /// ([`Action::ReadPerson`], allowed or denied), and returns the view of
+    /// [`access::person_view`] (legal protection measures hidden from an operator without
+    /// justice data, or minors data for a minor). Unless the front-office permission decides,
+    /// the decision folds every case of the tenant to find the person's.
+    pub fn read_person(
+        &mut self,
+        ctx: &CommandContext,
+        id: &PersonId,
+        purpose: Purpose,
+    ) -> Result<PersonView> {
+        let today = ctx.today();
+        let (state, _) = load::<Person, S>(&self.store, &self.tenant.id, id)?;
+        let person = state
+            .ok_or_else(|| Error::NotFound { subject: Subject::Person, id: id.to_string() })?;
+        let decide =
+            |cases: &[Case]| access::decide_person(&self.tenant, &ctx.actor, id, cases, today);
+        let decision = self.with_cases(decide)?;
+        let entry =
+            self.log(ctx, AggregateRef::Person(id.clone()), Action::ReadPerson, purpose, decision);
+        self.append_read(entry)?;
+        Ok(access::person_view(&self.tenant, &ctx.actor, &person, today))
+    }
+
+    /// Reads a group for `purpose`: checks [`access::decide_group`], logs the read
+    /// ([`Action::ReadGroup`], allowed or denied), and returns the group. A group holds person
+    /// ids, relationship codes and dates only: no special category, nothing to redact.
+    pub fn read_group(
+        &mut self,
+        ctx: &CommandContext,
+        id: &GroupId,
+        purpose: Purpose,
+    ) -> Result<Group> {
+        let today = ctx.today();
+        let (state, _) = load::<Group, S>(&self.store, &self.tenant.id, id)?;
+        let group =
+            state.ok_or_else(|| Error::NotFound { subject: Subject::Group, id: id.to_string() })?;
+        let decision = self.with_cases(|cases| {
+            access::decide_group(&self.tenant, &ctx.actor, &group, cases, today)
+        })?;
+        let entry =
+            self.log(ctx, AggregateRef::Group(id.clone()), Action::ReadGroup, purpose, decision);
+        self.append_read(entry)?;
+        Ok(group)
+    }
+
+    /// Reads an intake for `purpose`: checks [`access::decide_intake`], logs the read
+    /// ([`Action::ReadIntake`], allowed or denied), and returns the intake. An intake carries
+    /// no field typed as a special category (its areas and coded needs are the front office's
+    /// SIUSS classification, recorded by operators who hold no special-category permission),
+    /// so nothing is redacted; notes must not carry special-category content.
+    pub fn read_intake(
+        &mut self,
+        ctx: &CommandContext,
+        id: &IntakeId,
+        purpose: Purpose,
+    ) -> Result<Intake> {
+        let today = ctx.today();
+        let (state, _) = load::<Intake, S>(&self.store, &self.tenant.id, id)?;
+        let intake = state
+            .ok_or_else(|| Error::NotFound { subject: Subject::Intake, id: id.to_string() })?;
+        let decision = self.with_cases(|cases| {
+            access::decide_intake(&self.tenant, &ctx.actor, &intake, cases, today)
+        })?;
+        let entry =
+            self.log(ctx, AggregateRef::Intake(id.clone()), Action::ReadIntake, purpose, decision);
+        self.append_read(entry)?;
+        Ok(intake)
+    }
+
+    /// Runs a record-read decision without cases first; only a deny for want of a relation
+    /// (the one outcome cases can change) folds every case of the tenant and decides again.
+    fn with_cases(&self, decide: impl Fn(&[Case]) -> access::Decision) -> Result<access::Decision> {
+        let first = decide(&[]);
+        if first.allowed || first.reason != access::Reason::NoRelationToCase {
+            return Ok(first);
+        }
+        Ok(decide(&self.all_cases()?))
+    }
+
+    /// Appends a read's entry; a denied read then fails with [`Error::Denied`].
+    fn append_read(&mut self, entry: AccessLogEntry) -> Result<()> {
+        let (allowed, reason) = (entry.allowed, entry.reason);
+        self.store.append_access_log(&self.tenant.id, entry)?;
+        if allowed {
+            Ok(())
+        } else {
+            Err(Error::Denied { reason: format!("{reason:?}") })
+        }
+    }
+
+    /// Loads a case without access control and **without an access-log entry**: a system read
+    /// for reports and exports run by the system, not by an operator (the caller is
+    /// responsible for the purpose). Operators' reads go through [`CaseFile::read_case`].
     pub fn load_case(&self, id: &CaseId) -> Result<Option<Case>> {
         Ok(load::<Case, S>(&self.store, &self.tenant.id, id)?.0)
     }
 
-    /// Every case of the tenant, folded (for reports).
+    /// Every case of the tenant, folded, without access control and **without an access-log
+    /// entry**: a system read for reports, like [`CaseFile::load_case`].
     pub fn all_cases(&self) -> Result<Vec<Case>> {
         let mut out = Vec::new();
         for a in self.store.aggregates(&self.tenant.id, crate::events::AggregateKind::Case)? {

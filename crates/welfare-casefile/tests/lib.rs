@@ -9,6 +9,7 @@ mod chain;
 mod domain;
 mod istanza;
 mod machines;
+mod records;
 mod reports;
 mod store;
 

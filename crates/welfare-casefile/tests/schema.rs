@@ -16,6 +16,7 @@ fn schemas_generate_for_the_main_types() {
         serde_json::to_value(schemars::schema_for!(forms::FormRegistry)).unwrap(),
         serde_json::to_value(schemars::schema_for!(access::AccessLogEntry)).unwrap(),
         serde_json::to_value(schemars::schema_for!(access::CaseView)).unwrap(),
+        serde_json::to_value(schemars::schema_for!(access::PersonView)).unwrap(),
         serde_json::to_value(schemars::schema_for!(store::OutboxMessage)).unwrap(),
         serde_json::to_value(schemars::schema_for!(siuss::PrestazioneSociale)).unwrap(),
     ];

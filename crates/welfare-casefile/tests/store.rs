@@ -292,14 +292,19 @@ fn istanza_reads_are_checked_and_logged() {
     assert!(cf.read_istanza(&ctx("lor", 2026, 3, 3), &id, Purpose::IstanzaInstruction).is_err());
     assert!(cf.read_istanza(&ctx("edu", 2026, 3, 3), &id, Purpose::IstanzaInstruction).is_err());
     let log = cf.store().access_log(&cf.tenant().id).unwrap();
-    let got: Vec<_> =
-        log.iter().map(|e| (e.operator.as_str().to_owned(), e.allowed, e.reason)).collect();
+    let got: Vec<_> = log
+        .iter()
+        .map(|e| (e.operator.as_str().to_owned(), e.action.clone(), e.allowed, e.reason))
+        .collect();
+    // The draft and the refused archive are logged as istanza writes, then the three reads.
     assert_eq!(
         got,
         vec![
-            ("adm".into(), true, Reason::OrganisationCase),
-            ("lor".into(), false, Reason::NoRelationToCase),
-            ("edu".into(), false, Reason::MissingPermission),
+            ("as1".into(), Action::HandleIstanza, true, Reason::HoldsPermission),
+            ("edu".into(), Action::HandleIstanza, false, Reason::MissingPermission),
+            ("adm".into(), Action::ReadIstanza, true, Reason::OrganisationCase),
+            ("lor".into(), Action::ReadIstanza, false, Reason::NoRelationToCase),
+            ("edu".into(), Action::ReadIstanza, false, Reason::MissingPermission),
         ]
     );
 }

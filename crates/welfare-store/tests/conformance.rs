@@ -23,7 +23,8 @@ macro_rules! suite {
         crate::conformance::suite!(@tests $make;
             append_load_head, idempotent_command_ids, version_conflict, broken_chain,
             empty_unit, foreign_events, open_case_uniqueness, outbox_and_access_log,
-            failed_unit_writes_nothing, tenant_isolation, engine_flow);
+            failed_unit_writes_nothing, tenant_isolation, engine_flow,
+            access_log_keeps_every_action);
     };
     (@tests $make:expr; $($check:ident),*) => {
         $(
@@ -236,6 +237,53 @@ pub(crate) fn outbox_and_access_log(s: &mut impl CaseStore) {
         s.access_log(&t).unwrap().iter().map(|e| e.operator.as_str().to_owned()).collect();
     assert_eq!(ops, ["as1", "as2", "lor"]);
     assert_eq!(s.access_log(&t).unwrap()[0], access(&t, &c1, "as1"));
+}
+
+/// Entries of every aggregate kind and of the person, group, intake and istanza actions (with
+/// their purpose and reason codes, allowed and denied) come back exactly as appended, in order.
+pub(crate) fn access_log_keeps_every_action(s: &mut impl CaseStore) {
+    use welfare_casefile::access::{Action, Purpose, Reason};
+    use welfare_casefile::events::AggregateRef;
+    use welfare_casefile::ids::{GroupId, IntakeId, IstanzaId, PersonId};
+    let t = unique_tenant("t");
+    let person = AggregateRef::Person(PersonId::new("P-1").unwrap());
+    let group = AggregateRef::Group(GroupId::new("G-1").unwrap());
+    let intake = AggregateRef::Intake(IntakeId::new("I-1").unwrap());
+    let istanza = AggregateRef::Istanza(IstanzaId::new("IST-1").unwrap());
+    let rows = [
+        (&person, Action::WritePerson, Purpose::Intake, true, Reason::HoldsPermission),
+        (&person, Action::ReadPerson, Purpose::CaseWork, true, Reason::Assigned),
+        (&group, Action::WriteGroup, Purpose::Intake, false, Reason::MissingPermission),
+        (&group, Action::ReadGroup, Purpose::Audit, false, Reason::NoRelationToCase),
+        (&intake, Action::WriteIntake, Purpose::Intake, false, Reason::NoActiveMembership),
+        (&intake, Action::ReadIntake, Purpose::Intake, true, Reason::HoldsPermission),
+        (
+            &istanza,
+            Action::HandleIstanza,
+            Purpose::IstanzaInstruction,
+            true,
+            Reason::HoldsPermission,
+        ),
+        (
+            &istanza,
+            Action::DecideIstanza,
+            Purpose::IstanzaInstruction,
+            false,
+            Reason::UnknownOperator,
+        ),
+    ];
+    let entries: Vec<_> = rows
+        .into_iter()
+        .map(|(aggregate, action, purpose, allowed, reason)| {
+            let mut e = access(&t, aggregate, "desk");
+            (e.action, e.purpose, e.allowed, e.reason) = (action, purpose, allowed, reason);
+            e
+        })
+        .collect();
+    for e in &entries {
+        s.append_access_log(&t, e.clone()).unwrap();
+    }
+    assert_eq!(s.access_log(&t).unwrap(), entries);
 }
 
 pub(crate) fn failed_unit_writes_nothing(s: &mut impl CaseStore) {
