@@ -266,9 +266,13 @@ fn evaluate_line<'c>(
     let text = text.trim_end();
     // Valid records are the rule: the record's name (for error messages) is only built when
     // the record does not read.
-    let parsed = match serde_json::from_str::<Household>(text) {
-        Ok(household) => Ok(household),
-        Err(_) => Household::parse_json(&format!("line {line}"), text),
+    // The common record is read by hand (`fastread`); anything else by serde.
+    let parsed = match crate::fastread::household(text) {
+        Some(household) => Ok(household),
+        None => match serde_json::from_str::<Household>(text) {
+            Ok(household) => Ok(household),
+            Err(_) => Household::parse_json(&format!("line {line}"), text),
+        },
     };
     let household = match parsed.and_then(|h| h.validate().map(|()| h)) {
         Ok(h) => h,
