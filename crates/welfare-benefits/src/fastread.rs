@@ -58,6 +58,33 @@ fn date(text: &str) -> Option<NaiveDate> {
     }
 }
 
+/// Where the first quote, backslash or control character of `bytes` is, eight bytes at a
+/// time (a test holds it equal to the byte-wise search).
+fn special(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte that is zero / below 0x20. Borrows can only mark bytes above
+    // a byte truly marked, so the lowest mark is exact.
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let below_32 = |x: u64| x.wrapping_sub(ONES * 0x20) & !x & HIGHS;
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for word in words.by_ref() {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(word);
+        let x = u64::from_le_bytes(eight);
+        let marks =
+            below_32(x) | zero(x ^ (ONES * u64::from(b'"'))) | zero(x ^ (ONES * u64::from(b'\\')));
+        if marks != 0 {
+            // At most 7: the cast keeps it.
+            return Some(at + (marks.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let tail = words.remainder().iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\');
+    tail.map(|i| at + i)
+}
+
 struct Reader<'a> {
     text: &'a str,
     pos: usize,
@@ -85,17 +112,13 @@ impl<'a> Reader<'a> {
     fn str(&mut self) -> Option<&'a str> {
         self.eat(b'"')?;
         let start = self.pos;
-        let bytes = self.text.as_bytes();
-        loop {
-            match *bytes.get(self.pos)? {
-                b'"' => break,
-                b'\\' | 0..=0x1f => return None,
-                _ => self.pos += 1,
-            }
+        let rest = self.text.as_bytes().get(start..)?;
+        let len = special(rest)?;
+        if rest.get(len) != Some(&b'"') {
+            return None;
         }
-        let s = self.text.get(start..self.pos)?;
-        self.pos += 1;
-        Some(s)
+        self.pos = start + len + 1;
+        self.text.get(start..start + len)
     }
 
     fn string(&mut self) -> Option<String> {
@@ -484,6 +507,13 @@ mod tests {
                  \"months_worked\":{months}}}{extra}}}]{space}}}{space}"
             );
             check(&text)?;
+        }
+
+        /// The word-at-a-time search finds the byte-wise search's byte.
+        #[test]
+        fn special_is_the_bytewise_search(text in prop::collection::vec(prop::sample::select(b"ab\"\\\x00\x1f\x20\x7f\x80\xff!".to_vec()), 0..40)) {
+            let bytewise = text.iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\');
+            prop_assert_eq!(special(&text), bytewise);
         }
 
         /// The `YYYY-MM-DD` shortcut gives chrono's date, or falls back to chrono.
