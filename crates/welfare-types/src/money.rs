@@ -393,6 +393,112 @@ impl Money {
         }
         out.push_str(" €");
     }
+
+    /// Room for the longest text [`Money::plain_into`] writes: a sign, 29 digits, a point and
+    /// the zeros before the first digit of the decimals (at most 31 bytes).
+    pub const PLAIN_MAX: usize = 40;
+
+    /// Writes the amount into `buf` exactly as [`Money`]'s `Display` writes it (at least two
+    /// decimals, every further digit kept, no `-0.00`: `1234.50`) and returns the text, without
+    /// the formatting machinery and without allocating. For writers of many amounts (result
+    /// lines, explanations).
+    ///
+    /// ```
+    /// use welfare_types::Money;
+    ///
+    /// let mut buf = [0u8; Money::PLAIN_MAX];
+    /// assert_eq!(Money::from_cents(123450).plain_into(&mut buf), "1234.50");
+    /// assert_eq!(Money::parse("-0.125").unwrap().plain_into(&mut buf), "-0.125");
+    /// ```
+    pub fn plain_into(self, buf: &mut [u8; Money::PLAIN_MAX]) -> &str {
+        let len = self.write_plain(buf).unwrap_or(0);
+        // Never empty: the text is ASCII and at most 31 bytes.
+        std::str::from_utf8(buf.get(..len).unwrap_or_default()).unwrap_or_default()
+    }
+
+    /// [`Money::plain_into`] appended to `out`.
+    pub fn push_plain(self, out: &mut String) {
+        let mut buf = [0u8; Money::PLAIN_MAX];
+        out.push_str(self.plain_into(&mut buf));
+    }
+
+    /// The text of `Display` at the start of `buf`; its length.
+    fn write_plain(self, buf: &mut [u8; Money::PLAIN_MAX]) -> Option<usize> {
+        let mut value = self.0;
+        let (mut mantissa, mut scale) = (value.mantissa().unsigned_abs(), value.scale());
+        if scale < 2 {
+            // `Display` rescales to two decimals: in integers while the mantissa stays within
+            // a decimal's 96 bits, else as `Display` does it.
+            let factor = if scale == 0 { 100 } else { 10 };
+            match mantissa.checked_mul(factor).filter(|m| *m < 1 << 96) {
+                Some(m) => (mantissa, scale) = (m, 2),
+                None => {
+                    value.rescale(2);
+                    (mantissa, scale) = (value.mantissa().unsigned_abs(), value.scale());
+                }
+            }
+        }
+        let mut store = [b'0'; 40];
+        let digits = digits_of(mantissa, &mut store)?;
+        let scale = usize::try_from(scale).ok()?;
+        let n = digits.len();
+        // The integer part, and the decimals after the zeros that lead them when `n <= scale`.
+        let (int, lead, frac): (&[u8], usize, &[u8]) = match n.checked_sub(scale) {
+            Some(k) if k > 0 => (digits.get(..k)?, 0, digits.get(k..)?),
+            _ => (b"0", scale.saturating_sub(n), digits),
+        };
+        let mut len = 0;
+        let mut put = |bytes: &[u8]| -> Option<()> {
+            let end = len + bytes.len();
+            buf.get_mut(len..end)?.copy_from_slice(bytes);
+            len = end;
+            Some(())
+        };
+        if value.is_sign_negative() && mantissa != 0 {
+            put(b"-")?;
+        }
+        put(int)?;
+        if scale > 0 {
+            put(b".")?;
+            put(store_zeros(lead)?)?;
+            put(frac)?;
+        }
+        Some(len)
+    }
+}
+
+/// `10^19`: a 96-bit mantissa is at most two such "digits" in base `10^19`, each a `u64`.
+const TEN_19: u128 = 10_000_000_000_000_000_000;
+
+/// `n` zeros (at most 28, the largest scale of a decimal).
+fn store_zeros(n: usize) -> Option<&'static [u8]> {
+    const ZEROS: [u8; 32] = [b'0'; 32];
+    ZEROS.get(..n)
+}
+
+/// The decimal digits of `n`, most significant first, at the end of `store` (at least one):
+/// in 64-bit arithmetic, the mantissa cut in two below `10^19`.
+fn digits_of(n: u128, store: &mut [u8; 40]) -> Option<&[u8]> {
+    let mut start = store.len();
+    let mut put = |mut rest: u64, at_least: usize| -> Option<()> {
+        let mut written = 0;
+        loop {
+            start = start.checked_sub(1)?;
+            *store.get_mut(start)? = b'0' + u8::try_from(rest % 10).ok()?;
+            rest /= 10;
+            written += 1;
+            if rest == 0 && written >= at_least {
+                return Some(());
+            }
+        }
+    };
+    if n >= TEN_19 {
+        put(u64::try_from(n % TEN_19).ok()?, 19)?;
+        put(u64::try_from(n / TEN_19).ok()?, 1)?;
+    } else {
+        put(u64::try_from(n).ok()?, 1)?;
+    }
+    store.get(start..)
 }
 
 impl fmt::Display for Money {
@@ -732,6 +838,45 @@ mod tests {
                 prop_assert_eq!(Ok(fast.serialize()), parse_amount(&text).map(|d| d.serialize()));
             }
         }
+    }
+
+    proptest! {
+        /// The plain writer writes every amount as `Display` does: every scale and sign, a
+        /// negative zero, mantissas too large to gain two decimals.
+        #[test]
+        fn plain_writer_is_display(
+            m in prop_oneof![
+                proptest::num::i64::ANY.prop_map(i128::from),
+                -(1i128 << 96) + 1..(1i128 << 96),
+            ],
+            scale in 0u32..=28,
+            negative in proptest::bool::ANY,
+        ) {
+            let mut d = rust_decimal::Decimal::from_i128_with_scale(m, scale);
+            if negative {
+                d.set_sign_negative(true);
+            }
+            let amount = Money(d);
+            let mut buf = [0u8; Money::PLAIN_MAX];
+            prop_assert_eq!(amount.plain_into(&mut buf), amount.to_string());
+            let mut out = String::from("x");
+            amount.push_plain(&mut out);
+            prop_assert_eq!(out, format!("x{amount}"));
+        }
+    }
+
+    /// The extremes of a decimal: the longest texts.
+    #[test]
+    fn plain_writer_extremes() {
+        use rust_decimal::Decimal;
+        let mut buf = [0u8; Money::PLAIN_MAX];
+        for d in
+            [Decimal::MAX, Decimal::MIN, Decimal::new(-1, 28), Decimal::new(0, 28), Decimal::ZERO]
+        {
+            let amount = Money(d);
+            assert_eq!(amount.plain_into(&mut buf), amount.to_string());
+        }
+        assert_eq!(Money(Decimal::MIN).plain_into(&mut buf), "-79228162514264337593543950335");
     }
 
     /// The forms the fast path takes, and those it leaves to the general path.
