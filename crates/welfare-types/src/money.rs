@@ -394,8 +394,8 @@ impl Money {
         out.push_str(" €");
     }
 
-    /// Room for the longest text [`Money::plain_into`] writes: a sign, 29 digits, a point and
-    /// the zeros before the first digit of the decimals (at most 31 bytes).
+    /// Room for the longest text [`Money::plain_into`] writes: a sign, 29 digits and a point,
+    /// or `-0.` and 28 decimals (31 bytes).
     pub const PLAIN_MAX: usize = 40;
 
     /// Writes the amount into `buf` exactly as [`Money`]'s `Display` writes it (at least two
@@ -411,9 +411,9 @@ impl Money {
     /// assert_eq!(Money::parse("-0.125").unwrap().plain_into(&mut buf), "-0.125");
     /// ```
     pub fn plain_into(self, buf: &mut [u8; Money::PLAIN_MAX]) -> &str {
-        let len = self.write_plain(buf).unwrap_or(0);
+        let start = self.write_plain(buf).unwrap_or(Money::PLAIN_MAX);
         // Never empty: the text is ASCII and at most 31 bytes.
-        std::str::from_utf8(buf.get(..len).unwrap_or_default()).unwrap_or_default()
+        std::str::from_utf8(buf.get(start..).unwrap_or_default()).unwrap_or_default()
     }
 
     /// [`Money::plain_into`] appended to `out`.
@@ -422,7 +422,8 @@ impl Money {
         out.push_str(self.plain_into(&mut buf));
     }
 
-    /// The text of `Display` at the start of `buf`; its length.
+    /// The text of `Display` at the end of `buf`, written from the last digit backwards; where
+    /// it starts.
     fn write_plain(self, buf: &mut [u8; Money::PLAIN_MAX]) -> Option<usize> {
         let mut value = self.0;
         let (mut mantissa, mut scale) = (value.mantissa().unsigned_abs(), value.scale());
@@ -438,67 +439,54 @@ impl Money {
                 }
             }
         }
-        let mut store = [b'0'; 40];
-        let digits = digits_of(mantissa, &mut store)?;
-        let scale = usize::try_from(scale).ok()?;
-        let n = digits.len();
-        // The integer part, and the decimals after the zeros that lead them when `n <= scale`.
-        let (int, lead, frac): (&[u8], usize, &[u8]) = match n.checked_sub(scale) {
-            Some(k) if k > 0 => (digits.get(..k)?, 0, digits.get(k..)?),
-            _ => (b"0", scale.saturating_sub(n), digits),
-        };
-        let mut len = 0;
-        let mut put = |bytes: &[u8]| -> Option<()> {
-            let end = len + bytes.len();
-            buf.get_mut(len..end)?.copy_from_slice(bytes);
-            len = end;
+        let mut at = buf.len();
+        let mut put = |byte: u8| -> Option<()> {
+            at = at.checked_sub(1)?;
+            *buf.get_mut(at)? = byte;
             Some(())
         };
-        if value.is_sign_negative() && mantissa != 0 {
-            put(b"-")?;
-        }
-        put(int)?;
-        if scale > 0 {
-            put(b".")?;
-            put(store_zeros(lead)?)?;
-            put(frac)?;
-        }
-        Some(len)
-    }
-}
-
-/// `10^19`: a 96-bit mantissa is at most two such "digits" in base `10^19`, each a `u64`.
-const TEN_19: u128 = 10_000_000_000_000_000_000;
-
-/// `n` zeros (at most 28, the largest scale of a decimal).
-fn store_zeros(n: usize) -> Option<&'static [u8]> {
-    const ZEROS: [u8; 32] = [b'0'; 32];
-    ZEROS.get(..n)
-}
-
-/// The decimal digits of `n`, most significant first, at the end of `store` (at least one):
-/// in 64-bit arithmetic, the mantissa cut in two below `10^19`.
-fn digits_of(n: u128, store: &mut [u8; 40]) -> Option<&[u8]> {
-    let mut start = store.len();
-    let mut put = |mut rest: u64, at_least: usize| -> Option<()> {
-        let mut written = 0;
-        loop {
-            start = start.checked_sub(1)?;
-            *store.get_mut(start)? = b'0' + u8::try_from(rest % 10).ok()?;
-            rest /= 10;
-            written += 1;
-            if rest == 0 && written >= at_least {
-                return Some(());
+        // The decimals (zeros once the digits run out), the point, the integer part (at least
+        // one digit); in 64-bit arithmetic for every amount below 1.8 × 10^19 units.
+        match u64::try_from(mantissa) {
+            Ok(mut n) => {
+                for _ in 0..scale {
+                    put(b'0' + u8::try_from(n % 10).ok()?)?;
+                    n /= 10;
+                }
+                if scale > 0 {
+                    put(b'.')?;
+                }
+                loop {
+                    put(b'0' + u8::try_from(n % 10).ok()?)?;
+                    n /= 10;
+                    if n == 0 {
+                        break;
+                    }
+                }
+            }
+            Err(_) => {
+                let mut n = mantissa;
+                for _ in 0..scale {
+                    put(b'0' + u8::try_from(n % 10).ok()?)?;
+                    n /= 10;
+                }
+                if scale > 0 {
+                    put(b'.')?;
+                }
+                loop {
+                    put(b'0' + u8::try_from(n % 10).ok()?)?;
+                    n /= 10;
+                    if n == 0 {
+                        break;
+                    }
+                }
             }
         }
-    };
-    if n >= TEN_19 {
-        put(u64::try_from(n % TEN_19).ok()?, 19)?;
-        put(u64::try_from(n / TEN_19).ok()?, 1)?;
-    } else {
-        put(u64::try_from(n).ok()?, 1)?;
+        if value.is_sign_negative() && mantissa != 0 {
+            put(b'-')?;
+        }
+        Some(at)
     }
-    store.get(start..)
 }
 
 impl fmt::Display for Money {
