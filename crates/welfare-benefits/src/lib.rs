@@ -71,6 +71,7 @@ pub mod catalogue;
 pub mod codes;
 mod error;
 pub mod facts;
+mod fastread;
 pub mod household;
 pub mod params;
 pub mod synthetic;

@@ -393,6 +393,100 @@ impl Money {
         }
         out.push_str(" €");
     }
+
+    /// Room for the longest text [`Money::plain_into`] writes: a sign, 29 digits and a point,
+    /// or `-0.` and 28 decimals (31 bytes).
+    pub const PLAIN_MAX: usize = 40;
+
+    /// Writes the amount into `buf` exactly as [`Money`]'s `Display` writes it (at least two
+    /// decimals, every further digit kept, no `-0.00`: `1234.50`) and returns the text, without
+    /// the formatting machinery and without allocating. For writers of many amounts (result
+    /// lines, explanations).
+    ///
+    /// ```
+    /// use welfare_types::Money;
+    ///
+    /// let mut buf = [0u8; Money::PLAIN_MAX];
+    /// assert_eq!(Money::from_cents(123450).plain_into(&mut buf), "1234.50");
+    /// assert_eq!(Money::parse("-0.125").unwrap().plain_into(&mut buf), "-0.125");
+    /// ```
+    pub fn plain_into(self, buf: &mut [u8; Money::PLAIN_MAX]) -> &str {
+        let start = self.write_plain(buf).unwrap_or(Money::PLAIN_MAX);
+        // Never empty: the text is ASCII and at most 31 bytes.
+        std::str::from_utf8(buf.get(start..).unwrap_or_default()).unwrap_or_default()
+    }
+
+    /// [`Money::plain_into`] appended to `out`.
+    pub fn push_plain(self, out: &mut String) {
+        let mut buf = [0u8; Money::PLAIN_MAX];
+        out.push_str(self.plain_into(&mut buf));
+    }
+
+    /// The text of `Display` at the end of `buf`, written from the last digit backwards; where
+    /// it starts.
+    fn write_plain(self, buf: &mut [u8; Money::PLAIN_MAX]) -> Option<usize> {
+        let mut value = self.0;
+        let (mut mantissa, mut scale) = (value.mantissa().unsigned_abs(), value.scale());
+        if scale < 2 {
+            // `Display` rescales to two decimals: in integers while the mantissa stays within
+            // a decimal's 96 bits, else as `Display` does it.
+            let factor = if scale == 0 { 100 } else { 10 };
+            match mantissa.checked_mul(factor).filter(|m| *m < 1 << 96) {
+                Some(m) => (mantissa, scale) = (m, 2),
+                None => {
+                    value.rescale(2);
+                    (mantissa, scale) = (value.mantissa().unsigned_abs(), value.scale());
+                }
+            }
+        }
+        let mut at = buf.len();
+        let mut put = |byte: u8| -> Option<()> {
+            at = at.checked_sub(1)?;
+            *buf.get_mut(at)? = byte;
+            Some(())
+        };
+        // The decimals (zeros once the digits run out), the point, the integer part (at least
+        // one digit); in 64-bit arithmetic for every amount below 1.8 × 10^19 units.
+        match u64::try_from(mantissa) {
+            Ok(mut n) => {
+                for _ in 0..scale {
+                    put(b'0' + u8::try_from(n % 10).ok()?)?;
+                    n /= 10;
+                }
+                if scale > 0 {
+                    put(b'.')?;
+                }
+                loop {
+                    put(b'0' + u8::try_from(n % 10).ok()?)?;
+                    n /= 10;
+                    if n == 0 {
+                        break;
+                    }
+                }
+            }
+            Err(_) => {
+                let mut n = mantissa;
+                for _ in 0..scale {
+                    put(b'0' + u8::try_from(n % 10).ok()?)?;
+                    n /= 10;
+                }
+                if scale > 0 {
+                    put(b'.')?;
+                }
+                loop {
+                    put(b'0' + u8::try_from(n % 10).ok()?)?;
+                    n /= 10;
+                    if n == 0 {
+                        break;
+                    }
+                }
+            }
+        }
+        if value.is_sign_negative() && mantissa != 0 {
+            put(b'-')?;
+        }
+        Some(at)
+    }
 }
 
 impl fmt::Display for Money {
@@ -732,6 +826,45 @@ mod tests {
                 prop_assert_eq!(Ok(fast.serialize()), parse_amount(&text).map(|d| d.serialize()));
             }
         }
+    }
+
+    proptest! {
+        /// The plain writer writes every amount as `Display` does: every scale and sign, a
+        /// negative zero, mantissas too large to gain two decimals.
+        #[test]
+        fn plain_writer_is_display(
+            m in prop_oneof![
+                proptest::num::i64::ANY.prop_map(i128::from),
+                -(1i128 << 96) + 1..(1i128 << 96),
+            ],
+            scale in 0u32..=28,
+            negative in proptest::bool::ANY,
+        ) {
+            let mut d = rust_decimal::Decimal::from_i128_with_scale(m, scale);
+            if negative {
+                d.set_sign_negative(true);
+            }
+            let amount = Money(d);
+            let mut buf = [0u8; Money::PLAIN_MAX];
+            prop_assert_eq!(amount.plain_into(&mut buf), amount.to_string());
+            let mut out = String::from("x");
+            amount.push_plain(&mut out);
+            prop_assert_eq!(out, format!("x{amount}"));
+        }
+    }
+
+    /// The extremes of a decimal: the longest texts.
+    #[test]
+    fn plain_writer_extremes() {
+        use rust_decimal::Decimal;
+        let mut buf = [0u8; Money::PLAIN_MAX];
+        for d in
+            [Decimal::MAX, Decimal::MIN, Decimal::new(-1, 28), Decimal::new(0, 28), Decimal::ZERO]
+        {
+            let amount = Money(d);
+            assert_eq!(amount.plain_into(&mut buf), amount.to_string());
+        }
+        assert_eq!(Money(Decimal::MIN).plain_into(&mut buf), "-79228162514264337593543950335");
     }
 
     /// The forms the fast path takes, and those it leaves to the general path.
