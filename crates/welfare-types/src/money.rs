@@ -448,44 +448,42 @@ impl Money {
         // The decimals (zeros once the digits run out), the point, the integer part (at least
         // one digit); in 64-bit arithmetic for every amount below 1.8 × 10^19 units.
         match u64::try_from(mantissa) {
-            Ok(mut n) => {
-                for _ in 0..scale {
-                    put(b'0' + u8::try_from(n % 10).ok()?)?;
-                    n /= 10;
-                }
-                if scale > 0 {
-                    put(b'.')?;
-                }
-                loop {
-                    put(b'0' + u8::try_from(n % 10).ok()?)?;
-                    n /= 10;
-                    if n == 0 {
-                        break;
-                    }
-                }
-            }
-            Err(_) => {
-                let mut n = mantissa;
-                for _ in 0..scale {
-                    put(b'0' + u8::try_from(n % 10).ok()?)?;
-                    n /= 10;
-                }
-                if scale > 0 {
-                    put(b'.')?;
-                }
-                loop {
-                    put(b'0' + u8::try_from(n % 10).ok()?)?;
-                    n /= 10;
-                    if n == 0 {
-                        break;
-                    }
-                }
-            }
+            Ok(n) => put_digits(n, scale, &mut put)?,
+            Err(_) => put_digits(mantissa, scale, &mut put)?,
         }
         if value.is_sign_negative() && mantissa != 0 {
             put(b'-')?;
         }
         Some(at)
+    }
+}
+
+/// Writes `n` as a decimal with `scale` decimals through `put`, last digit first: the
+/// decimals (zeros once the digits run out), the point, then at least one integer digit.
+fn put_digits<T>(mut n: T, scale: u32, put: &mut impl FnMut(u8) -> Option<()>) -> Option<()>
+where
+    T: Copy
+        + PartialEq
+        + From<u8>
+        + TryInto<u8>
+        + std::ops::Rem<Output = T>
+        + std::ops::Div<Output = T>,
+{
+    let ten = T::from(10);
+    let digit = |n: T| -> Option<u8> { Some(b'0' + (n % ten).try_into().ok()?) };
+    for _ in 0..scale {
+        put(digit(n)?)?;
+        n = n / ten;
+    }
+    if scale > 0 {
+        put(b'.')?;
+    }
+    loop {
+        put(digit(n)?)?;
+        n = n / ten;
+        if n == T::from(0) {
+            return Some(());
+        }
     }
 }
 
