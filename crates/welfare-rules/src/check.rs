@@ -18,7 +18,7 @@ use crate::program::{
     Table, Version,
 };
 use crate::suggest;
-use crate::syntax::{Definition, LegalRef, ParamDecl, ParamValue, Rulebook};
+use crate::syntax::{Definition, LegalRef, ParamDecl, ParamValue, Rulebook, TextRows};
 use crate::types::Type;
 use crate::value::Value;
 use crate::yaml::Node;
@@ -918,7 +918,12 @@ impl<'a> Checker<'a> {
                     ParamValue::Node(n) => self
                         .scalar_value(n, &param.ty, &format_args!("value of `{}`", decl.name))
                         .map(ParamData::Value),
-                    ParamValue::Table(rows) => self.table(&param, rows, &v.location),
+                    ParamValue::Table(rows) => {
+                        self.table(&param, TableRows::Nodes(rows), &v.location)
+                    }
+                    ParamValue::TextTable(rows) => {
+                        self.table(&param, TableRows::Text(rows), &v.location)
+                    }
                     ParamValue::Points(points) => self.points(&param, decl, points, &v.location),
                 };
                 if let Some(data) = data {
@@ -968,19 +973,43 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn table(
+    /// The value of a band-table cell: [`Checker::scalar_value`] of its node. A cell of a
+    /// table written as text is read from its text, and becomes a node only to report a
+    /// problem, so that the report is the one its node would give.
+    fn cell_value(
         &mut self,
-        param: &Param,
-        rows: &[(Option<Node>, BTreeMap<String, Node>)],
-        at: &Location,
-    ) -> Option<ParamData> {
+        cell: Cell<'_>,
+        ty: &Type,
+        what: &dyn std::fmt::Display,
+    ) -> Option<Value> {
+        let (rows, r, field) = match cell {
+            Cell::Node(node) => return self.scalar_value(node, ty, what),
+            Cell::Text(rows, r, field) => (rows, r, field),
+        };
+        let text = rows.text(r, field).unwrap_or("");
+        let read = match ty {
+            Type::Money | Type::Decimal | Type::Number => {
+                Decimal::from_str_exact(text).ok().map(Value::Num)
+            }
+            Type::Integer => text.parse::<i64>().ok().map(|i| Value::Num(Decimal::from(i))),
+            _ => None,
+        };
+        match read {
+            Some(value) => Some(value),
+            None => self.scalar_value(&rows.cell(r, field)?, ty, what),
+        }
+    }
+
+    fn table(&mut self, param: &Param, rows: TableRows<'_>, at: &Location) -> Option<ParamData> {
         let mut bounds = Vec::new();
         let mut cells: Vec<Vec<Decimal>> = vec![Vec::new(); param.columns.len()];
         let mut ok = true;
         let n = rows.len();
-        for (r, (bound, row)) in rows.iter().enumerate() {
+        let text_keys = rows.text_keys();
+        for r in 0..n {
+            let bound = rows.bound(r);
             let b = match bound {
-                Some(node) => match self.scalar_value(node, &Type::Decimal, &"row bound") {
+                Some(cell) => match self.cell_value(cell, &Type::Decimal, &"row bound") {
                     Some(Value::Num(d)) => Some(d),
                     _ => {
                         ok = false;
@@ -1019,7 +1048,14 @@ impl<'a> Checker<'a> {
                 }
             }
             bounds.push(b);
-            for key in row.keys() {
+            let keys: Vec<&str> = match rows {
+                TableRows::Nodes(nodes) => nodes
+                    .get(r)
+                    .map(|(_, row)| row.keys().map(String::as_str).collect())
+                    .unwrap_or_default(),
+                TableRows::Text(_) => text_keys.clone(),
+            };
+            for key in keys {
                 if !param.columns.iter().any(|(c, _)| c == key) {
                     ok = false;
                     let hint = suggest::hint(key, param.columns.iter().map(|(c, _)| c.as_str()));
@@ -1046,9 +1082,10 @@ impl<'a> Checker<'a> {
                 }
             }
             for (c, (col, ty)) in param.columns.iter().enumerate() {
-                match row
-                    .get(col)
-                    .and_then(|node| self.scalar_value(node, ty, &format_args!("column `{col}`")))
+                let cell = rows.get(r, col);
+                let has = cell.is_some();
+                match cell
+                    .and_then(|cell| self.cell_value(cell, ty, &format_args!("column `{col}`")))
                 {
                     Some(Value::Num(d)) => {
                         if let Some(v) = cells.get_mut(c) {
@@ -1057,7 +1094,7 @@ impl<'a> Checker<'a> {
                     }
                     _ => {
                         ok = false;
-                        if !row.contains_key(col) {
+                        if !has {
                             self.diags.push(
                                 Diagnostic::new(
                                     DiagnosticKind::Structure,
@@ -2187,5 +2224,70 @@ fn first_gap(ranges: &[DateRange], range: DateRange) -> Option<NaiveDate> {
     match range.to() {
         Some(end) if day > end => None,
         _ => Some(day),
+    }
+}
+
+/// The rows of a band-table version, as written: mappings (a node per cell) or a text block.
+#[derive(Copy, Clone)]
+enum TableRows<'a> {
+    Nodes(&'a [(Option<Node>, BTreeMap<String, Node>)]),
+    Text(&'a TextRows),
+}
+
+/// One cell of a band table: a node, or value `field` of row `r` of a text block.
+#[derive(Copy, Clone)]
+enum Cell<'a> {
+    Node(&'a Node),
+    Text(&'a TextRows, usize, usize),
+}
+
+impl<'a> TableRows<'a> {
+    fn len(self) -> usize {
+        match self {
+            TableRows::Nodes(rows) => rows.len(),
+            TableRows::Text(rows) => rows.len(),
+        }
+    }
+
+    /// A row's upper bound. In a text block, the last `up_to` (or `fino_a`) value that is not
+    /// `-`, `null` or `~`, as a mapping built from the row would hold it.
+    fn bound(self, r: usize) -> Option<Cell<'a>> {
+        match self {
+            TableRows::Nodes(rows) => rows.get(r)?.0.as_ref().map(Cell::Node),
+            TableRows::Text(rows) => {
+                let field = rows.header().iter().enumerate().rev().position(|(f, name)| {
+                    matches!(name.as_str(), "up_to" | "fino_a")
+                        && !matches!(rows.text(r, f), Some("-" | "null" | "~"))
+                })?;
+                Some(Cell::Text(rows, r, rows.header().len() - 1 - field))
+            }
+        }
+    }
+
+    /// The cell of column `col` in row `r`. In a text block, the last value under that name,
+    /// as a mapping built from the row would hold it.
+    fn get(self, r: usize, col: &str) -> Option<Cell<'a>> {
+        match self {
+            TableRows::Nodes(rows) => rows.get(r)?.1.get(col).map(Cell::Node),
+            TableRows::Text(rows) => {
+                let field = rows.header().iter().rposition(|name| {
+                    name == col && !matches!(name.as_str(), "up_to" | "fino_a")
+                })?;
+                Some(Cell::Text(rows, r, field))
+            }
+        }
+    }
+
+    /// The column names of a text block (every row has them all), sorted and once each, as a
+    /// mapping's keys; empty for mappings.
+    fn text_keys(self) -> Vec<&'a str> {
+        let TableRows::Text(rows) = self else { return Vec::new() };
+        let keys: BTreeSet<&str> = rows
+            .header()
+            .iter()
+            .map(String::as_str)
+            .filter(|name| !matches!(*name, "up_to" | "fino_a"))
+            .collect();
+        keys.into_iter().collect()
     }
 }

@@ -217,8 +217,78 @@ pub enum ParamValue {
     Node(Node),
     /// Band table rows: upper bound (`None` = no upper bound) and column cells.
     Table(Vec<TableRowNodes>),
+    /// Band table rows written as a text block (`rows: |`), kept as text: see [`TextRows`].
+    TextTable(TextRows),
     /// Points of a piecewise-linear scale.
     Points(Vec<(Node, Node)>),
+}
+
+/// Band-table rows written as a text block: a header line (`up_to` or `fino_a`, then the
+/// column names) and a line of values per row. The block is kept as text with where each value
+/// is, rather than as a positioned node per cell: a table of a thousand rows is then a handful
+/// of allocations. [`TextRows::cell`] gives any value as the node it stands for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TextRows {
+    /// The block scalar: its text without the YAML indentation, its YAML path, and the line of
+    /// its first line of content.
+    block: Node,
+    /// The header's names, in order.
+    header: Vec<String>,
+    /// Per row: its line within the block (0 = the first line) and where that line starts in
+    /// the text.
+    rows: Vec<[usize; 2]>,
+    /// Per row, one per header name: where each value starts and ends in the text.
+    cells: Vec<[usize; 2]>,
+}
+
+impl TextRows {
+    /// The block scalar as written.
+    pub fn block(&self) -> &Node {
+        &self.block
+    }
+
+    /// The header's names, in order (`up_to` or `fino_a` first).
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// How many rows (lines of values with one value per header name).
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The text of value `field` (a header position) of row `row`.
+    pub fn text(&self, row: usize, field: usize) -> Option<&str> {
+        let at = row.checked_mul(self.header.len())?.checked_add(field)?;
+        let [start, end] = *self.cells.get(at).filter(|_| field < self.header.len())?;
+        self.block.as_str()?.get(start..end)
+    }
+
+    /// Value `field` of row `row` as a node: its text (a quoted scalar), the row's YAML path
+    /// (`…rows[3]`), and its line and 1-based column (in bytes, from the start of the line
+    /// without the block's indentation).
+    pub fn cell(&self, row: usize, field: usize) -> Option<Node> {
+        let text = self.text(row, field)?;
+        let [line, line_start] = *self.rows.get(row)?;
+        let at = row.checked_mul(self.header.len())?.checked_add(field)?;
+        let [start, _] = *self.cells.get(at)?;
+        let mut path = String::with_capacity(self.block.path.len() + 6);
+        path.push_str(&self.block.path);
+        path.push('[');
+        crate::yaml::push_index(&mut path, row);
+        path.push(']');
+        Some(Node {
+            value: NodeValue::Scalar { text: text.to_owned(), quoted: true },
+            path,
+            line: self.block.line + line,
+            column: start - line_start + 1,
+        })
+    }
 }
 
 /// One dated version of a parameter.
@@ -919,7 +989,7 @@ impl Cx<'_> {
                     return Some(ParamVersion {
                         from: from?,
                         to,
-                        value: ParamValue::Table(self.text_rows(rows, text)?),
+                        value: ParamValue::TextTable(self.text_rows(rows, text)?),
                         source,
                         location: self.loc(node),
                     });
@@ -1019,7 +1089,7 @@ impl Cx<'_> {
     /// `up_to` (or `fino_a`) and the columns, then one line per row with the values separated by
     /// spaces; `-` or `null` as the last row's bound. The compact form of large generated or
     /// pasted tables: it reads many times faster than a mapping per row.
-    fn text_rows(&mut self, rows: &Node, text: &str) -> Option<Vec<TableRowNodes>> {
+    fn text_rows(&mut self, rows: &Node, text: &str) -> Option<TextRows> {
         // The position of a block scalar is that of its first line of content.
         let first_line = rows.line;
         let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
@@ -1042,9 +1112,16 @@ impl Cx<'_> {
             );
             return None;
         }
-        let mut out = Vec::new();
+        // Offsets in `text` of a part of it.
+        let offset = |part: &str| part.as_ptr() as usize - text.as_ptr() as usize;
+        let mut out = TextRows {
+            block: rows.clone(),
+            header: names.iter().map(|n| (*n).to_owned()).collect(),
+            rows: Vec::new(),
+            cells: Vec::new(),
+        };
         for (k, line) in lines {
-            if out.len() >= MAX_TABLE_ROWS {
+            if out.rows.len() >= MAX_TABLE_ROWS {
                 self.error(
                     DiagnosticKind::Limit,
                     rows,
@@ -1053,45 +1130,31 @@ impl Cx<'_> {
                 );
                 return None;
             }
-            let mut path = String::with_capacity(rows.path.len() + 6);
-            path.push_str(&rows.path);
-            path.push('[');
-            crate::yaml::push_index(&mut path, out.len());
-            path.push(']');
-            let at = |column: usize, text: &str| Node {
-                value: NodeValue::Scalar { text: text.to_owned(), quoted: true },
-                path: path.clone(),
-                line: first_line + k,
-                column,
-            };
-            // Values and their 1-based columns (byte offsets in the line, as positions are).
-            let fields: Vec<(usize, &str)> = line
-                .split_whitespace()
-                .map(|value| (value.as_ptr() as usize - line.as_ptr() as usize + 1, value))
-                .collect();
-            if fields.len() != names.len() {
-                let row = at(1, line);
+            let before = out.cells.len();
+            out.cells.extend(line.split_whitespace().map(|v| [offset(v), offset(v) + v.len()]));
+            let found = out.cells.len() - before;
+            if found != names.len() {
+                out.cells.truncate(before);
+                let mut path = String::with_capacity(rows.path.len() + 6);
+                path.push_str(&rows.path);
+                path.push('[');
+                crate::yaml::push_index(&mut path, out.rows.len());
+                path.push(']');
+                let row = Node {
+                    value: NodeValue::Scalar { text: line.to_owned(), quoted: true },
+                    path,
+                    line: first_line + k,
+                    column: 1,
+                };
                 self.error(
                     DiagnosticKind::Structure,
                     &row,
-                    format!("row has {} values for {} columns", fields.len(), names.len()),
+                    format!("row has {found} values for {} columns", names.len()),
                     Some("one value per header column"),
                 );
                 continue;
             }
-            let mut up_to = None;
-            let mut cells = BTreeMap::new();
-            for ((column, value), name) in fields.into_iter().zip(&names) {
-                let cell = at(column, value);
-                if matches!(*name, "up_to" | "fino_a") {
-                    if !matches!(value, "-" | "null" | "~") {
-                        up_to = Some(cell);
-                    }
-                } else {
-                    cells.insert((*name).to_owned(), cell);
-                }
-            }
-            out.push((up_to, cells));
+            out.rows.push([k, offset(line)]);
         }
         Some(out)
     }

@@ -84,3 +84,23 @@ fn a_bad_cell_is_reported_at_its_line_and_column() {
         Ok(())
     );
 }
+
+#[test]
+fn a_text_table_stays_text_with_where_each_value_is() {
+    use welfare_rules::syntax::{ParamValue, Rulebook};
+    let rb = Rulebook::parse(&rulebook(TEXT), "mensa.yaml").unwrap();
+    let ParamValue::TextTable(rows) = &rb.parameters[0].versions[0].value else {
+        panic!("a text block stays a text table");
+    };
+    assert_eq!(rows.header(), ["up_to", "tariffa", "quota"]);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows.text(1, 1), Some("3.50"));
+    assert_eq!(rows.text(2, 0), Some("-"));
+    assert_eq!(rows.text(3, 0), None);
+    assert_eq!(rows.text(0, 3), None);
+    // A value as the node it stands for: the row's path, its line and byte column.
+    let cell = rows.cell(1, 1).unwrap();
+    assert_eq!(cell.as_str(), Some("3.50"));
+    assert_eq!(cell.path, "parameters.fasce.versions[0].rows[1]");
+    assert_eq!((cell.line, cell.column), (16, 11));
+}
