@@ -5,8 +5,9 @@
 //! Each rulebook's tree is written as JSON (the serde form of `welfare_rules::syntax::Rulebook`)
 //! into `OUT_DIR`, and `precompiled.rs` maps each file name to it. Two kinds of rulebooks are
 //! left to be parsed at start-up:
-//! - one whose tree is more than [`MAX_GROWTH`] times its text: its tables are written as text
-//!   blocks (`rows: |`), which read faster than the tree of a node per cell would;
+//! - one whose tree is more than [`MAX_GROWTH`] times its text, which would read slower than
+//!   its text (band tables written as mappings, a positioned node per cell; tables written as
+//!   text blocks stay text in the tree and are embedded);
 //! - one that does not parse: start-up then reports its problems as it always has.
 //!
 //! The tree holds the SHA-256 of the text it was read from, and `Catalogue::national` uses it
