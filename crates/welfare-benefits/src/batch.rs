@@ -398,28 +398,10 @@ fn push_json_str(out: &mut String, s: &str) {
     }
 }
 
-/// Whether `bytes` hold a quote, a backslash or a control character, eight bytes at a time.
-/// A `true` only sends the text through serde_json (the same output, more slowly), so the
-/// answer need only never be `false` wrongly; a test compares it with the byte-wise one.
+/// Whether `bytes` hold a quote, a backslash or a control character: the search of the record
+/// reader ([`crate::fastread`]), eight bytes at a time.
 fn needs_escape(bytes: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // Some byte of `x` is zero / below 0x20 (exact for the existence of one, bytes of any value).
-    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS != 0;
-    let has_less_than_32 = |x: u64| x.wrapping_sub(ONES * 0x20) & !x & HIGHS != 0;
-    let mut words = bytes.chunks_exact(8);
-    for word in words.by_ref() {
-        let mut eight = [0u8; 8];
-        eight.copy_from_slice(word);
-        let x = u64::from_le_bytes(eight);
-        if has_less_than_32(x)
-            || has_zero(x ^ (ONES * u64::from(b'"')))
-            || has_zero(x ^ (ONES * u64::from(b'\\')))
-        {
-            return true;
-        }
-    }
-    words.remainder().iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+    crate::fastread::special(bytes).is_some()
 }
 
 #[cfg(test)]

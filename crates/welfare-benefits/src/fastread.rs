@@ -59,8 +59,9 @@ fn date(text: &str) -> Option<NaiveDate> {
 }
 
 /// Where the first quote, backslash or control character of `bytes` is, eight bytes at a
-/// time (a test holds it equal to the byte-wise search).
-fn special(bytes: &[u8]) -> Option<usize> {
+/// time (a test holds it equal to the byte-wise search). The batch's result writer uses it to
+/// decide whether a text needs escaping.
+pub(crate) fn special(bytes: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     // The high bit of each byte that is zero / below 0x20. Borrows can only mark bytes above
