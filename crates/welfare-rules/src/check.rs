@@ -844,13 +844,13 @@ impl<'a> Checker<'a> {
             None
         };
         match ty {
-            Type::Money | Type::Decimal | Type::Number => match Decimal::from_str_exact(text) {
-                Ok(d) if node.as_str().is_some() => Some(Value::Num(d)),
+            Type::Money | Type::Decimal | Type::Number => match number(text, ty) {
+                Some(v) if node.as_str().is_some() => Some(v),
                 _ => bad(self, "an exact decimal such as 4500.00 (quoted or plain)"),
             },
-            Type::Integer => match text.parse::<i64>() {
-                Ok(i) => Some(Value::Num(Decimal::from(i))),
-                Err(_) => bad(self, "a whole number"),
+            Type::Integer => match number(text, ty) {
+                Some(v) => Some(v),
+                None => bad(self, "a whole number"),
             },
             Type::Boolean => match text {
                 "true" => Some(Value::Bool(true)),
@@ -986,15 +986,7 @@ impl<'a> Checker<'a> {
             Cell::Node(node) => return self.scalar_value(node, ty, what),
             Cell::Text(rows, r, field) => (rows, r, field),
         };
-        let text = rows.text(r, field).unwrap_or("");
-        let read = match ty {
-            Type::Money | Type::Decimal | Type::Number => {
-                Decimal::from_str_exact(text).ok().map(Value::Num)
-            }
-            Type::Integer => text.parse::<i64>().ok().map(|i| Value::Num(Decimal::from(i))),
-            _ => None,
-        };
-        match read {
+        match number(rows.text(r, field).unwrap_or(""), ty) {
             Some(value) => Some(value),
             None => self.scalar_value(&rows.cell(r, field)?, ty, what),
         }
@@ -1048,14 +1040,13 @@ impl<'a> Checker<'a> {
                 }
             }
             bounds.push(b);
-            let keys: Vec<&str> = match rows {
-                TableRows::Nodes(nodes) => nodes
-                    .get(r)
-                    .map(|(_, row)| row.keys().map(String::as_str).collect())
-                    .unwrap_or_default(),
-                TableRows::Text(_) => text_keys.clone(),
+            // A mapping row's keys, or the text block's column names (empty for mappings).
+            let row_keys = match rows {
+                TableRows::Nodes(nodes) => nodes.get(r).map(|(_, row)| row.keys()),
+                TableRows::Text(_) => None,
             };
-            for key in keys {
+            let keys = row_keys.into_iter().flatten().map(String::as_str);
+            for key in keys.chain(text_keys.iter().copied()) {
                 if !param.columns.iter().any(|(c, _)| c == key) {
                     ok = false;
                     let hint = suggest::hint(key, param.columns.iter().map(|(c, _)| c.as_str()));
@@ -2224,6 +2215,19 @@ fn first_gap(ranges: &[DateRange], range: DateRange) -> Option<NaiveDate> {
     match range.to() {
         Some(end) if day > end => None,
         _ => Some(day),
+    }
+}
+
+/// A number of type `ty` (money, decimal, number literal, integer) read from its text; `None`
+/// for another type or a text that is not such a number. The one reader of numbers written in
+/// parameters, for [`Checker::scalar_value`] and the cells of text tables.
+fn number(text: &str, ty: &Type) -> Option<Value> {
+    match ty {
+        Type::Money | Type::Decimal | Type::Number => {
+            Decimal::from_str_exact(text).ok().map(Value::Num)
+        }
+        Type::Integer => text.parse::<i64>().ok().map(|i| Value::Num(Decimal::from(i))),
+        _ => None,
     }
 }
 
