@@ -277,16 +277,13 @@ impl TextRows {
         let [line, line_start] = *self.rows.get(row)?;
         let at = row.checked_mul(self.header.len())?.checked_add(field)?;
         let [start, _] = *self.cells.get(at)?;
-        let mut path = String::with_capacity(self.block.path.len() + 6);
-        path.push_str(&self.block.path);
-        path.push('[');
-        crate::yaml::push_index(&mut path, row);
-        path.push(']');
+        // Offsets are the reader's own, but a tree read back from its serde form is input:
+        // nothing here may overflow.
         Some(Node {
             value: NodeValue::Scalar { text: text.to_owned(), quoted: true },
-            path,
-            line: self.block.line + line,
-            column: start - line_start + 1,
+            path: crate::yaml::indexed_path(&self.block.path, row),
+            line: self.block.line.saturating_add(line),
+            column: start.saturating_sub(line_start).saturating_add(1),
         })
     }
 }
@@ -1135,14 +1132,9 @@ impl Cx<'_> {
             let found = out.cells.len() - before;
             if found != names.len() {
                 out.cells.truncate(before);
-                let mut path = String::with_capacity(rows.path.len() + 6);
-                path.push_str(&rows.path);
-                path.push('[');
-                crate::yaml::push_index(&mut path, out.rows.len());
-                path.push(']');
                 let row = Node {
                     value: NodeValue::Scalar { text: line.to_owned(), quoted: true },
-                    path,
+                    path: crate::yaml::indexed_path(&rows.path, out.rows.len()),
                     line: first_line + k,
                     column: 1,
                 };

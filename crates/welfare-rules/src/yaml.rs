@@ -119,14 +119,7 @@ enum Frame {
 /// own path). Built by hand: `format!` was a tenth of the cost of reading a rulebook.
 fn child_path(parent: &Frame) -> String {
     match parent {
-        Frame::Seq { node, items } => {
-            let mut path = String::with_capacity(node.path.len() + 6);
-            path.push_str(&node.path);
-            path.push('[');
-            push_index(&mut path, items.len());
-            path.push(']');
-            path
-        }
+        Frame::Seq { node, items } => indexed_path(&node.path, items.len()),
         Frame::Map { node, pending: Some(k), .. } => {
             if node.path.is_empty() {
                 k.text.clone()
@@ -143,7 +136,17 @@ fn child_path(parent: &Frame) -> String {
 }
 
 /// Appends `n` in decimal.
-pub(crate) fn push_index(out: &mut String, n: usize) {
+/// The YAML path of item `n` of the list at `path`: `path[n]`.
+pub(crate) fn indexed_path(path: &str, n: usize) -> String {
+    let mut out = String::with_capacity(path.len() + 6);
+    out.push_str(path);
+    out.push('[');
+    push_index(&mut out, n);
+    out.push(']');
+    out
+}
+
+fn push_index(out: &mut String, n: usize) {
     if n >= 10 {
         push_index(out, n / 10);
     }

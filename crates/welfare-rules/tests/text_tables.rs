@@ -104,3 +104,21 @@ fn a_text_table_stays_text_with_where_each_value_is() {
     assert_eq!(cell.path, "parameters.fasce.versions[0].rows[1]");
     assert_eq!((cell.line, cell.column), (16, 11));
 }
+
+/// A text table read back from a tampered serde form answers without panicking: offsets out of
+/// the text give no value, inconsistent line starts a column of 1.
+#[test]
+fn a_tampered_text_table_never_panics() {
+    use welfare_rules::syntax::{ParamValue, Rulebook};
+    let rb = Rulebook::parse(&rulebook(TEXT), "mensa.yaml").unwrap();
+    let mut tree = serde_json::to_value(&rb).unwrap();
+    let table = &mut tree["parameters"][0]["versions"][0]["value"]["TextTable"];
+    table["rows"][1] = serde_json::json!([usize::MAX, usize::MAX]);
+    table["cells"][4] = serde_json::json!([usize::MAX, 3]);
+    let back: Rulebook = serde_json::from_value(tree).unwrap();
+    let ParamValue::TextTable(rows) = &back.parameters[0].versions[0].value else { panic!() };
+    assert_eq!(rows.text(1, 1), None);
+    assert_eq!(rows.cell(1, 1), None);
+    let cell = rows.cell(1, 0).unwrap();
+    assert_eq!((cell.line, cell.column), (usize::MAX, 1));
+}
