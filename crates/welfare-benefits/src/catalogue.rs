@@ -3,8 +3,9 @@
 //! The rulebooks are embedded in the crate (`rulebooks/*.yaml`) and compiled once by
 //! [`Catalogue::national`]. A household reaches them through the **fact vocabulary** of
 //! [`crate::vocab`]: its facts are computed once per household and date, and each rulebook
-//! receives exactly the inputs it declares, bound by position when the rulebook is added (a
-//! rulebook reading a fact the vocabulary does not have is refused then, not per household).
+//! reads exactly the inputs it declares from that one table, in place, bound by position when
+//! the rulebook is added (a rulebook reading a fact the vocabulary does not have is refused
+//! then, not per household).
 //! [`engine_facts`] shows the same facts as one JSON object.
 //!
 //! A rulebook names its amount by convention: the output `importo_mensile` is monthly,
@@ -28,7 +29,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use welfare_rules::syntax::date_italian;
-use welfare_rules::{Binding, Engine, Facts, Lang, Program, Rulebook};
+use welfare_rules::{Binding, Engine, FactsView, Lang, Program, Rulebook};
 use welfare_types::{Money, Rounding};
 
 use crate::household::{Household, Period};
@@ -219,11 +220,12 @@ impl Measure {
     }
 }
 
-/// Reusable buffers for evaluating many households (one per thread): the fact table, the
-/// facts of one rulebook, the values of its definitions and, for the outcome fast path, each
-/// measure's parameters resolved on the last date asked (a [`welfare_rules::Snapshot`],
-/// borrowed from the catalogue: resolved once per measure and date, not once per household).
-/// Evaluating with a scratch allocates nothing for facts once the buffers have grown.
+/// Reusable buffers for evaluating many households (one per thread): the fact table, which
+/// every rulebook reads in place, the values of its definitions and, for the outcome fast
+/// path, each measure's parameters resolved on the last date asked (a
+/// [`welfare_rules::Snapshot`], borrowed from the catalogue: resolved once per measure and
+/// date, not once per household). Evaluating with a scratch copies no fact and allocates
+/// nothing for facts once the table has grown.
 #[derive(Debug, Default)]
 pub struct Scratch<'c> {
     buffers: Buffers,
@@ -235,7 +237,6 @@ pub struct Scratch<'c> {
 #[derive(Debug, Default)]
 struct Buffers {
     table: FactTable,
-    facts: Option<Facts>,
     values: Vec<welfare_rules::Value>,
 }
 
@@ -299,7 +300,7 @@ impl Catalogue {
     /// Every measure for one household on `date`, motivazioni in `lang`. A household the facts
     /// cannot be built for (a member born after the date) gives one error result per measure.
     ///
-    /// The buffers of the evaluation (fact table, facts, values) are kept per thread and
+    /// The buffers of the evaluation (fact table, values) are kept per thread and
     /// reused by the next call, so a service answering household after household allocates
     /// them once.
     pub fn evaluate_in(
@@ -366,7 +367,6 @@ impl Catalogue {
         snapshots: &mut Snapshots<'c>,
     ) -> Vec<MeasureResult> {
         let filled = buffers.table.fill(household, date).map_err(|e| e.to_string());
-        let facts = buffers.facts.get_or_insert_with(Facts::empty);
         self.programs
             .iter()
             .map(|measure| {
@@ -403,11 +403,12 @@ impl Catalogue {
                 if let Err(e) = &filled {
                     return failed(p, e.clone());
                 }
-                if let Err(e) =
-                    binding.fill(buffers.table.household(), buffers.table.members(), facts)
-                {
-                    return failed(p, e.to_string());
-                }
+                // The rulebook reads the table in place (the same checks as `Binding::fill`,
+                // without copying a fact).
+                let facts = match binding.view(buffers.table.household(), buffers.table.members()) {
+                    Ok(facts) => facts,
+                    Err(e) => return failed(p, e.to_string()),
+                };
                 match detail {
                     Detail::Motivazione => evaluate_program(
                         measure,
@@ -526,13 +527,14 @@ fn with_snapshot<'c, R>(
 fn outcome_of_program<'c>(
     measure: &'c Measure,
     household: &Household,
-    facts: &Facts,
+    facts: FactsView<'_>,
     date: NaiveDate,
     values: &mut Vec<welfare_rules::Value>,
     snapshots: &mut Snapshots<'c>,
 ) -> MeasureResult {
-    let run =
-        with_snapshot(snapshots, measure, date, |snap| snap.run_plan(&measure.plan, facts, values));
+    let run = with_snapshot(snapshots, measure, date, |snap| {
+        snap.run_plan_view(&measure.plan, facts, values)
+    });
     if let Err(e) = run.and_then(|ran| ran) {
         return failed(&measure.program, e.to_string());
     }
@@ -596,19 +598,19 @@ fn amount_of(value: rust_decimal::Decimal) -> Money {
 fn evaluate_program<'c>(
     measure: &'c Measure,
     household: &Household,
-    facts: &Facts,
+    facts: FactsView<'_>,
     date: NaiveDate,
     lang: Lang,
     values: &mut Vec<welfare_rules::Value>,
     snapshots: &mut Snapshots<'c>,
 ) -> MeasureResult {
     let result = with_snapshot(snapshots, measure, date, |snap| {
-        if let Err(e) = snap.run_into(facts, values) {
+        if let Err(e) = snap.run_into_view(facts, values) {
             return failed(&measure.program, e.to_string());
         }
         MeasureResult {
             reasons: snap.reasons(values, lang),
-            motivazione: snap.motivazione(facts, values, lang),
+            motivazione: snap.motivazione_view(facts, values, lang),
             ..outcome(measure, household, values)
         }
     });

@@ -5,6 +5,7 @@
 
 mod auu;
 mod catalogue;
+mod facts_view;
 mod household;
 mod invariants;
 mod params;

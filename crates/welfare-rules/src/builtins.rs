@@ -314,7 +314,7 @@ pub(crate) fn dated_uses(
     def: &Def,
     dated: bool,
     snap: &Snapshot<'_>,
-    household: &[Value],
+    facts: crate::facts::FactsView<'_>,
     values: &[Value],
     uses: &mut Vec<Used>,
 ) {
@@ -334,7 +334,7 @@ pub(crate) fn dated_uses(
     };
     for (param, date) in found {
         let on = match date {
-            Code::Input(k) => date_of(household.get(*k as usize)),
+            Code::Input(k) => date_of(facts.input(*k)),
             Code::Def(k) => date_of(values.get(*k as usize)),
             Code::Const(Value::Date(d)) => Some(*d),
             Code::Today => Some(snap.date),

@@ -114,8 +114,8 @@ impl<T: Typed> Operand<T> {
             Operand::Const(c) => return Ok(c),
             Operand::Node(ref f) => return f(run, vals),
             Operand::Def(i) => vals.get(i as usize),
-            Operand::Input(i) => run.facts.household.get(i as usize),
-            Operand::Member(i) => run.member.and_then(|m| m.get(i as usize)),
+            Operand::Input(i) => run.input(i),
+            Operand::Member(i) => run.member_input(i),
             Operand::Param(i) => param_value(run, i),
         };
         v.and_then(T::of).ok_or_else(|| run.missing())
@@ -130,8 +130,8 @@ impl<T: Typed> Operand<T> {
             Operand::Const(c) => return Ok(Some(c)),
             Operand::Node(ref f) => return f(run, vals).map(Some),
             Operand::Def(i) => vals.get(i as usize),
-            Operand::Input(i) => run.facts.household.get(i as usize),
-            Operand::Member(i) => run.member.and_then(|m| m.get(i as usize)),
+            Operand::Input(i) => run.input(i),
+            Operand::Member(i) => run.member_input(i),
             Operand::Param(i) => match param_value(run, i) {
                 None => return Err(run.missing()),
                 some => some,
@@ -169,8 +169,8 @@ fn leaf<'a>(run: &'a Run<'_, '_>, vals: &'a [Value], slot: Slot) -> &'a Value {
     static MISSING: Value = Value::Missing;
     match slot {
         Slot::Def(i) => vals.get(i as usize),
-        Slot::Input(i) => run.facts.household.get(i as usize),
-        Slot::Member(i) => run.member.and_then(|m| m.get(i as usize)),
+        Slot::Input(i) => run.input(i),
+        Slot::Member(i) => run.member_input(i),
     }
     .unwrap_or(&MISSING)
 }
@@ -249,7 +249,7 @@ fn root(code: &Code) -> ValFn {
                     run.tick()?;
                     let (facts, outer) = (run.facts, run.member);
                     let mut out = Vec::with_capacity(facts.member_count());
-                    for m in facts.member_slots() {
+                    for m in facts.member_rows() {
                         run.member = Some(m);
                         let keep = match &filter {
                             Some(f) => f.get(run, vals)?,
@@ -312,7 +312,7 @@ fn num(code: &Code) -> Num {
             num_node(move |run, vals| {
                 let facts = run.facts;
                 let mut count = 0u64;
-                for m in facts.member_slots() {
+                for m in facts.member_rows() {
                     run.member = Some(m);
                     let keep = match &filter {
                         Some(f) => f.get(run, vals)?,
@@ -406,7 +406,7 @@ fn each_member<T: Typed>(
     mut f: impl FnMut(&Run<'_, '_>, T) -> Res<()>,
 ) -> Res<()> {
     let facts = run.facts;
-    for m in facts.member_slots() {
+    for m in facts.member_rows() {
         run.member = Some(m);
         if let Some(keep) = filter {
             if !keep.get(run, vals)? {

@@ -10,7 +10,7 @@ use welfare_types::dates::{age_on, whole_months_between, DateRange};
 use welfare_types::money::compare_decimals;
 
 use crate::error::EvalError;
-use crate::facts::Facts;
+use crate::facts::{Facts, FactsView};
 use crate::limits::MAX_EVAL_STEPS;
 use crate::program::{
     Agg, Arith, Cmp, Code, DateDiff, Dep, Param, ParamData, Program, Table, Version,
@@ -61,6 +61,16 @@ impl<'p> Snapshot<'p> {
     /// Evaluates one household without building an explanation: the fast path for batches.
     /// `values` is scratch space reused between calls (one slot per definition).
     pub fn run_into(&self, facts: &Facts, values: &mut Vec<Value>) -> Result<(), EvalError> {
+        self.run_order(&self.program.order, &[], facts.view(), values)
+    }
+
+    /// [`Snapshot::run_into`] on a [`FactsView`]: the facts read where they are, such as a
+    /// fact table through a [`crate::Binding`] ([`crate::Binding::view`]).
+    pub fn run_into_view(
+        &self,
+        facts: FactsView<'_>,
+        values: &mut Vec<Value>,
+    ) -> Result<(), EvalError> {
         self.run_order(&self.program.order, &[], facts, values)
     }
 
@@ -73,6 +83,17 @@ impl<'p> Snapshot<'p> {
         facts: &Facts,
         values: &mut Vec<Value>,
     ) -> Result<(), EvalError> {
+        self.run_plan_view(plan, facts.view(), values)
+    }
+
+    /// [`Snapshot::run_plan`] on a [`FactsView`]: the batch path, reading a fact table in
+    /// place through a [`crate::Binding`] ([`crate::Binding::view`]).
+    pub fn run_plan_view(
+        &self,
+        plan: &crate::program::Plan,
+        facts: FactsView<'_>,
+        values: &mut Vec<Value>,
+    ) -> Result<(), EvalError> {
         if !plan.is_for(self.program) {
             return Err(EvalError::PlanMismatch);
         }
@@ -83,7 +104,7 @@ impl<'p> Snapshot<'p> {
         &self,
         order: &[u32],
         skipped: &[u32],
-        facts: &Facts,
+        facts: FactsView<'_>,
         values: &mut Vec<Value>,
     ) -> Result<(), EvalError> {
         let n = self.program.defs.len();
@@ -127,7 +148,7 @@ impl<'p> Snapshot<'p> {
     ) -> (Result<(), EvalError>, u64) {
         values.clear();
         values.resize(self.program.defs.len(), Value::Missing);
-        let mut run = Run { snap: self, facts, member: None, steps: 0, current: 0 };
+        let mut run = Run { snap: self, facts: facts.view(), member: None, steps: 0, current: 0 };
         for &i in &self.program.order {
             run.current = i;
             let r = match (compiled, self.program.defs.get(i as usize)) {
@@ -158,10 +179,10 @@ impl<'p> Snapshot<'p> {
     /// Evaluates one household with the full explanation.
     pub fn evaluate(&self, facts: &Facts) -> Result<Evaluation, EvalError> {
         let out = self.outputs(facts)?;
-        Ok(self.explain(facts, &out.values))
+        Ok(self.explain(facts.view(), &out.values))
     }
 
-    pub(crate) fn explain(&self, facts: &Facts, values: &[Value]) -> Evaluation {
+    pub(crate) fn explain(&self, facts: FactsView<'_>, values: &[Value]) -> Evaluation {
         let prog = self.program;
         let shown = &prog.shown;
         let mut conditions = Vec::new();
@@ -209,14 +230,11 @@ impl<'p> Snapshot<'p> {
                             |(inp, sh)| {
                                 let cached = input_shown.get_mut(k as usize).map(|slot| {
                                     slot.get_or_insert_with(|| {
-                                        both(
-                                            facts.household.get(k as usize).unwrap_or(&MISSING),
-                                            &inp.ty,
-                                        )
+                                        both(facts.input(k).unwrap_or(&MISSING), &inp.ty)
                                     })
                                     .clone()
                                 });
-                                let (value, display) = match facts.household.get(k as usize) {
+                                let (value, display) = match facts.input(k) {
                                     Some(_) => split(cached),
                                     None => (None, None),
                                 };
@@ -247,7 +265,7 @@ impl<'p> Snapshot<'p> {
                 uses.extend(used);
             }
             let dated = shown.dated.get(i as usize).copied().unwrap_or(false);
-            crate::builtins::dated_uses(def, dated, self, &facts.household, values, &mut uses);
+            crate::builtins::dated_uses(def, dated, self, facts, values, &mut uses);
             let step = Step {
                 name: sh.name.clone(),
                 kind: if def.condition { StepKind::Condition } else { StepKind::Definition },
@@ -594,10 +612,24 @@ pub(crate) fn render_param(p: &Param, data: &ParamData) -> String {
 
 pub(crate) struct Run<'s, 'p> {
     pub(crate) snap: &'s Snapshot<'p>,
-    pub(crate) facts: &'s Facts,
+    pub(crate) facts: FactsView<'s>,
     pub(crate) member: Option<&'s [Value]>,
     steps: u64,
     current: u32,
+}
+
+impl<'s> Run<'s, '_> {
+    /// The household input `i`, `None` past the program's inputs.
+    #[inline(always)]
+    pub(crate) fn input(&self, i: u32) -> Option<&'s Value> {
+        self.facts.input(i)
+    }
+
+    /// The member input `i` of the member being read, `None` outside a member context.
+    #[inline(always)]
+    pub(crate) fn member_input(&self, i: u32) -> Option<&'s Value> {
+        self.member.and_then(|row| self.facts.member_input(row, i))
+    }
 }
 
 /// `x / y`, refusing a zero divisor.
@@ -722,10 +754,8 @@ impl<'s> Run<'s, '_> {
         match code {
             Code::Const(v) => Some(v),
             Code::Def(i) => Some(vals.get(*i as usize).unwrap_or(&MISSING)),
-            Code::Input(i) => Some(self.facts.household.get(*i as usize).unwrap_or(&MISSING)),
-            Code::Member(i) => {
-                Some(self.member.and_then(|m| m.get(*i as usize)).unwrap_or(&MISSING))
-            }
+            Code::Input(i) => Some(self.input(*i).unwrap_or(&MISSING)),
+            Code::Member(i) => Some(self.member_input(*i).unwrap_or(&MISSING)),
             Code::Param(i) => match self.snap.params.get(*i as usize).map(ParamAt::data) {
                 Some(ParamData::Value(v)) => Some(v),
                 _ => None,
@@ -1115,7 +1145,7 @@ impl<'s> Run<'s, '_> {
         let mut sum = Decimal::ZERO;
         let mut all = true;
         let mut any = false;
-        for m in facts.member_slots() {
+        for m in facts.member_rows() {
             self.member = Some(m);
             let keep = match filter {
                 Some(f) => self.boolean(f, vals)?,
@@ -1187,10 +1217,8 @@ impl<'s> Run<'s, '_> {
         self.tick()?;
         Ok(match code {
             Code::Const(v) => v.clone(),
-            Code::Input(i) => self.facts.household.get(*i as usize).cloned().unwrap_or_default(),
-            Code::Member(i) => {
-                self.member.and_then(|m| m.get(*i as usize)).cloned().unwrap_or_default()
-            }
+            Code::Input(i) => self.input(*i).cloned().unwrap_or_default(),
+            Code::Member(i) => self.member_input(*i).cloned().unwrap_or_default(),
             Code::Param(i) => match self.snap.params.get(*i as usize).map(ParamAt::data) {
                 Some(ParamData::Value(v)) => v.clone(),
                 _ => return Err(Box::new(EvalError::MissingValue { definition: self.name() })),
@@ -1262,7 +1290,7 @@ impl<'s> Run<'s, '_> {
                 crate::builtins::eval(b, snap, n, current, &mut |code, member| {
                     let outer = self.member;
                     if let Some(i) = member {
-                        self.member = facts.member_slots().nth(i);
+                        self.member = facts.member_row(i);
                     }
                     let r = self.eval(code, vals);
                     self.member = outer;

@@ -15,8 +15,8 @@ use crate::program::Program;
 use crate::syntax::LegalRef;
 use crate::syntax::Replacement;
 use crate::value::Value;
-use crate::Facts;
 use crate::Lang;
+use crate::{Facts, FactsView};
 
 /// The most lines a motivazione has.
 pub const MOTIVAZIONE_MAX_LINES: usize = 30;
@@ -507,6 +507,12 @@ impl Snapshot<'_> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn motivazione(&self, facts: &Facts, values: &[Value], lang: Lang) -> String {
+        self.motivazione_view(facts.view(), values, lang)
+    }
+
+    /// [`Snapshot::motivazione`] on a [`FactsView`] (the same one
+    /// [`Snapshot::run_into_view`] read).
+    pub fn motivazione_view(&self, facts: FactsView<'_>, values: &[Value], lang: Lang) -> String {
         let prog = self.program;
         let texts = cell(&prog.shown.texts, lang).get_or_init(|| Texts::new(prog, lang));
         if texts.dated {
@@ -575,7 +581,7 @@ impl Snapshot<'_> {
         out.section(facts_title, facts_shown, facts_shown.len(), MAX_FACTS, |o, (k, prefix)| {
             o.push_str(prefix);
             let (input, sh) = (prog.inputs.get(*k as usize), shown.inputs.get(*k as usize));
-            match (facts.household.get(*k as usize), input, sh) {
+            match (facts.input(*k), input, sh) {
                 (Some(v), Some(input), Some(sh)) => push_value(o, v, &input.ty, &sh.ty, lang),
                 (_, _, sh) => {
                     let ty = sh.map_or("", |sh| &*sh.ty);

@@ -37,15 +37,101 @@ impl Facts {
         self.count
     }
 
-    /// The facts of each member, in order.
-    pub(crate) fn member_slots(&self) -> impl Iterator<Item = &[Value]> {
-        let stride = self.stride;
-        (0..self.count).map(move |i| self.members.get(i * stride..(i + 1) * stride).unwrap_or(&[]))
+    /// These facts as a [`FactsView`], what [`Snapshot::run_into_view`] and the other
+    /// evaluations read (each slot at its own position).
+    ///
+    /// [`Snapshot::run_into_view`]: crate::Snapshot::run_into_view
+    pub fn view(&self) -> FactsView<'_> {
+        FactsView {
+            household: &self.household,
+            household_at: None,
+            members: &self.members,
+            member_at: None,
+            stride: self.stride,
+            count: self.count,
+        }
     }
 
     fn from_parts(household: Vec<Value>, members: Vec<Vec<Value>>, stride: usize) -> Facts {
         let count = members.len();
         Facts { household, members: members.into_iter().flatten().collect(), stride, count }
+    }
+}
+
+impl<'a> From<&'a Facts> for FactsView<'a> {
+    fn from(facts: &'a Facts) -> FactsView<'a> {
+        facts.view()
+    }
+}
+
+/// One household's facts as a program reads them, borrowed from where they already are: the
+/// slots of owned [`Facts`] ([`Facts::view`]), or a caller's fact table read in place through
+/// a [`Binding`] ([`Binding::view`]), with no value copied.
+///
+/// Every evaluation reads facts through a view: [`Snapshot::run_into_view`],
+/// [`Snapshot::run_plan_view`] and [`Snapshot::motivazione_view`] take one directly, and the
+/// methods taking `&Facts` read [`Facts::view`]. Evaluating a view of a binding gives the same
+/// values and errors as evaluating the facts [`Binding::fill`] copies from the same table.
+///
+/// [`Snapshot::run_into_view`]: crate::Snapshot::run_into_view
+/// [`Snapshot::run_plan_view`]: crate::Snapshot::run_plan_view
+/// [`Snapshot::motivazione_view`]: crate::Snapshot::motivazione_view
+#[derive(Clone, Copy, Debug)]
+pub struct FactsView<'a> {
+    /// The household values.
+    household: &'a [Value],
+    /// Where each household input of the program sits in `household`; `None`: input `i` is
+    /// at `i` (owned [`Facts`]).
+    household_at: Option<&'a [usize]>,
+    /// Member values, member after member, `stride` values each.
+    members: &'a [Value],
+    /// Where each member input of the program sits in a member's values; `None`: at its own
+    /// index.
+    member_at: Option<&'a [usize]>,
+    stride: usize,
+    count: usize,
+}
+
+impl<'a> FactsView<'a> {
+    /// The number of members.
+    pub fn member_count(&self) -> usize {
+        self.count
+    }
+
+    /// The household input `i` of the program (in the program's slot order), `None` past the
+    /// program's inputs. A position past the caller's values reads as missing, as
+    /// [`Binding::fill`] copies it.
+    #[inline(always)]
+    pub(crate) fn input(&self, i: u32) -> Option<&'a Value> {
+        static MISSING: Value = Value::Missing;
+        match self.household_at {
+            None => self.household.get(i as usize),
+            Some(at) => at.get(i as usize).map(|&p| self.household.get(p).unwrap_or(&MISSING)),
+        }
+    }
+
+    /// The member input `i` of the program in `row`, one member's values (from
+    /// [`FactsView::member_rows`]).
+    #[inline(always)]
+    pub(crate) fn member_input(&self, row: &'a [Value], i: u32) -> Option<&'a Value> {
+        match self.member_at {
+            None => row.get(i as usize),
+            Some(at) => at.get(i as usize).and_then(|&p| row.get(p)),
+        }
+    }
+
+    /// The values of each member, in order.
+    pub(crate) fn member_rows(&self) -> impl Iterator<Item = &'a [Value]> {
+        let (members, stride) = (self.members, self.stride);
+        (0..self.count).map(move |i| members.get(i * stride..(i + 1) * stride).unwrap_or(&[]))
+    }
+
+    /// The values of member `i`.
+    pub(crate) fn member_row(&self, i: usize) -> Option<&'a [Value]> {
+        if i >= self.count {
+            return None;
+        }
+        Some(self.members.get(i * self.stride..(i + 1) * self.stride).unwrap_or(&[]))
     }
 }
 
@@ -351,6 +437,10 @@ pub struct Binding {
     household: Vec<BoundSlot>,
     /// The same for member inputs.
     members: Vec<BoundSlot>,
+    /// The positions of `household`, on their own: what a [`FactsView`] reads through.
+    household_at: Vec<usize>,
+    /// The positions of `members`.
+    member_at: Vec<usize>,
     /// The number of facts per member in the caller's vocabulary.
     member_stride: usize,
 }
@@ -400,9 +490,13 @@ impl Program {
         household: &[(&str, Type)],
         member: &[(&str, Type)],
     ) -> Result<Binding, BindError> {
+        let household = bind_scope(&self.inputs, household, "household")?;
+        let members = bind_scope(&self.members, member, "member")?;
         Ok(Binding {
-            household: bind_scope(&self.inputs, household, "household")?,
-            members: bind_scope(&self.members, member, "member")?,
+            household_at: household.iter().map(|s| s.position).collect(),
+            member_at: members.iter().map(|s| s.position).collect(),
+            household,
+            members,
             member_stride: member.len(),
         })
     }
@@ -457,5 +551,345 @@ impl Binding {
             }
         }
         Ok(())
+    }
+
+    /// One household's values as the program reads them, in place: what [`Binding::fill`]
+    /// would copy, read from `household` and `members` (same layout) without copying them.
+    ///
+    /// The checks are [`Binding::fill`]'s, in the same order and with the same errors: a member
+    /// list longer than [`MAX_MEMBERS`], or not a whole number of members, then a
+    /// [`Value::Missing`] where the rulebook requires the fact (household facts first, then
+    /// member after member).
+    ///
+    /// ```
+    /// use welfare_rules::{EvalError, Program, Type, Value};
+    ///
+    /// let program = Program::from_yaml(r#"
+    /// rulebook: esempio/soglia
+    /// title: { it: "Soglia", en: "Threshold" }
+    /// authority: { level: comune, code: "039014", name: "Comune di Ravenna" }
+    /// valid: { from: 2025-01-01 }
+    /// inputs:
+    ///   household: { isee: { type: money, optional: true } }
+    ///   member: { age: { type: integer } }
+    /// definitions:
+    ///   minori: { type: integer, formula: "conta(membri, age < 18)" }
+    /// "#, "soglia.yaml")?;
+    /// let household_vocab = [("rent", Type::Money), ("isee", Type::Optional(Box::new(Type::Money)))];
+    /// let member_vocab = [("age", Type::Integer), ("student", Type::Boolean)];
+    /// let binding = program.bind(&household_vocab, &member_vocab)?;
+    /// let date = chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
+    /// let snapshot = program.snapshot(date)?;
+    ///
+    /// let household = [Value::Missing, Value::Missing];
+    /// let members = [Value::from(7), Value::from(false), Value::from(40), Value::from(false)];
+    /// let mut values = Vec::new();
+    /// snapshot.run_into_view(binding.view(&household, &members)?, &mut values)?;
+    /// assert_eq!(values.get(program.slot("minori").unwrap()), Some(&Value::from(1)));
+    ///
+    /// // A required fact missing is refused, as `Binding::fill` refuses it.
+    /// let members = [Value::from(7), Value::from(false), Value::Missing, Value::from(true)];
+    /// let error = binding.view(&household, &members).unwrap_err();
+    /// assert_eq!(error, EvalError::MissingFact { name: "members[1].age".to_owned() });
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn view<'a>(
+        &'a self,
+        household: &'a [Value],
+        members: &'a [Value],
+    ) -> Result<FactsView<'a>, EvalError> {
+        let count = members.len().checked_div(self.member_stride).unwrap_or(0);
+        if count > MAX_MEMBERS {
+            return Err(EvalError::Limit { what: format!("at most {MAX_MEMBERS} members") });
+        }
+        if count * self.member_stride != members.len() {
+            return Err(EvalError::BadFact {
+                name: "members".to_owned(),
+                expected: format!("{} facts per member", self.member_stride),
+            });
+        }
+        for slot in self.household.iter().filter(|s| s.required) {
+            // A position past the values reads as missing (as `fill` copies it).
+            if household.get(slot.position).is_none_or(|v| matches!(v, Value::Missing)) {
+                return Err(EvalError::MissingFact { name: slot.name.clone() });
+            }
+        }
+        let view = FactsView {
+            household,
+            household_at: Some(&self.household_at),
+            members,
+            member_at: Some(&self.member_at),
+            stride: self.member_stride,
+            count,
+        };
+        for (m, row) in view.member_rows().enumerate() {
+            for slot in self.members.iter().filter(|s| s.required) {
+                if row.get(slot.position).is_none_or(|v| matches!(v, Value::Missing)) {
+                    return Err(EvalError::MissingFact {
+                        name: format!("members[{m}].{}", slot.name),
+                    });
+                }
+            }
+        }
+        Ok(view)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! A program reading a caller's table through [`Binding::view`] must give exactly what it
+    //! gives on the facts [`Binding::fill`] copies from the same table: values, errors (the
+    //! same error, in the same order of checks) and explanations.
+
+    use std::sync::Arc;
+
+    use proptest::prelude::*;
+
+    use super::{Binding, Facts, Input};
+    use crate::corpus::{programs, variants};
+    use crate::limits::MAX_MEMBERS;
+    use crate::program::Plan;
+    use crate::types::Type;
+    use crate::value::Value;
+    use crate::{Lang, Program, Snapshot};
+
+    /// A vocabulary with the program's inputs in reverse order and facts the program does not
+    /// read before, between and after them, so that no position equals its slot.
+    fn vocabulary(decls: &[Input]) -> Vec<(String, Type)> {
+        let mut out = vec![("non_letto_0".to_owned(), Type::Boolean)];
+        for (i, d) in decls.iter().rev().enumerate() {
+            let ty = if d.optional { Type::Optional(Box::new(d.ty.clone())) } else { d.ty.clone() };
+            out.push((d.name.clone(), ty));
+            if i % 2 == 0 {
+                out.push((format!("non_letto_{}", i + 1), Type::Boolean));
+            }
+        }
+        out
+    }
+
+    fn bind(program: &Program, household: &[(String, Type)], member: &[(String, Type)]) -> Binding {
+        fn refs(v: &[(String, Type)]) -> Vec<(&str, Type)> {
+            v.iter().map(|(n, t)| (n.as_str(), t.clone())).collect()
+        }
+        program.bind(&refs(household), &refs(member)).unwrap()
+    }
+
+    /// `slots` (in the program's order) laid out in `vocab`'s order; `true` for a fact the
+    /// program does not read.
+    fn lay_out(vocab: &[(String, Type)], decls: &[Input], slots: &[Value]) -> Vec<Value> {
+        vocab
+            .iter()
+            .map(|(name, _)| match decls.iter().position(|d| d.name == *name) {
+                Some(i) => slots[i].clone(),
+                None => Value::Bool(true),
+            })
+            .collect()
+    }
+
+    fn repeat(values: &[Value], times: usize) -> Vec<Value> {
+        (0..times).flat_map(|_| values.iter().cloned()).collect()
+    }
+
+    /// Evaluates `program` on the table both ways and asserts the same outcome; returns
+    /// whether the facts were accepted.
+    fn same_both_ways(
+        snap: &Snapshot<'_>,
+        plan: &Plan,
+        binding: &Binding,
+        household: &[Value],
+        members: &[Value],
+        what: &str,
+    ) -> bool {
+        let mut copied = Facts::empty();
+        let filled = binding.fill(household, members, &mut copied);
+        let view = match (filled, binding.view(household, members)) {
+            (Ok(()), Ok(view)) => view,
+            (Err(a), Err(b)) => {
+                assert_eq!(a, b, "{what}");
+                assert_eq!(a.to_string(), b.to_string(), "{what}");
+                return false;
+            }
+            (a, b) => panic!("{what}: fill gives {a:?}, view gives {b:?}"),
+        };
+        assert_eq!(copied.member_count(), view.member_count(), "{what}");
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        let (ra, rb) = (snap.run_into(&copied, &mut a), snap.run_into_view(view, &mut b));
+        assert_eq!(ra, rb, "{what}");
+        if ra.is_ok() {
+            assert_eq!(a, b, "{what}");
+            assert_eq!(snap.explain(copied.view(), &a), snap.explain(view, &b), "{what}");
+            for lang in [Lang::It, Lang::En] {
+                let (ma, mb) =
+                    (snap.motivazione(&copied, &a, lang), snap.motivazione_view(view, &b, lang));
+                assert_eq!(ma, mb, "{what}");
+            }
+        }
+        // The plan on the scratch of the full run, as a batch reuses it.
+        let (ra, rb) =
+            (snap.run_plan(plan, &copied, &mut a), snap.run_plan_view(plan, view, &mut b));
+        assert_eq!(ra, rb, "{what}");
+        if ra.is_ok() {
+            assert_eq!(a, b, "{what}");
+        }
+        true
+    }
+
+    #[test]
+    fn a_view_of_a_binding_evaluates_as_the_copied_facts_on_every_bundled_case() {
+        let (mut accepted, mut refused) = (0, 0);
+        for (program, cases) in programs() {
+            let (hv, mv) = (vocabulary(&program.inputs), vocabulary(&program.members));
+            let binding = bind(&program, &hv, &mv);
+            let outputs: Vec<usize> = program.outputs().filter_map(|n| program.slot(n)).collect();
+            let plan = program.plan_slots(outputs.into_iter().take(2));
+            for case in &cases {
+                let Ok(snap) = program.snapshot(case.date) else { continue };
+                for (n, json) in variants(&case.facts).iter().enumerate() {
+                    let Ok(facts) = program.facts(json) else { continue };
+                    let what = format!("{} / {} / variant {n}", program.id, case.name);
+                    let household = lay_out(&hv, &program.inputs, &facts.household);
+                    let rows: Vec<Vec<Value>> = facts
+                        .members
+                        .chunks(facts.stride.max(1))
+                        .take(facts.count)
+                        .map(|m| lay_out(&mv, &program.members, m))
+                        .collect();
+                    let members: Vec<Value> = rows.concat();
+                    let ok = same_both_ways(&snap, &plan, &binding, &household, &members, &what);
+                    assert!(ok, "{what}: facts the program accepts are refused");
+                    accepted += 1;
+                    if n > 0 {
+                        continue;
+                    }
+                    // Each fact missing in turn: a household fact, then one of the first and
+                    // of the last member.
+                    for p in 0..household.len() {
+                        let mut h = household.clone();
+                        h[p] = Value::Missing;
+                        let what = format!("{what} / household position {p} missing");
+                        refused += usize::from(!same_both_ways(
+                            &snap, &plan, &binding, &h, &members, &what,
+                        ));
+                    }
+                    for row in
+                        [0, rows.len().saturating_sub(1)].into_iter().filter(|r| *r < rows.len())
+                    {
+                        for p in 0..mv.len() {
+                            let mut m = rows.clone();
+                            m[row][p] = Value::Missing;
+                            let what = format!("{what} / member {row} position {p} missing");
+                            let ok = same_both_ways(
+                                &snap,
+                                &plan,
+                                &binding,
+                                &household,
+                                &m.concat(),
+                                &what,
+                            );
+                            refused += usize::from(!ok);
+                        }
+                    }
+                    // Every required fact missing at once: the first in order is the error.
+                    let none = vec![Value::Missing; household.len()];
+                    let all_missing: Vec<Value> = members.iter().map(|_| Value::Missing).collect();
+                    same_both_ways(&snap, &plan, &binding, &none, &all_missing, &what);
+                    // The member limit (exactly at it is fine) and a broken member list.
+                    if let Some(first) = rows.first() {
+                        for count in [MAX_MEMBERS, MAX_MEMBERS + 1] {
+                            let many = repeat(first, count);
+                            let what = format!("{what} / {count} members");
+                            same_both_ways(&snap, &plan, &binding, &household, &many, &what);
+                        }
+                    }
+                    let mut short = members.clone();
+                    short.pop();
+                    same_both_ways(
+                        &snap,
+                        &plan,
+                        &binding,
+                        &household,
+                        &short,
+                        &format!("{what} / short"),
+                    );
+                    let mut long = members.clone();
+                    long.push(Value::Bool(true));
+                    same_both_ways(
+                        &snap,
+                        &plan,
+                        &binding,
+                        &household,
+                        &long,
+                        &format!("{what} / long"),
+                    );
+                    // A table shorter than the vocabulary reads as missing facts.
+                    let cut = &household[..household.len() / 2];
+                    same_both_ways(&snap, &plan, &binding, cut, &members, &format!("{what} / cut"));
+                }
+            }
+        }
+        assert!(accepted > 1_000, "only {accepted} accepted households compared");
+        assert!(refused > 100, "only {refused} refused households compared");
+    }
+
+    /// A program reading required and optional facts of several types, of the household and
+    /// of each member, through every kind of member aggregation.
+    const PROGRAM: &str = r#"
+rulebook: prova/vista
+title: { it: "Vista", en: "View" }
+authority: { level: comune, code: "039014", name: "Comune di Ravenna" }
+valid: { from: 2025-01-01 }
+inputs:
+  household:
+    isee: { type: money }
+    canone: { type: money, optional: true }
+    residente: { type: boolean }
+  member:
+    eta: { type: integer }
+    disabile: { type: boolean, optional: true }
+    reddito: { type: money, optional: true }
+conditions:
+  residenza: { formula: "residente" }
+  isee_basso: { formula: "isee <= 20000" }
+definitions:
+  minori: { type: integer, formula: "conta(membri, eta < 18)" }
+  redditi: { type: money, formula: "somma(membri, valore_o(reddito, 0))" }
+  qualcuno_disabile: { type: boolean, formula: "almeno_uno(membri, valore_o(disabile, falso))" }
+  tutti_adulti: { type: boolean, formula: "tutti(membri, eta >= 18)" }
+  importo: { type: money, output: true, formula: "se isee_basso e minori > 0 allora redditi + valore_o(canone, 0) altrimenti 0" }
+"#;
+
+    fn value() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            2 => Just(Value::Missing),
+            3 => (0i64..120).prop_map(Value::from),
+            2 => any::<bool>().prop_map(Value::Bool),
+            2 => (0i64..4_000_000).prop_map(|c| Value::Num(rust_decimal::Decimal::new(c, 2))),
+            1 => Just(Value::Text(Arc::from("testo"))),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        /// Any table (of the vocabulary's types or not, of any length): the same values and
+        /// errors both ways.
+        #[test]
+        fn any_table_evaluates_the_same_both_ways(
+            household in proptest::collection::vec(value(), 0..8),
+            members in prop_oneof![
+                proptest::collection::vec(value(), 0..40),
+                // Whole members of the vocabulary's six facts, more often than by chance.
+                (0usize..6).prop_flat_map(|n| proptest::collection::vec(value(), n * 6)),
+            ],
+            many in any::<bool>(),
+        ) {
+            let program = Program::from_yaml(PROGRAM, "vista.yaml").unwrap();
+            let (hv, mv) = (vocabulary(&program.inputs), vocabulary(&program.members));
+            let binding = bind(&program, &hv, &mv);
+            let snap = program.snapshot(chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()).unwrap();
+            let plan = program.plan(["importo"]).unwrap();
+            let members = if many { repeat(&members, MAX_MEMBERS / 2) } else { members };
+            same_both_ways(&snap, &plan, &binding, &household, &members, "random table");
+        }
     }
 }

@@ -107,7 +107,7 @@ pub use eval::{
     ConditionOutcome, Evaluation, Explanation, Outputs, ParameterUse, Snapshot, Step, StepKind,
     Used, UsedKind,
 };
-pub use facts::{BindError, Binding, Facts, FactsBuilder};
+pub use facts::{BindError, Binding, Facts, FactsBuilder, FactsView};
 pub use program::{Plan, Program, RulebookInfo, UnknownDefinition};
 pub use syntax::{Authority, AuthorityLevel, LegalRef, Rulebook, Status, Text};
 pub use types::Type;
