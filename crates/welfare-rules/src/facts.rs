@@ -441,6 +441,10 @@ pub struct Binding {
     household_at: Vec<usize>,
     /// The positions of `members`.
     member_at: Vec<usize>,
+    /// The slots of `household` the program requires, in order: what [`Binding::view`] checks.
+    required_household: Vec<BoundSlot>,
+    /// The same for `members`.
+    required_members: Vec<BoundSlot>,
     /// The number of facts per member in the caller's vocabulary.
     member_stride: usize,
 }
@@ -492,9 +496,12 @@ impl Program {
     ) -> Result<Binding, BindError> {
         let household = bind_scope(&self.inputs, household, "household")?;
         let members = bind_scope(&self.members, member, "member")?;
+        let required = |slots: &[BoundSlot]| slots.iter().filter(|s| s.required).cloned().collect();
         Ok(Binding {
             household_at: household.iter().map(|s| s.position).collect(),
             member_at: members.iter().map(|s| s.position).collect(),
+            required_household: required(&household),
+            required_members: required(&members),
             household,
             members,
             member_stride: member.len(),
@@ -608,30 +615,32 @@ impl Binding {
                 expected: format!("{} facts per member", self.member_stride),
             });
         }
-        for slot in self.household.iter().filter(|s| s.required) {
+        for slot in &self.required_household {
             // A position past the values reads as missing (as `fill` copies it).
             if household.get(slot.position).is_none_or(|v| matches!(v, Value::Missing)) {
                 return Err(EvalError::MissingFact { name: slot.name.clone() });
             }
         }
-        let view = FactsView {
+        if !self.required_members.is_empty() {
+            // `count` whole rows (checked above; none when the vocabulary has no member facts).
+            for (m, row) in members.chunks_exact(self.member_stride.max(1)).enumerate() {
+                for slot in &self.required_members {
+                    if row.get(slot.position).is_none_or(|v| matches!(v, Value::Missing)) {
+                        return Err(EvalError::MissingFact {
+                            name: format!("members[{m}].{}", slot.name),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(FactsView {
             household,
             household_at: Some(&self.household_at),
             members,
             member_at: Some(&self.member_at),
             stride: self.member_stride,
             count,
-        };
-        for (m, row) in view.member_rows().enumerate() {
-            for slot in self.members.iter().filter(|s| s.required) {
-                if row.get(slot.position).is_none_or(|v| matches!(v, Value::Missing)) {
-                    return Err(EvalError::MissingFact {
-                        name: format!("members[{m}].{}", slot.name),
-                    });
-                }
-            }
-        }
-        Ok(view)
+        })
     }
 }
 
