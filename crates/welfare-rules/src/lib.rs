@@ -54,6 +54,11 @@
 //! * [`Rulebook::parse`] / [`Rulebook::load`] read one file; [`Engine`] holds several (for
 //!   `extends` and `imports`) and compiles any of them into a [`Program`].
 //! * [`Program::facts`] builds [`Facts`] from JSON; [`Program::facts_builder`] from code.
+//!   A caller with its own table of facts binds the program to it once ([`Program::bind`]);
+//!   [`Binding::view`] then checks a household's table and gives a [`FactsView`] the
+//!   program reads in place ([`Snapshot::run_into_view`], [`Snapshot::run_plan_view`],
+//!   [`Snapshot::motivazione_view`]), with no fact copied; [`Binding::fill`] copies the same
+//!   facts into [`Facts`].
 //! * [`Program::evaluate`] returns an [`Evaluation`] (outputs, conditions, explanation;
 //!   [`Evaluation::motivazione`] renders the reasons). [`Program::snapshot`] resolves the
 //!   parameters once for many households; [`Snapshot::run_into`] is the allocation-free path,
