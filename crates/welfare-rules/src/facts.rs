@@ -399,9 +399,11 @@ pub enum BindError {
 /// the caller can produce for a household and for each member, in a fixed order.
 ///
 /// Binding looks the program's inputs up by name once and checks their types; afterwards
-/// [`Binding::fill`] copies a household's facts into the program's slots by position, with no
-/// name looked up, no JSON built and, once the buffers have grown, no allocation. This is how
-/// a catalogue of many rulebooks shares one set of household facts.
+/// [`Binding::view`] lets the program read a household's facts where they are, by position,
+/// with no name looked up, no JSON built and nothing copied or allocated, and
+/// [`Binding::fill`] copies them into the program's slots (owned [`Facts`]; once the buffers
+/// have grown, no allocation). This is how a catalogue of many rulebooks shares one table of
+/// household facts.
 ///
 /// ```
 /// use welfare_rules::{Facts, Program, Type, Value};
