@@ -109,6 +109,14 @@ pub enum CatalogueError {
         /// What does not bind.
         error: welfare_rules::BindError,
     },
+    /// A measure asked for by id is not in the catalogue.
+    #[error("no measure `{id}` in the catalogue (its measures: {known})")]
+    UnknownMeasure {
+        /// The id asked for.
+        id: String,
+        /// The catalogue's measure ids, comma-separated.
+        known: String,
+    },
 }
 
 /// One measure's result for a household on a date.
@@ -284,6 +292,40 @@ impl Catalogue {
         };
         self.programs.push(Measure::new(program, policy)?);
         Ok(id)
+    }
+
+    /// Keeps only the measures with the given ids (national, such as `it/assegno-unico`, or a
+    /// local rulebook's), in the catalogue's order whatever the order given: for a run that
+    /// concerns one measure, such as the yearly review of the Assegno Unico. Rulebooks the kept
+    /// ones import stay loaded. An unknown id is an error and leaves the catalogue unchanged.
+    ///
+    /// ```
+    /// use welfare_benefits::Catalogue;
+    ///
+    /// let mut catalogue = Catalogue::national()?;
+    /// catalogue.keep_only(["it/bonus-nido", "it/assegno-unico"])?;
+    /// let ids: Vec<&str> = catalogue.programs().map(|p| p.id()).collect();
+    /// assert_eq!(ids, ["it/assegno-unico", "it/bonus-nido"]);
+    /// assert!(catalogue.keep_only(["it/assegno-unico", "it/reddito-di-cittadinanza"]).is_err());
+    /// assert_eq!(catalogue.programs().count(), 2);
+    /// # Ok::<(), welfare_benefits::CatalogueError>(())
+    /// ```
+    pub fn keep_only<'a>(
+        &mut self,
+        ids: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), CatalogueError> {
+        let ids: Vec<&str> = ids.into_iter().collect();
+        if let Some(id) =
+            ids.iter().find(|id| !self.programs.iter().any(|m| m.program.id() == **id))
+        {
+            let known: Vec<&str> = self.programs().map(Program::id).collect();
+            return Err(CatalogueError::UnknownMeasure {
+                id: (*id).to_owned(),
+                known: known.join(", "),
+            });
+        }
+        self.programs.retain(|m| ids.contains(&m.program.id()));
+        Ok(())
     }
 
     /// The compiled measures, in evaluation order.
