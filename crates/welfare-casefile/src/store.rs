@@ -37,8 +37,9 @@
 //! sequence))`, `heads(tenant, kind, aggregate_id, sequence, hash)`, `commands(tenant,
 //! command_id PRIMARY KEY, kind, aggregate_id, first_sequence, last_sequence)`,
 //! `case_persons(tenant, case_id PRIMARY KEY, person_id, open)` with a unique index on
-//! `(tenant, person_id) WHERE open` and a plain one on `(tenant, person_id)`, `outbox(tenant, message_id PRIMARY KEY, …,
-//! delivered_at NULL)`, `access_log(tenant, seq, …)` (append-only).
+//! `(tenant, person_id) WHERE open` and a plain one on `(tenant, person_id)`,
+//! `outbox(tenant, message_id PRIMARY KEY, …, delivered_at NULL)`, `access_log(tenant, seq,
+//! …)` (append-only).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -50,7 +51,7 @@ use crate::chain::{ChainHead, Digest, RecordedEvent};
 use crate::events::{AggregateKind, AggregateRef, Occupancy, OutboxTopic};
 use crate::ids::{CaseId, CommandId, MessageId, PersonId, TenantId};
 
-/// The case-subject index kept by every store: for each person, the cases opened for them.
+/// The in-memory cases-by-person index: for each person, the cases opened for them.
 type PersonCases = BTreeMap<PersonId, BTreeSet<CaseId>>;
 
 /// Why a store refused or failed a call. Carries ids only.
