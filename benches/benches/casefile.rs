@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use criterion::Criterion;
-use welfare_casefile::access::{case_view, decide, Action};
+use welfare_casefile::access::{case_view, decide, Action, Purpose};
 use welfare_casefile::case::{Case, CaseCommand, CaseEvent, JournalPayload, Visibility};
 use welfare_casefile::chain::{verify, ChainHead, RecordedEvent};
 use welfare_casefile::engine::{execute, fold, Aggregate, CommandContext};
@@ -14,6 +14,8 @@ use welfare_casefile::ids::{
     CaseId, CommandId, EntryId, OperatorId, OrganisationId, PersonId, TenantId, UnitId,
 };
 use welfare_casefile::intake::AreaUtenza;
+use welfare_casefile::person::{Birth, Person, PersonCommand, PersonIdentifiers, Sex};
+use welfare_casefile::service::CaseFile;
 use welfare_casefile::store::{CaseStore, InMemoryStore};
 use welfare_casefile::tenancy::{
     Operator, Organisation, ProfessionalProfile, Role, ServiceUnit, Tenant, TenantKind,
@@ -212,8 +214,73 @@ fn bench_casefile(c: &mut Criterion) {
     });
 }
 
+/// A case file of 1,000 cases, `C-0` … `C-999` of persons `P-0` … `P-999`, opened by `as1`
+/// in `ss`; `P-500` is registered and `edu` is assigned to `C-500`.
+fn thousand_cases() -> CaseFile<InMemoryStore> {
+    let t = tenant();
+    let tid = t.id.clone();
+    let mut cf = CaseFile::new(t, InMemoryStore::new()).unwrap_or_else(|_| std::process::abort());
+    let cx = ctx();
+    let register = PersonCommand::Register {
+        identifiers: PersonIdentifiers {
+            temporary_code: Some("TMP-500".into()),
+            ..Default::default()
+        },
+        sex: Sex::F,
+        birth: Birth { date: day(0) - chrono::Days::new(20_000), place_code: "B563".into() },
+        anonymous: false,
+    };
+    let p500: PersonId = id("P-500");
+    let done = execute::<Person, _>(cf.store_mut(), &tid, &p500, &id("p"), &register, &cx, vec![]);
+    assert!(done.is_ok());
+    for n in 0..1_000 {
+        let open = CaseCommand::Open {
+            person: id(&format!("P-{n}")),
+            organisation: id("B563"),
+            unit: id("ss"),
+            number: format!("2026/{n}"),
+            area: AreaUtenza::PovertaEsclusione,
+            on: day(0),
+            intake: None,
+        };
+        let case: CaseId = id(&format!("C-{n}"));
+        let k: CommandId = id(&format!("open-{n}"));
+        let done = execute::<Case, _>(cf.store_mut(), &tid, &case, &k, &open, &cx, vec![]);
+        assert!(done.is_ok());
+    }
+    let assign =
+        CaseCommand::Assign { operator: id("edu"), unit: id("ss"), from: day(0), can_edit: false };
+    let done =
+        execute::<Case, _>(cf.store_mut(), &tid, &id("C-500"), &id("assign"), &assign, &cx, vec![]);
+    assert!(done.is_ok());
+    cf
+}
+
+fn bench_record_reads(c: &mut Criterion) {
+    let mut cf = thousand_cases();
+    let edu = CommandContext { actor: id("edu"), now: ctx().now };
+    let p500: PersonId = id("P-500");
+    // Target: an operator without the front-office permission reads a person through a case
+    // relation (an assignment) in a tenant of 1,000 cases in ≤ 100 µs, whatever the number of
+    // cases: only the person's case is loaded and folded (`CaseStore::cases_of`).
+    c.bench_function("casefile/read_person_via_case_among_1000", |b| {
+        b.iter(|| {
+            let view = cf.read_person(&edu, std::hint::black_box(&p500), Purpose::CaseWork);
+            assert!(view.is_ok_and(|v| v.id == p500));
+        })
+    });
+    // Baseline, no target: folding every case of that tenant, what each such read cost before.
+    c.bench_function("casefile/all_cases_1000", |b| {
+        b.iter(|| {
+            let all = cf.all_cases();
+            assert_eq!(all.map(|a| a.len()).ok(), Some(1_000));
+        })
+    });
+}
+
 fn main() {
     let mut criterion = Criterion::default().configure_from_args();
     bench_casefile(&mut criterion);
+    bench_record_reads(&mut criterion);
     criterion.final_summary();
 }

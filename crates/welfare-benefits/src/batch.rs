@@ -40,7 +40,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::catalogue::Scratch;
+use crate::catalogue::{Outcome, Scratch};
 use crate::{Catalogue, Household, Lang, MeasureResult, Period};
 use welfare_types::Money;
 
@@ -151,7 +151,7 @@ impl Chunk {
     fn evaluate(&self, catalogue: &Catalogue, options: &Options, date: &str) -> Vec<Piece> {
         self.lines
             .par_chunks(PIECE)
-            .map_init(Scratch::default, |scratch, lines| {
+            .map_init(Worker::new, |worker, lines| {
                 let mut piece = Piece::default();
                 for (line, range) in lines {
                     let text = self.text.get(range.clone()).unwrap_or_default();
@@ -162,7 +162,7 @@ impl Chunk {
                         text,
                         options,
                         date,
-                        scratch,
+                        worker,
                         &mut piece.results,
                     ) {
                         piece.rejected += 1;
@@ -247,6 +247,19 @@ fn write_pieces<W: Write, J: Write>(
     Ok(())
 }
 
+/// What a worker keeps from one line to the next: the evaluation's buffers and the household
+/// records are read into (its strings and member list are reused).
+struct Worker<'c> {
+    scratch: Scratch<'c>,
+    household: Household,
+}
+
+impl Worker<'_> {
+    fn new() -> Self {
+        Worker { scratch: Scratch::default(), household: crate::fastread::empty() }
+    }
+}
+
 /// Evaluates one line and appends its result line to `out`; a malformed record gives its
 /// reject line instead (and leaves `out` as it was).
 fn evaluate_line<'c>(
@@ -255,7 +268,7 @@ fn evaluate_line<'c>(
     text: &str,
     options: &Options,
     date: &str,
-    scratch: &mut Scratch<'c>,
+    worker: &mut Worker<'c>,
     out: &mut String,
 ) -> Result<(), String> {
     let reject = |error: &str| {
@@ -266,34 +279,112 @@ fn evaluate_line<'c>(
     let text = text.trim_end();
     // Valid records are the rule: the record's name (for error messages) is only built when
     // the record does not read.
-    // The common record is read by hand (`fastread`); anything else by serde.
-    let parsed = match crate::fastread::household(text) {
-        Some(household) => Ok(household),
-        None => match serde_json::from_str::<Household>(text) {
-            Ok(household) => Ok(household),
+    // The common record is read by hand (`fastread`) into the worker's household; anything
+    // else by serde, into a new one.
+    let Worker { scratch, household } = worker;
+    if !crate::fastread::household_into(text, household) {
+        let parsed = match serde_json::from_str::<Household>(text) {
+            Ok(parsed) => Ok(parsed),
             Err(_) => Household::parse_json(&format!("line {line}"), text),
-        },
-    };
-    let household = match parsed.and_then(|h| h.validate().map(|()| h)) {
-        Ok(h) => h,
-        Err(e) => return Err(reject(&e.to_string())),
-    };
-    let results = match options.explain {
-        Explain::None => catalogue.evaluate_outcomes_with(&household, options.date, scratch),
-        _ => catalogue.evaluate_in_with(&household, options.date, options.lang, scratch),
-    };
-    write_result_line(out, line, &household.group_identifier, date, &results, options.explain);
+        };
+        match parsed {
+            Ok(parsed) => *household = parsed,
+            Err(e) => return Err(reject(&e.to_string())),
+        }
+    }
+    if let Err(e) = household.validate() {
+        return Err(reject(&e.to_string()));
+    }
+    let lang = (options.explain != Explain::None).then_some(options.lang);
+    let household = &*household;
+    let outcomes = catalogue.outcomes_with(household, options.date, lang, scratch);
+    let results = outcomes.iter().map(|outcome| WithMembers { outcome, household });
+    write_result_line(out, line, &household.group_identifier, date, results, options.explain);
     Ok(())
+}
+
+/// What a result line says of one measure: a [`MeasureResult`], or the batch's own outcome
+/// with its household (for the members of the breakdown).
+trait Written {
+    fn measure(&self) -> &str;
+    fn eligible(&self) -> bool;
+    fn amount(&self) -> Option<Money>;
+    fn period(&self) -> Option<Period>;
+    fn motivazione(&self) -> &str;
+    fn reasons(&self) -> &[String];
+    fn error(&self) -> Option<&str>;
+    /// The breakdown: (member, amount) in order.
+    fn breakdown(&self) -> impl Iterator<Item = (&str, Money)>;
+}
+
+impl Written for &MeasureResult {
+    fn measure(&self) -> &str {
+        &self.measure
+    }
+    fn eligible(&self) -> bool {
+        self.eligible
+    }
+    fn amount(&self) -> Option<Money> {
+        self.amount
+    }
+    fn period(&self) -> Option<Period> {
+        self.period
+    }
+    fn motivazione(&self) -> &str {
+        &self.motivazione
+    }
+    fn reasons(&self) -> &[String] {
+        &self.reasons
+    }
+    fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+    fn breakdown(&self) -> impl Iterator<Item = (&str, Money)> {
+        self.breakdown.iter().map(|item| (item.member.as_str(), item.amount))
+    }
+}
+
+/// An outcome with the household it is for.
+struct WithMembers<'a, 'c> {
+    outcome: &'a Outcome<'c>,
+    household: &'a Household,
+}
+
+impl Written for WithMembers<'_, '_> {
+    fn measure(&self) -> &str {
+        self.outcome.measure
+    }
+    fn eligible(&self) -> bool {
+        self.outcome.eligible
+    }
+    fn amount(&self) -> Option<Money> {
+        self.outcome.amount
+    }
+    fn period(&self) -> Option<Period> {
+        self.outcome.period
+    }
+    fn motivazione(&self) -> &str {
+        &self.outcome.motivazione
+    }
+    fn reasons(&self) -> &[String] {
+        &self.outcome.reasons
+    }
+    fn error(&self) -> Option<&str> {
+        self.outcome.error.as_deref()
+    }
+    fn breakdown(&self) -> impl Iterator<Item = (&str, Money)> {
+        self.outcome.breakdown(self.household)
+    }
 }
 
 /// Appends one result line (with its newline) to `out`: exactly what serde_json writes for
 /// the line's fields (a test holds them equal), without building the intermediate values.
-fn write_result_line(
+fn write_result_line<R: Written>(
     out: &mut String,
     line: u64,
     household: &str,
     date: &str,
-    results: &[MeasureResult],
+    results: impl IntoIterator<Item = R>,
     explain: Explain,
 ) {
     out.push_str("{\"line\":");
@@ -303,18 +394,18 @@ fn write_result_line(
     out.push_str(",\"date\":");
     push_json_str(out, date);
     out.push_str(",\"results\":[");
-    for (i, r) in results.iter().enumerate() {
+    for (i, r) in results.into_iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
         out.push_str("{\"measure\":");
-        push_json_str(out, &r.measure);
-        out.push_str(if r.eligible { ",\"eligible\":true" } else { ",\"eligible\":false" });
-        if let Some(amount) = r.amount {
+        push_json_str(out, r.measure());
+        out.push_str(if r.eligible() { ",\"eligible\":true" } else { ",\"eligible\":false" });
+        if let Some(amount) = r.amount() {
             out.push_str(",\"amount\":");
             push_money(out, amount);
         }
-        if let Some(period) = r.period {
+        if let Some(period) = r.period() {
             out.push_str(match period {
                 Period::Monthly => ",\"period\":\"monthly\"",
                 Period::Annual => ",\"period\":\"annual\"",
@@ -323,11 +414,11 @@ fn write_result_line(
         }
         if explain != Explain::None {
             out.push_str(",\"motivazione\":");
-            push_json_str(out, &r.motivazione);
+            push_json_str(out, r.motivazione());
         }
-        if explain == Explain::Full && !r.reasons.is_empty() {
+        if explain == Explain::Full && !r.reasons().is_empty() {
             out.push_str(",\"reasons\":[");
-            for (j, reason) in r.reasons.iter().enumerate() {
+            for (j, reason) in r.reasons().iter().enumerate() {
                 if j > 0 {
                     out.push(',');
                 }
@@ -335,20 +426,21 @@ fn write_result_line(
             }
             out.push(']');
         }
-        if let Some(error) = &r.error {
+        if let Some(error) = r.error() {
             out.push_str(",\"error\":");
             push_json_str(out, error);
         }
-        if !r.breakdown.is_empty() {
+        let mut items = r.breakdown().peekable();
+        if items.peek().is_some() {
             out.push_str(",\"breakdown\":[");
-            for (j, item) in r.breakdown.iter().enumerate() {
+            for (j, (member, amount)) in items.enumerate() {
                 if j > 0 {
                     out.push(',');
                 }
                 out.push_str("{\"member\":");
-                push_json_str(out, &item.member);
+                push_json_str(out, member);
                 out.push_str(",\"amount\":");
-                push_money(out, item.amount);
+                push_money(out, amount);
                 out.push('}');
             }
             out.push(']');

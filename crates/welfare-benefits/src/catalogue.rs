@@ -24,6 +24,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -110,6 +112,14 @@ pub enum CatalogueError {
         /// What does not bind.
         error: welfare_rules::BindError,
     },
+    /// A measure asked for by id is not in the catalogue.
+    #[error("no measure `{id}` in the catalogue (its measures: {known})")]
+    UnknownMeasure {
+        /// The id asked for.
+        id: String,
+        /// The catalogue's measure ids, comma-separated.
+        known: String,
+    },
 }
 
 /// One measure's result for a household on a date.
@@ -155,22 +165,91 @@ pub const BREAKDOWN_OUTPUTS: [(&str, &str); 1] = [("importi_per_figlio", "figli_
 
 /// Pairs amounts with the members at the given 1-based positions; an item that is not a number
 /// or a position outside the household is skipped (a rulebook error the tests catch).
-fn breakdown(
-    household: &Household,
-    amounts: impl Iterator<Item = Option<rust_decimal::Decimal>>,
-    positions: impl Iterator<Item = Option<rust_decimal::Decimal>>,
-) -> Vec<BreakdownItem> {
-    amounts
-        .zip(positions)
-        .filter_map(|(amount, position)| {
-            let index = usize::try_from(position?).ok()?.checked_sub(1)?;
-            let member = household.member_list.get(index)?;
-            Some(BreakdownItem {
-                member: member.member_identifier.clone(),
-                amount: amount_of(amount?),
-            })
-        })
-        .collect()
+fn breakdown<'h>(
+    household: &'h Household,
+    amounts: &'h [welfare_rules::Value],
+    positions: &'h [welfare_rules::Value],
+) -> impl Iterator<Item = (&'h str, Money)> + 'h {
+    amounts.iter().zip(positions).filter_map(|(amount, position)| {
+        let index = usize::try_from(position.as_decimal()?).ok()?.checked_sub(1)?;
+        let member = household.member_list.get(index)?;
+        Some((member.member_identifier.as_str(), amount_of(amount.as_decimal()?)))
+    })
+}
+
+/// A list value of a rulebook (shared).
+type List = Arc<[welfare_rules::Value]>;
+
+/// One measure's result as the evaluation gives it, before it becomes a [`MeasureResult`]:
+/// the measure's id borrowed from its program, and the breakdown as the rulebook's two lists
+/// (shared, not copied), paired with the members only when written ([`Outcome::breakdown`]).
+/// A batch writes its lines straight from these, kept in a buffer per worker, so a household
+/// costs no allocation for its results (unless it has reasons, a motivazione or an error).
+#[derive(Debug)]
+pub(crate) struct Outcome<'c> {
+    /// The rulebook id.
+    pub(crate) measure: &'c str,
+    /// Whether every condition holds.
+    pub(crate) eligible: bool,
+    /// The amount when eligible.
+    pub(crate) amount: Option<Money>,
+    /// The period of the amount.
+    pub(crate) period: Option<Period>,
+    /// The reasons of a refusal (empty without explanations).
+    pub(crate) reasons: Vec<String>,
+    /// The motivazione (empty without explanations).
+    pub(crate) motivazione: String,
+    /// An error that stopped the evaluation.
+    pub(crate) error: Option<String>,
+    /// The breakdown's amounts and positions ([`BREAKDOWN_OUTPUTS`]), when eligible.
+    items: Option<(List, List)>,
+}
+
+impl<'c> Outcome<'c> {
+    /// A refusal without explanation: not eligible, no amount.
+    fn refused(program: &'c Program) -> Outcome<'c> {
+        Outcome {
+            measure: program.id(),
+            eligible: false,
+            amount: None,
+            period: None,
+            reasons: Vec::new(),
+            motivazione: String::new(),
+            error: None,
+            items: None,
+        }
+    }
+
+    /// The amount per member (member identifier, amount), in the rulebook's order.
+    pub(crate) fn breakdown<'h>(
+        &'h self,
+        household: &'h Household,
+    ) -> impl Iterator<Item = (&'h str, Money)> + 'h {
+        let (amounts, positions): (&[welfare_rules::Value], &[welfare_rules::Value]) =
+            match &self.items {
+                Some((amounts, positions)) => (amounts, positions),
+                None => (&[], &[]),
+            };
+        breakdown(household, amounts, positions)
+    }
+
+    /// The public form of the outcome.
+    fn into_result(self, household: &Household) -> MeasureResult {
+        let breakdown = self
+            .breakdown(household)
+            .map(|(member, amount)| BreakdownItem { member: member.to_owned(), amount })
+            .collect();
+        MeasureResult {
+            measure: self.measure.to_owned(),
+            eligible: self.eligible,
+            amount: self.amount,
+            period: self.period,
+            reasons: self.reasons,
+            motivazione: self.motivazione,
+            error: self.error,
+            breakdown,
+        }
+    }
 }
 
 /// The compiled measures.
@@ -230,6 +309,8 @@ impl Measure {
 pub struct Scratch<'c> {
     buffers: Buffers,
     snapshots: Snapshots<'c>,
+    /// The outcomes of the last household ([`Catalogue::outcomes_with`]).
+    outcomes: Vec<Outcome<'c>>,
 }
 
 /// The buffers of one evaluation that borrow nothing (kept per thread by
@@ -287,6 +368,40 @@ impl Catalogue {
         Ok(id)
     }
 
+    /// Keeps only the measures with the given ids (national, such as `it/assegno-unico`, or a
+    /// local rulebook's), in the catalogue's order whatever the order given: for a run that
+    /// concerns one measure, such as the yearly review of the Assegno Unico. Rulebooks the kept
+    /// ones import stay loaded. An unknown id is an error and leaves the catalogue unchanged.
+    ///
+    /// ```
+    /// use welfare_benefits::Catalogue;
+    ///
+    /// let mut catalogue = Catalogue::national()?;
+    /// catalogue.keep_only(["it/bonus-nido", "it/assegno-unico"])?;
+    /// let ids: Vec<&str> = catalogue.programs().map(|p| p.id()).collect();
+    /// assert_eq!(ids, ["it/assegno-unico", "it/bonus-nido"]);
+    /// assert!(catalogue.keep_only(["it/assegno-unico", "it/reddito-di-cittadinanza"]).is_err());
+    /// assert_eq!(catalogue.programs().count(), 2);
+    /// # Ok::<(), welfare_benefits::CatalogueError>(())
+    /// ```
+    pub fn keep_only<'a>(
+        &mut self,
+        ids: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), CatalogueError> {
+        let ids: Vec<&str> = ids.into_iter().collect();
+        if let Some(id) =
+            ids.iter().find(|id| !self.programs.iter().any(|m| m.program.id() == **id))
+        {
+            let known: Vec<&str> = self.programs().map(Program::id).collect();
+            return Err(CatalogueError::UnknownMeasure {
+                id: (*id).to_owned(),
+                known: known.join(", "),
+            });
+        }
+        self.programs.retain(|m| ids.contains(&m.program.id()));
+        Ok(())
+    }
+
     /// The compiled measures, in evaluation order.
     pub fn programs(&self) -> impl Iterator<Item = &Program> {
         self.programs.iter().map(|m| &m.program)
@@ -315,15 +430,20 @@ impl Catalogue {
         // Snapshots borrow the catalogue, so they live for this call only; a batch keeps them
         // in its `Scratch` (`evaluate_in_with`).
         let mut snapshots = Vec::with_capacity(self.programs.len());
+        let mut out = Vec::with_capacity(self.programs.len());
         let detail = Detail::Motivazione;
         BUFFERS.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut b) => self.evaluate_with(household, date, lang, detail, &mut b, &mut snapshots),
+            Ok(mut b) => {
+                self.evaluate_with(household, date, lang, detail, &mut b, &mut snapshots, &mut out)
+            }
             // Never reached (an evaluation calls no other); fresh buffers are as good.
             Err(_) => {
                 let mut fresh = Buffers::default();
-                self.evaluate_with(household, date, lang, detail, &mut fresh, &mut snapshots)
+                let b = &mut fresh;
+                self.evaluate_with(household, date, lang, detail, b, &mut snapshots, &mut out)
             }
-        })
+        });
+        out.into_iter().map(|o| o.into_result(household)).collect()
     }
 
     /// Every measure for one household on `date` without building explanations: eligibility,
@@ -342,8 +462,8 @@ impl Catalogue {
         lang: Lang,
         scratch: &mut Scratch<'c>,
     ) -> Vec<MeasureResult> {
-        let Scratch { buffers, snapshots } = scratch;
-        self.evaluate_with(household, date, lang, Detail::Motivazione, buffers, snapshots)
+        self.outcomes_with(household, date, Some(lang), scratch);
+        scratch.outcomes.drain(..).map(|o| o.into_result(household)).collect()
     }
 
     /// [`Catalogue::evaluate_outcomes`] with reusable buffers: the batch path.
@@ -353,10 +473,33 @@ impl Catalogue {
         date: NaiveDate,
         scratch: &mut Scratch<'c>,
     ) -> Vec<MeasureResult> {
-        let Scratch { buffers, snapshots } = scratch;
-        self.evaluate_with(household, date, Lang::It, Detail::Outcome, buffers, snapshots)
+        self.outcomes_with(household, date, None, scratch);
+        scratch.outcomes.drain(..).map(|o| o.into_result(household)).collect()
     }
 
+    /// Evaluates every measure for one household on `date` into the scratch's outcomes
+    /// (replacing the previous household's) and returns them: with the reasons and the
+    /// motivazione in `lang` when it is given, else outcomes only. The batch writes its lines
+    /// from these; the public entry points turn them into [`MeasureResult`]s.
+    pub(crate) fn outcomes_with<'c, 's>(
+        &'c self,
+        household: &Household,
+        date: NaiveDate,
+        lang: Option<Lang>,
+        scratch: &'s mut Scratch<'c>,
+    ) -> &'s [Outcome<'c>] {
+        let Scratch { buffers, snapshots, outcomes } = scratch;
+        outcomes.clear();
+        let (lang, detail) = match lang {
+            Some(lang) => (lang, Detail::Motivazione),
+            None => (Lang::It, Detail::Outcome),
+        };
+        self.evaluate_with(household, date, lang, detail, buffers, snapshots, outcomes);
+        outcomes
+    }
+
+    /// Appends the outcome of every measure to `out`, in order.
+    #[allow(clippy::too_many_arguments)]
     fn evaluate_with<'c>(
         &'c self,
         household: &Household,
@@ -365,7 +508,8 @@ impl Catalogue {
         detail: Detail,
         buffers: &mut Buffers,
         snapshots: &mut Snapshots<'c>,
-    ) -> Vec<MeasureResult> {
+        out: &mut Vec<Outcome<'c>>,
+    ) {
         let filled = buffers.table.fill(household, date).map_err(|e| e.to_string());
         self.programs
             .iter()
@@ -388,16 +532,7 @@ impl Catalogue {
                     return match detail {
                         Detail::Motivazione => not_in_force(p, on, lang),
                         // The fast path writes no reasons or motivazioni.
-                        Detail::Outcome => MeasureResult {
-                            measure: p.id().to_owned(),
-                            eligible: false,
-                            amount: None,
-                            period: None,
-                            reasons: Vec::new(),
-                            motivazione: String::new(),
-                            error: None,
-                            breakdown: Vec::new(),
-                        },
+                        Detail::Outcome => Outcome::refused(p),
                     };
                 }
                 if let Err(e) = &filled {
@@ -429,24 +564,15 @@ impl Catalogue {
                     ),
                 }
             })
-            .collect()
+            .for_each(|outcome| out.push(outcome));
     }
 }
 
-fn failed(program: &Program, error: String) -> MeasureResult {
-    MeasureResult {
-        measure: program.id().to_owned(),
-        eligible: false,
-        amount: None,
-        period: None,
-        reasons: Vec::new(),
-        motivazione: String::new(),
-        error: Some(error),
-        breakdown: Vec::new(),
-    }
+fn failed(program: &Program, error: String) -> Outcome<'_> {
+    Outcome { error: Some(error), ..Outcome::refused(program) }
 }
 
-fn not_in_force(program: &Program, on: NaiveDate, lang: Lang) -> MeasureResult {
+fn not_in_force(program: &Program, on: NaiveDate, lang: Lang) -> Outcome<'_> {
     let valid = program.valid();
     let from = valid.from();
     let reason = match (on < from, valid.to(), lang) {
@@ -472,16 +598,7 @@ fn not_in_force(program: &Program, on: NaiveDate, lang: Lang) -> MeasureResult {
             date_italian(on)
         ),
     };
-    MeasureResult {
-        measure: program.id().to_owned(),
-        eligible: false,
-        amount: None,
-        period: None,
-        reasons: vec![reason],
-        motivazione,
-        error: None,
-        breakdown: Vec::new(),
-    }
+    Outcome { reasons: vec![reason], motivazione, ..Outcome::refused(program) }
 }
 
 /// The amount outputs a rulebook may define, with their periods.
@@ -523,31 +640,28 @@ fn with_snapshot<'c, R>(
     }
 }
 
-/// Evaluates one program on a household's facts without an explanation.
+/// Evaluates one program on a household's facts without an explanation. (The household is
+/// not read here: the breakdown is paired with its members when written.)
 fn outcome_of_program<'c>(
     measure: &'c Measure,
-    household: &Household,
+    _household: &Household,
     facts: FactsView<'_>,
     date: NaiveDate,
     values: &mut Vec<welfare_rules::Value>,
     snapshots: &mut Snapshots<'c>,
-) -> MeasureResult {
+) -> Outcome<'c> {
     let run = with_snapshot(snapshots, measure, date, |snap| {
         snap.run_plan_view(&measure.plan, facts, values)
     });
     if let Err(e) = run.and_then(|ran| ran) {
         return failed(&measure.program, e.to_string());
     }
-    outcome(measure, household, values)
+    outcome(measure, values)
 }
 
 /// A measure's outcome from the values of its definitions: eligibility, amount, period and
 /// breakdown (no reasons, no motivazione).
-fn outcome(
-    measure: &Measure,
-    household: &Household,
-    values: &[welfare_rules::Value],
-) -> MeasureResult {
+fn outcome<'c>(measure: &'c Measure, values: &[welfare_rules::Value]) -> Outcome<'c> {
     let eligible = measure
         .conditions
         .iter()
@@ -559,25 +673,26 @@ fn outcome(
         ),
         None => (None, None),
     };
-    let items = |slot: usize| match values.get(slot) {
-        Some(welfare_rules::Value::List(items)) => items.iter().map(|v| v.as_decimal()).collect(),
-        _ => Vec::new(),
-    };
-    let breakdown = match measure.breakdown {
+    // The lists are shared with the values (a reference count), not copied; anything but two
+    // lists is no breakdown.
+    let items = match measure.breakdown {
         Some((amounts, positions)) if eligible => {
-            breakdown(household, items(amounts).into_iter(), items(positions).into_iter())
+            match (values.get(amounts), values.get(positions)) {
+                (
+                    Some(welfare_rules::Value::List(amounts)),
+                    Some(welfare_rules::Value::List(positions)),
+                ) => Some((Arc::clone(amounts), Arc::clone(positions))),
+                _ => None,
+            }
         }
-        _ => Vec::new(),
+        _ => None,
     };
-    MeasureResult {
-        measure: measure.program.id().to_owned(),
+    Outcome {
         eligible,
         amount: if eligible { amount } else { None },
         period,
-        reasons: Vec::new(),
-        motivazione: String::new(),
-        error: None,
-        breakdown,
+        items,
+        ..Outcome::refused(&measure.program)
     }
 }
 
@@ -597,21 +712,21 @@ fn amount_of(value: rust_decimal::Decimal) -> Money {
 /// explanation gives ([`welfare_rules::Evaluation::motivazione`]), without building it.
 fn evaluate_program<'c>(
     measure: &'c Measure,
-    household: &Household,
+    _household: &Household,
     facts: FactsView<'_>,
     date: NaiveDate,
     lang: Lang,
     values: &mut Vec<welfare_rules::Value>,
     snapshots: &mut Snapshots<'c>,
-) -> MeasureResult {
+) -> Outcome<'c> {
     let result = with_snapshot(snapshots, measure, date, |snap| {
         if let Err(e) = snap.run_into_view(facts, values) {
             return failed(&measure.program, e.to_string());
         }
-        MeasureResult {
+        Outcome {
             reasons: snap.reasons(values, lang),
             motivazione: snap.motivazione_view(facts, values, lang),
-            ..outcome(measure, household, values)
+            ..outcome(measure, values)
         }
     });
     result.unwrap_or_else(|e| failed(&measure.program, e.to_string()))

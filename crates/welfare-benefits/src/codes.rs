@@ -232,6 +232,30 @@ pub enum ComuneCode {
 impl ComuneCode {
     /// Reads a Belfiore or ISTAT code; `None` when the text has neither form.
     pub fn parse(text: &str) -> Option<ComuneCode> {
+        Some(match ComuneCode::form(text)? {
+            (true, code) => ComuneCode::Belfiore(code.to_owned()),
+            (false, code) => ComuneCode::Istat(code.to_owned()),
+        })
+    }
+
+    /// [`ComuneCode::parse`] into `target`, reusing its text's buffer when the form is the same;
+    /// `None` (and `target` unchanged) when the text has neither form.
+    pub(crate) fn parse_into(text: &str, target: &mut ComuneCode) -> Option<()> {
+        match (ComuneCode::form(text)?, &mut *target) {
+            ((true, code), ComuneCode::Belfiore(kept))
+            | ((false, code), ComuneCode::Istat(kept)) => {
+                kept.clear();
+                kept.push_str(code);
+            }
+            ((true, code), _) => *target = ComuneCode::Belfiore(code.to_owned()),
+            ((false, code), _) => *target = ComuneCode::Istat(code.to_owned()),
+        }
+        Some(())
+    }
+
+    /// Whether `text` (trimmed) is a Belfiore code (`true`) or an ISTAT code (`false`), with the
+    /// trimmed text; `None` when it has neither form.
+    fn form(text: &str) -> Option<(bool, &str)> {
         let t = text.trim();
         let bytes = t.as_bytes();
         match bytes {
@@ -241,11 +265,9 @@ impl ComuneCode {
                     && *letter != b'Z'
                     && rest.iter().all(u8::is_ascii_digit) =>
             {
-                Some(ComuneCode::Belfiore(t.to_owned()))
+                Some((true, t))
             }
-            _ if bytes.len() == 6 && bytes.iter().all(u8::is_ascii_digit) => {
-                Some(ComuneCode::Istat(t.to_owned()))
-            }
+            _ if bytes.len() == 6 && bytes.iter().all(u8::is_ascii_digit) => Some((false, t)),
             _ => None,
         }
     }

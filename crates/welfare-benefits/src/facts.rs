@@ -18,7 +18,7 @@
 
 use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
-use welfare_types::dates::{age_on, whole_months_between};
+use welfare_types::dates::whole_months_between;
 use welfare_types::territory::Comune;
 
 use crate::codes::ComuneCode;
@@ -26,6 +26,7 @@ use crate::error::{HouseholdError, HouseholdErrorKind};
 use crate::household::{Disability, Household, IseeKind, Member};
 
 /// A member's derived facts.
+#[derive(Copy, Clone, Debug)]
 pub(crate) struct Derived {
     pub(crate) age: u32,
     pub(crate) months: u32,
@@ -43,8 +44,8 @@ pub(crate) fn derive(
             format!("the member is born after the evaluation date {on}"),
         )
     })?;
-    let age = age_on(member.birth_date, on).unwrap_or(months / 12);
-    Ok(Derived { age, months })
+    // The age is the whole years of the whole months (`age_on`), without counting them twice.
+    Ok(Derived { age: months / 12, months })
 }
 
 impl Household {

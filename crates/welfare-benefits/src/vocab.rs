@@ -12,6 +12,7 @@
 //! in `fill` at the same position (a test checks that every position is written), and
 //! document it.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
@@ -206,10 +207,17 @@ pub struct FactTable {
     pub(crate) household: Vec<Value>,
     pub(crate) members: Vec<Value>,
     symbols: &'static Symbols,
-    /// The last comune's codes as text values: households of one comune share them instead of
-    /// allocating them again.
-    comune: Option<(&'static Comune, Value, Value)>,
+    /// The comuni met on `comuni_on`, by the code the households give, with their ISTAT and
+    /// Belfiore codes as text values: households of one comune share them instead of looking
+    /// the comune up and allocating its codes again.
+    comuni: BTreeMap<String, (&'static Comune, Value, Value)>,
+    comuni_on: Option<NaiveDate>,
+    /// The members' ages, reused between households.
+    ages: Vec<crate::facts::Derived>,
 }
+
+/// Comuni kept by a table at most (a batch of a whole country meets ≈ 8,000).
+const COMUNI_KEPT: usize = 16_384;
 
 impl Default for FactTable {
     fn default() -> FactTable {
@@ -265,7 +273,9 @@ impl FactTable {
                 event_kind: symbols(EVENT_KIND),
                 citizenship: symbols(CITIZENSHIP),
             }),
-            comune: None,
+            comuni: BTreeMap::new(),
+            comuni_on: None,
+            ages: Vec::new(),
         }
     }
 
@@ -282,11 +292,24 @@ impl FactTable {
     /// Computes the facts of `household` on `on`. A member born after the date or a comune
     /// code no comune has on the date is an error naming the field.
     pub fn fill(&mut self, household: &Household, on: NaiveDate) -> Result<(), HouseholdError> {
-        let mut ages = Vec::with_capacity(household.member_list.len());
+        let mut ages = std::mem::take(&mut self.ages);
+        let filled = self.fill_with(household, on, &mut ages);
+        self.ages = ages;
+        filled
+    }
+
+    fn fill_with(
+        &mut self,
+        household: &Household,
+        on: NaiveDate,
+        ages: &mut Vec<crate::facts::Derived>,
+    ) -> Result<(), HouseholdError> {
+        ages.clear();
         for (i, m) in household.member_list.iter().enumerate() {
             ages.push(crate::facts::derive(m, i, on)?);
         }
-        let comune = household.comune_on(on)?;
+        let ages = ages.as_slice();
+        let (istat, belfiore) = self.comune(household, on)?;
 
         let h = &mut self.household;
         h.clear();
@@ -294,7 +317,7 @@ impl FactTable {
             h.push(money(household.isee.value_on(kind, on)));
         }
         h.push(household.isee.scala_on(on).map_or(Value::Missing, Value::Num));
-        for (_, n) in crate::facts::counts(household, &ages) {
+        for n in counts(household, ages) {
             h.push(int(i64::try_from(n).unwrap_or(i64::MAX)));
         }
         h.push(money(household.rent.as_ref().map(|r| r.annual)));
@@ -330,17 +353,6 @@ impl FactTable {
             .filter(|m| !m.is_zero());
         h.push(money(auu_annual));
         h.push(Value::Bool(household.member_list.iter().all(|m| m.registered_in_anagrafe)));
-        let (istat, belfiore) = match &self.comune {
-            Some((last, istat, belfiore)) if std::ptr::eq(*last, comune) => {
-                (istat.clone(), belfiore.clone())
-            }
-            _ => {
-                let istat = comune.istat().map_or(Value::Missing, |c| Value::Text(Arc::from(c)));
-                let belfiore = Value::Text(Arc::from(comune.belfiore()));
-                self.comune = Some((comune, istat.clone(), belfiore.clone()));
-                (istat, belfiore)
-            }
-        };
         h.push(istat);
         h.push(belfiore);
         // The first month the ADI is paid: the earliest start of an ADI in force on the date,
@@ -355,10 +367,32 @@ impl FactTable {
         h.push(adi_from.map_or(Value::Missing, Value::Date));
 
         self.members.clear();
-        for (member, derived) in household.member_list.iter().zip(&ages) {
-            self.push_member(household, member, derived, &ages, on);
+        for (member, derived) in household.member_list.iter().zip(ages) {
+            self.push_member(household, member, derived, ages, on);
         }
         Ok(())
+    }
+
+    /// The ISTAT and Belfiore codes of the household's comune on `on` as text values: looked
+    /// up once per code and date ([`Household::comune_on`]), then shared.
+    fn comune(
+        &mut self,
+        household: &Household,
+        on: NaiveDate,
+    ) -> Result<(Value, Value), HouseholdError> {
+        let code = household.residence.comune.as_str();
+        if self.comuni_on != Some(on) || self.comuni.len() >= COMUNI_KEPT {
+            self.comuni.clear();
+            self.comuni_on = Some(on);
+        }
+        if let Some((_, istat, belfiore)) = self.comuni.get(code) {
+            return Ok((istat.clone(), belfiore.clone()));
+        }
+        let comune = household.comune_on(on)?;
+        let istat = comune.istat().map_or(Value::Missing, |c| Value::Text(Arc::from(c)));
+        let belfiore = Value::Text(Arc::from(comune.belfiore()));
+        self.comuni.insert(code.to_owned(), (comune, istat.clone(), belfiore.clone()));
+        Ok((istat, belfiore))
     }
 
     fn push_member(
@@ -503,6 +537,42 @@ fn json_of(decl: &FactDecl, value: &Value) -> serde_json::Value {
     }
 }
 
+/// The counts of [`crate::facts::counts`] (in its order, the vocabulary's), in one pass over
+/// the members (a test holds them equal).
+fn counts(household: &Household, derived: &[crate::facts::Derived]) -> [u64; 14] {
+    let mut c = [0u64; 14];
+    for (m, d) in household.member_list.iter().zip(derived) {
+        let child = m.relationship_to_head.is_child();
+        let head_or_partner = m.relationship_to_head.is_head_or_partner();
+        let working = m.employment.as_ref().is_some_and(|e| e.status.is_working());
+        let age = d.age;
+        let flags = [
+            true,
+            age < 18,
+            child,
+            child && age < 18,
+            child && age < 1,
+            child && age < 3,
+            child && age < 10,
+            child && (18..21).contains(&age),
+            age >= 60,
+            age >= 67,
+            m.disability != Disability::None,
+            matches!(m.disability, Disability::Grave | Disability::NonAutosufficiente),
+            head_or_partner && working,
+            head_or_partner,
+        ];
+        for (count, flag) in c.iter_mut().zip(flags) {
+            *count += u64::from(flag);
+        }
+    }
+    // The members are counted as the list is long (ages past the first error are not read).
+    if let Some(members) = c.first_mut() {
+        *members = u64::try_from(household.member_list.len()).unwrap_or(u64::MAX);
+    }
+    c
+}
+
 fn sex_index(sex: Sex) -> usize {
     match sex {
         Sex::M => 0,
@@ -618,6 +688,28 @@ mod tests {
         for (i, (name, _)) in crate::facts::counts(&household, &ages).iter().enumerate() {
             let want = if *name == "members" { "members_count" } else { name };
             assert_eq!(HOUSEHOLD_FACTS[5 + i].name, want);
+        }
+    }
+
+    /// The one-pass counts are `facts::counts`, on generated households and the example.
+    #[test]
+    fn one_pass_counts_are_the_facts_counts() {
+        let on = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+        let generator = crate::synthetic::Generator::new(5, 2026).unwrap();
+        let households = generator
+            .households(500)
+            .map(|h| serde_json::from_value::<Household>(h).unwrap())
+            .chain([Household::example().unwrap()]);
+        for household in households {
+            let ages: Vec<_> = household
+                .member_list
+                .iter()
+                .enumerate()
+                .filter_map(|(i, m)| crate::facts::derive(m, i, on).ok())
+                .collect();
+            let want: Vec<u64> =
+                crate::facts::counts(&household, &ages).iter().map(|(_, n)| *n).collect();
+            assert_eq!(counts(&household, &ages).to_vec(), want);
         }
     }
 

@@ -315,7 +315,8 @@ impl<S: CaseStore> CaseFile<S> {
     /// ([`Action::ReadPerson`], allowed or denied), and returns the view of
     /// [`access::person_view`] (legal protection measures hidden from an operator without
     /// justice data, or minors data for a minor). Unless the front-office permission decides,
-    /// the decision folds every case of the tenant to find the person's.
+    /// the decision folds the person's cases, found through [`CaseStore::cases_of`] (not
+    /// every case of the tenant).
     pub fn read_person(
         &mut self,
         ctx: &CommandContext,
@@ -328,7 +329,7 @@ impl<S: CaseStore> CaseFile<S> {
             .ok_or_else(|| Error::NotFound { subject: Subject::Person, id: id.to_string() })?;
         let decide =
             |cases: &[Case]| access::decide_person(&self.tenant, &ctx.actor, id, cases, today);
-        let decision = self.with_cases(decide)?;
+        let decision = self.with_cases([id], decide)?;
         let entry =
             self.log(ctx, AggregateRef::Person(id.clone()), Action::ReadPerson, purpose, decision);
         self.append_read(entry)?;
@@ -337,7 +338,9 @@ impl<S: CaseStore> CaseFile<S> {
 
     /// Reads a group for `purpose`: checks [`access::decide_group`], logs the read
     /// ([`Action::ReadGroup`], allowed or denied), and returns the group. A group holds person
-    /// ids, relationship codes and dates only: no special category, nothing to redact.
+    /// ids, relationship codes and dates only: no special category, nothing to redact. Unless
+    /// the front-office permission decides, the decision folds the cases of the group's
+    /// members on the day ([`CaseStore::cases_of`]).
     pub fn read_group(
         &mut self,
         ctx: &CommandContext,
@@ -348,7 +351,8 @@ impl<S: CaseStore> CaseFile<S> {
         let (state, _) = load::<Group, S>(&self.store, &self.tenant.id, id)?;
         let group =
             state.ok_or_else(|| Error::NotFound { subject: Subject::Group, id: id.to_string() })?;
-        let decision = self.with_cases(|cases| {
+        let members = group.members_on(today).map(|m| &m.person);
+        let decision = self.with_cases(members, |cases| {
             access::decide_group(&self.tenant, &ctx.actor, &group, cases, today)
         })?;
         let entry =
@@ -361,7 +365,9 @@ impl<S: CaseStore> CaseFile<S> {
     /// ([`Action::ReadIntake`], allowed or denied), and returns the intake. An intake carries
     /// no field typed as a special category (its areas and coded needs are the front office's
     /// SIUSS classification, recorded by operators who hold no special-category permission),
-    /// so nothing is redacted; notes must not carry special-category content.
+    /// so nothing is redacted; notes must not carry special-category content. Unless the
+    /// front-office permission decides, the decision folds the cases of the intake's
+    /// identified person ([`CaseStore::cases_of`]).
     pub fn read_intake(
         &mut self,
         ctx: &CommandContext,
@@ -372,7 +378,7 @@ impl<S: CaseStore> CaseFile<S> {
         let (state, _) = load::<Intake, S>(&self.store, &self.tenant.id, id)?;
         let intake = state
             .ok_or_else(|| Error::NotFound { subject: Subject::Intake, id: id.to_string() })?;
-        let decision = self.with_cases(|cases| {
+        let decision = self.with_cases(intake.access.person.iter(), |cases| {
             access::decide_intake(&self.tenant, &ctx.actor, &intake, cases, today)
         })?;
         let entry =
@@ -382,13 +388,42 @@ impl<S: CaseStore> CaseFile<S> {
     }
 
     /// Runs a record-read decision without cases first; only a deny for want of a relation
-    /// (the one outcome cases can change) folds every case of the tenant and decides again.
-    fn with_cases(&self, decide: impl Fn(&[Case]) -> access::Decision) -> Result<access::Decision> {
+    /// (the one outcome cases can change) folds the cases of `persons` and decides again.
+    ///
+    /// The decision functions count only the cases whose subject is one of the persons they
+    /// relate to the record, and take the first case that allows in the order given. So
+    /// handing them the cases of `persons` (a superset of those persons) in case id order —
+    /// the order of [`CaseFile::all_cases`] — gives the decision, reason included, that every
+    /// case of the tenant would give.
+    fn with_cases<'p>(
+        &self,
+        persons: impl IntoIterator<Item = &'p PersonId>,
+        decide: impl Fn(&[Case]) -> access::Decision,
+    ) -> Result<access::Decision> {
         let first = decide(&[]);
         if first.allowed || first.reason != access::Reason::NoRelationToCase {
             return Ok(first);
         }
-        Ok(decide(&self.all_cases()?))
+        Ok(decide(&self.cases_of_persons(persons)?))
+    }
+
+    /// The cases whose subject is one of `persons`, folded, in case id order: an unlogged
+    /// system read like [`CaseFile::all_cases`], for the record-read decisions.
+    fn cases_of_persons<'p>(
+        &self,
+        persons: impl IntoIterator<Item = &'p PersonId>,
+    ) -> Result<Vec<Case>> {
+        let mut ids = std::collections::BTreeSet::new();
+        for person in persons {
+            ids.extend(self.store.cases_of(&self.tenant.id, person)?);
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        for id in &ids {
+            if let Some(c) = self.load_case(id)? {
+                out.push(c);
+            }
+        }
+        Ok(out)
     }
 
     /// Appends a read's entry; a denied read then fails with [`Error::Denied`].

@@ -25,7 +25,10 @@
 //!    `Reopens` fails with [`StoreError::OpenCaseExists`] when another case of that person is
 //!    open; `Closes` frees the person (a SQL store can use a partial unique index on
 //!    `(tenant, person) WHERE open`);
-//! 6. insert the events, the new head (kept apart from the events, e.g. a `heads` table, and
+//! 6. keep the "cases by person" index read by [`CaseStore::cases_of`]: an `Opens(person)`
+//!    event lists its case under that person for good (closing and reopening do not change
+//!    it; the same table as rule 5 serves, with a plain index on `(tenant, person)`);
+//! 7. insert the events, the new head (kept apart from the events, e.g. a `heads` table, and
 //!    never recomputed from them: it is what catches a truncated stream), the command record, the outbox messages and the access
 //!    log entries of the unit, then commit.
 //!
@@ -33,8 +36,10 @@
 //! hash, canonical, command_id, recorded_at, PRIMARY KEY (tenant, kind, aggregate_id,
 //! sequence))`, `heads(tenant, kind, aggregate_id, sequence, hash)`, `commands(tenant,
 //! command_id PRIMARY KEY, kind, aggregate_id, first_sequence, last_sequence)`,
-//! `open_cases(tenant, person_id UNIQUE, case_id)`, `outbox(tenant, message_id PRIMARY KEY, …,
-//! delivered_at NULL)`, `access_log(tenant, seq, …)` (append-only).
+//! `case_persons(tenant, case_id PRIMARY KEY, person_id, open)` with a unique index on
+//! `(tenant, person_id) WHERE open` and a plain one on `(tenant, person_id)`,
+//! `outbox(tenant, message_id PRIMARY KEY, …, delivered_at NULL)`, `access_log(tenant, seq,
+//! …)` (append-only).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -45,6 +50,9 @@ use crate::access::AccessLogEntry;
 use crate::chain::{ChainHead, Digest, RecordedEvent};
 use crate::events::{AggregateKind, AggregateRef, Occupancy, OutboxTopic};
 use crate::ids::{CaseId, CommandId, MessageId, PersonId, TenantId};
+
+/// The in-memory cases-by-person index: for each person, the cases opened for them.
+type PersonCases = BTreeMap<PersonId, BTreeSet<CaseId>>;
 
 /// Why a store refused or failed a call. Carries ids only.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -242,6 +250,41 @@ pub trait CaseStore {
         person: &PersonId,
     ) -> Result<Option<CaseId>, StoreError>;
 
+    /// Every case whose subject is `person` — open or closed — in case id order (the order
+    /// of [`CaseStore::aggregates`]); empty when the person has none. A case is listed from
+    /// the event that opens it (rule 6 of the module docs). The record reads of
+    /// [`CaseFile`](crate::service::CaseFile) use it to load only the cases that can relate
+    /// an operator to a person, instead of every case of the tenant.
+    ///
+    /// The default implementation is correct for any store but **scans**: it lists every
+    /// case aggregate of the tenant and decodes each one's events (no chain verification, no
+    /// fold), so its cost grows with the tenant's cases and events. Stores should override it
+    /// with an index maintained by [`CaseStore::append`], as [`InMemoryStore`] and the SQL
+    /// stores of `welfare-store` do.
+    fn cases_of(&self, tenant: &TenantId, person: &PersonId) -> Result<Vec<CaseId>, StoreError> {
+        let mut out = Vec::new();
+        for aggregate in self.aggregates(tenant, AggregateKind::Case)? {
+            let AggregateRef::Case(case) = &aggregate else { continue };
+            let mut subject = None;
+            for r in self.load(tenant, &aggregate)? {
+                let env = r.envelope().map_err(|_| {
+                    StoreError::Backend(format!(
+                        "stored event {} of {aggregate} does not decode",
+                        r.sequence
+                    ))
+                })?;
+                if let Some(Occupancy::Opens(p)) = env.payload.occupancy() {
+                    subject = Some(p.clone());
+                }
+            }
+            if subject.as_ref() == Some(person) {
+                out.push(case.clone());
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
     /// Appends an access-log entry on its own (reads; denied writes).
     fn append_access_log(
         &mut self,
@@ -269,11 +312,64 @@ struct TenantData {
     /// Heads kept apart from the streams, so a truncated stream is caught by `verify`.
     heads: BTreeMap<AggregateRef, ChainHead>,
     commands: BTreeMap<CommandId, CommandRecord>,
-    open_cases: BTreeMap<PersonId, CaseId>,
-    case_person: BTreeMap<CaseId, PersonId>,
+    indexes: CaseIndexes,
     access_log: Vec<AccessLogEntry>,
     outbox: Vec<OutboxMessage>,
     delivered: BTreeSet<MessageId>,
+}
+
+/// The case indexes of one tenant in memory: rules 5 and 6 of the module docs.
+#[derive(Clone, Debug, Default)]
+struct CaseIndexes {
+    /// The open case of each person.
+    open_cases: BTreeMap<PersonId, CaseId>,
+    /// The subject of each case.
+    case_person: BTreeMap<CaseId, PersonId>,
+    /// The inverse of `case_person`, read by [`CaseStore::cases_of`].
+    person_cases: PersonCases,
+}
+
+impl CaseIndexes {
+    /// The indexes after `case`'s occupancy `changes`, in event order, or the rule-5 refusal.
+    fn after(&self, case: &CaseId, changes: Vec<OccupancyChange>) -> Result<Self, StoreError> {
+        let mut next = self.clone();
+        for change in changes {
+            let person = match change {
+                OccupancyChange::Opens(p) => {
+                    if let Some(before) = next.case_person.insert(case.clone(), p.clone()) {
+                        if let Some(set) = next.person_cases.get_mut(&before) {
+                            set.remove(case);
+                        }
+                    }
+                    next.person_cases.entry(p.clone()).or_default().insert(case.clone());
+                    Some(p)
+                }
+                OccupancyChange::Reopens => next.case_person.get(case).cloned(),
+                OccupancyChange::Closes => {
+                    if let Some(p) = next.case_person.get(case) {
+                        if next.open_cases.get(p) == Some(case) {
+                            next.open_cases.remove(p);
+                        }
+                    }
+                    None
+                }
+            };
+            if let Some(p) = person {
+                match next.open_cases.get(&p) {
+                    Some(other) if other != case => {
+                        return Err(StoreError::OpenCaseExists {
+                            person: p.to_string(),
+                            case: other.to_string(),
+                        })
+                    }
+                    _ => {
+                        next.open_cases.insert(p, case.clone());
+                    }
+                }
+            }
+        }
+        Ok(next)
+    }
 }
 
 /// A [`CaseStore`] in memory, for tests, examples and single-process tools.
@@ -335,41 +431,14 @@ impl CaseStore for InMemoryStore {
             }
             link = r.head();
         }
-        // Occupancy (rule 5), computed on a copy and committed only if every event passes.
-        let mut open_cases = data.open_cases.clone();
-        let mut case_person = data.case_person.clone();
-        if let AggregateRef::Case(case) = &unit.aggregate {
-            for change in changes {
-                let person = match change {
-                    OccupancyChange::Opens(p) => {
-                        case_person.insert(case.clone(), p.clone());
-                        Some(p)
-                    }
-                    OccupancyChange::Reopens => case_person.get(case).cloned(),
-                    OccupancyChange::Closes => {
-                        if let Some(p) = case_person.get(case) {
-                            if open_cases.get(p) == Some(case) {
-                                open_cases.remove(p);
-                            }
-                        }
-                        None
-                    }
-                };
-                if let Some(p) = person {
-                    match open_cases.get(&p) {
-                        Some(other) if other != case => {
-                            return Err(StoreError::OpenCaseExists {
-                                person: p.to_string(),
-                                case: other.to_string(),
-                            })
-                        }
-                        _ => {
-                            open_cases.insert(p, case.clone());
-                        }
-                    }
-                }
+        // Occupancy (rule 5) and the cases-by-person index (rule 6), computed on copies and
+        // committed only if every event passes; a unit without such a change copies nothing.
+        let indexes = match &unit.aggregate {
+            AggregateRef::Case(case) if !changes.is_empty() => {
+                Some(data.indexes.after(case, changes)?)
             }
-        }
+            _ => None,
+        };
         let first = unit.events.first().map_or(0, |r| r.sequence);
         data.commands.insert(
             unit.command_id.clone(),
@@ -379,8 +448,9 @@ impl CaseStore for InMemoryStore {
                 last_sequence: link.sequence,
             },
         );
-        data.open_cases = open_cases;
-        data.case_person = case_person;
+        if let Some(indexes) = indexes {
+            data.indexes = indexes;
+        }
         data.heads.insert(unit.aggregate.clone(), link);
         data.streams.entry(unit.aggregate.clone()).or_default().extend(unit.events);
         data.outbox.extend(unit.outbox);
@@ -435,7 +505,16 @@ impl CaseStore for InMemoryStore {
         tenant: &TenantId,
         person: &PersonId,
     ) -> Result<Option<CaseId>, StoreError> {
-        Ok(self.tenants.get(tenant).and_then(|d| d.open_cases.get(person)).cloned())
+        Ok(self.tenants.get(tenant).and_then(|d| d.indexes.open_cases.get(person)).cloned())
+    }
+
+    fn cases_of(&self, tenant: &TenantId, person: &PersonId) -> Result<Vec<CaseId>, StoreError> {
+        Ok(self
+            .tenants
+            .get(tenant)
+            .and_then(|d| d.indexes.person_cases.get(person))
+            .map(|cases| cases.iter().cloned().collect())
+            .unwrap_or_default())
     }
 
     fn append_access_log(

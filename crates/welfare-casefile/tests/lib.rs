@@ -5,6 +5,7 @@ mod common;
 
 mod access;
 mod calendar;
+mod cases_index;
 mod chain;
 mod domain;
 mod istanza;

@@ -2,7 +2,7 @@
 //! local rulebook), streaming, on every core, with the results in input order.
 //!
 //! ```text
-//! welfare batch [--national] [--rulebook PATH ...] --input households.jsonl
+//! welfare batch [--national] [--rulebook PATH ...] [--measure ID ...] --input households.jsonl
 //!               [--output results.jsonl] [--rejects rejects.jsonl] [--date D]
 //!               [--explain none|motivazione|full] [--lang it|en]
 //! ```
@@ -32,6 +32,10 @@ pub(crate) struct BatchArgs {
     /// A local rulebook to evaluate besides the national measures; repeatable.
     #[arg(long = "rulebook", value_name = "PATH")]
     rulebooks: Vec<PathBuf>,
+    /// Evaluate only this measure (`it/assegno-unico`, or a local rulebook's id); repeatable.
+    /// Every measure when absent.
+    #[arg(long = "measure", value_name = "ID")]
+    measures: Vec<String>,
     /// Households as JSON Lines (`-` for standard input).
     #[arg(long, value_name = "FILE")]
     input: PathBuf,
@@ -88,6 +92,12 @@ pub(crate) fn run(args: BatchArgs) -> Outcome {
         });
         if let Err(e) = loaded {
             output::error(format_args!("{}: {e}", path.display()));
+            return Outcome::Usage;
+        }
+    }
+    if !args.measures.is_empty() {
+        if let Err(e) = catalogue.keep_only(args.measures.iter().map(String::as_str)) {
+            output::error(format_args!("--measure: {e}"));
             return Outcome::Usage;
         }
     }

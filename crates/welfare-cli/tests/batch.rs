@@ -72,3 +72,61 @@ fn batch_without_a_readable_input_is_a_usage_error() {
     let out = welfare(&["batch", "--input", missing.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn batch_of_chosen_measures_gives_their_results_of_a_full_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let households = dir.path().join("h.jsonl");
+    let gen = welfare(&["gen", "households", "--n", "300", "--seed", "11"]);
+    std::fs::write(&households, gen.stdout).unwrap();
+    let run = |measures: &[&str]| -> Vec<serde_json::Value> {
+        let mut args =
+            vec!["batch", "--input", households.to_str().unwrap(), "--date", "2026-09-01"];
+        for m in measures {
+            args.extend(["--measure", m]);
+        }
+        let out = welfare(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let all = run(&[]);
+    // Given in another order: the results keep the catalogue's.
+    let chosen = run(&["it/bonus-nido", "it/assegno-unico"]);
+    assert_eq!(all.len(), 300);
+    assert_eq!(chosen.len(), 300);
+    let mut paid = 0;
+    for (full, some) in all.iter().zip(&chosen) {
+        let results = some["results"].as_array().unwrap();
+        assert_eq!(results.len(), 2);
+        assert_eq!(results[0]["measure"], "it/assegno-unico");
+        assert_eq!(results[1]["measure"], "it/bonus-nido");
+        let of = |id: &str| full["results"].as_array().unwrap().iter().find(|r| r["measure"] == id);
+        assert_eq!(Some(&results[0]), of("it/assegno-unico"));
+        assert_eq!(Some(&results[1]), of("it/bonus-nido"));
+        paid += usize::from(results[0]["eligible"] == true);
+    }
+    assert!(paid > 0, "some synthetic households receive the Assegno Unico");
+}
+
+#[test]
+fn batch_of_an_unknown_measure_is_a_usage_error_naming_the_known_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let households = dir.path().join("h.jsonl");
+    std::fs::write(&households, welfare(&["gen", "households", "--n", "2"]).stdout).unwrap();
+    let out = welfare(&[
+        "batch",
+        "--input",
+        households.to_str().unwrap(),
+        "--measure",
+        "it/reddito-di-cittadinanza",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("`it/reddito-di-cittadinanza`"), "{stderr}");
+    assert!(stderr.contains("it/assegno-unico, it/assegno-maternita"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}

@@ -50,7 +50,7 @@ fn init_report_show_verify_export_import() {
     let a = a.to_str().unwrap();
     let (code, out, _) = welfare(&["case", "init", "--db", a]);
     assert_eq!(code, 0);
-    assert_eq!(out.trim(), r#"{"backend":"sqlite","schema_version":1}"#);
+    assert_eq!(out.trim(), r#"{"backend":"sqlite","schema_version":2}"#);
     populated(a);
     let t = ["--db", a, "--tenant", "ambito-ven15"];
     let (code, out, _) = welfare(&[&["case", "report"], &t[..]].concat());

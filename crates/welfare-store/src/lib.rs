@@ -52,7 +52,11 @@
 //! ## Guarantees
 //!
 //! - Every append is one transaction holding the events, the new chain head, the command
-//!   id, the open-case index, the outbox messages and the access-log entries of the unit.
+//!   id, the case-person index (one open case per person; every case of a person for
+//!   [`CaseStore::cases_of`]), the outbox messages and the access-log entries of the unit.
+//! - Schema version 2 adds the index behind [`CaseStore::cases_of`]; a version-1 database
+//!   is upgraded on open, the index built from the case-person rows every version-1 append
+//!   already kept (no event is replayed).
 //! - SQLite runs in WAL mode with `synchronous = FULL`: a commit that returned survives a
 //!   killed process and a power cut. Writers take the write lock up front
 //!   (`BEGIN IMMEDIATE`, 30 s busy timeout), so two writers of one case serialise and the
@@ -251,6 +255,10 @@ impl CaseStore for Store {
         person: &PersonId,
     ) -> Result<Option<CaseId>, StoreError> {
         self.read(tenant, |tx| sql::open_case_of(tx, tenant, person))
+    }
+
+    fn cases_of(&self, tenant: &TenantId, person: &PersonId) -> Result<Vec<CaseId>, StoreError> {
+        self.read(tenant, |tx| sql::cases_of(tx, tenant, person))
     }
 
     fn append_access_log(

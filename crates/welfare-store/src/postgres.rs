@@ -12,8 +12,10 @@ use crate::codec::backend;
 use crate::sql::{Tx, Value};
 
 /// The versioned migrations, applied in order; a version is never edited once released.
-pub(crate) const MIGRATIONS: &[(i64, &str)] =
-    &[(1, include_str!("../migrations/postgres/0001_init.sql"))];
+pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/postgres/0001_init.sql")),
+    (2, include_str!("../migrations/postgres/0002_cases_by_person.sql")),
+];
 
 /// Serialises concurrent migrations (an arbitrary constant: "welfare" in ASCII).
 const MIGRATION_LOCK: i64 = 0x0077_656c_6661_7265;

@@ -356,6 +356,25 @@ pub(crate) fn open_case_of(
     rows.first().map(|row| CaseId::new(text(row, 0)?).map_err(backend)).transpose()
 }
 
+/// Every case of a person, open or closed, in case id order (index `case_persons_by_person`).
+pub(crate) fn cases_of(
+    tx: &mut dyn Tx,
+    tenant: &TenantId,
+    person: &PersonId,
+) -> Result<Vec<CaseId>, StoreError> {
+    let rows = tx.rows(
+        "SELECT case_id FROM case_persons WHERE tenant = $1 AND person_id = $2",
+        &[Value::text(tenant.as_str()), Value::text(person.as_str())],
+    )?;
+    let mut out: Vec<CaseId> = rows
+        .iter()
+        .map(|row| CaseId::new(text(row, 0)?).map_err(backend))
+        .collect::<Result<_, _>>()?;
+    // The database's collation need not be bytewise: sort as the in-memory store does.
+    out.sort();
+    Ok(out)
+}
+
 /// Appends an access-log entry.
 pub(crate) fn append_access_log(
     tx: &mut dyn Tx,

@@ -15,8 +15,10 @@ use crate::sql::{Tx, Value};
 pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The versioned migrations, applied in order; a version is never edited once released.
-pub(crate) const MIGRATIONS: &[(i64, &str)] =
-    &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
+pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_init.sql")),
+    (2, include_str!("../migrations/sqlite/0002_cases_by_person.sql")),
+];
 
 impl rusqlite::ToSql for Value {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {

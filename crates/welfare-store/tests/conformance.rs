@@ -24,7 +24,7 @@ macro_rules! suite {
             append_load_head, idempotent_command_ids, version_conflict, broken_chain,
             empty_unit, foreign_events, open_case_uniqueness, outbox_and_access_log,
             failed_unit_writes_nothing, tenant_isolation, engine_flow,
-            access_log_keeps_every_action);
+            access_log_keeps_every_action, cases_by_person);
     };
     (@tests $make:expr; $($check:ident),*) => {
         $(
@@ -164,6 +164,45 @@ pub(crate) fn foreign_events(s: &mut impl CaseStore) {
     assert_eq!(s.append(&t, u).unwrap_err(), StoreError::Foreign { sequence: 1 });
     assert!(s.aggregates(&t, AggregateKind::Case).unwrap().is_empty());
     assert!(s.aggregates(&other, AggregateKind::Case).unwrap().is_empty());
+}
+
+/// `cases_of`: every case of a person, open or closed, in case id order (text order: "C-10"
+/// before "C-2", whatever the database's collation); a refused opening lists nothing; other
+/// persons and other tenants are not visible.
+pub(crate) fn cases_by_person(s: &mut impl CaseStore) {
+    let t = unique_tenant("t");
+    let ids = |v: &[&str]| v.iter().map(|c| CaseId::new(*c).unwrap()).collect::<Vec<_>>();
+    assert!(s.cases_of(&t, &person("P-1")).unwrap().is_empty());
+    // P-1: C-2 opened and closed, then C-10 opened (still open).
+    let u = next_unit(s, &t, &case("C-2"), "k1", vec![opened("C-2", "P-1"), filler()]);
+    s.append(&t, u).unwrap();
+    assert_eq!(s.cases_of(&t, &person("P-1")).unwrap(), ids(&["C-2"]));
+    let u = next_unit(s, &t, &case("C-2"), "k2", vec![closed()]);
+    s.append(&t, u).unwrap();
+    assert_eq!(s.cases_of(&t, &person("P-1")).unwrap(), ids(&["C-2"]));
+    let u = next_unit(s, &t, &case("C-10"), "k3", vec![opened("C-10", "P-1")]);
+    s.append(&t, u).unwrap();
+    // P-2: C-3; a second opening for P-1 while C-10 is open is refused and lists nothing.
+    let u = next_unit(s, &t, &case("C-3"), "k4", vec![opened("C-3", "P-2")]);
+    s.append(&t, u).unwrap();
+    let u = next_unit(s, &t, &case("C-4"), "k5", vec![opened("C-4", "P-1")]);
+    assert!(matches!(s.append(&t, u), Err(StoreError::OpenCaseExists { .. })));
+    // Events without occupancy change nothing; reopening keeps the case listed once.
+    let u = next_unit(s, &t, &case("C-10"), "k6", vec![filler(), closed(), reopened()]);
+    s.append(&t, u).unwrap();
+    assert_eq!(s.cases_of(&t, &person("P-1")).unwrap(), ids(&["C-10", "C-2"]));
+    assert_eq!(s.open_case_of(&t, &person("P-1")).unwrap(), Some(CaseId::new("C-10").unwrap()));
+    assert_eq!(s.cases_of(&t, &person("P-2")).unwrap(), ids(&["C-3"]));
+    // A person without cases.
+    assert!(s.cases_of(&t, &person("P-3")).unwrap().is_empty());
+    // Another tenant's case of the same person id is not visible, and the reverse.
+    let t2 = unique_tenant("t2");
+    let u = next_unit(s, &t2, &case("C-9"), "k1", vec![opened("C-9", "P-1")]);
+    s.append(&t2, u).unwrap();
+    assert_eq!(s.cases_of(&t, &person("P-1")).unwrap(), ids(&["C-10", "C-2"]));
+    assert_eq!(s.cases_of(&t2, &person("P-1")).unwrap(), ids(&["C-9"]));
+    assert!(s.cases_of(&t2, &person("P-2")).unwrap().is_empty());
+    assert!(s.cases_of(&unique_tenant("t3"), &person("P-1")).unwrap().is_empty());
 }
 
 pub(crate) fn open_case_uniqueness(s: &mut impl CaseStore) {

@@ -2,10 +2,11 @@
 //! `WELFARE_TEST_POSTGRES_URL` (see `.ci/postgres.sh`); without it the tests print a note
 //! and pass, unless `CI` is set, where they fail.
 
+use welfare_casefile::ids::CaseId;
 use welfare_casefile::store::CaseStore;
 use welfare_store::Store;
 
-use crate::fixtures::{case, filler, next_unit, opened, unique_tenant};
+use crate::fixtures::{case, closed, filler, next_unit, opened, person, unique_tenant};
 
 pub(crate) fn url() -> Option<String> {
     match std::env::var("WELFARE_TEST_POSTGRES_URL") {
@@ -67,6 +68,43 @@ fn row_level_security_hides_other_tenants_from_unfiltered_queries() {
     drop(tx);
     let counts = s.counts(&a).unwrap();
     assert_eq!((counts.aggregates, counts.events), (1, 2));
+}
+
+/// A database at schema version 1 (before `cases_of`) gets version 2 on open, and the index
+/// is built from the `case_persons` rows kept since version 1.
+#[test]
+fn version_1_database_gets_the_cases_by_person_index() {
+    let Some(url) = url() else { return };
+    let t = unique_tenant("t");
+    {
+        let mut s = Store::open(&url).unwrap();
+        let u = next_unit(&s, &t, &case("C-1"), "k1", vec![opened("C-1", "P-1"), closed()]);
+        s.append(&t, u).unwrap();
+        let u = next_unit(&s, &t, &case("C-2"), "k2", vec![opened("C-2", "P-1")]);
+        s.append(&t, u).unwrap();
+    }
+    // Take the shared database back to version 1, holding the stores' migration lock so no
+    // other test's open migrates halfway through.
+    let mut raw = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let mut tx = raw.transaction().unwrap();
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&0x0077_656c_6661_7265_i64]).unwrap();
+    tx.batch_execute(
+        "DROP INDEX case_persons_by_person; DELETE FROM schema_migrations WHERE version = 2",
+    )
+    .unwrap();
+    tx.commit().unwrap();
+    let s = Store::open(&url).unwrap();
+    assert_eq!(s.schema_version().unwrap(), 2);
+    let n: i64 = raw
+        .query_one(
+            "SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'case_persons_by_person'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 1);
+    let ids = [CaseId::new("C-1").unwrap(), CaseId::new("C-2").unwrap()];
+    assert_eq!(s.cases_of(&t, &person("P-1")).unwrap(), ids);
 }
 
 #[test]

@@ -4,10 +4,11 @@
 use std::sync::{Arc, Barrier};
 
 use welfare_casefile::chain::verify;
+use welfare_casefile::ids::CaseId;
 use welfare_casefile::store::{AppendOutcome, CaseStore, StoreError};
 use welfare_store::{BackendKind, Store};
 
-use crate::fixtures::{case, filler, next_unit, opened, unique_tenant};
+use crate::fixtures::{case, closed, filler, next_unit, opened, person, unique_tenant};
 
 fn fresh() -> Store {
     let dir = tempfile::tempdir().unwrap();
@@ -32,16 +33,65 @@ fn reopening_keeps_data_and_migrations_are_applied_once() {
     {
         let mut s = Store::open(&url).unwrap();
         assert_eq!(s.kind(), BackendKind::Sqlite);
-        assert_eq!(s.schema_version().unwrap(), 1);
+        assert_eq!(s.schema_version().unwrap(), 2);
         let u = next_unit(&s, &t, &case("C-1"), "k1", vec![opened("C-1", "P-1")]);
         s.append(&t, u).unwrap();
     }
     let s = Store::open(&url).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 1);
+    assert_eq!(s.schema_version().unwrap(), 2);
     assert_eq!(s.load(&t, &case("C-1")).unwrap().len(), 1);
     let counts = s.counts(&t).unwrap();
     assert_eq!((counts.aggregates, counts.events), (1, 1));
     assert_eq!(s.counts(&unique_tenant("other")).unwrap(), welfare_store::TenantCounts::default());
+}
+
+/// A database at schema version 1 (before `cases_of`): opening it applies version 2, whose
+/// index is built from the `case_persons` rows every version-1 append kept, so the cases of
+/// a person recorded before the upgrade are found.
+#[test]
+fn version_1_database_gets_the_cases_by_person_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.sqlite");
+    let t = unique_tenant("t");
+    {
+        let mut s = Store::open_sqlite(&path).unwrap();
+        for (c, k) in [("C-1", "k1"), ("C-2", "k3")] {
+            let u = next_unit(&s, &t, &case(c), k, vec![opened(c, "P-1")]);
+            s.append(&t, u).unwrap();
+            let u = next_unit(&s, &t, &case(c), &format!("{k}-close"), vec![closed()]);
+            s.append(&t, u).unwrap();
+        }
+    }
+    // Take the database back to version 1, as a release before this one left it.
+    let index_exists = |raw: &rusqlite::Connection| -> bool {
+        raw.query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' \
+             AND name = 'case_persons_by_person'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap()
+            == 1
+    };
+    {
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        assert!(index_exists(&raw));
+        raw.execute_batch(
+            "BEGIN; DROP INDEX case_persons_by_person; \
+             DELETE FROM schema_migrations WHERE version = 2; COMMIT;",
+        )
+        .unwrap();
+        assert!(!index_exists(&raw));
+    }
+    let mut s = Store::open_sqlite(&path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), 2);
+    assert!(index_exists(&rusqlite::Connection::open(&path).unwrap()));
+    let ids = |v: &[&str]| v.iter().map(|c| CaseId::new(*c).unwrap()).collect::<Vec<_>>();
+    assert_eq!(s.cases_of(&t, &person("P-1")).unwrap(), ids(&["C-1", "C-2"]));
+    // And the index keeps up with appends after the upgrade.
+    let u = next_unit(&s, &t, &case("C-3"), "k5", vec![opened("C-3", "P-1")]);
+    s.append(&t, u).unwrap();
+    assert_eq!(s.cases_of(&t, &person("P-1")).unwrap(), ids(&["C-1", "C-2", "C-3"]));
 }
 
 #[test]

@@ -2,11 +2,12 @@
 //! keep every event byte for byte, every head, the pending outbox and the access log.
 
 use welfare_casefile::events::{AggregateKind, OutboxTopic};
+use welfare_casefile::ids::CaseId;
 use welfare_casefile::store::{CaseStore, InMemoryStore};
 use welfare_store::transfer::{export, import, verify_tenant, TransferError, TransferSummary};
 use welfare_store::Store;
 
-use crate::fixtures::{access, case, filler, message, next_unit, opened, unique_tenant};
+use crate::fixtures::{access, case, filler, message, next_unit, opened, person, unique_tenant};
 
 fn populate(s: &mut impl CaseStore, t: &welfare_casefile::ids::TenantId) {
     for (i, id) in ["C-1", "C-2"].into_iter().enumerate() {
@@ -39,6 +40,14 @@ fn round_trip(target: &mut impl CaseStore) {
     assert_eq!(snapshot(target, &t), text);
     assert_eq!(target.load(&t, &case("C-2")).unwrap(), source.load(&t, &case("C-2")).unwrap());
     assert_eq!(target.aggregates(&t, AggregateKind::Case).unwrap().len(), 2);
+    // Import replays through `append`, so the cases-by-person index is rebuilt on the target.
+    for p in ["P-0", "P-1", "P-9"] {
+        assert_eq!(
+            target.cases_of(&t, &person(p)).unwrap(),
+            source.cases_of(&t, &person(p)).unwrap()
+        );
+    }
+    assert_eq!(target.cases_of(&t, &person("P-1")).unwrap(), [CaseId::new("C-2").unwrap()]);
     assert!(verify_tenant(target, &t).unwrap().iter().all(|(_, v)| v.is_ok()));
     // A second import into the now non-empty tenant is refused.
     assert!(matches!(

@@ -394,8 +394,9 @@ impl Money {
         out.push_str(" €");
     }
 
-    /// Room for the longest text [`Money::plain_into`] writes: a sign, 29 digits and a point,
-    /// or `-0.` and 28 decimals (31 bytes).
+    /// The size of the buffer [`Money::plain_into`] writes into. The longest text it writes is
+    /// 31 bytes (a sign, 29 digits and a point, or `-0.` and 28 decimals); the buffer has room
+    /// to spare.
     pub const PLAIN_MAX: usize = 40;
 
     /// Writes the amount into `buf` exactly as [`Money`]'s `Display` writes it (at least two
