@@ -64,7 +64,8 @@
 //! ## Crate features
 //!
 //! * `schema`: derives `schemars::JsonSchema` for the household format and the parameter tables
-//!   ([`household_schema`] gives the schema published as `docs/schema/household.schema.json`).
+//!   (`household_schema()`, present with this feature, gives the schema published as
+//!   `docs/schema/household.schema.json`).
 
 pub mod batch;
 pub mod catalogue;
