@@ -512,6 +512,23 @@ impl Program {
 }
 
 impl Binding {
+    /// The number of members in `members` (a caller's member values, member after member):
+    /// an error for more than [`MAX_MEMBERS`] or for a length that is not a whole number of
+    /// members. The first checks of [`Binding::fill`] and [`Binding::view`].
+    fn member_count(&self, members: &[Value]) -> Result<usize, EvalError> {
+        let count = members.len().checked_div(self.member_stride).unwrap_or(0);
+        if count > MAX_MEMBERS {
+            return Err(EvalError::Limit { what: format!("at most {MAX_MEMBERS} members") });
+        }
+        if count * self.member_stride != members.len() {
+            return Err(EvalError::BadFact {
+                name: "members".to_owned(),
+                expected: format!("{} facts per member", self.member_stride),
+            });
+        }
+        Ok(count)
+    }
+
     /// Fills `facts` with one household's values: `household` in the order of the household
     /// vocabulary, `members` member after member in the order of the member vocabulary.
     ///
@@ -525,16 +542,7 @@ impl Binding {
         members: &[Value],
         facts: &mut Facts,
     ) -> Result<(), EvalError> {
-        let count = members.len().checked_div(self.member_stride).unwrap_or(0);
-        if count > MAX_MEMBERS {
-            return Err(EvalError::Limit { what: format!("at most {MAX_MEMBERS} members") });
-        }
-        if count * self.member_stride != members.len() {
-            return Err(EvalError::BadFact {
-                name: "members".to_owned(),
-                expected: format!("{} facts per member", self.member_stride),
-            });
-        }
+        let count = self.member_count(members)?;
         facts.household.clear();
         for slot in &self.household {
             let v = household.get(slot.position).cloned().unwrap_or_default();
@@ -607,16 +615,7 @@ impl Binding {
         household: &'a [Value],
         members: &'a [Value],
     ) -> Result<FactsView<'a>, EvalError> {
-        let count = members.len().checked_div(self.member_stride).unwrap_or(0);
-        if count > MAX_MEMBERS {
-            return Err(EvalError::Limit { what: format!("at most {MAX_MEMBERS} members") });
-        }
-        if count * self.member_stride != members.len() {
-            return Err(EvalError::BadFact {
-                name: "members".to_owned(),
-                expected: format!("{} facts per member", self.member_stride),
-            });
-        }
+        let count = self.member_count(members)?;
         for slot in &self.required_household {
             // A position past the values reads as missing (as `fill` copies it).
             if household.get(slot.position).is_none_or(|v| matches!(v, Value::Missing)) {
