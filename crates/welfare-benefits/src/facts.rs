@@ -174,37 +174,58 @@ impl Household {
 /// under 1, 3 and 10, aged 18 to 20, members aged 60+ and 67+, disabled members, those with a
 /// severe disability or non-self-sufficient, working heads or partners, heads or partners.
 pub(crate) fn counts(household: &Household, derived: &[Derived]) -> [(&'static str, u64); 14] {
-    let pairs = || household.member_list.iter().zip(derived);
-    let count = |f: &dyn Fn(&Member, &Derived) -> bool| {
-        u64::try_from(pairs().filter(|(m, d)| f(m, d)).count()).unwrap_or(u64::MAX)
-    };
-    let children =
-        |f: &dyn Fn(u32) -> bool| count(&|m, d| m.relationship_to_head.is_child() && f(d.age));
-    [
-        ("members", u64::try_from(household.member_list.len()).unwrap_or(u64::MAX)),
-        ("minors", count(&|_, d| d.age < 18)),
-        ("children", children(&|_| true)),
-        ("children_minors", children(&|a| a < 18)),
-        ("children_under_1", children(&|a| a < 1)),
-        ("children_under_3", children(&|a| a < 3)),
-        ("children_under_10", children(&|a| a < 10)),
-        ("children_18_20", children(&|a| (18..21).contains(&a))),
-        ("members_60_plus", count(&|_, d| d.age >= 60)),
-        ("members_67_plus", count(&|_, d| d.age >= 67)),
-        ("disabled", count(&|m, _| m.disability != Disability::None)),
-        (
-            "disabled_grave_or_non_autosufficiente",
-            count(&|m, _| {
-                matches!(m.disability, Disability::Grave | Disability::NonAutosufficiente)
-            }),
-        ),
-        (
-            "working_head_or_partners",
-            count(&|m, _| {
-                m.relationship_to_head.is_head_or_partner()
-                    && m.employment.as_ref().is_some_and(|e| e.status.is_working())
-            }),
-        ),
-        ("head_or_partners", count(&|m, _| m.relationship_to_head.is_head_or_partner())),
-    ]
+    let mut c = [0u64; 14];
+    // One pass over the members (the batch computes these for every household).
+    for (m, d) in household.member_list.iter().zip(derived) {
+        let child = m.relationship_to_head.is_child();
+        let head_or_partner = m.relationship_to_head.is_head_or_partner();
+        let working = m.employment.as_ref().is_some_and(|e| e.status.is_working());
+        let age = d.age;
+        let flags = [
+            true,
+            age < 18,
+            child,
+            child && age < 18,
+            child && age < 1,
+            child && age < 3,
+            child && age < 10,
+            child && (18..21).contains(&age),
+            age >= 60,
+            age >= 67,
+            m.disability != Disability::None,
+            matches!(m.disability, Disability::Grave | Disability::NonAutosufficiente),
+            head_or_partner && working,
+            head_or_partner,
+        ];
+        for (count, flag) in c.iter_mut().zip(flags) {
+            *count += u64::from(flag);
+        }
+    }
+    // The members are counted as the list is long (ages past the first error are not read).
+    if let Some(members) = c.first_mut() {
+        *members = u64::try_from(household.member_list.len()).unwrap_or(u64::MAX);
+    }
+    let mut out = COUNT_NAMES.map(|name| (name, 0));
+    for ((_, n), count) in out.iter_mut().zip(c) {
+        *n = count;
+    }
+    out
 }
+
+/// The names of [`counts`], in their order.
+const COUNT_NAMES: [&str; 14] = [
+    "members",
+    "minors",
+    "children",
+    "children_minors",
+    "children_under_1",
+    "children_under_3",
+    "children_under_10",
+    "children_18_20",
+    "members_60_plus",
+    "members_67_plus",
+    "disabled",
+    "disabled_grave_or_non_autosufficiente",
+    "working_head_or_partners",
+    "head_or_partners",
+];
