@@ -41,7 +41,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::catalogue::{Outcome, Scratch};
-use crate::{Catalogue, Household, Lang, MeasureResult, Period};
+use crate::{Catalogue, Household, Lang, Period};
 use welfare_types::Money;
 
 /// Lines read, evaluated and written together.
@@ -298,114 +298,39 @@ fn evaluate_line<'c>(
     let lang = (options.explain != Explain::None).then_some(options.lang);
     let household = &*household;
     let outcomes = catalogue.outcomes_with(household, options.date, lang, scratch);
-    let results = outcomes.iter().map(|outcome| WithMembers { outcome, household });
-    write_result_line(out, line, &household.group_identifier, date, results, options.explain);
+    write_result_line(out, line, household, date, outcomes, options.explain);
     Ok(())
-}
-
-/// What a result line says of one measure: a [`MeasureResult`], or the batch's own outcome
-/// with its household (for the members of the breakdown).
-trait Written {
-    fn measure(&self) -> &str;
-    fn eligible(&self) -> bool;
-    fn amount(&self) -> Option<Money>;
-    fn period(&self) -> Option<Period>;
-    fn motivazione(&self) -> &str;
-    fn reasons(&self) -> &[String];
-    fn error(&self) -> Option<&str>;
-    /// The breakdown: (member, amount) in order.
-    fn breakdown(&self) -> impl Iterator<Item = (&str, Money)>;
-}
-
-impl Written for &MeasureResult {
-    fn measure(&self) -> &str {
-        &self.measure
-    }
-    fn eligible(&self) -> bool {
-        self.eligible
-    }
-    fn amount(&self) -> Option<Money> {
-        self.amount
-    }
-    fn period(&self) -> Option<Period> {
-        self.period
-    }
-    fn motivazione(&self) -> &str {
-        &self.motivazione
-    }
-    fn reasons(&self) -> &[String] {
-        &self.reasons
-    }
-    fn error(&self) -> Option<&str> {
-        self.error.as_deref()
-    }
-    fn breakdown(&self) -> impl Iterator<Item = (&str, Money)> {
-        self.breakdown.iter().map(|item| (item.member.as_str(), item.amount))
-    }
-}
-
-/// An outcome with the household it is for.
-struct WithMembers<'a, 'c> {
-    outcome: &'a Outcome<'c>,
-    household: &'a Household,
-}
-
-impl Written for WithMembers<'_, '_> {
-    fn measure(&self) -> &str {
-        self.outcome.measure
-    }
-    fn eligible(&self) -> bool {
-        self.outcome.eligible
-    }
-    fn amount(&self) -> Option<Money> {
-        self.outcome.amount
-    }
-    fn period(&self) -> Option<Period> {
-        self.outcome.period
-    }
-    fn motivazione(&self) -> &str {
-        &self.outcome.motivazione
-    }
-    fn reasons(&self) -> &[String] {
-        &self.outcome.reasons
-    }
-    fn error(&self) -> Option<&str> {
-        self.outcome.error.as_deref()
-    }
-    fn breakdown(&self) -> impl Iterator<Item = (&str, Money)> {
-        self.outcome.breakdown(self.household)
-    }
 }
 
 /// Appends one result line (with its newline) to `out`: exactly what serde_json writes for
 /// the line's fields (a test holds them equal), without building the intermediate values.
-fn write_result_line<R: Written>(
+fn write_result_line(
     out: &mut String,
     line: u64,
-    household: &str,
+    household: &Household,
     date: &str,
-    results: impl IntoIterator<Item = R>,
+    results: &[Outcome<'_>],
     explain: Explain,
 ) {
     out.push_str("{\"line\":");
     push_digits(out, line);
     out.push_str(",\"household\":");
-    push_json_str(out, household);
+    push_json_str(out, &household.group_identifier);
     out.push_str(",\"date\":");
     push_json_str(out, date);
     out.push_str(",\"results\":[");
-    for (i, r) in results.into_iter().enumerate() {
+    for (i, r) in results.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
         out.push_str("{\"measure\":");
-        push_json_str(out, r.measure());
-        out.push_str(if r.eligible() { ",\"eligible\":true" } else { ",\"eligible\":false" });
-        if let Some(amount) = r.amount() {
+        push_json_str(out, r.measure);
+        out.push_str(if r.eligible { ",\"eligible\":true" } else { ",\"eligible\":false" });
+        if let Some(amount) = r.amount {
             out.push_str(",\"amount\":");
             push_money(out, amount);
         }
-        if let Some(period) = r.period() {
+        if let Some(period) = r.period {
             out.push_str(match period {
                 Period::Monthly => ",\"period\":\"monthly\"",
                 Period::Annual => ",\"period\":\"annual\"",
@@ -414,11 +339,11 @@ fn write_result_line<R: Written>(
         }
         if explain != Explain::None {
             out.push_str(",\"motivazione\":");
-            push_json_str(out, r.motivazione());
+            push_json_str(out, &r.motivazione);
         }
-        if explain == Explain::Full && !r.reasons().is_empty() {
+        if explain == Explain::Full && !r.reasons.is_empty() {
             out.push_str(",\"reasons\":[");
-            for (j, reason) in r.reasons().iter().enumerate() {
+            for (j, reason) in r.reasons.iter().enumerate() {
                 if j > 0 {
                     out.push(',');
                 }
@@ -426,11 +351,11 @@ fn write_result_line<R: Written>(
             }
             out.push(']');
         }
-        if let Some(error) = r.error() {
+        if let Some(error) = &r.error {
             out.push_str(",\"error\":");
             push_json_str(out, error);
         }
-        let mut items = r.breakdown().peekable();
+        let mut items = r.breakdown(household).peekable();
         if items.peek().is_some() {
             out.push_str(",\"breakdown\":[");
             for (j, (member, amount)) in items.enumerate() {
@@ -501,7 +426,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
     use super::*;
-    use crate::BreakdownItem;
+    use crate::{BreakdownItem, MeasureResult};
     use proptest::prelude::{prop_assert_eq, proptest};
 
     /// Across several chunks (the pipeline writes one chunk while the next is evaluated),
@@ -627,34 +552,49 @@ mod tests {
         let catalogue = Catalogue::national().unwrap();
         let date = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
         let generator = crate::synthetic::Generator::new(11, 2026).unwrap();
+        let mut scratch = Scratch::default();
         for (i, household) in generator.households(60).enumerate() {
             let household: Household = serde_json::from_value(household).unwrap();
             for explain in [Explain::None, Explain::Motivazione, Explain::Full] {
+                let lang = (explain != Explain::None).then_some(Lang::It);
+                let outcomes = catalogue.outcomes_with(&household, date, lang, &mut scratch);
+                let mut out = String::new();
+                write_result_line(&mut out, i as u64, &household, "2026-09-01", outcomes, explain);
                 let results = match explain {
                     Explain::None => catalogue.evaluate_outcomes(&household, date),
                     _ => catalogue.evaluate(&household, date),
                 };
-                let mut out = String::new();
                 let id = &household.group_identifier;
-                write_result_line(&mut out, i as u64, id, "2026-09-01", &results, explain);
                 assert_eq!(out, serde_line(i as u64, id, "2026-09-01", &results, explain));
             }
         }
-        let odd = MeasureResult {
-            measure: "comune/x\"y".into(),
+        // Every text that needs escaping, in every field.
+        let mut household = Household::example().unwrap();
+        household.group_identifier = "h\"1\u{0}".into();
+        household.member_list[0].member_identifier = "m\u{1f}".into();
+        let odd = || Outcome {
+            measure: "comune/x\"y",
             eligible: true,
             amount: Some(Money::from_cents(-5)),
             period: Some(Period::OneOff),
             reasons: vec!["a\\b".into(), "tab\there\u{1}".into(), "è €".into()],
             motivazione: "line\nbreak \u{7f}".into(),
             error: Some("err \"quoted\"".into()),
-            breakdown: vec![BreakdownItem { member: "m\u{1f}".into(), amount: Money::ZERO }],
+            items: Some((
+                vec![welfare_rules::Value::Num(rust_decimal::Decimal::ZERO)].into(),
+                vec![welfare_rules::Value::Num(rust_decimal::Decimal::ONE)].into(),
+            )),
         };
-        let plain = MeasureResult { period: Some(Period::Annual), ..odd.clone() };
-        let results = [odd, plain];
+        let outcomes = [odd(), Outcome { period: Some(Period::Annual), ..odd() }];
+        let results: Vec<MeasureResult> =
+            [odd(), Outcome { period: Some(Period::Annual), ..odd() }]
+                .into_iter()
+                .map(|o| o.into_result(&household))
+                .collect();
+        assert_eq!(results[0].breakdown[0].member, "m\u{1f}");
         for explain in [Explain::None, Explain::Motivazione, Explain::Full] {
             let mut out = String::new();
-            write_result_line(&mut out, 7, "h\"1\u{0}", "d", &results, explain);
+            write_result_line(&mut out, 7, &household, "d", &outcomes, explain);
             assert_eq!(out, serde_line(7, "h\"1\u{0}", "d", &results, explain));
         }
     }

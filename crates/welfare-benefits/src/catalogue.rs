@@ -178,7 +178,7 @@ fn breakdown<'h>(
 }
 
 /// A list value of a rulebook (shared).
-type List = Arc<[welfare_rules::Value]>;
+pub(crate) type List = Arc<[welfare_rules::Value]>;
 
 /// One measure's result as the evaluation gives it, before it becomes a [`MeasureResult`]:
 /// the measure's id borrowed from its program, and the breakdown as the rulebook's two lists
@@ -202,7 +202,7 @@ pub(crate) struct Outcome<'c> {
     /// An error that stopped the evaluation.
     pub(crate) error: Option<String>,
     /// The breakdown's amounts and positions ([`BREAKDOWN_OUTPUTS`]), when eligible.
-    items: Option<(List, List)>,
+    pub(crate) items: Option<(List, List)>,
 }
 
 impl<'c> Outcome<'c> {
@@ -234,7 +234,7 @@ impl<'c> Outcome<'c> {
     }
 
     /// The public form of the outcome.
-    fn into_result(self, household: &Household) -> MeasureResult {
+    pub(crate) fn into_result(self, household: &Household) -> MeasureResult {
         let breakdown = self
             .breakdown(household)
             .map(|(member, amount)| BreakdownItem { member: member.to_owned(), amount })
@@ -511,60 +511,57 @@ impl Catalogue {
         out: &mut Vec<Outcome<'c>>,
     ) {
         let filled = buffers.table.fill(household, date).map_err(|e| e.to_string());
-        self.programs
-            .iter()
-            .map(|measure| {
-                let Measure { program: p, policy, binding, .. } = measure;
-                let valid = p.valid();
-                let on = match policy {
-                    DatePolicy::AsAsked => date,
-                    DatePolicy::LatestEvent => household
-                        .events
-                        .iter()
-                        .map(|e| e.date)
-                        .filter(|d| *d <= date && valid.contains(*d))
-                        .max()
-                        .unwrap_or(date),
+        out.extend(self.programs.iter().map(|measure| {
+            let Measure { program: p, policy, binding, .. } = measure;
+            let valid = p.valid();
+            let on = match policy {
+                DatePolicy::AsAsked => date,
+                DatePolicy::LatestEvent => household
+                    .events
+                    .iter()
+                    .map(|e| e.date)
+                    .filter(|d| *d <= date && valid.contains(*d))
+                    .max()
+                    .unwrap_or(date),
+            };
+            if !valid.contains(on) {
+                // A measure not yet in force does not apply; after the last figures known
+                // it is not evaluated (never a guess with old figures).
+                return match detail {
+                    Detail::Motivazione => not_in_force(p, on, lang),
+                    // The fast path writes no reasons or motivazioni.
+                    Detail::Outcome => Outcome::refused(p),
                 };
-                if !valid.contains(on) {
-                    // A measure not yet in force does not apply; after the last figures known
-                    // it is not evaluated (never a guess with old figures).
-                    return match detail {
-                        Detail::Motivazione => not_in_force(p, on, lang),
-                        // The fast path writes no reasons or motivazioni.
-                        Detail::Outcome => Outcome::refused(p),
-                    };
-                }
-                if let Err(e) = &filled {
-                    return failed(p, e.clone());
-                }
-                // The rulebook reads the table in place (the same checks as `Binding::fill`,
-                // without copying a fact).
-                let facts = match binding.view(buffers.table.household(), buffers.table.members()) {
-                    Ok(facts) => facts,
-                    Err(e) => return failed(p, e.to_string()),
-                };
-                match detail {
-                    Detail::Motivazione => evaluate_program(
-                        measure,
-                        household,
-                        facts,
-                        on,
-                        lang,
-                        &mut buffers.values,
-                        snapshots,
-                    ),
-                    Detail::Outcome => outcome_of_program(
-                        measure,
-                        household,
-                        facts,
-                        on,
-                        &mut buffers.values,
-                        snapshots,
-                    ),
-                }
-            })
-            .for_each(|outcome| out.push(outcome));
+            }
+            if let Err(e) = &filled {
+                return failed(p, e.clone());
+            }
+            // The rulebook reads the table in place (the same checks as `Binding::fill`,
+            // without copying a fact).
+            let facts = match binding.view(buffers.table.household(), buffers.table.members()) {
+                Ok(facts) => facts,
+                Err(e) => return failed(p, e.to_string()),
+            };
+            match detail {
+                Detail::Motivazione => evaluate_program(
+                    measure,
+                    household,
+                    facts,
+                    on,
+                    lang,
+                    &mut buffers.values,
+                    snapshots,
+                ),
+                Detail::Outcome => outcome_of_program(
+                    measure,
+                    household,
+                    facts,
+                    on,
+                    &mut buffers.values,
+                    snapshots,
+                ),
+            }
+        }));
     }
 }
 
