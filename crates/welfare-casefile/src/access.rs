@@ -9,7 +9,8 @@
 //! |---|---|
 //! | [`decide`] | case actions: [`Action::ReadCase`], [`Action::ReadEntry`] and the case commands |
 //! | [`decide_istanza`] | reading an istanza |
-//! | [`decide_permission`] | person, group, intake and istanza commands (a permission on the day) |
+//! | [`decide_istanza_command`] | istanza commands (a permission on the day, in a unit of the istanza's organisation) |
+//! | [`decide_permission`] | person, group and intake commands (a permission on the day) |
 //! | [`decide_person`], [`decide_group`], [`decide_intake`] | reading a person, a group, an intake |
 //!
 //! A read that is allowed can still hide content: [`redactions`] lists the special categories
@@ -30,7 +31,9 @@ use serde::{Deserialize, Serialize};
 use crate::case::{Assignment, Case, CaseStatus, JournalPayload, ReferralTarget, Visibility};
 use crate::events::AggregateRef;
 use crate::group::Group;
-use crate::ids::{CaseId, ConsentId, DeliveryId, EntryId, OperatorId, PersonId, TenantId, UnitId};
+use crate::ids::{
+    CaseId, ConsentId, DeliveryId, EntryId, OperatorId, OrganisationId, PersonId, TenantId, UnitId,
+};
 use crate::intake::Intake;
 use crate::intervention::Delivery;
 use crate::pai::Pai;
@@ -462,32 +465,66 @@ pub fn decide_istanza(
     istanza: &crate::istanza::Istanza,
     on: NaiveDate,
 ) -> Decision {
+    decide_in_organisation(tenant, operator, &istanza.organisation, on, |perms| {
+        perms.contains(&Permission::HandleIstanza) || perms.contains(&Permission::DecideIstanza)
+    })
+}
+
+/// Decides whether `operator` may run an istanza command that needs `permission`
+/// ([`Permission::HandleIstanza`], or [`Permission::DecideIstanza`] for a decision) on an
+/// istanza of `organisation` on `on`: the permission alone is not enough, the operator must also
+/// hold it in a unit of that organisation. A member comune's office does not draft, instruct or
+/// decide another member comune's istanze, even inside one ambito.
+///
+/// Rule, in order: an operator not in the tenant is denied ([`Reason::UnknownOperator`]); an
+/// organisation not in the tenant is denied ([`Reason::ForeignCase`]); one with no unit
+/// membership in force on the day is denied ([`Reason::NoActiveMembership`]); one without
+/// `permission` on the day is denied ([`Reason::MissingPermission`]); one with no unit of
+/// `organisation` is denied ([`Reason::NoRelationToCase`]); otherwise allowed
+/// ([`Reason::OrganisationCase`]).
+pub fn decide_istanza_command(
+    tenant: &Tenant,
+    operator: &OperatorId,
+    permission: Permission,
+    organisation: &OrganisationId,
+    on: NaiveDate,
+) -> Decision {
+    decide_in_organisation(tenant, operator, organisation, on, |perms| perms.contains(&permission))
+}
+
+/// The shared rule of [`decide_istanza`] and [`decide_istanza_command`]: `granted` by the
+/// operator's permissions on the day, in a unit of `organisation`.
+fn decide_in_organisation(
+    tenant: &Tenant,
+    operator: &OperatorId,
+    organisation: &OrganisationId,
+    on: NaiveDate,
+    granted: impl Fn(&BTreeSet<Permission>) -> bool,
+) -> Decision {
     let Some(op) = tenant.operators.get(operator) else {
         return Decision::deny(Reason::UnknownOperator);
     };
-    if !tenant.organisations.contains_key(&istanza.organisation) {
+    if !tenant.organisations.contains_key(organisation) {
         return Decision::deny(Reason::ForeignCase);
     }
     let units = op.units_on(on);
     if units.is_empty() {
         return Decision::deny(Reason::NoActiveMembership);
     }
-    let perms = op.permissions_on(on);
-    if !perms.contains(&Permission::HandleIstanza) && !perms.contains(&Permission::DecideIstanza) {
+    if !granted(&op.permissions_on(on)) {
         return Decision::deny(Reason::MissingPermission);
     }
-    if units.iter().any(|u| tenant.organisation_of(u) == Some(&istanza.organisation)) {
+    if units.iter().any(|u| tenant.organisation_of(u) == Some(organisation)) {
         Decision::allow(Reason::OrganisationCase)
     } else {
         Decision::deny(Reason::NoRelationToCase)
     }
 }
 
-/// Decides whether `operator` holds `permission` on `on`: the rule of the person, group,
-/// intake and istanza commands ([`Action::WritePerson`], [`Action::WriteGroup`],
-/// [`Action::WriteIntake`] need [`Permission::RegisterIntake`]; [`Action::HandleIstanza`]
-/// needs [`Permission::HandleIstanza`]; [`Action::DecideIstanza`] needs
-/// [`Permission::DecideIstanza`]).
+/// Decides whether `operator` holds `permission` on `on`: the rule of the person, group and
+/// intake commands ([`Action::WritePerson`], [`Action::WriteGroup`], [`Action::WriteIntake`]
+/// need [`Permission::RegisterIntake`]). Istanza commands are decided by
+/// [`decide_istanza_command`], which also asks for a unit of the istanza's organisation.
 ///
 /// Rule, in order: an operator not in the tenant is denied ([`Reason::UnknownOperator`]); one
 /// with no unit membership in force on the day is denied ([`Reason::NoActiveMembership`]); one

@@ -10,7 +10,7 @@
 //! | [`CaseFile::person`] | [`Action::WritePerson`] | [`Purpose::Intake`] | [`access::decide_permission`] |
 //! | [`CaseFile::group`] | [`Action::WriteGroup`] | [`Purpose::Intake`] | [`access::decide_permission`] |
 //! | [`CaseFile::intake`] | [`Action::WriteIntake`] | [`Purpose::Intake`] | [`access::decide_permission`] |
-//! | [`CaseFile::istanza`] | [`Action::HandleIstanza`] / [`Action::DecideIstanza`] | [`Purpose::IstanzaInstruction`] | [`access::decide_permission`] |
+//! | [`CaseFile::istanza`] | [`Action::HandleIstanza`] / [`Action::DecideIstanza`] | [`Purpose::IstanzaInstruction`] | [`access::decide_istanza_command`] |
 //! | [`CaseFile::read_case`] | [`Action::ReadCase`] | the caller's | [`access::decide`] |
 //! | [`CaseFile::read_istanza`] | [`Action::ReadIstanza`] | the caller's | [`access::decide_istanza`] |
 //! | [`CaseFile::read_person`] | [`Action::ReadPerson`] | the caller's | [`access::decide_person`] |
@@ -26,10 +26,11 @@
 //!   (e.g. a refused transition, a version conflict) stores nothing, its entry included.
 //! * An **allowed** read appends its entry, then returns the data.
 //! * A read, or a case command other than opening, on an aggregate that does not exist returns
-//!   [`Error::NotFound`] and is not logged: no personal data was accessed. Person, group,
-//!   intake and istanza commands are decided on a permission alone, before anything is loaded:
-//!   a denied one is logged whether or not the aggregate exists, an allowed one on a missing
-//!   aggregate fails like any other allowed command that fails.
+//!   [`Error::NotFound`] and is not logged: no personal data was accessed. So does an istanza
+//!   command other than a draft. Person, group and intake commands are decided on a permission
+//!   alone, before anything is loaded: a denied one is logged whether or not the aggregate
+//!   exists, an allowed one on a missing aggregate fails like any other allowed command that
+//!   fails.
 //! * [`CaseFile::load_case`] and [`CaseFile::all_cases`] are **unlogged system reads** for
 //!   reports and exports run by the system, not by an operator; they check no policy either.
 //!   So is anything done directly on the store through [`CaseFile::store`] or
@@ -218,7 +219,11 @@ impl<S: CaseStore> CaseFile<S> {
 
     /// Executes an istanza command (needs [`Permission::HandleIstanza`], logged as
     /// [`Action::HandleIstanza`]; deciding needs [`Permission::DecideIstanza`], logged as
-    /// [`Action::DecideIstanza`]), for [`Purpose::IstanzaInstruction`].
+    /// [`Action::DecideIstanza`]), for [`Purpose::IstanzaInstruction`], decided by
+    /// [`access::decide_istanza_command`]: the permission must be held in a unit of the
+    /// istanza's organisation (the stored istanza's; for a draft of a new istanza, the one the
+    /// draft names). A command other than a draft on an istanza that does not exist returns
+    /// [`Error::NotFound`] and is not logged.
     pub fn istanza(
         &mut self,
         ctx: &CommandContext,
@@ -226,12 +231,29 @@ impl<S: CaseStore> CaseFile<S> {
         command_id: &CommandId,
         command: &IstanzaCommand,
     ) -> Result<Executed<Istanza>> {
-        let rule = if matches!(command, IstanzaCommand::Decide(_)) {
-            (Action::DecideIstanza, Permission::DecideIstanza, Purpose::IstanzaInstruction)
+        let (action, permission) = if matches!(command, IstanzaCommand::Decide(_)) {
+            (Action::DecideIstanza, Permission::DecideIstanza)
         } else {
-            (Action::HandleIstanza, Permission::HandleIstanza, Purpose::IstanzaInstruction)
+            (Action::HandleIstanza, Permission::HandleIstanza)
         };
-        self.permission_command(ctx, id, command_id, command, rule)
+        let (state, _) = load::<Istanza, S>(&self.store, &self.tenant.id, id)?;
+        let organisation = match (&state, command) {
+            (Some(istanza), _) => istanza.organisation.clone(),
+            (None, IstanzaCommand::Draft { organisation, .. }) => organisation.clone(),
+            (None, _) => {
+                return Err(Error::NotFound { subject: Subject::Istanza, id: id.to_string() })
+            }
+        };
+        let decision = access::decide_istanza_command(
+            &self.tenant,
+            &ctx.actor,
+            permission,
+            &organisation,
+            ctx.today(),
+        );
+        let aggregate = AggregateRef::Istanza(id.clone());
+        let entry = self.log(ctx, aggregate, action, Purpose::IstanzaInstruction, decision);
+        self.execute_logged(ctx, id, command_id, command, entry)
     }
 
     /// Executes a case command after the access policy allowed it; the decision is logged in

@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 
 use proptest::prelude::*;
 use welfare_casefile::access::{
-    decide_group, decide_intake, decide_permission, decide_person, person_categories,
-    AccessLogEntry, Action, Purpose, Reason, SpecialCategory,
+    decide_group, decide_intake, decide_istanza_command, decide_permission, decide_person,
+    person_categories, AccessLogEntry, Action, Purpose, Reason, SpecialCategory,
 };
 use welfare_casefile::calendar::ItalianCalendar;
 use welfare_casefile::case::CaseCommand;
@@ -265,7 +265,7 @@ fn istanza_commands_log_handle_or_decide() {
             Action::HandleIstanza,
             Purpose::IstanzaInstruction,
             true,
-            Reason::HoldsPermission
+            Reason::OrganisationCase
         )]
     );
     // Deciding needs DecideIstanza, which a case worker does not hold (Role::CaseWorker).
@@ -293,6 +293,113 @@ fn istanza_commands_log_handle_or_decide() {
     );
     let after = cf.store().load(&cf.tenant().id, &AggregateRef::Istanza(id.clone())).unwrap();
     assert_eq!(before, after, "a denied command changes no state");
+}
+
+/// An istanza belongs to one member comune: holding the permission in another comune of the
+/// same ambito is not enough to draft, instruct or decide it.
+#[test]
+fn istanza_commands_need_a_unit_of_the_istanza_organisation() {
+    let mut cf = world();
+    let tid = cf.tenant().id.clone();
+    let draft = |organisation: &str| IstanzaCommand::Draft {
+        applicant: pid("P-1"),
+        case: None,
+        organisation: org(organisation),
+        procedure: Procedure { name: "Contributo".into(), intervention_type: None, term_days: 30 },
+        calendar: ItalianCalendar::national(),
+    };
+    let entries = |new: &[AccessLogEntry]| new.iter().map(summary).collect::<Vec<_>>();
+    let handle = |who: &str, allowed, reason| {
+        vec![(who.to_owned(), Action::HandleIstanza, Purpose::IstanzaInstruction, allowed, reason)]
+    };
+    // Camposampiero's administrative officer drafts Camposampiero's istanza.
+    let ist1 = IstanzaId::new("IST-1").unwrap();
+    let (_, new) = appended(&mut cf, |cf| {
+        cf.istanza(&ctx("adm", 2026, 3, 3), &ist1, &cmd("c1"), &draft("B563")).unwrap()
+    });
+    assert_eq!(entries(&new), handle("adm", true, Reason::OrganisationCase));
+    // Loreggia's case worker holds HandleIstanza, but in Loreggia: denied on Camposampiero's
+    // istanza, whether drafting a new one or working on the existing one, and nothing changes.
+    let ist2 = IstanzaId::new("IST-2").unwrap();
+    let (r, new) = appended(&mut cf, |cf| {
+        cf.istanza(&ctx("lor", 2026, 3, 3), &ist2, &cmd("c2"), &draft("B563"))
+    });
+    assert!(matches!(r, Err(Error::Denied { .. })));
+    assert_eq!(entries(&new), handle("lor", false, Reason::NoRelationToCase));
+    assert!(cf.store().load(&tid, &AggregateRef::Istanza(ist2.clone())).unwrap().is_empty());
+    let before = cf.store().load(&tid, &AggregateRef::Istanza(ist1.clone())).unwrap();
+    let review = IstanzaCommand::StartReview { on: d(2026, 3, 4) };
+    let (r, new) =
+        appended(&mut cf, |cf| cf.istanza(&ctx("lor", 2026, 3, 4), &ist1, &cmd("c3"), &review));
+    assert!(matches!(r, Err(Error::Denied { .. })));
+    assert_eq!(entries(&new), handle("lor", false, Reason::NoRelationToCase));
+    // A draft that names Loreggia cannot take over Camposampiero's existing istanza either:
+    // the stored istanza's organisation decides.
+    let (r, new) = appended(&mut cf, |cf| {
+        cf.istanza(&ctx("lor", 2026, 3, 4), &ist1, &cmd("c4"), &draft("E684"))
+    });
+    assert!(matches!(r, Err(Error::Denied { .. })));
+    assert_eq!(entries(&new), handle("lor", false, Reason::NoRelationToCase));
+    assert_eq!(cf.store().load(&tid, &AggregateRef::Istanza(ist1.clone())).unwrap(), before);
+    // Loreggia's own istanza is Loreggia's case worker's to draft.
+    let (_, new) = appended(&mut cf, |cf| {
+        cf.istanza(&ctx("lor", 2026, 3, 4), &ist2, &cmd("c5"), &draft("E684")).unwrap()
+    });
+    assert_eq!(entries(&new), handle("lor", true, Reason::OrganisationCase));
+    // An organisation outside the tenant.
+    let ist3 = IstanzaId::new("IST-3").unwrap();
+    let (r, new) = appended(&mut cf, |cf| {
+        cf.istanza(&ctx("adm", 2026, 3, 4), &ist3, &cmd("c6"), &draft("H501"))
+    });
+    assert!(matches!(r, Err(Error::Denied { .. })));
+    assert_eq!(entries(&new), handle("adm", false, Reason::ForeignCase));
+    // Work on an istanza that does not exist: not found, and not logged (nothing was read).
+    let (r, new) =
+        appended(&mut cf, |cf| cf.istanza(&ctx("adm", 2026, 3, 4), &ist3, &cmd("c7"), &review));
+    assert!(matches!(r, Err(Error::NotFound { .. })));
+    assert!(new.is_empty());
+    // The unit head of Camposampiero decides Camposampiero's istanza; Loreggia's case worker
+    // lacks the permission to decide at all, which is checked before the organisation.
+    let decide = IstanzaCommand::Decide(IstanzaDecision {
+        outcome: Outcome::Granted,
+        decided_on: d(2026, 3, 4),
+        amount: None,
+        motivazione: "requisiti presenti".into(),
+        decision_record: None,
+        act_number: None,
+    });
+    let (_, new) =
+        appended(&mut cf, |cf| cf.istanza(&ctx("lor", 2026, 3, 4), &ist1, &cmd("c8"), &decide));
+    assert_eq!(
+        entries(&new),
+        vec![(
+            "lor".to_owned(),
+            Action::DecideIstanza,
+            Purpose::IstanzaInstruction,
+            false,
+            Reason::MissingPermission
+        )]
+    );
+    let t = cf.tenant();
+    let on = d(2026, 3, 4);
+    let r = |d: welfare_casefile::access::Decision| (d.allowed, d.reason);
+    assert_eq!(
+        r(decide_istanza_command(t, &op("head"), Permission::DecideIstanza, &org("B563"), on)),
+        (true, Reason::OrganisationCase)
+    );
+    assert_eq!(
+        r(decide_istanza_command(t, &op("head"), Permission::DecideIstanza, &org("E684"), on)),
+        (false, Reason::NoRelationToCase)
+    );
+    assert_eq!(
+        r(decide_istanza_command(t, &op("gone"), Permission::HandleIstanza, &org("B563"), on)),
+        (false, Reason::NoActiveMembership)
+    );
+    assert_eq!(
+        r(decide_istanza_command(t, &op("nobody"), Permission::HandleIstanza, &org("B563"), on)),
+        (false, Reason::UnknownOperator)
+    );
+    assert_no_personal_data(&log(&cf));
 }
 
 #[test]

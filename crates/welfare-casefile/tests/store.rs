@@ -296,11 +296,12 @@ fn istanza_reads_are_checked_and_logged() {
         .iter()
         .map(|e| (e.operator.as_str().to_owned(), e.action.clone(), e.allowed, e.reason))
         .collect();
-    // The draft and the refused archive are logged as istanza writes, then the three reads.
+    // The draft (in the operator's organisation) and the refused archive are logged as istanza
+    // writes, then the three reads.
     assert_eq!(
         got,
         vec![
-            ("as1".into(), Action::HandleIstanza, true, Reason::HoldsPermission),
+            ("as1".into(), Action::HandleIstanza, true, Reason::OrganisationCase),
             ("edu".into(), Action::HandleIstanza, false, Reason::MissingPermission),
             ("adm".into(), Action::ReadIstanza, true, Reason::OrganisationCase),
             ("lor".into(), Action::ReadIstanza, false, Reason::NoRelationToCase),
