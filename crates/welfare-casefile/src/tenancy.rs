@@ -129,6 +129,7 @@ pub enum ProfessionalProfile {
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Permission {
     /// Read the cases the operator is assigned to.
     ReadAssignedCases,
