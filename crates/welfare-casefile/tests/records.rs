@@ -244,6 +244,18 @@ fn allowed_writes_log_one_entry_in_the_unit_of_work() {
     assert_no_personal_data(&log(&cf));
 }
 
+/// A decision granting an istanza on 2026-03-04.
+fn grant_on_4_march() -> IstanzaCommand {
+    IstanzaCommand::Decide(IstanzaDecision {
+        outcome: Outcome::Granted,
+        decided_on: d(2026, 3, 4),
+        amount: None,
+        motivazione: "requisiti presenti".into(),
+        decision_record: None,
+        act_number: None,
+    })
+}
+
 #[test]
 fn istanza_commands_log_handle_or_decide() {
     let mut cf = world();
@@ -269,14 +281,7 @@ fn istanza_commands_log_handle_or_decide() {
         )]
     );
     // Deciding needs DecideIstanza, which a case worker does not hold (Role::CaseWorker).
-    let decide = IstanzaCommand::Decide(IstanzaDecision {
-        outcome: Outcome::Granted,
-        decided_on: d(2026, 3, 4),
-        amount: None,
-        motivazione: "requisiti presenti".into(),
-        decision_record: None,
-        act_number: None,
-    });
+    let decide = grant_on_4_march();
     let before = cf.store().load(&cf.tenant().id, &AggregateRef::Istanza(id.clone())).unwrap();
     let (r, new) =
         appended(&mut cf, |cf| cf.istanza(&ctx("as1", 2026, 3, 4), &id, &cmd("i2"), &decide));
@@ -308,70 +313,62 @@ fn istanza_commands_need_a_unit_of_the_istanza_organisation() {
         procedure: Procedure { name: "Contributo".into(), intervention_type: None, term_days: 30 },
         calendar: ItalianCalendar::national(),
     };
-    let entries = |new: &[AccessLogEntry]| new.iter().map(summary).collect::<Vec<_>>();
+    // One command by `who` on 2026-03-`day`: whether it was refused, and the entries it logged.
+    let run = |cf: &mut CaseFile<InMemoryStore>,
+               who: &str,
+               day,
+               id: &IstanzaId,
+               c: &str,
+               command: &IstanzaCommand| {
+        let (r, new) = appended(cf, |cf| cf.istanza(&ctx(who, 2026, 3, day), id, &cmd(c), command));
+        (r.map(|_| ()), new.iter().map(summary).collect::<Vec<_>>())
+    };
     let handle = |who: &str, allowed, reason| {
         vec![(who.to_owned(), Action::HandleIstanza, Purpose::IstanzaInstruction, allowed, reason)]
     };
+    let denied = |r: &Result<(), Error>| matches!(r, Err(Error::Denied { .. }));
+    let [ist1, ist2, ist3] = ["IST-1", "IST-2", "IST-3"].map(|i| IstanzaId::new(i).unwrap());
+    let stored = |cf: &CaseFile<InMemoryStore>, id: &IstanzaId| {
+        cf.store().load(&tid, &AggregateRef::Istanza(id.clone())).unwrap()
+    };
     // Camposampiero's administrative officer drafts Camposampiero's istanza.
-    let ist1 = IstanzaId::new("IST-1").unwrap();
-    let (_, new) = appended(&mut cf, |cf| {
-        cf.istanza(&ctx("adm", 2026, 3, 3), &ist1, &cmd("c1"), &draft("B563")).unwrap()
-    });
-    assert_eq!(entries(&new), handle("adm", true, Reason::OrganisationCase));
+    let (r, new) = run(&mut cf, "adm", 3, &ist1, "c1", &draft("B563"));
+    assert!(r.is_ok());
+    assert_eq!(new, handle("adm", true, Reason::OrganisationCase));
     // Loreggia's case worker holds HandleIstanza, but in Loreggia: denied on Camposampiero's
     // istanza, whether drafting a new one or working on the existing one, and nothing changes.
-    let ist2 = IstanzaId::new("IST-2").unwrap();
-    let (r, new) = appended(&mut cf, |cf| {
-        cf.istanza(&ctx("lor", 2026, 3, 3), &ist2, &cmd("c2"), &draft("B563"))
-    });
-    assert!(matches!(r, Err(Error::Denied { .. })));
-    assert_eq!(entries(&new), handle("lor", false, Reason::NoRelationToCase));
-    assert!(cf.store().load(&tid, &AggregateRef::Istanza(ist2.clone())).unwrap().is_empty());
-    let before = cf.store().load(&tid, &AggregateRef::Istanza(ist1.clone())).unwrap();
+    // A draft that names Loreggia cannot take over the existing istanza either: the stored
+    // istanza's organisation decides.
+    let before = stored(&cf, &ist1);
     let review = IstanzaCommand::StartReview { on: d(2026, 3, 4) };
-    let (r, new) =
-        appended(&mut cf, |cf| cf.istanza(&ctx("lor", 2026, 3, 4), &ist1, &cmd("c3"), &review));
-    assert!(matches!(r, Err(Error::Denied { .. })));
-    assert_eq!(entries(&new), handle("lor", false, Reason::NoRelationToCase));
-    // A draft that names Loreggia cannot take over Camposampiero's existing istanza either:
-    // the stored istanza's organisation decides.
-    let (r, new) = appended(&mut cf, |cf| {
-        cf.istanza(&ctx("lor", 2026, 3, 4), &ist1, &cmd("c4"), &draft("E684"))
-    });
-    assert!(matches!(r, Err(Error::Denied { .. })));
-    assert_eq!(entries(&new), handle("lor", false, Reason::NoRelationToCase));
-    assert_eq!(cf.store().load(&tid, &AggregateRef::Istanza(ist1.clone())).unwrap(), before);
+    for (id, c, command) in
+        [(&ist2, "c2", draft("B563")), (&ist1, "c3", review.clone()), (&ist1, "c4", draft("E684"))]
+    {
+        let (r, new) = run(&mut cf, "lor", 4, id, c, &command);
+        assert!(denied(&r), "{c}");
+        assert_eq!(new, handle("lor", false, Reason::NoRelationToCase), "{c}");
+    }
+    assert!(stored(&cf, &ist2).is_empty());
+    assert_eq!(stored(&cf, &ist1), before);
     // Loreggia's own istanza is Loreggia's case worker's to draft.
-    let (_, new) = appended(&mut cf, |cf| {
-        cf.istanza(&ctx("lor", 2026, 3, 4), &ist2, &cmd("c5"), &draft("E684")).unwrap()
-    });
-    assert_eq!(entries(&new), handle("lor", true, Reason::OrganisationCase));
+    let (r, new) = run(&mut cf, "lor", 4, &ist2, "c5", &draft("E684"));
+    assert!(r.is_ok());
+    assert_eq!(new, handle("lor", true, Reason::OrganisationCase));
     // An organisation outside the tenant.
-    let ist3 = IstanzaId::new("IST-3").unwrap();
-    let (r, new) = appended(&mut cf, |cf| {
-        cf.istanza(&ctx("adm", 2026, 3, 4), &ist3, &cmd("c6"), &draft("H501"))
-    });
-    assert!(matches!(r, Err(Error::Denied { .. })));
-    assert_eq!(entries(&new), handle("adm", false, Reason::ForeignCase));
+    let (r, new) = run(&mut cf, "adm", 4, &ist3, "c6", &draft("H501"));
+    assert!(denied(&r));
+    assert_eq!(new, handle("adm", false, Reason::ForeignCase));
     // Work on an istanza that does not exist: not found, and not logged (nothing was read).
-    let (r, new) =
-        appended(&mut cf, |cf| cf.istanza(&ctx("adm", 2026, 3, 4), &ist3, &cmd("c7"), &review));
+    let (r, new) = run(&mut cf, "adm", 4, &ist3, "c7", &review);
     assert!(matches!(r, Err(Error::NotFound { .. })));
     assert!(new.is_empty());
     // The unit head of Camposampiero decides Camposampiero's istanza; Loreggia's case worker
     // lacks the permission to decide at all, which is checked before the organisation.
-    let decide = IstanzaCommand::Decide(IstanzaDecision {
-        outcome: Outcome::Granted,
-        decided_on: d(2026, 3, 4),
-        amount: None,
-        motivazione: "requisiti presenti".into(),
-        decision_record: None,
-        act_number: None,
-    });
-    let (_, new) =
-        appended(&mut cf, |cf| cf.istanza(&ctx("lor", 2026, 3, 4), &ist1, &cmd("c8"), &decide));
+    let decide = grant_on_4_march();
+    let (r, new) = run(&mut cf, "lor", 4, &ist1, "c8", &decide);
+    assert!(denied(&r));
     assert_eq!(
-        entries(&new),
+        new,
         vec![(
             "lor".to_owned(),
             Action::DecideIstanza,
