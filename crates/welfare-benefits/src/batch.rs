@@ -527,8 +527,9 @@ fn push_digits(out: &mut String, mut n: u64) {
             break;
         }
     }
-    // ASCII digits: always UTF-8.
-    out.push_str(std::str::from_utf8(digits.get(start..).unwrap_or_default()).unwrap_or_default());
+    for &d in digits.get(start..).unwrap_or_default() {
+        out.push(char::from(d));
+    }
 }
 
 /// Appends `s` as a JSON string, escaped exactly as serde_json escapes it: text without

@@ -665,6 +665,7 @@ fn with_snapshot<'c, R>(
 
 /// Evaluates one program on a household's facts without an explanation. (The household is
 /// not read here: the breakdown is paired with its members when written.)
+#[inline]
 fn outcome_of_program<'c>(
     measure: &'c Measure,
     _household: &Household,
@@ -684,6 +685,7 @@ fn outcome_of_program<'c>(
 
 /// A measure's outcome from the values of its definitions: eligibility, amount, period and
 /// breakdown (no reasons, no motivazione).
+#[inline]
 fn outcome<'c>(measure: &'c Measure, values: &[welfare_rules::Value]) -> Outcome<'c> {
     let eligible = measure
         .conditions
