@@ -107,6 +107,10 @@ struct Piece {
     rejected: u64,
 }
 
+/// Bytes reserved per result line in a piece: a result line without explanations is
+/// ≈ 650 bytes for the national measures.
+const LINE_BYTES: usize = 1024;
+
 /// Lines of a chunk a worker takes at a time: large enough that one output buffer serves many
 /// households, small enough that both cores stay busy to the end of the chunk.
 const PIECE: usize = 64;
@@ -148,11 +152,19 @@ impl Chunk {
     }
 
     /// Evaluates the chunk on every core, in pieces of [`PIECE`] lines, in input order.
-    fn evaluate(&self, catalogue: &Catalogue, options: &Options, date: &str) -> Vec<Piece> {
+    fn evaluate<'c>(
+        &self,
+        catalogue: &'c Catalogue,
+        options: &Options,
+        render: &Render<'c>,
+    ) -> Vec<Piece> {
         self.lines
             .par_chunks(PIECE)
             .map_init(Worker::new, |worker, lines| {
                 let mut piece = Piece::default();
+                // Room for the piece's result lines without explanations, so that the buffer
+                // is not moved as it grows (explanations make it grow).
+                piece.results.reserve(lines.len() * LINE_BYTES);
                 for (line, range) in lines {
                     let text = self.text.get(range.clone()).unwrap_or_default();
                     piece.records += 1;
@@ -161,7 +173,7 @@ impl Chunk {
                         *line,
                         text,
                         options,
-                        date,
+                        render,
                         worker,
                         &mut piece.results,
                     ) {
@@ -191,8 +203,8 @@ pub fn run<R: BufRead, W: Write, J: Write>(
 ) -> io::Result<Summary> {
     let mut state = Progress::default();
     let mut line_no: u64 = 0;
-    // Written in every result line: formatted once.
-    let date = options.date.to_string();
+    // The constant parts of every result line: rendered once.
+    let render = Render::new(catalogue.programs().map(|p| p.id()), &options.date.to_string());
     let (mut current, mut next) = (Chunk::default(), Chunk::default());
     current.read(&mut input, &mut line_no)?;
     // The previous chunk's pieces and bytes, written while the current one is evaluated.
@@ -201,8 +213,8 @@ pub fn run<R: BufRead, W: Write, J: Write>(
         let exhausted = current.read == 0;
         let pieces = std::thread::scope(|scope| -> io::Result<Vec<Piece>> {
             let worker = (!current.lines.is_empty()).then(|| {
-                let (chunk, date) = (&current, date.as_str());
-                scope.spawn(move || chunk.evaluate(catalogue, options, date))
+                let (chunk, render) = (&current, &render);
+                scope.spawn(move || chunk.evaluate(catalogue, options, render))
             });
             if let Some((pieces, bytes)) = previous.take() {
                 write_pieces(&pieces, &mut output, &mut rejects, &mut state, bytes)?;
@@ -237,13 +249,34 @@ fn write_pieces<W: Write, J: Write>(
     state: &mut Progress,
     bytes: u64,
 ) -> io::Result<()> {
+    // The pieces go out together, without being copied into the writer's buffer when they
+    // exceed it (a whole chunk's results usually do).
+    let mut slices: Vec<io::IoSlice<'_>> =
+        pieces.iter().map(|p| io::IoSlice::new(p.results.as_bytes())).collect();
+    write_all_vectored(output, &mut slices)?;
+    let mut slices: Vec<io::IoSlice<'_>> =
+        pieces.iter().map(|p| io::IoSlice::new(p.rejects.as_bytes())).collect();
+    write_all_vectored(rejects, &mut slices)?;
     for piece in pieces {
-        output.write_all(piece.results.as_bytes())?;
-        rejects.write_all(piece.rejects.as_bytes())?;
         state.records += piece.records;
         state.rejected += piece.rejected;
     }
     state.bytes += bytes;
+    Ok(())
+}
+
+/// Writes every byte of `slices`, in order (what the unstable `Write::write_all_vectored`
+/// does).
+fn write_all_vectored<W: Write>(out: &mut W, mut slices: &mut [io::IoSlice<'_>]) -> io::Result<()> {
+    io::IoSlice::advance_slices(&mut slices, 0);
+    while !slices.is_empty() {
+        match out.write_vectored(slices) {
+            Ok(0) => return Err(io::Error::from(io::ErrorKind::WriteZero)),
+            Ok(n) => io::IoSlice::advance_slices(&mut slices, n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
     Ok(())
 }
 
@@ -267,7 +300,7 @@ fn evaluate_line<'c>(
     line: u64,
     text: &str,
     options: &Options,
-    date: &str,
+    render: &Render<'c>,
     worker: &mut Worker<'c>,
     out: &mut String,
 ) -> Result<(), String> {
@@ -298,52 +331,152 @@ fn evaluate_line<'c>(
     let lang = (options.explain != Explain::None).then_some(options.lang);
     let household = &*household;
     let outcomes = catalogue.outcomes_with(household, options.date, lang, scratch);
-    write_result_line(out, line, household, date, outcomes, options.explain);
+    write_result_line(out, line, household, render, outcomes, options.explain);
     Ok(())
 }
 
+/// The constant parts of a run's result lines, rendered once per run: what follows the
+/// household's identifier (the date and the opening of the results), and each measure's
+/// object in every form that holds nothing else (no amount, explanation, error or breakdown),
+/// which is most of a line.
+pub(crate) struct Render<'c> {
+    /// `","date":"D","results":[`: closes an identifier written bare (without escapes).
+    after_bare_id: String,
+    /// `,"date":"D","results":[`: follows an identifier written by serde_json.
+    after_quoted_id: String,
+    /// The fragments of the catalogue's measures, in the order of its outcomes.
+    measures: Vec<MeasureRender<'c>>,
+}
+
+/// One measure's fragments, each with a leading comma (skipped for the first measure).
+struct MeasureRender<'c> {
+    /// The measure's id, as the outcomes borrow it from the catalogue.
+    id: &'c str,
+    /// `,{"measure":ID,"eligible":false` and `…true`: opens an object that holds more.
+    open: [String; 2],
+    /// `open` closed at once, by eligibility and then period (none, monthly, annual, one-off):
+    /// `,{"measure":ID,"eligible":false,"period":"monthly"}`.
+    closed: [[String; 4]; 2],
+}
+
+/// The `period` members, by [`period_index`].
+const PERIODS: [&str; 4] =
+    ["", ",\"period\":\"monthly\"", ",\"period\":\"annual\"", ",\"period\":\"one_off\""];
+
+fn period_index(period: Option<Period>) -> usize {
+    match period {
+        None => 0,
+        Some(Period::Monthly) => 1,
+        Some(Period::Annual) => 2,
+        Some(Period::OneOff) => 3,
+    }
+}
+
+const ELIGIBLE: [&str; 2] = [",\"eligible\":false", ",\"eligible\":true"];
+
+impl<'c> Render<'c> {
+    /// The fragments for measures with the given ids (in outcome order) on the date written
+    /// as `date`.
+    pub(crate) fn new(ids: impl IntoIterator<Item = &'c str>, date: &str) -> Render<'c> {
+        let mut after_quoted_id = String::from(",\"date\":");
+        push_json_str(&mut after_quoted_id, date);
+        after_quoted_id.push_str(",\"results\":[");
+        let after_bare_id = format!("\"{after_quoted_id}");
+        let measures = ids
+            .into_iter()
+            .map(|id| {
+                let mut head = String::from(",{\"measure\":");
+                push_json_str(&mut head, id);
+                let open = ELIGIBLE.map(|eligible| format!("{head}{eligible}"));
+                let closed = [0, 1].map(|e| {
+                    PERIODS.map(|period| {
+                        let open = open.get(e).map_or("", String::as_str);
+                        format!("{open}{period}}}")
+                    })
+                });
+                MeasureRender { id, open, closed }
+            })
+            .collect();
+        Render { after_bare_id, after_quoted_id, measures }
+    }
+
+    /// The fragments of the `i`-th outcome when it is the measure `id` (the catalogue's
+    /// order): compared by address first, as the outcomes borrow the ids the fragments were
+    /// made from.
+    fn measure(&self, i: usize, id: &str) -> Option<&MeasureRender<'c>> {
+        self.measures.get(i).filter(|m| std::ptr::eq(m.id, id) || m.id == id)
+    }
+}
+
+/// `fragment` without its leading comma when it opens the list.
+fn after_comma(fragment: &str, first: bool) -> &str {
+    if first {
+        fragment.get(1..).unwrap_or_default()
+    } else {
+        fragment
+    }
+}
+
 /// Appends one result line (with its newline) to `out`: exactly what serde_json writes for
-/// the line's fields (a test holds them equal), without building the intermediate values.
+/// the line's fields (a test holds them equal), without building the intermediate values,
+/// from the fragments of `render` wherever they apply.
 fn write_result_line(
     out: &mut String,
     line: u64,
     household: &Household,
-    date: &str,
+    render: &Render<'_>,
     results: &[Outcome<'_>],
     explain: Explain,
 ) {
     out.push_str("{\"line\":");
     push_digits(out, line);
-    out.push_str(",\"household\":");
-    push_json_str(out, &household.group_identifier);
-    out.push_str(",\"date\":");
-    push_json_str(out, date);
-    out.push_str(",\"results\":[");
+    let id = household.group_identifier.as_str();
+    if needs_escape(id.as_bytes()) {
+        out.push_str(",\"household\":");
+        out.push_str(&serde_json::to_string(id).unwrap_or_default());
+        out.push_str(&render.after_quoted_id);
+    } else {
+        out.push_str(",\"household\":\"");
+        out.push_str(id);
+        out.push_str(&render.after_bare_id);
+    }
     for (i, r) in results.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
+        let first = i == 0;
+        let fragments = render.measure(i, r.measure);
+        let eligible = usize::from(r.eligible);
+        // The common outcome: the object is one fragment.
+        if explain == Explain::None
+            && r.amount.is_none()
+            && r.explained.is_none()
+            && r.items.is_none()
+        {
+            if let Some(closed) =
+                fragments.and_then(|f| f.closed.get(eligible)?.get(period_index(r.period)))
+            {
+                out.push_str(after_comma(closed, first));
+                continue;
+            }
         }
-        out.push_str("{\"measure\":");
-        push_json_str(out, r.measure);
-        out.push_str(if r.eligible { ",\"eligible\":true" } else { ",\"eligible\":false" });
+        match fragments.and_then(|f| f.open.get(eligible)) {
+            Some(open) => out.push_str(after_comma(open, first)),
+            None => {
+                out.push_str(if first { "{\"measure\":" } else { ",{\"measure\":" });
+                push_json_str(out, r.measure);
+                out.push_str(ELIGIBLE.get(eligible).copied().unwrap_or_default());
+            }
+        }
         if let Some(amount) = r.amount {
             out.push_str(",\"amount\":");
             push_money(out, amount);
         }
-        if let Some(period) = r.period {
-            out.push_str(match period {
-                Period::Monthly => ",\"period\":\"monthly\"",
-                Period::Annual => ",\"period\":\"annual\"",
-                Period::OneOff => ",\"period\":\"one_off\"",
-            });
-        }
+        out.push_str(PERIODS.get(period_index(r.period)).copied().unwrap_or_default());
         if explain != Explain::None {
             out.push_str(",\"motivazione\":");
-            push_json_str(out, &r.motivazione);
+            push_json_str(out, r.motivazione());
         }
-        if explain == Explain::Full && !r.reasons.is_empty() {
+        if explain == Explain::Full && !r.reasons().is_empty() {
             out.push_str(",\"reasons\":[");
-            for (j, reason) in r.reasons.iter().enumerate() {
+            for (j, reason) in r.reasons().iter().enumerate() {
                 if j > 0 {
                     out.push(',');
                 }
@@ -351,7 +484,7 @@ fn write_result_line(
             }
             out.push(']');
         }
-        if let Some(error) = &r.error {
+        if let Some(error) = r.error() {
             out.push_str(",\"error\":");
             push_json_str(out, error);
         }
@@ -359,10 +492,7 @@ fn write_result_line(
         if items.peek().is_some() {
             out.push_str(",\"breakdown\":[");
             for (j, (member, amount)) in items.enumerate() {
-                if j > 0 {
-                    out.push(',');
-                }
-                out.push_str("{\"member\":");
+                out.push_str(if j > 0 { ",{\"member\":" } else { "{\"member\":" });
                 push_json_str(out, member);
                 out.push_str(",\"amount\":");
                 push_money(out, amount);
@@ -426,6 +556,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
     use super::*;
+    use crate::catalogue::{Explained, List};
     use crate::{BreakdownItem, MeasureResult};
     use proptest::prelude::{prop_assert_eq, proptest};
 
@@ -553,13 +684,14 @@ mod tests {
         let date = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
         let generator = crate::synthetic::Generator::new(11, 2026).unwrap();
         let mut scratch = Scratch::default();
+        let render = Render::new(catalogue.programs().map(|p| p.id()), "2026-09-01");
         for (i, household) in generator.households(60).enumerate() {
             let household: Household = serde_json::from_value(household).unwrap();
             for explain in [Explain::None, Explain::Motivazione, Explain::Full] {
                 let lang = (explain != Explain::None).then_some(Lang::It);
                 let outcomes = catalogue.outcomes_with(&household, date, lang, &mut scratch);
                 let mut out = String::new();
-                write_result_line(&mut out, i as u64, &household, "2026-09-01", outcomes, explain);
+                write_result_line(&mut out, i as u64, &household, &render, outcomes, explain);
                 let results = match explain {
                     Explain::None => catalogue.evaluate_outcomes(&household, date),
                     _ => catalogue.evaluate(&household, date),
@@ -577,13 +709,15 @@ mod tests {
             eligible: true,
             amount: Some(Money::from_cents(-5)),
             period: Some(Period::OneOff),
-            reasons: vec!["a\\b".into(), "tab\there\u{1}".into(), "è €".into()],
-            motivazione: "line\nbreak \u{7f}".into(),
-            error: Some("err \"quoted\"".into()),
             items: Some((
                 vec![welfare_rules::Value::Num(rust_decimal::Decimal::ZERO)].into(),
                 vec![welfare_rules::Value::Num(rust_decimal::Decimal::ONE)].into(),
             )),
+            explained: Some(Box::new(Explained {
+                reasons: vec!["a\\b".into(), "tab\there\u{1}".into(), "è €".into()],
+                motivazione: "line\nbreak \u{7f}".into(),
+                error: Some("err \"quoted\"".into()),
+            })),
         };
         let outcomes = [odd(), Outcome { period: Some(Period::Annual), ..odd() }];
         let results: Vec<MeasureResult> =
@@ -592,10 +726,125 @@ mod tests {
                 .map(|o| o.into_result(&household))
                 .collect();
         assert_eq!(results[0].breakdown[0].member, "m\u{1f}");
-        for explain in [Explain::None, Explain::Motivazione, Explain::Full] {
-            let mut out = String::new();
-            write_result_line(&mut out, 7, &household, "d", &outcomes, explain);
-            assert_eq!(out, serde_line(7, "h\"1\u{0}", "d", &results, explain));
+        // With the measure's fragments (its id needs escaping too), and without any.
+        for render in [Render::new(["comune/x\"y"], "d\\"), Render::new([], "d\\")] {
+            for explain in [Explain::None, Explain::Motivazione, Explain::Full] {
+                let mut out = String::new();
+                write_result_line(&mut out, 7, &household, &render, &outcomes, explain);
+                assert_eq!(out, serde_line(7, "h\"1\u{0}", "d\\", &results, explain));
+            }
+        }
+    }
+
+    /// The pre-rendered fragments, for every national measure (and an id that needs escaping)
+    /// in every position, eligible or not, with every period, with and without an amount, an
+    /// error, a breakdown (empty or not) and explanations, are what serde_json writes; so is
+    /// the line written without fragments, or with the fragments of other measures.
+    #[test]
+    fn fragments_are_what_serde_json_writes() {
+        let catalogue = Catalogue::national().unwrap();
+        let mut ids: Vec<&str> = catalogue.programs().map(|p| p.id()).collect();
+        ids.push("comune/\"odd\"\\id\u{7}");
+        let household = Household::example().unwrap();
+        let list = |n: &[i64]| -> List {
+            n.iter().map(|&n| welfare_rules::Value::Num(rust_decimal::Decimal::from(n))).collect()
+        };
+        let renders = [
+            Render::new(ids.iter().copied(), "2026-09-01"),
+            Render::new([], "2026-09-01"),
+            Render::new(ids.iter().rev().copied(), "2026-09-01"),
+        ];
+        let periods = [None, Some(Period::Monthly), Some(Period::Annual), Some(Period::OneOff)];
+        let mut checked = 0;
+        for eligible in [false, true] {
+            for period in periods {
+                for amount in [None, Some(Money::from_cents(12_345)), Some(Money::from_cents(0))] {
+                    for (explained, error) in
+                        [(false, None), (true, None), (true, Some("manca il fatto \"isee\""))]
+                    {
+                        for items in
+                            [None, Some((list(&[]), list(&[]))), Some((list(&[7]), list(&[3])))]
+                        {
+                            let outcome = |measure| Outcome {
+                                measure,
+                                eligible,
+                                amount,
+                                period,
+                                items: items.clone(),
+                                explained: explained.then(|| {
+                                    Box::new(Explained {
+                                        reasons: if eligible { vec![] } else { vec!["no".into()] },
+                                        motivazione: "m".into(),
+                                        error: error.map(str::to_owned),
+                                    })
+                                }),
+                            };
+                            let outcomes: Vec<Outcome<'_>> =
+                                ids.iter().map(|id| outcome(id)).collect();
+                            let results: Vec<MeasureResult> =
+                                ids.iter().map(|id| outcome(id).into_result(&household)).collect();
+                            for explain in [Explain::None, Explain::Motivazione, Explain::Full] {
+                                let want = serde_line(
+                                    3,
+                                    &household.group_identifier,
+                                    "2026-09-01",
+                                    &results,
+                                    explain,
+                                );
+                                for render in &renders {
+                                    let mut out = String::new();
+                                    write_result_line(
+                                        &mut out, 3, &household, render, &outcomes, explain,
+                                    );
+                                    assert_eq!(out, want);
+                                    checked += 1;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 2 * 4 * 3 * 3 * 3 * 3 * 3);
+    }
+
+    /// A writer that takes at most a few bytes per call, of one slice, and is interrupted
+    /// every other call: the pieces still arrive whole and in order.
+    #[test]
+    fn vectored_writes_write_everything_in_order() {
+        struct Trickle(Vec<u8>, u32);
+        impl Write for Trickle {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                self.1 += 1;
+                if self.1.is_multiple_of(2) {
+                    return Err(io::Error::from(io::ErrorKind::Interrupted));
+                }
+                let n = buf.len().min(3);
+                self.0.extend_from_slice(&buf[..n]);
+                Ok(n)
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let parts = ["", "ab", "", "cdefgh", "i", "", "jklmnopq"];
+        let mut slices: Vec<io::IoSlice<'_>> =
+            parts.iter().map(|p| io::IoSlice::new(p.as_bytes())).collect();
+        let mut out = Trickle(Vec::new(), 0);
+        write_all_vectored(&mut out, &mut slices).unwrap();
+        assert_eq!(out.0, b"abcdefghijklmnopq");
+        let mut none: Vec<io::IoSlice<'_>> = vec![io::IoSlice::new(b"")];
+        write_all_vectored(&mut out, &mut none).unwrap();
+        assert_eq!(out.0.len(), 17);
+    }
+
+    /// Line numbers are written as serde_json writes them, up to the largest.
+    #[test]
+    fn digits_are_serde_jsons() {
+        for n in [0, 1, 9, 10, 99, 100, 123_456, u64::MAX / 10, u64::MAX - 1, u64::MAX] {
+            let mut out = String::from("x");
+            push_digits(&mut out, n);
+            assert_eq!(out, format!("x{}", serde_json::to_string(&n).unwrap()));
         }
     }
 }

@@ -185,6 +185,8 @@ pub(crate) type List = Arc<[welfare_rules::Value]>;
 /// (shared, not copied), paired with the members only when written ([`Outcome::breakdown`]).
 /// A batch writes its lines straight from these, kept in a buffer per worker, so a household
 /// costs no allocation for its results (unless it has reasons, a motivazione or an error).
+/// What only explanations and errors carry is boxed: the outcomes of the fast path stay small
+/// to build, move and drop.
 #[derive(Debug)]
 pub(crate) struct Outcome<'c> {
     /// The rulebook id.
@@ -195,14 +197,21 @@ pub(crate) struct Outcome<'c> {
     pub(crate) amount: Option<Money>,
     /// The period of the amount.
     pub(crate) period: Option<Period>,
+    /// The breakdown's amounts and positions ([`BREAKDOWN_OUTPUTS`]), when eligible.
+    pub(crate) items: Option<(List, List)>,
+    /// The reasons, motivazione and error, when there is any.
+    pub(crate) explained: Option<Box<Explained>>,
+}
+
+/// The parts of an [`Outcome`] that explain it or say why it could not be evaluated.
+#[derive(Debug, Default)]
+pub(crate) struct Explained {
     /// The reasons of a refusal (empty without explanations).
     pub(crate) reasons: Vec<String>,
     /// The motivazione (empty without explanations).
     pub(crate) motivazione: String,
     /// An error that stopped the evaluation.
     pub(crate) error: Option<String>,
-    /// The breakdown's amounts and positions ([`BREAKDOWN_OUTPUTS`]), when eligible.
-    pub(crate) items: Option<(List, List)>,
 }
 
 impl<'c> Outcome<'c> {
@@ -213,11 +222,24 @@ impl<'c> Outcome<'c> {
             eligible: false,
             amount: None,
             period: None,
-            reasons: Vec::new(),
-            motivazione: String::new(),
-            error: None,
             items: None,
+            explained: None,
         }
+    }
+
+    /// The reasons of a refusal (empty without explanations).
+    pub(crate) fn reasons(&self) -> &[String] {
+        self.explained.as_ref().map_or(&[], |e| e.reasons.as_slice())
+    }
+
+    /// The motivazione (empty without explanations).
+    pub(crate) fn motivazione(&self) -> &str {
+        self.explained.as_ref().map_or("", |e| e.motivazione.as_str())
+    }
+
+    /// An error that stopped the evaluation.
+    pub(crate) fn error(&self) -> Option<&str> {
+        self.explained.as_ref().and_then(|e| e.error.as_deref())
     }
 
     /// The amount per member (member identifier, amount), in the rulebook's order.
@@ -239,14 +261,16 @@ impl<'c> Outcome<'c> {
             .breakdown(household)
             .map(|(member, amount)| BreakdownItem { member: member.to_owned(), amount })
             .collect();
+        let Explained { reasons, motivazione, error } =
+            self.explained.map(|e| *e).unwrap_or_default();
         MeasureResult {
             measure: self.measure.to_owned(),
             eligible: self.eligible,
             amount: self.amount,
             period: self.period,
-            reasons: self.reasons,
-            motivazione: self.motivazione,
-            error: self.error,
+            reasons,
+            motivazione,
+            error,
             breakdown,
         }
     }
@@ -566,7 +590,8 @@ impl Catalogue {
 }
 
 fn failed(program: &Program, error: String) -> Outcome<'_> {
-    Outcome { error: Some(error), ..Outcome::refused(program) }
+    let explained = Explained { error: Some(error), ..Explained::default() };
+    Outcome { explained: Some(Box::new(explained)), ..Outcome::refused(program) }
 }
 
 fn not_in_force(program: &Program, on: NaiveDate, lang: Lang) -> Outcome<'_> {
@@ -595,7 +620,8 @@ fn not_in_force(program: &Program, on: NaiveDate, lang: Lang) -> Outcome<'_> {
             date_italian(on)
         ),
     };
-    Outcome { reasons: vec![reason], motivazione, ..Outcome::refused(program) }
+    let explained = Explained { reasons: vec![reason], motivazione, error: None };
+    Outcome { explained: Some(Box::new(explained)), ..Outcome::refused(program) }
 }
 
 /// The amount outputs a rulebook may define, with their periods.
@@ -639,6 +665,7 @@ fn with_snapshot<'c, R>(
 
 /// Evaluates one program on a household's facts without an explanation. (The household is
 /// not read here: the breakdown is paired with its members when written.)
+#[inline]
 fn outcome_of_program<'c>(
     measure: &'c Measure,
     _household: &Household,
@@ -658,16 +685,19 @@ fn outcome_of_program<'c>(
 
 /// A measure's outcome from the values of its definitions: eligibility, amount, period and
 /// breakdown (no reasons, no motivazione).
+#[inline]
 fn outcome<'c>(measure: &'c Measure, values: &[welfare_rules::Value]) -> Outcome<'c> {
     let eligible = measure
         .conditions
         .iter()
-        .all(|&i| values.get(i) == Some(&welfare_rules::Value::Bool(true)));
+        .all(|&i| matches!(values.get(i), Some(welfare_rules::Value::Bool(true))));
+    // The amount is read only when eligible (a refusal has none).
     let (amount, period) = match measure.amount {
-        Some((slot, period)) => (
+        Some((slot, period)) if eligible => (
             values.get(slot).and_then(welfare_rules::Value::as_decimal).map(amount_of),
             Some(period),
         ),
+        Some((_, period)) => (None, Some(period)),
         None => (None, None),
     };
     // The lists are shared with the values (a reference count), not copied; anything but two
@@ -684,13 +714,7 @@ fn outcome<'c>(measure: &'c Measure, values: &[welfare_rules::Value]) -> Outcome
         }
         _ => None,
     };
-    Outcome {
-        eligible,
-        amount: if eligible { amount } else { None },
-        period,
-        items,
-        ..Outcome::refused(&measure.program)
-    }
+    Outcome { eligible, amount, period, items, ..Outcome::refused(&measure.program) }
 }
 
 /// An amount output as money: exact to the cent is shown with two decimals; anything finer is
@@ -720,11 +744,12 @@ fn evaluate_program<'c>(
         if let Err(e) = snap.run_into_view(facts, values) {
             return failed(&measure.program, e.to_string());
         }
-        Outcome {
+        let explained = Explained {
             reasons: snap.reasons(values, lang),
             motivazione: snap.motivazione_view(facts, values, lang),
-            ..outcome(measure, values)
-        }
+            error: None,
+        };
+        Outcome { explained: Some(Box::new(explained)), ..outcome(measure, values) }
     });
     result.unwrap_or_else(|e| failed(&measure.program, e.to_string()))
 }

@@ -174,6 +174,15 @@ impl Household {
 /// under 1, 3 and 10, aged 18 to 20, members aged 60+ and 67+, disabled members, those with a
 /// severe disability or non-self-sufficient, working heads or partners, heads or partners.
 pub(crate) fn counts(household: &Household, derived: &[Derived]) -> [(&'static str, u64); 14] {
+    let mut out = COUNT_NAMES.map(|name| (name, 0));
+    for ((_, n), count) in out.iter_mut().zip(count_values(household, derived)) {
+        *n = count;
+    }
+    out
+}
+
+/// The values of [`counts`] without their names (what the fact table reads).
+pub(crate) fn count_values(household: &Household, derived: &[Derived]) -> [u64; 14] {
     let mut c = [0u64; 14];
     // One pass over the members (the batch computes these for every household).
     for (m, d) in household.member_list.iter().zip(derived) {
@@ -205,11 +214,7 @@ pub(crate) fn counts(household: &Household, derived: &[Derived]) -> [(&'static s
     if let Some(members) = c.first_mut() {
         *members = u64::try_from(household.member_list.len()).unwrap_or(u64::MAX);
     }
-    let mut out = COUNT_NAMES.map(|name| (name, 0));
-    for ((_, n), count) in out.iter_mut().zip(c) {
-        *n = count;
-    }
-    out
+    c
 }
 
 /// The names of [`counts`], in their order.

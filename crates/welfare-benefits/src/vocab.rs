@@ -317,7 +317,7 @@ impl FactTable {
             h.push(money(household.isee.value_on(kind, on)));
         }
         h.push(household.isee.scala_on(on).map_or(Value::Missing, Value::Num));
-        for (_, n) in crate::facts::counts(household, ages) {
+        for n in crate::facts::count_values(household, ages) {
             h.push(int(i64::try_from(n).unwrap_or(i64::MAX)));
         }
         h.push(money(household.rent.as_ref().map(|r| r.annual)));
@@ -430,20 +430,18 @@ impl FactTable {
             (Some(d), Some(m)) => add_months(d, m).ok() == Some(until),
             _ => false,
         };
-        let mother_age = member.mother.as_deref().and_then(|mother| {
-            household
-                .member_list
-                .iter()
-                .zip(ages)
-                .find(|(m, _)| m.member_identifier == mother)
-                .map(|(_, d)| d.age)
+        // The child's mother, when she is a member (looked up once, for her age and, without
+        // an event naming another, her citizenship).
+        let own_mother = member.mother.as_deref().and_then(|mother| {
+            household.member_list.iter().zip(ages).find(|(m, _)| m.member_identifier == mother)
         });
+        let mother_age = own_mother.map(|(_, d)| d.age);
         // The mother of the event (or of the child): her citizenship, and whether she was
         // resident in Italy on the event date (stated, or inferred from the registration).
-        let mother = event
-            .and_then(|e| e.mother.as_deref())
-            .or(member.mother.as_deref())
-            .and_then(|id| household.member(id));
+        let mother = match event.and_then(|e| e.mother.as_deref()) {
+            Some(id) => household.member(id),
+            None => own_mother.map(|(m, _)| m),
+        };
         let mother_citizenship = mother
             .and_then(|m| m.citizenship)
             .map_or(Value::Missing, |c| symbol(&s.citizenship, citizenship_index(c)));
@@ -459,44 +457,46 @@ impl FactTable {
         };
         let relationship = member.relationship_to_head;
         let working = member.employment.as_ref().is_some_and(|e| e.status.is_working());
-        let row = [
-            Value::Date(member.birth_date),
-            int(derived.age),
-            int(derived.months),
-            symbol(&s.sex, sex_index(member.sex)),
-            Value::Bool(relationship.is_child()),
-            Value::Bool(derived.age < 18),
-            Value::Bool(relationship.is_head_or_partner()),
-            Value::Bool(relationship == crate::Relationship::IntestatarioScheda),
+        // Pushed one by one (in vocabulary order), not built as a row and moved.
+        let out = &mut self.members;
+        out.reserve(MEMBER_FACTS.len());
+        out.push(Value::Date(member.birth_date));
+        out.push(int(derived.age));
+        out.push(int(derived.months));
+        out.push(symbol(&s.sex, sex_index(member.sex)));
+        out.push(Value::Bool(relationship.is_child()));
+        out.push(Value::Bool(derived.age < 18));
+        out.push(Value::Bool(relationship.is_head_or_partner()));
+        out.push(Value::Bool(relationship == crate::Relationship::IntestatarioScheda));
+        out.push(
             member
                 .marital_status
                 .map_or(Value::Missing, |m| symbol(&s.marital_status, marital_index(m))),
-            opt_int(
-                member.marital_status_since.and_then(|since| whole_months_between(since, on).ok()),
-            ),
-            member.fiscally_dependent.map_or(Value::Missing, Value::Bool),
-            int(relationship.code()),
-            symbol(&s.disability, disability_index(member.disability)),
-            Value::Bool(working),
-            int(member.employment.as_ref().map_or(0, |e| e.months_worked)),
-            Value::Bool(member.student),
-            symbol(&s.residential_care, care_index(member.residential_care)),
-            Value::Bool(member.care_programme),
-            Value::Bool(member.carer),
-            opt_int(mother_age),
-            Value::Bool(member.nursery.is_some()),
-            money(member.nursery.as_ref().and_then(|n| n.monthly_fee)),
-            event.map_or(Value::Missing, |e| symbol(&s.event_kind, event_index(e.kind))),
-            event_date.map_or(Value::Missing, Value::Date),
-            opt_int(event_date.and_then(|d| whole_months_between(d, on).ok())),
-            money(indemnity),
-            application.map_or(Value::Missing, Value::Date),
-            opt_int(months_to_application),
-            Value::Bool(on_anniversary),
-            mother_citizenship,
-            mother_resident.map_or(Value::Missing, Value::Bool),
-        ];
-        self.members.extend(row);
+        );
+        out.push(opt_int(
+            member.marital_status_since.and_then(|since| whole_months_between(since, on).ok()),
+        ));
+        out.push(member.fiscally_dependent.map_or(Value::Missing, Value::Bool));
+        out.push(int(relationship.code()));
+        out.push(symbol(&s.disability, disability_index(member.disability)));
+        out.push(Value::Bool(working));
+        out.push(int(member.employment.as_ref().map_or(0, |e| e.months_worked)));
+        out.push(Value::Bool(member.student));
+        out.push(symbol(&s.residential_care, care_index(member.residential_care)));
+        out.push(Value::Bool(member.care_programme));
+        out.push(Value::Bool(member.carer));
+        out.push(opt_int(mother_age));
+        out.push(Value::Bool(member.nursery.is_some()));
+        out.push(money(member.nursery.as_ref().and_then(|n| n.monthly_fee)));
+        out.push(event.map_or(Value::Missing, |e| symbol(&s.event_kind, event_index(e.kind))));
+        out.push(event_date.map_or(Value::Missing, Value::Date));
+        out.push(opt_int(event_date.and_then(|d| whole_months_between(d, on).ok())));
+        out.push(money(indemnity));
+        out.push(application.map_or(Value::Missing, Value::Date));
+        out.push(opt_int(months_to_application));
+        out.push(Value::Bool(on_anniversary));
+        out.push(mother_citizenship);
+        out.push(mother_resident.map_or(Value::Missing, Value::Bool));
     }
 
     /// The facts as one JSON object: household facts by name and a `members` list of member
