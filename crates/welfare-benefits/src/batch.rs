@@ -433,7 +433,7 @@ fn write_result_line(
     let id = household.group_identifier.as_str();
     if needs_escape(id.as_bytes()) {
         out.push_str(",\"household\":");
-        out.push_str(&serde_json::to_string(id).unwrap_or_default());
+        push_json_str(out, id);
         out.push_str(&render.after_quoted_id);
     } else {
         out.push_str(",\"household\":\"");
