@@ -99,20 +99,12 @@ fn date(text: &str) -> Option<NaiveDate> {
 /// time (a test holds it equal to the byte-wise search). The batch's result writer uses it to
 /// decide whether a text needs escaping.
 pub(crate) fn special(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // The high bit of each byte that is zero / below 0x20. Borrows can only mark bytes above
-    // a byte truly marked, so the lowest mark is exact.
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-    let below_32 = |x: u64| x.wrapping_sub(ONES * 0x20) & !x & HIGHS;
     let mut words = bytes.chunks_exact(8);
     let mut at = 0;
     for word in words.by_ref() {
         let mut eight = [0u8; 8];
         eight.copy_from_slice(word);
-        let x = u64::from_le_bytes(eight);
-        let marks =
-            below_32(x) | zero(x ^ (ONES * u64::from(b'"'))) | zero(x ^ (ONES * u64::from(b'\\')));
+        let marks = marks(u64::from_le_bytes(eight));
         if marks != 0 {
             // At most 7: the cast keeps it.
             return Some(at + (marks.trailing_zeros() / 8) as usize);
@@ -121,6 +113,61 @@ pub(crate) fn special(bytes: &[u8]) -> Option<usize> {
     }
     let tail = words.remainder().iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\');
     tail.map(|i| at + i)
+}
+
+/// The high bit of each byte of `x` (eight bytes, the first one lowest) that is a quote, a
+/// backslash or a control character, and maybe of bytes above the lowest such byte: borrows
+/// can only mark bytes above a byte truly marked, so the lowest mark is exact.
+#[inline]
+fn marks(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte that is zero / below 0x20.
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let below_32 = |x: u64| x.wrapping_sub(ONES * 0x20) & !x & HIGHS;
+    below_32(x) | zero(x ^ (ONES * u64::from(b'"'))) | zero(x ^ (ONES * u64::from(b'\\')))
+}
+
+/// The length of the plain text that starts at `start` in `bytes` and ends at a quote: `None`
+/// when a backslash or a control character comes first, or no quote. Eight bytes at a time
+/// while eight are left, then byte by byte.
+#[inline]
+fn plain_len(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut at = start;
+    while let Some(word) = bytes.get(at..at + 8) {
+        let marks = marks(u64::from_le_bytes(word.try_into().ok()?));
+        if marks != 0 {
+            // At most 7: the cast keeps it.
+            let end = at + (marks.trailing_zeros() / 8) as usize;
+            return (bytes.get(end) == Some(&b'"')).then(|| end - start);
+        }
+        at += 8;
+    }
+    loop {
+        match *bytes.get(at)? {
+            b'"' => return Some(at - start),
+            b'\\' | 0..0x20 => return None,
+            _ => at += 1,
+        }
+    }
+}
+
+/// A date written `YYYY-MM-DD` (exactly these ten bytes), built from its digits: `None` for
+/// anything else, and for a day the calendar does not have.
+#[inline]
+fn plain_date(b: [u8; 10]) -> Option<NaiveDate> {
+    let [y0, y1, y2, y3, dash1, m0, m1, dash2, d0, d1] = b;
+    if dash1 != b'-' || dash2 != b'-' {
+        return None;
+    }
+    let digit = |d: u8| {
+        let v = d.wrapping_sub(b'0');
+        (v < 10).then_some(u32::from(v))
+    };
+    let year = digit(y0)? * 1000 + digit(y1)? * 100 + digit(y2)? * 10 + digit(y3)?;
+    let month = digit(m0)? * 10 + digit(m1)?;
+    let day = digit(d0)? * 10 + digit(d1)?;
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
 }
 
 struct Reader<'a> {
@@ -146,15 +193,25 @@ impl<'a> Reader<'a> {
         (self.peek()? == byte).then(|| self.pos += 1)
     }
 
-    /// A string without escapes or control characters (the text between the quotes).
-    fn str(&mut self) -> Option<&'a str> {
-        self.eat(b'"')?;
-        let start = self.pos;
-        let rest = self.text.as_bytes().get(start..)?;
-        let len = special(rest)?;
-        if rest.get(len) != Some(&b'"') {
-            return None;
+    /// Skips whitespace and takes an opening quote.
+    #[inline]
+    fn open_quote(&mut self) -> Option<()> {
+        if self.peek() != Some(b'"') {
+            self.ws();
+            if self.peek() != Some(b'"') {
+                return None;
+            }
         }
+        self.pos += 1;
+        Some(())
+    }
+
+    /// A string without escapes or control characters (the text between the quotes).
+    #[inline]
+    fn str(&mut self) -> Option<&'a str> {
+        self.open_quote()?;
+        let start = self.pos;
+        let len = plain_len(self.text.as_bytes(), start)?;
         self.pos = start + len + 1;
         self.text.get(start..start + len)
     }
@@ -213,11 +270,72 @@ impl<'a> Reader<'a> {
         digits.parse().ok()
     }
 
+    /// An amount: a string read by [`Money::parse`], as serde's visitor reads it.
     fn money(&mut self) -> Option<Money> {
+        let at = self.pos;
+        if let Some(amount) = self.plain_money() {
+            return Some(amount);
+        }
+        self.pos = at;
         Money::parse(self.str()?).ok()
     }
 
+    /// The common amount in place: a string in the plain form `Money::parse` reads first
+    /// (`-?[0-9]+(\.[0-9]+)?`, at most 19 digits and point), read into the same mantissa, scale
+    /// and sign; `None` for anything else (a test holds it equal to `Money::parse`).
+    #[inline]
+    fn plain_money(&mut self) -> Option<Money> {
+        self.open_quote()?;
+        let bytes = self.text.as_bytes();
+        let mut at = self.pos;
+        let negative = bytes.get(at) == Some(&b'-');
+        if negative {
+            at += 1;
+        }
+        let first = at;
+        let mut mantissa: u64 = 0;
+        let mut point = None;
+        loop {
+            match *bytes.get(at)? {
+                b @ b'0'..=b'9' => {
+                    mantissa = mantissa.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+                }
+                b'.' if point.is_none() && at > first => point = Some(at),
+                b'"' => break,
+                _ => return None,
+            }
+            at += 1;
+        }
+        // 19 bytes hold at most 19 digits, below 2^64.
+        if at == first || at - first > 19 {
+            return None;
+        }
+        let scale = match point {
+            // A trailing point (`12.`) is for the general parse to refuse.
+            Some(p) => u32::try_from(at - p - 1).ok().filter(|s| *s > 0)?,
+            None => 0,
+        };
+        let mut value =
+            rust_decimal::Decimal::try_from_i128_with_scale(i128::from(mantissa), scale).ok()?;
+        if negative {
+            value.set_sign_negative(true);
+        }
+        self.pos = at + 1;
+        Some(Money::from_decimal(value))
+    }
+
+    /// A date: `"YYYY-MM-DD"` read in place, any other string as [`date`] reads it.
     fn date(&mut self) -> Option<NaiveDate> {
+        if self.peek() == Some(b'"') {
+            let inner = self.text.as_bytes().get(self.pos + 1..self.pos + 12);
+            if let Some([d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, b'"']) = inner {
+                let ten = [*d0, *d1, *d2, *d3, *d4, *d5, *d6, *d7, *d8, *d9];
+                if let Some(date) = plain_date(ten) {
+                    self.pos += 12;
+                    return Some(date);
+                }
+            }
+        }
         date(self.str()?)
     }
 
@@ -475,9 +593,16 @@ impl<'a> Reader<'a> {
                     _ => None,
                 }),
             ),
-            "relationship_to_head" => {
-                once(&mut relationship, r.str().and_then(Relationship::from_name))
-            }
+            "relationship_to_head" => once(
+                &mut relationship,
+                // The usual names first, then every name and code.
+                r.str().and_then(|s| match s {
+                    "intestatario_scheda" => Some(Relationship::IntestatarioScheda),
+                    "coniuge" => Some(Relationship::Coniuge),
+                    "figlio" => Some(Relationship::Figlio),
+                    _ => Relationship::from_name(s),
+                }),
+            ),
             "mother" => {
                 first(&mut mother)?;
                 r.opt_string_into(&mut m.mother)
@@ -624,6 +749,23 @@ mod tests {
         }
     }
 
+    /// Every relationship name and code is read as serde reads it (the usual names are taken
+    /// first, the others by `Relationship::from_name`).
+    #[test]
+    fn every_relationship_is_read_as_serde_reads_it() {
+        let text = generated(7, 1).pop().unwrap();
+        let head = "\"relationship_to_head\":\"intestatario_scheda\"";
+        assert!(text.contains(head));
+        for (relationship, code, name) in Relationship::all() {
+            for written in [format!("\"{name}\""), format!("\"{code}\""), format!("\" {name}\"")] {
+                let changed = text.replace(head, &format!("\"relationship_to_head\":{written}"));
+                assert!(check(&changed).unwrap(), "not read: {changed}");
+                let read = household(&changed).unwrap();
+                assert_eq!(read.member_list[0].relationship_to_head, relationship);
+            }
+        }
+    }
+
     proptest! {
         /// Malformed variants of generated records (a byte removed, replaced or inserted, a
         /// key renamed or repeated, values swapped for others): whenever the reader answers,
@@ -718,6 +860,69 @@ mod tests {
         fn special_is_the_bytewise_search(text in prop::collection::vec(prop::sample::select(b"ab\"\\\x00\x1f\x20\x7f\x80\xff!".to_vec()), 0..40)) {
             let bytewise = text.iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\');
             prop_assert_eq!(special(&text), bytewise);
+        }
+
+        /// The search of a string's end finds the byte-wise search's quote, from any start.
+        #[test]
+        fn plain_len_is_the_bytewise_search(
+            text in prop::collection::vec(prop::sample::select(b"ab\"\\\x00\x1f\x20\x7f\x80\xff!".to_vec()), 0..40),
+            start in any::<prop::sample::Index>(),
+        ) {
+            let start = start.index(text.len() + 1);
+            let bytewise = text[start..]
+                .iter()
+                .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
+                .filter(|&i| text[start + i] == b'"');
+            prop_assert_eq!(plain_len(&text, start), bytewise);
+        }
+
+        /// An amount read in place is `Money::parse`'s, with the same scale and sign (`1.50`
+        /// stays two decimals, `-0` negative), and ends after its closing quote; anything the
+        /// shortcut does not take is read by `Money::parse` itself. Amounts of 0 to 4 decimals,
+        /// leading zeros, 18 to 22 digits, signs, exponents, separators, spaces, escapes.
+        #[test]
+        fn amounts_in_place_are_money_parse(
+            text in "(-|\\+)?[0-9]{0,22}(\\.[0-9]{0,4})?([eE,. ]|\\\\|€)?[0-9]{0,2}",
+            space in prop::sample::select(vec!["", " ", "\n"]),
+        ) {
+            let quoted = format!("{space}\"{text}\"}}");
+            let mut reader = Reader { text: &quoted, pos: 0 };
+            let serde = serde_json::from_str::<Money>(&quoted[..quoted.len() - 1]).ok();
+            let exact = |m: Option<Money>| m.map(|m| m.amount().serialize());
+            let read = reader.money();
+            if read.is_some() {
+                prop_assert_eq!(exact(read), exact(serde));
+                prop_assert_eq!(&quoted[reader.pos..], "}");
+            }
+            let mut plain = Reader { text: &quoted, pos: 0 };
+            if let Some(amount) = plain.plain_money() {
+                prop_assert_eq!(exact(Some(amount)), exact(Money::parse(&text).ok()));
+            }
+        }
+
+        /// A date read in place is serde's (chrono's parser), for plain dates, impossible ones,
+        /// and a byte of them changed into a sign, a letter, a quote or a backslash.
+        #[test]
+        fn dates_in_place_are_serdes(
+            y in 0u32..10_000, m in 0u32..14, d in 0u32..33,
+            at in 0usize..12,
+            byte in prop::sample::select(b"0-+/ a\"\\9".to_vec()),
+            change in any::<bool>(),
+        ) {
+            let mut bytes = format!("\"{y:04}-{m:02}-{d:02}\"]").into_bytes();
+            if change {
+                bytes[at] = byte;
+            }
+            let text = String::from_utf8(bytes).unwrap();
+            let mut reader = Reader { text: &text, pos: 0 };
+            let read = reader.date();
+            let serde = serde_json::from_str::<NaiveDate>(&text[..text.len() - 1]).ok();
+            if read.is_some() {
+                prop_assert_eq!(read, serde);
+                prop_assert_eq!(&text[reader.pos..], "]");
+            } else if !change {
+                prop_assert_eq!(serde, None);
+            }
         }
 
         /// The `YYYY-MM-DD` shortcut gives chrono's date, or falls back to chrono.
