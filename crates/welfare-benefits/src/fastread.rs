@@ -170,6 +170,68 @@ fn plain_date(b: [u8; 10]) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
 }
 
+/// The length of the key of the household facts format that `rest` starts with, closing quote
+/// next: `None` for any other text (read it as a string then).
+#[inline]
+fn known_key(rest: &[u8]) -> Option<usize> {
+    // `key` followed by its closing quote: compared whole, its length known here.
+    macro_rules! keys {
+        ($($key:literal),+) => {{
+            $(
+                if rest.get(..$key.len()) == Some($key.as_bytes())
+                    && rest.get($key.len()) == Some(&b'"')
+                {
+                    return Some($key.len());
+                }
+            )+
+        }};
+    }
+    match rest.first()? {
+        b'a' => keys!("annual"),
+        b'b' => keys!("birth_date"),
+        b'c' => keys!("comune", "citizenship", "child"),
+        b'd' => keys!("date", "disability"),
+        b'e' => keys!("employment", "events"),
+        b'f' => keys!("family_income", "father", "from"),
+        b'g' => keys!("group_identifier"),
+        b'i' => keys!("isee"),
+        b'k' => keys!("kind"),
+        b'm' => keys!(
+            "member_identifier",
+            "member_list",
+            "mother",
+            "months_worked",
+            "minorenni",
+            "monthly_fee",
+            "mother_resident"
+        ),
+        b'n' => keys!("nursery"),
+        b'o' => keys!("ordinario"),
+        b'p' => keys!("prestazioni_familiari"),
+        b'r' => keys!("relationship_to_head", "residence", "rent", "registered"),
+        b's' => keys!("sex", "status", "student", "since", "sociosanitario"),
+        _ => {}
+    }
+    None
+}
+
+/// The value named by the string `$rest` starts with (its closing quote next), with the name's
+/// length, from a closure: `names!(rest, "M" => Sex::M, "F" => Sex::F)`. Each name is compared
+/// whole, its length known at compile time.
+macro_rules! names {
+    ($rest:expr, $($name:literal => $value:expr),+ $(,)?) => {{
+        let rest: &[u8] = $rest;
+        $(
+            if rest.get(..$name.len()) == Some($name.as_bytes())
+                && rest.get($name.len()) == Some(&b'"')
+            {
+                return Some(($name.len(), $value));
+            }
+        )+
+        None
+    }};
+}
+
 struct Reader<'a> {
     text: &'a str,
     pos: usize,
@@ -214,6 +276,36 @@ impl<'a> Reader<'a> {
         let len = plain_len(self.text.as_bytes(), start)?;
         self.pos = start + len + 1;
         self.text.get(start..start + len)
+    }
+
+    /// An object's key: one of the format's keys is recognised from its first byte and
+    /// compared whole, without searching for its end; any other key is read as a string.
+    #[inline]
+    fn key(&mut self) -> Option<&'a str> {
+        self.open_quote()?;
+        let start = self.pos;
+        let rest = self.text.as_bytes().get(start..)?;
+        match known_key(rest) {
+            Some(len) => {
+                self.pos = start + len + 1;
+                self.text.get(start..start + len)
+            }
+            None => {
+                let len = plain_len(self.text.as_bytes(), start)?;
+                self.pos = start + len + 1;
+                self.text.get(start..start + len)
+            }
+        }
+    }
+
+    /// A string compared in place with the names `pick` knows ([`names!`]): `None` when it is
+    /// none of them (or not a plain string).
+    #[inline]
+    fn named<T>(&mut self, pick: impl FnOnce(&[u8]) -> Option<(usize, T)>) -> Option<T> {
+        self.open_quote()?;
+        let (len, value) = pick(self.text.as_bytes().get(self.pos..)?)?;
+        self.pos += len + 1;
+        Some(value)
     }
 
     /// A string into `target`, reusing its buffer.
@@ -280,9 +372,9 @@ impl<'a> Reader<'a> {
         Money::parse(self.str()?).ok()
     }
 
-    /// The common amount in place: a string in the plain form `Money::parse` reads first
-    /// (`-?[0-9]+(\.[0-9]+)?`, at most 19 digits and point), read into the same mantissa, scale
-    /// and sign; `None` for anything else (a test holds it equal to `Money::parse`).
+    /// The common amount in place: a string in the plain form `Money::parse` reads first,
+    /// unsigned (`[0-9]+(\.[0-9]+)?`, at most 19 digits and point), read into the same mantissa
+    /// and scale; `None` for anything else (a test holds it equal to `Money::parse`).
     #[inline]
     fn plain_money(&mut self) -> Option<Money> {
         self.open_quote()?;
@@ -315,11 +407,13 @@ impl<'a> Reader<'a> {
             Some(p) => u32::try_from(at - p - 1).ok().filter(|s| *s > 0)?,
             None => 0,
         };
-        let mut value =
-            rust_decimal::Decimal::try_from_i128_with_scale(i128::from(mantissa), scale).ok()?;
-        if negative {
-            value.set_sign_negative(true);
+        if negative || scale > 18 {
+            // A negative amount (a sign on zero) is left to the general parse.
+            return None;
         }
+        // The mantissa's two low words: what `try_from_i128_with_scale` builds from it.
+        let (lo, mid) = (mantissa as u32, (mantissa >> 32) as u32);
+        let value = rust_decimal::Decimal::from_parts(lo, mid, 0, false, scale);
         self.pos = at + 1;
         Some(Money::from_decimal(value))
     }
@@ -348,7 +442,7 @@ impl<'a> Reader<'a> {
             return Some(());
         }
         loop {
-            let key = self.str()?;
+            let key = self.key()?;
             self.eat(b':')?;
             field(self, key)?;
             self.ws();
@@ -501,11 +595,12 @@ impl<'a> Reader<'a> {
         self.object(|r, key| match key {
             "kind" => once(
                 &mut kind,
-                r.str().and_then(|s| match s {
-                    "birth" => Some(EventKind::Birth),
-                    "adoption" => Some(EventKind::Adoption),
-                    "pre_adoptive_fostering" => Some(EventKind::PreAdoptiveFostering),
-                    _ => None,
+                r.named(|rest| {
+                    names!(rest,
+                        "birth" => EventKind::Birth,
+                        "adoption" => EventKind::Adoption,
+                        "pre_adoptive_fostering" => EventKind::PreAdoptiveFostering,
+                    )
                 }),
             ),
             "date" => once(&mut date, r.date()),
@@ -537,13 +632,14 @@ impl<'a> Reader<'a> {
         self.object(|r, key| match key {
             "status" => once(
                 &mut status,
-                r.str().and_then(|s| match s {
-                    "employed" => Some(EmploymentStatus::Employed),
-                    "self_employed" => Some(EmploymentStatus::SelfEmployed),
-                    "unemployed" => Some(EmploymentStatus::Unemployed),
-                    "retired" => Some(EmploymentStatus::Retired),
-                    "not_in_labour_force" => Some(EmploymentStatus::NotInLabourForce),
-                    _ => None,
+                r.named(|rest| {
+                    names!(rest,
+                        "employed" => EmploymentStatus::Employed,
+                        "self_employed" => EmploymentStatus::SelfEmployed,
+                        "unemployed" => EmploymentStatus::Unemployed,
+                        "retired" => EmploymentStatus::Retired,
+                        "not_in_labour_force" => EmploymentStatus::NotInLabourForce,
+                    )
                 }),
             ),
             "months_worked" => once(&mut months, r.small()),
@@ -561,10 +657,11 @@ impl<'a> Reader<'a> {
         self.object(|r, key| match key {
             "kind" => once(
                 &mut kind,
-                r.str().and_then(|s| match s {
-                    "asilo_nido" => Some(NurseryKind::AsiloNido),
-                    "home_support" => Some(NurseryKind::HomeSupport),
-                    _ => None,
+                r.named(|rest| {
+                    names!(rest,
+                        "asilo_nido" => NurseryKind::AsiloNido,
+                        "home_support" => NurseryKind::HomeSupport,
+                    )
                 }),
             ),
             "monthly_fee" => once(&mut fee, r.money()),
@@ -587,22 +684,27 @@ impl<'a> Reader<'a> {
             "birth_date" => once(&mut birth, r.date()),
             "sex" => once(
                 &mut sex,
-                r.str().and_then(|s| match s {
-                    "M" => Some(Sex::M),
-                    "F" => Some(Sex::F),
-                    _ => None,
-                }),
+                r.named(|rest| names!(rest, "M" => Sex::M, "F" => Sex::F)),
             ),
-            "relationship_to_head" => once(
-                &mut relationship,
-                // The usual names first, then every name and code.
-                r.str().and_then(|s| match s {
-                    "intestatario_scheda" => Some(Relationship::IntestatarioScheda),
-                    "coniuge" => Some(Relationship::Coniuge),
-                    "figlio" => Some(Relationship::Figlio),
-                    _ => Relationship::from_name(s),
-                }),
-            ),
+            "relationship_to_head" => {
+                // The usual names in place, then every name and code.
+                let at = r.pos;
+                let usual = r.named(|rest| {
+                    names!(rest,
+                        "intestatario_scheda" => Relationship::IntestatarioScheda,
+                        "coniuge" => Relationship::Coniuge,
+                        "figlio" => Relationship::Figlio,
+                    )
+                });
+                let value = match usual {
+                    Some(usual) => Some(usual),
+                    None => {
+                        r.pos = at;
+                        r.str().and_then(Relationship::from_name)
+                    }
+                };
+                once(&mut relationship, value)
+            }
             "mother" => {
                 first(&mut mother)?;
                 r.opt_string_into(&mut m.mother)
@@ -613,19 +715,32 @@ impl<'a> Reader<'a> {
             }
             "disability" => once(
                 &mut disability,
-                r.str().and_then(|s| match s {
-                    "none" => Some(Disability::None),
-                    "media" => Some(Disability::Media),
-                    "grave" => Some(Disability::Grave),
-                    "non_autosufficiente" => Some(Disability::NonAutosufficiente),
-                    _ => None,
+                r.named(|rest| {
+                    names!(rest,
+                        "none" => Disability::None,
+                        "media" => Disability::Media,
+                        "grave" => Disability::Grave,
+                        "non_autosufficiente" => Disability::NonAutosufficiente,
+                    )
                 }),
             ),
             "employment" => once(&mut employment, r.employment()),
             "student" => once(&mut student, r.bool()),
             "citizenship" => once(
                 &mut citizenship,
-                r.str().and_then(|s| Citizenship::ALL.into_iter().find(|c| c.name() == s)),
+                // Every name of `Citizenship::name` (a test holds the list whole).
+                r.named(|rest| {
+                    names!(rest,
+                        "italian" => Citizenship::Italian,
+                        "eu" => Citizenship::Eu,
+                        "eu_family_member" => Citizenship::EuFamilyMember,
+                        "non_eu_long_term" => Citizenship::NonEuLongTerm,
+                        "non_eu_single_permit" => Citizenship::NonEuSinglePermit,
+                        "non_eu_research" => Citizenship::NonEuResearch,
+                        "non_eu_international_protection" => Citizenship::NonEuInternationalProtection,
+                        "non_eu_other" => Citizenship::NonEuOther,
+                    )
+                }),
             ),
             "nursery" => once(&mut nursery, r.nursery()),
             _ => None,
@@ -746,6 +861,39 @@ mod tests {
             let value: serde_json::Value = serde_json::from_str(&text).unwrap();
             let pretty = serde_json::to_string_pretty(&value).unwrap();
             assert!(check(&pretty).unwrap(), "not read: {pretty}");
+        }
+    }
+
+    /// Every citizenship, disability and employment status name is read by the reader, as
+    /// serde reads it.
+    #[test]
+    fn every_named_value_is_read_as_serde_reads_it() {
+        let text = generated(7, 1).pop().unwrap();
+        let head = "\"relationship_to_head\":\"intestatario_scheda\"";
+        let mut values: Vec<String> =
+            Citizenship::ALL.iter().map(|c| format!("\"citizenship\":\"{}\"", c.name())).collect();
+        for d in ["none", "media", "grave", "non_autosufficiente"] {
+            values.push(format!("\"disability\":\"{d}\""));
+        }
+        for s in ["employed", "self_employed", "unemployed", "retired", "not_in_labour_force"] {
+            values.push(format!("\"employment\":{{\"status\":\"{s}\"}}"));
+        }
+        for value in values {
+            let changed = text.replace(head, &format!("{head},{value}"));
+            let changed = if changed.matches("\"citizenship\"").count() > 1
+                || changed.matches("\"employment\"").count() > 1
+                || changed.matches("\"disability\"").count() > 1
+            {
+                // The generated member has the key already: replace the whole member instead.
+                format!(
+                    "{{\"group_identifier\":\"h\",\"residence\":{{\"comune\":\"H501\"}},\
+                     \"member_list\":[{{\"member_identifier\":\"m1\",\"birth_date\":\"1980-01-01\",\
+                     \"sex\":\"F\",{head},{value}}}]}}"
+                )
+            } else {
+                changed
+            };
+            assert!(check(&changed).unwrap(), "not read: {changed}");
         }
     }
 
@@ -916,11 +1064,12 @@ mod tests {
             let text = String::from_utf8(bytes).unwrap();
             let mut reader = Reader { text: &text, pos: 0 };
             let read = reader.date();
-            let serde = serde_json::from_str::<NaiveDate>(&text[..text.len() - 1]).ok();
             if read.is_some() {
+                // The string the reader took (a quote put inside ends it early).
+                let serde = serde_json::from_str::<NaiveDate>(&text[..reader.pos]).ok();
                 prop_assert_eq!(read, serde);
-                prop_assert_eq!(&text[reader.pos..], "]");
             } else if !change {
+                let serde = serde_json::from_str::<NaiveDate>(&text[..text.len() - 1]).ok();
                 prop_assert_eq!(serde, None);
             }
         }
