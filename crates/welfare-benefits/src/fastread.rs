@@ -10,8 +10,11 @@
 //! two equal on generated households and on malformed variants of them.
 //!
 //! Values are converted by the functions serde's visitors call (`Money::parse`,
-//! `ComuneCode::parse`, `Relationship::from_name`, chrono's date parser for anything but a
-//! plain `YYYY-MM-DD`), so an accepted value is the value serde gives.
+//! `ComuneCode::parse`, `Relationship::from_name`, chrono's date parser), so an accepted value
+//! is the value serde gives. The common forms are read in place, without taking the string
+//! first: keys and enum names compared whole with the known ones, a plain `YYYY-MM-DD` date
+//! from its digits, an unsigned plain amount digit by digit into the mantissa and scale
+//! `Money::parse` gives it (property tests hold each shortcut equal to serde).
 
 use chrono::NaiveDate;
 use welfare_types::Money;
