@@ -173,10 +173,10 @@ fn plain_date(b: [u8; 10]) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
 }
 
-/// The length of the key of the household facts format that `rest` starts with, closing quote
-/// next: `None` for any other text (read it as a string then).
+/// The key of the household facts format that `rest` starts with (its closing quote next),
+/// as the literal itself: `None` for any other text (read it as a string then).
 #[inline]
-fn known_key(rest: &[u8]) -> Option<usize> {
+fn known_key(rest: &[u8]) -> Option<&'static str> {
     // `key` followed by its closing quote: compared whole, its length known here.
     macro_rules! keys {
         ($($key:literal),+) => {{
@@ -184,7 +184,7 @@ fn known_key(rest: &[u8]) -> Option<usize> {
                 if rest.get(..$key.len()) == Some($key.as_bytes())
                     && rest.get($key.len()) == Some(&b'"')
                 {
-                    return Some($key.len());
+                    return Some($key);
                 }
             )+
         }};
@@ -289,9 +289,9 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         let rest = self.text.as_bytes().get(start..)?;
         match known_key(rest) {
-            Some(len) => {
-                self.pos = start + len + 1;
-                self.text.get(start..start + len)
+            Some(key) => {
+                self.pos = start + key.len() + 1;
+                Some(key)
             }
             None => {
                 let len = plain_len(self.text.as_bytes(), start)?;
