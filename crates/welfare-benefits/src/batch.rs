@@ -5,7 +5,8 @@
 //! line, **in input order**. Lines are read in chunks of [`CHUNK`]; a chunk is parsed, evaluated
 //! and serialized in parallel (rayon, every core), then written before the next is read, so
 //! memory stays flat whatever the size of the input. A malformed record never stops the run: it
-//! is reported with its line number and error to the rejects sink and counted.
+//! is reported with its line number and error to the rejects sink and counted. A line that is
+//! not valid UTF-8 is such a record (its error says from which byte, never what the bytes are).
 //!
 //! ```
 //! use chrono::NaiveDate;
@@ -33,6 +34,8 @@
 //!
 //! `rayon` is used because a work-stealing pool with ordered `collect` is exactly what an
 //! ordered, parallel, chunked pipeline needs, and it is the ecosystem's standard for it.
+//! `memchr` finds the line ends of the input a buffer at a time (vectorised, and already
+//! a dependency of `serde_json`).
 
 use std::io::{self, BufRead, Write};
 
@@ -41,7 +44,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::catalogue::{Outcome, Scratch};
-use crate::{Catalogue, Household, Lang, Period};
+use crate::{Catalogue, Household, HouseholdError, HouseholdErrorKind, Lang, Period};
 use welfare_types::Money;
 
 /// Lines read, evaluated and written together.
@@ -119,36 +122,155 @@ const PIECE: usize = 64;
 #[derive(Default)]
 struct Chunk {
     text: String,
-    /// Line number and byte range in `text` of every line with content.
-    lines: Vec<(u64, std::ops::Range<usize>)>,
+    /// Line number and place of every line with content.
+    lines: Vec<(u64, Line)>,
     /// Lines read, blank ones included: 0 at the end of the input.
     read: usize,
     /// Bytes read.
     bytes: u64,
+    /// A line that continues past the end of the input's buffer, as bytes until it is whole.
+    partial: Vec<u8>,
+    /// Where each whole line of the buffer at hand ends (just past its line end).
+    ends: Vec<usize>,
+}
+
+/// Whether a line has anything but whitespace (Unicode's, as [`str::trim`] has it): at once
+/// when it starts with a printable ASCII byte (a record's `{`).
+#[inline]
+fn has_content(line: &str) -> bool {
+    match line.as_bytes().first() {
+        Some(b'!'..=b'~') => true,
+        _ => !line.trim().is_empty(),
+    }
+}
+
+/// Where a line with content is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Line {
+    /// Its byte range in the chunk's text (with its line end).
+    Text(std::ops::Range<usize>),
+    /// The line is not valid UTF-8: its bytes are not kept.
+    NotUtf8 {
+        /// The 1-based byte column of the first byte that is not UTF-8.
+        column: usize,
+    },
 }
 
 impl Chunk {
     /// Reads up to [`CHUNK`] lines, reusing the buffers.
+    ///
+    /// The input's buffer is taken a block at a time: its whole lines are found with one
+    /// search each, checked as UTF-8 and copied into the chunk's text together; a line that
+    /// continues past the buffer's end is gathered on its own. Lines are what
+    /// [`BufRead::read_line`] gives: up to and with each `\n`, the last one without it.
     fn read<R: BufRead>(&mut self, input: &mut R, line_no: &mut u64) -> io::Result<()> {
         self.text.clear();
         self.lines.clear();
         self.read = 0;
         self.bytes = 0;
+        self.partial.clear();
         while self.read < CHUNK {
-            let start = self.text.len();
-            let read = input.read_line(&mut self.text)?;
-            if read == 0 {
+            let block = input.fill_buf()?;
+            if block.is_empty() {
+                // The end of the input: a last line without its line end.
+                if !self.partial.is_empty() {
+                    let partial = std::mem::take(&mut self.partial);
+                    self.push_line(&partial, line_no);
+                    self.partial = partial;
+                    self.partial.clear();
+                }
                 break;
             }
-            self.read += 1;
-            *line_no += 1;
-            self.bytes += read as u64;
-            let end = self.text.len();
-            if !self.text.get(start..end).unwrap_or_default().trim().is_empty() {
-                self.lines.push((*line_no, start..end));
+            if !self.partial.is_empty() {
+                // A long line goes on: up to its end, or the whole block.
+                let taken = match memchr::memchr(b'\n', block) {
+                    Some(i) => i + 1,
+                    None => block.len(),
+                };
+                let piece = block.get(..taken).unwrap_or_default();
+                self.partial.extend_from_slice(piece);
+                input.consume(taken);
+                if self.partial.last() == Some(&b'\n') {
+                    let partial = std::mem::take(&mut self.partial);
+                    self.push_line(&partial, line_no);
+                    self.partial = partial;
+                    self.partial.clear();
+                }
+                continue;
             }
+            // The whole lines of the block, as many as the chunk has room for.
+            self.ends.clear();
+            let room = CHUNK - self.read;
+            let mut end = 0;
+            while self.ends.len() < room {
+                match block.get(end..).and_then(|rest| memchr::memchr(b'\n', rest)) {
+                    Some(i) => {
+                        end += i + 1;
+                        self.ends.push(end);
+                    }
+                    None => break,
+                }
+            }
+            if end == 0 {
+                // No line end in the block: the start of a long line.
+                self.partial.extend_from_slice(block);
+                let taken = block.len();
+                input.consume(taken);
+                continue;
+            }
+            let whole = block.get(..end).unwrap_or_default();
+            match std::str::from_utf8(whole) {
+                Ok(text) => {
+                    // The common case: every line is text, checked at once, then copied one
+                    // by one (blank ones left out).
+                    self.text.reserve(end);
+                    let mut start = 0;
+                    for &line_end in &self.ends {
+                        *line_no += 1;
+                        let line = text.get(start..line_end).unwrap_or_default();
+                        if has_content(line) {
+                            let at = self.text.len();
+                            self.text.push_str(line);
+                            self.lines.push((*line_no, Line::Text(at..self.text.len())));
+                        }
+                        start = line_end;
+                    }
+                    self.read += self.ends.len();
+                    self.bytes += end as u64;
+                }
+                Err(_) => {
+                    // Some line is not UTF-8: each on its own.
+                    let mut start = 0;
+                    for i in 0..self.ends.len() {
+                        let line_end = self.ends.get(i).copied().unwrap_or(start);
+                        self.push_line(whole.get(start..line_end).unwrap_or_default(), line_no);
+                        start = line_end;
+                    }
+                }
+            }
+            input.consume(end);
         }
         Ok(())
+    }
+
+    /// Adds one line (its bytes, with its line end if it has one) to the chunk.
+    fn push_line(&mut self, bytes: &[u8], line_no: &mut u64) {
+        self.read += 1;
+        *line_no += 1;
+        self.bytes += bytes.len() as u64;
+        match std::str::from_utf8(bytes) {
+            Ok(line) => {
+                if has_content(line) {
+                    let start = self.text.len();
+                    self.text.push_str(line);
+                    self.lines.push((*line_no, Line::Text(start..self.text.len())));
+                }
+            }
+            Err(e) => {
+                let column = e.valid_up_to() + 1;
+                self.lines.push((*line_no, Line::NotUtf8 { column }));
+            }
+        }
     }
 
     /// Evaluates the chunk on every core, in pieces of [`PIECE`] lines, in input order.
@@ -165,18 +287,24 @@ impl Chunk {
                 // Room for the piece's result lines without explanations, so that the buffer
                 // is not moved as it grows (explanations make it grow).
                 piece.results.reserve(lines.len() * LINE_BYTES);
-                for (line, range) in lines {
-                    let text = self.text.get(range.clone()).unwrap_or_default();
+                for (line, place) in lines {
                     piece.records += 1;
-                    if let Err(reject) = evaluate_line(
-                        catalogue,
-                        *line,
-                        text,
-                        options,
-                        render,
-                        worker,
-                        &mut piece.results,
-                    ) {
+                    let evaluated = match place {
+                        Line::Text(range) => {
+                            let text = self.text.get(range.clone()).unwrap_or_default();
+                            evaluate_line(
+                                catalogue,
+                                *line,
+                                text,
+                                options,
+                                render,
+                                worker,
+                                &mut piece.results,
+                            )
+                        }
+                        Line::NotUtf8 { column } => Err(not_utf8(*line, *column)),
+                    };
+                    if let Err(reject) = evaluated {
                         piece.rejected += 1;
                         piece.rejects.push_str(&reject);
                     }
@@ -189,7 +317,8 @@ impl Chunk {
 
 /// Evaluates every household of `input` (JSON Lines) and writes one result line per household to
 /// `output`, in input order, and one line per malformed record to `rejects`. Blank lines are
-/// skipped. `progress` is called after every chunk. Only I/O errors stop the run.
+/// skipped; a line that is not valid UTF-8 is a malformed record. `progress` is called after
+/// every chunk. Only I/O errors stop the run.
 ///
 /// While a chunk is evaluated on the rayon pool, the calling thread writes the results of the
 /// previous chunk and reads the next one, so reading and writing take no time of their own.
@@ -293,6 +422,26 @@ impl Worker<'_> {
     }
 }
 
+/// The reject line (with its newline) of a record with `error`.
+fn reject_line(line: u64, error: &str) -> String {
+    let mut json = serde_json::to_string(&RejectLine { line, error }).unwrap_or_default();
+    json.push('\n');
+    json
+}
+
+/// The reject line of a line that is not valid UTF-8 from byte `column` (1-based): a format
+/// error of the whole record, located like serde's, that does not repeat the bytes.
+fn not_utf8(line: u64, column: usize) -> String {
+    let error = HouseholdError::new(
+        HouseholdErrorKind::Format,
+        ".".to_owned(),
+        format!("record is not valid UTF-8 from byte {column}"),
+    )
+    .in_source(&format!("line {line}"))
+    .at(Some((1, column)));
+    reject_line(line, &error.to_string())
+}
+
 /// Evaluates one line and appends its result line to `out`; a malformed record gives its
 /// reject line instead (and leaves `out` as it was).
 fn evaluate_line<'c>(
@@ -304,11 +453,7 @@ fn evaluate_line<'c>(
     worker: &mut Worker<'c>,
     out: &mut String,
 ) -> Result<(), String> {
-    let reject = |error: &str| {
-        let mut json = serde_json::to_string(&RejectLine { line, error }).unwrap_or_default();
-        json.push('\n');
-        json
-    };
+    let reject = |error: &str| reject_line(line, error);
     let text = text.trim_end();
     // Valid records are the rule: the record's name (for error messages) is only built when
     // the record does not read.
@@ -611,6 +756,56 @@ mod tests {
         assert_eq!(summary.bytes, input.len() as u64);
         assert!(seen.windows(2).all(|w| w[0].records <= w[1].records && w[0].bytes <= w[1].bytes));
         assert_eq!(seen.last(), Some(&summary));
+    }
+
+    /// A line that is not UTF-8 is one rejected record, with its line number and the byte where
+    /// the text stops being UTF-8 (issue 9: a malformed record never stops the batch): the other
+    /// lines give exactly the results of the same input with a blank line in its place, in the
+    /// middle of a chunk, at a chunk's end and as the last line without a line end.
+    #[test]
+    fn a_line_not_utf8_is_a_reject_and_nothing_else_changes() {
+        let catalogue = Catalogue::national().unwrap();
+        let options = Options::new(NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(), Explain::Full);
+        let generator = crate::synthetic::Generator::new(5, 2026).unwrap();
+        let households: Vec<String> =
+            generator.households(CHUNK as u64 + 10).map(|h| h.to_string()).collect();
+        let bad: &[u8] = b"{\"x\":\"\xff\"}\r\n";
+        let run_on = |input: &[u8]| {
+            let (mut out, mut rejects) = (Vec::new(), Vec::new());
+            let summary = run(&catalogue, input, &mut out, &mut rejects, &options, |_| {}).unwrap();
+            (summary, out, String::from_utf8(rejects).unwrap())
+        };
+        for at in [3, CHUNK - 1, CHUNK + 10] {
+            let (mut with_bad, mut with_blank) = (Vec::new(), Vec::new());
+            for (i, household) in households.iter().enumerate() {
+                if i == at {
+                    with_bad.extend_from_slice(bad);
+                    with_blank.extend_from_slice(b"\n");
+                }
+                with_bad.extend_from_slice(household.as_bytes());
+                with_bad.push(b'\n');
+                with_blank.extend_from_slice(household.as_bytes());
+                with_blank.push(b'\n');
+            }
+            if at == households.len() {
+                with_bad.extend_from_slice(&bad[..bad.len() - 2]);
+            }
+            let (summary, out, rejects) = run_on(&with_bad);
+            let (blank_summary, blank_out, blank_rejects) = run_on(&with_blank);
+            assert_eq!(blank_rejects, "");
+            assert_eq!(out, blank_out);
+            let line = at + 1;
+            assert_eq!(
+                rejects,
+                format!(
+                    "{{\"line\":{line},\"error\":\"line {line}:1:7: .: record is not valid UTF-8 \
+                     from byte 7\"}}\n"
+                )
+            );
+            assert_eq!(summary.records, blank_summary.records + 1);
+            assert_eq!((summary.rejected, blank_summary.rejected), (1, 0));
+            assert_eq!(summary.bytes, with_bad.len() as u64);
+        }
     }
 
     proptest! {

@@ -10,8 +10,11 @@
 //! two equal on generated households and on malformed variants of them.
 //!
 //! Values are converted by the functions serde's visitors call (`Money::parse`,
-//! `ComuneCode::parse`, `Relationship::from_name`, chrono's date parser for anything but a
-//! plain `YYYY-MM-DD`), so an accepted value is the value serde gives.
+//! `ComuneCode::parse`, `Relationship::from_name`, chrono's date parser), so an accepted value
+//! is the value serde gives. The common forms are read in place, without taking the string
+//! first: keys and enum names compared whole with the known ones, a plain `YYYY-MM-DD` date
+//! from its digits, an unsigned plain amount digit by digit into the mantissa and scale
+//! `Money::parse` gives it (property tests hold each shortcut equal to serde).
 
 use chrono::NaiveDate;
 use welfare_types::Money;
@@ -99,20 +102,12 @@ fn date(text: &str) -> Option<NaiveDate> {
 /// time (a test holds it equal to the byte-wise search). The batch's result writer uses it to
 /// decide whether a text needs escaping.
 pub(crate) fn special(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // The high bit of each byte that is zero / below 0x20. Borrows can only mark bytes above
-    // a byte truly marked, so the lowest mark is exact.
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-    let below_32 = |x: u64| x.wrapping_sub(ONES * 0x20) & !x & HIGHS;
     let mut words = bytes.chunks_exact(8);
     let mut at = 0;
     for word in words.by_ref() {
         let mut eight = [0u8; 8];
         eight.copy_from_slice(word);
-        let x = u64::from_le_bytes(eight);
-        let marks =
-            below_32(x) | zero(x ^ (ONES * u64::from(b'"'))) | zero(x ^ (ONES * u64::from(b'\\')));
+        let marks = marks(u64::from_le_bytes(eight));
         if marks != 0 {
             // At most 7: the cast keeps it.
             return Some(at + (marks.trailing_zeros() / 8) as usize);
@@ -121,6 +116,123 @@ pub(crate) fn special(bytes: &[u8]) -> Option<usize> {
     }
     let tail = words.remainder().iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\');
     tail.map(|i| at + i)
+}
+
+/// The high bit of each byte of `x` (eight bytes, the first one lowest) that is a quote, a
+/// backslash or a control character, and maybe of bytes above the lowest such byte: borrows
+/// can only mark bytes above a byte truly marked, so the lowest mark is exact.
+#[inline]
+fn marks(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte that is zero / below 0x20.
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let below_32 = |x: u64| x.wrapping_sub(ONES * 0x20) & !x & HIGHS;
+    below_32(x) | zero(x ^ (ONES * u64::from(b'"'))) | zero(x ^ (ONES * u64::from(b'\\')))
+}
+
+/// The length of the plain text that starts at `start` in `bytes` and ends at a quote: `None`
+/// when a backslash or a control character comes first, or no quote. Eight bytes at a time
+/// while eight are left, then byte by byte.
+#[inline]
+fn plain_len(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut at = start;
+    while let Some(word) = bytes.get(at..at + 8) {
+        let marks = marks(u64::from_le_bytes(word.try_into().ok()?));
+        if marks != 0 {
+            // At most 7: the cast keeps it.
+            let end = at + (marks.trailing_zeros() / 8) as usize;
+            return (bytes.get(end) == Some(&b'"')).then(|| end - start);
+        }
+        at += 8;
+    }
+    loop {
+        match *bytes.get(at)? {
+            b'"' => return Some(at - start),
+            b'\\' | 0..0x20 => return None,
+            _ => at += 1,
+        }
+    }
+}
+
+/// A date written `YYYY-MM-DD` (exactly these ten bytes), built from its digits: `None` for
+/// anything else, and for a day the calendar does not have.
+#[inline]
+fn plain_date(b: [u8; 10]) -> Option<NaiveDate> {
+    let [y0, y1, y2, y3, dash1, m0, m1, dash2, d0, d1] = b;
+    if dash1 != b'-' || dash2 != b'-' {
+        return None;
+    }
+    let digit = |d: u8| {
+        let v = d.wrapping_sub(b'0');
+        (v < 10).then_some(u32::from(v))
+    };
+    let year = digit(y0)? * 1000 + digit(y1)? * 100 + digit(y2)? * 10 + digit(y3)?;
+    let month = digit(m0)? * 10 + digit(m1)?;
+    let day = digit(d0)? * 10 + digit(d1)?;
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
+}
+
+/// The key of the household facts format that `rest` starts with (its closing quote next),
+/// as the literal itself: `None` for any other text (read it as a string then).
+#[inline]
+fn known_key(rest: &[u8]) -> Option<&'static str> {
+    // `key` followed by its closing quote: compared whole, its length known here.
+    macro_rules! keys {
+        ($($key:literal),+) => {{
+            $(
+                if rest.get(..$key.len()) == Some($key.as_bytes())
+                    && rest.get($key.len()) == Some(&b'"')
+                {
+                    return Some($key);
+                }
+            )+
+        }};
+    }
+    match rest.first()? {
+        b'a' => keys!("annual"),
+        b'b' => keys!("birth_date"),
+        b'c' => keys!("comune", "citizenship", "child"),
+        b'd' => keys!("date", "disability"),
+        b'e' => keys!("employment", "events"),
+        b'f' => keys!("family_income", "father", "from"),
+        b'g' => keys!("group_identifier"),
+        b'i' => keys!("isee"),
+        b'k' => keys!("kind"),
+        b'm' => keys!(
+            "member_identifier",
+            "member_list",
+            "mother",
+            "months_worked",
+            "minorenni",
+            "monthly_fee",
+            "mother_resident"
+        ),
+        b'n' => keys!("nursery"),
+        b'o' => keys!("ordinario"),
+        b'p' => keys!("prestazioni_familiari"),
+        b'r' => keys!("relationship_to_head", "residence", "rent", "registered"),
+        b's' => keys!("sex", "status", "student", "since", "sociosanitario"),
+        _ => {}
+    }
+    None
+}
+
+/// The value named by the string `$rest` starts with (its closing quote next), with the name's
+/// length, from a closure: `names!(rest, "M" => Sex::M, "F" => Sex::F)`. Each name is compared
+/// whole, its length known at compile time.
+macro_rules! names {
+    ($rest:expr, $($name:literal => $value:expr),+ $(,)?) => {{
+        let rest: &[u8] = $rest;
+        $(
+            if rest.get(..$name.len()) == Some($name.as_bytes())
+                && rest.get($name.len()) == Some(&b'"')
+            {
+                return Some(($name.len(), $value));
+            }
+        )+
+        None
+    }};
 }
 
 struct Reader<'a> {
@@ -146,17 +258,57 @@ impl<'a> Reader<'a> {
         (self.peek()? == byte).then(|| self.pos += 1)
     }
 
-    /// A string without escapes or control characters (the text between the quotes).
-    fn str(&mut self) -> Option<&'a str> {
-        self.eat(b'"')?;
-        let start = self.pos;
-        let rest = self.text.as_bytes().get(start..)?;
-        let len = special(rest)?;
-        if rest.get(len) != Some(&b'"') {
-            return None;
+    /// Skips whitespace and takes an opening quote.
+    #[inline]
+    fn open_quote(&mut self) -> Option<()> {
+        if self.peek() != Some(b'"') {
+            self.ws();
+            if self.peek() != Some(b'"') {
+                return None;
+            }
         }
+        self.pos += 1;
+        Some(())
+    }
+
+    /// A string without escapes or control characters (the text between the quotes).
+    #[inline]
+    fn str(&mut self) -> Option<&'a str> {
+        self.open_quote()?;
+        let start = self.pos;
+        let len = plain_len(self.text.as_bytes(), start)?;
         self.pos = start + len + 1;
         self.text.get(start..start + len)
+    }
+
+    /// An object's key: one of the format's keys is recognised from its first byte and
+    /// compared whole, without searching for its end; any other key is read as a string.
+    #[inline]
+    fn key(&mut self) -> Option<&'a str> {
+        self.open_quote()?;
+        let start = self.pos;
+        let rest = self.text.as_bytes().get(start..)?;
+        match known_key(rest) {
+            Some(key) => {
+                self.pos = start + key.len() + 1;
+                Some(key)
+            }
+            None => {
+                let len = plain_len(self.text.as_bytes(), start)?;
+                self.pos = start + len + 1;
+                self.text.get(start..start + len)
+            }
+        }
+    }
+
+    /// A string compared in place with the names `pick` knows ([`names!`]): `None` when it is
+    /// none of them (or not a plain string).
+    #[inline]
+    fn named<T>(&mut self, pick: impl FnOnce(&[u8]) -> Option<(usize, T)>) -> Option<T> {
+        self.open_quote()?;
+        let (len, value) = pick(self.text.as_bytes().get(self.pos..)?)?;
+        self.pos += len + 1;
+        Some(value)
     }
 
     /// A string into `target`, reusing its buffer.
@@ -213,11 +365,74 @@ impl<'a> Reader<'a> {
         digits.parse().ok()
     }
 
+    /// An amount: a string read by [`Money::parse`], as serde's visitor reads it.
     fn money(&mut self) -> Option<Money> {
+        let at = self.pos;
+        if let Some(amount) = self.plain_money() {
+            return Some(amount);
+        }
+        self.pos = at;
         Money::parse(self.str()?).ok()
     }
 
+    /// The common amount in place: a string in the plain form `Money::parse` reads first,
+    /// unsigned (`[0-9]+(\.[0-9]+)?`, at most 19 digits and point), read into the same mantissa
+    /// and scale; `None` for anything else (a test holds it equal to `Money::parse`).
+    #[inline]
+    fn plain_money(&mut self) -> Option<Money> {
+        self.open_quote()?;
+        let bytes = self.text.as_bytes();
+        let mut at = self.pos;
+        let negative = bytes.get(at) == Some(&b'-');
+        if negative {
+            at += 1;
+        }
+        let first = at;
+        let mut mantissa: u64 = 0;
+        let mut point = None;
+        loop {
+            match *bytes.get(at)? {
+                b @ b'0'..=b'9' => {
+                    mantissa = mantissa.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+                }
+                b'.' if point.is_none() && at > first => point = Some(at),
+                b'"' => break,
+                _ => return None,
+            }
+            at += 1;
+        }
+        // 19 bytes hold at most 19 digits, below 2^64.
+        if at == first || at - first > 19 {
+            return None;
+        }
+        let scale = match point {
+            // A trailing point (`12.`) is for the general parse to refuse.
+            Some(p) => u32::try_from(at - p - 1).ok().filter(|s| *s > 0)?,
+            None => 0,
+        };
+        if negative || scale > 18 {
+            // A negative amount (a sign on zero) is left to the general parse.
+            return None;
+        }
+        // The mantissa's two low words: what `try_from_i128_with_scale` builds from it.
+        let (lo, mid) = (mantissa as u32, (mantissa >> 32) as u32);
+        let value = rust_decimal::Decimal::from_parts(lo, mid, 0, false, scale);
+        self.pos = at + 1;
+        Some(Money::from_decimal(value))
+    }
+
+    /// A date: `"YYYY-MM-DD"` read in place, any other string as [`date`] reads it.
     fn date(&mut self) -> Option<NaiveDate> {
+        if self.peek() == Some(b'"') {
+            let inner = self.text.as_bytes().get(self.pos + 1..self.pos + 12);
+            if let Some([d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, b'"']) = inner {
+                let ten = [*d0, *d1, *d2, *d3, *d4, *d5, *d6, *d7, *d8, *d9];
+                if let Some(date) = plain_date(ten) {
+                    self.pos += 12;
+                    return Some(date);
+                }
+            }
+        }
         date(self.str()?)
     }
 
@@ -230,7 +445,7 @@ impl<'a> Reader<'a> {
             return Some(());
         }
         loop {
-            let key = self.str()?;
+            let key = self.key()?;
             self.eat(b':')?;
             field(self, key)?;
             self.ws();
@@ -383,11 +598,12 @@ impl<'a> Reader<'a> {
         self.object(|r, key| match key {
             "kind" => once(
                 &mut kind,
-                r.str().and_then(|s| match s {
-                    "birth" => Some(EventKind::Birth),
-                    "adoption" => Some(EventKind::Adoption),
-                    "pre_adoptive_fostering" => Some(EventKind::PreAdoptiveFostering),
-                    _ => None,
+                r.named(|rest| {
+                    names!(rest,
+                        "birth" => EventKind::Birth,
+                        "adoption" => EventKind::Adoption,
+                        "pre_adoptive_fostering" => EventKind::PreAdoptiveFostering,
+                    )
                 }),
             ),
             "date" => once(&mut date, r.date()),
@@ -419,13 +635,14 @@ impl<'a> Reader<'a> {
         self.object(|r, key| match key {
             "status" => once(
                 &mut status,
-                r.str().and_then(|s| match s {
-                    "employed" => Some(EmploymentStatus::Employed),
-                    "self_employed" => Some(EmploymentStatus::SelfEmployed),
-                    "unemployed" => Some(EmploymentStatus::Unemployed),
-                    "retired" => Some(EmploymentStatus::Retired),
-                    "not_in_labour_force" => Some(EmploymentStatus::NotInLabourForce),
-                    _ => None,
+                r.named(|rest| {
+                    names!(rest,
+                        "employed" => EmploymentStatus::Employed,
+                        "self_employed" => EmploymentStatus::SelfEmployed,
+                        "unemployed" => EmploymentStatus::Unemployed,
+                        "retired" => EmploymentStatus::Retired,
+                        "not_in_labour_force" => EmploymentStatus::NotInLabourForce,
+                    )
                 }),
             ),
             "months_worked" => once(&mut months, r.small()),
@@ -443,10 +660,11 @@ impl<'a> Reader<'a> {
         self.object(|r, key| match key {
             "kind" => once(
                 &mut kind,
-                r.str().and_then(|s| match s {
-                    "asilo_nido" => Some(NurseryKind::AsiloNido),
-                    "home_support" => Some(NurseryKind::HomeSupport),
-                    _ => None,
+                r.named(|rest| {
+                    names!(rest,
+                        "asilo_nido" => NurseryKind::AsiloNido,
+                        "home_support" => NurseryKind::HomeSupport,
+                    )
                 }),
             ),
             "monthly_fee" => once(&mut fee, r.money()),
@@ -469,14 +687,26 @@ impl<'a> Reader<'a> {
             "birth_date" => once(&mut birth, r.date()),
             "sex" => once(
                 &mut sex,
-                r.str().and_then(|s| match s {
-                    "M" => Some(Sex::M),
-                    "F" => Some(Sex::F),
-                    _ => None,
-                }),
+                r.named(|rest| names!(rest, "M" => Sex::M, "F" => Sex::F)),
             ),
             "relationship_to_head" => {
-                once(&mut relationship, r.str().and_then(Relationship::from_name))
+                // The usual names in place, then every name and code.
+                let at = r.pos;
+                let usual = r.named(|rest| {
+                    names!(rest,
+                        "intestatario_scheda" => Relationship::IntestatarioScheda,
+                        "coniuge" => Relationship::Coniuge,
+                        "figlio" => Relationship::Figlio,
+                    )
+                });
+                let value = match usual {
+                    Some(usual) => Some(usual),
+                    None => {
+                        r.pos = at;
+                        r.str().and_then(Relationship::from_name)
+                    }
+                };
+                once(&mut relationship, value)
             }
             "mother" => {
                 first(&mut mother)?;
@@ -488,19 +718,32 @@ impl<'a> Reader<'a> {
             }
             "disability" => once(
                 &mut disability,
-                r.str().and_then(|s| match s {
-                    "none" => Some(Disability::None),
-                    "media" => Some(Disability::Media),
-                    "grave" => Some(Disability::Grave),
-                    "non_autosufficiente" => Some(Disability::NonAutosufficiente),
-                    _ => None,
+                r.named(|rest| {
+                    names!(rest,
+                        "none" => Disability::None,
+                        "media" => Disability::Media,
+                        "grave" => Disability::Grave,
+                        "non_autosufficiente" => Disability::NonAutosufficiente,
+                    )
                 }),
             ),
             "employment" => once(&mut employment, r.employment()),
             "student" => once(&mut student, r.bool()),
             "citizenship" => once(
                 &mut citizenship,
-                r.str().and_then(|s| Citizenship::ALL.into_iter().find(|c| c.name() == s)),
+                // Every name of `Citizenship::name` (a test holds the list whole).
+                r.named(|rest| {
+                    names!(rest,
+                        "italian" => Citizenship::Italian,
+                        "eu" => Citizenship::Eu,
+                        "eu_family_member" => Citizenship::EuFamilyMember,
+                        "non_eu_long_term" => Citizenship::NonEuLongTerm,
+                        "non_eu_single_permit" => Citizenship::NonEuSinglePermit,
+                        "non_eu_research" => Citizenship::NonEuResearch,
+                        "non_eu_international_protection" => Citizenship::NonEuInternationalProtection,
+                        "non_eu_other" => Citizenship::NonEuOther,
+                    )
+                }),
             ),
             "nursery" => once(&mut nursery, r.nursery()),
             _ => None,
@@ -624,6 +867,56 @@ mod tests {
         }
     }
 
+    /// Every citizenship, disability and employment status name is read by the reader, as
+    /// serde reads it.
+    #[test]
+    fn every_named_value_is_read_as_serde_reads_it() {
+        let text = generated(7, 1).pop().unwrap();
+        let head = "\"relationship_to_head\":\"intestatario_scheda\"";
+        let mut values: Vec<String> =
+            Citizenship::ALL.iter().map(|c| format!("\"citizenship\":\"{}\"", c.name())).collect();
+        for d in ["none", "media", "grave", "non_autosufficiente"] {
+            values.push(format!("\"disability\":\"{d}\""));
+        }
+        for s in ["employed", "self_employed", "unemployed", "retired", "not_in_labour_force"] {
+            values.push(format!("\"employment\":{{\"status\":\"{s}\"}}"));
+        }
+        for value in values {
+            let changed = text.replace(head, &format!("{head},{value}"));
+            let changed = if changed.matches("\"citizenship\"").count() > 1
+                || changed.matches("\"employment\"").count() > 1
+                || changed.matches("\"disability\"").count() > 1
+            {
+                // The generated member has the key already: replace the whole member instead.
+                format!(
+                    "{{\"group_identifier\":\"h\",\"residence\":{{\"comune\":\"H501\"}},\
+                     \"member_list\":[{{\"member_identifier\":\"m1\",\"birth_date\":\"1980-01-01\",\
+                     \"sex\":\"F\",{head},{value}}}]}}"
+                )
+            } else {
+                changed
+            };
+            assert!(check(&changed).unwrap(), "not read: {changed}");
+        }
+    }
+
+    /// Every relationship name and code is read as serde reads it (the usual names are taken
+    /// first, the others by `Relationship::from_name`).
+    #[test]
+    fn every_relationship_is_read_as_serde_reads_it() {
+        let text = generated(7, 1).pop().unwrap();
+        let head = "\"relationship_to_head\":\"intestatario_scheda\"";
+        assert!(text.contains(head));
+        for (relationship, code, name) in Relationship::all() {
+            for written in [format!("\"{name}\""), format!("\"{code}\""), format!("\" {name}\"")] {
+                let changed = text.replace(head, &format!("\"relationship_to_head\":{written}"));
+                assert!(check(&changed).unwrap(), "not read: {changed}");
+                let read = household(&changed).unwrap();
+                assert_eq!(read.member_list[0].relationship_to_head, relationship);
+            }
+        }
+    }
+
     proptest! {
         /// Malformed variants of generated records (a byte removed, replaced or inserted, a
         /// key renamed or repeated, values swapped for others): whenever the reader answers,
@@ -718,6 +1011,70 @@ mod tests {
         fn special_is_the_bytewise_search(text in prop::collection::vec(prop::sample::select(b"ab\"\\\x00\x1f\x20\x7f\x80\xff!".to_vec()), 0..40)) {
             let bytewise = text.iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\');
             prop_assert_eq!(special(&text), bytewise);
+        }
+
+        /// The search of a string's end finds the byte-wise search's quote, from any start.
+        #[test]
+        fn plain_len_is_the_bytewise_search(
+            text in prop::collection::vec(prop::sample::select(b"ab\"\\\x00\x1f\x20\x7f\x80\xff!".to_vec()), 0..40),
+            start in any::<prop::sample::Index>(),
+        ) {
+            let start = start.index(text.len() + 1);
+            let bytewise = text[start..]
+                .iter()
+                .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
+                .filter(|&i| text[start + i] == b'"');
+            prop_assert_eq!(plain_len(&text, start), bytewise);
+        }
+
+        /// An amount read in place is `Money::parse`'s, with the same scale and sign (`1.50`
+        /// stays two decimals, `-0` negative), and ends after its closing quote; anything the
+        /// shortcut does not take is read by `Money::parse` itself. Amounts of 0 to 4 decimals,
+        /// leading zeros, 18 to 22 digits, signs, exponents, separators, spaces, escapes.
+        #[test]
+        fn amounts_in_place_are_money_parse(
+            text in "(-|\\+)?[0-9]{0,22}(\\.[0-9]{0,4})?([eE,. ]|\\\\|€)?[0-9]{0,2}",
+            space in prop::sample::select(vec!["", " ", "\n"]),
+        ) {
+            let quoted = format!("{space}\"{text}\"}}");
+            let mut reader = Reader { text: &quoted, pos: 0 };
+            let serde = serde_json::from_str::<Money>(&quoted[..quoted.len() - 1]).ok();
+            let exact = |m: Option<Money>| m.map(|m| m.amount().serialize());
+            let read = reader.money();
+            if read.is_some() {
+                prop_assert_eq!(exact(read), exact(serde));
+                prop_assert_eq!(&quoted[reader.pos..], "}");
+            }
+            let mut plain = Reader { text: &quoted, pos: 0 };
+            if let Some(amount) = plain.plain_money() {
+                prop_assert_eq!(exact(Some(amount)), exact(Money::parse(&text).ok()));
+            }
+        }
+
+        /// A date read in place is serde's (chrono's parser), for plain dates, impossible ones,
+        /// and a byte of them changed into a sign, a letter, a quote or a backslash.
+        #[test]
+        fn dates_in_place_are_serdes(
+            y in 0u32..10_000, m in 0u32..14, d in 0u32..33,
+            at in 0usize..12,
+            byte in prop::sample::select(b"0-+/ a\"\\9".to_vec()),
+            change in any::<bool>(),
+        ) {
+            let mut bytes = format!("\"{y:04}-{m:02}-{d:02}\"]").into_bytes();
+            if change {
+                bytes[at] = byte;
+            }
+            let text = String::from_utf8(bytes).unwrap();
+            let mut reader = Reader { text: &text, pos: 0 };
+            let read = reader.date();
+            if read.is_some() {
+                // The string the reader took (a quote put inside ends it early).
+                let serde = serde_json::from_str::<NaiveDate>(&text[..reader.pos]).ok();
+                prop_assert_eq!(read, serde);
+            } else if !change {
+                let serde = serde_json::from_str::<NaiveDate>(&text[..text.len() - 1]).ok();
+                prop_assert_eq!(serde, None);
+            }
         }
 
         /// The `YYYY-MM-DD` shortcut gives chrono's date, or falls back to chrono.

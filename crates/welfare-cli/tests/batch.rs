@@ -65,6 +65,44 @@ fn batch_keeps_input_order_and_reports_bad_records() {
     assert_eq!(rejected[1]["line"], 43);
 }
 
+/// A line that is not UTF-8 is a rejected record like the others (issue 9: nothing but I/O
+/// stops a batch): the lines after it are evaluated, with their own line numbers.
+#[test]
+fn batch_rejects_a_line_that_is_not_utf8_and_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let households = dir.path().join("h.jsonl");
+    let gen = welfare(&["gen", "households", "--n", "3", "--seed", "5"]);
+    let mut input = gen.stdout.clone();
+    input.extend_from_slice(b"{\"group_identifier\": \"caf\xe9\"}\n");
+    input.extend_from_slice(&gen.stdout);
+    std::fs::write(&households, input).unwrap();
+    let (results, rejects) = (dir.path().join("r.jsonl"), dir.path().join("x.jsonl"));
+    let out = welfare(&[
+        "batch",
+        "--input",
+        households.to_str().unwrap(),
+        "--output",
+        results.to_str().unwrap(),
+        "--rejects",
+        rejects.to_str().unwrap(),
+        "--date",
+        "2026-09-01",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "a rejected record makes exit 1");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("7 records, 1 rejected"), "{stderr}");
+    let numbers: Vec<u64> = std::fs::read_to_string(&results)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(numbers, [1, 2, 3, 5, 6, 7]);
+    assert_eq!(
+        std::fs::read_to_string(&rejects).unwrap(),
+        "{\"line\":4,\"error\":\"line 4:1:26: .: record is not valid UTF-8 from byte 26\"}\n"
+    );
+}
+
 #[test]
 fn batch_without_a_readable_input_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
