@@ -44,6 +44,10 @@ pub(crate) struct Compiled {
 /// typed (no [`Value`] built until it is stored), a closure otherwise.
 enum Root {
     Num(Num),
+    /// A test or a chain of tests, evaluated in the definitions' loop itself.
+    Test(Test),
+    All(Box<[Test]>),
+    Any(Box<[Test]>),
     Bool(Bool),
     Val(ValFn),
 }
@@ -61,7 +65,12 @@ impl Compiled {
             if code.is_numeric() {
                 Root::Num(num(code))
             } else if code.is_boolean() {
-                Root::Bool(boolean(code))
+                match boolean(code) {
+                    Bool::Test(t) => Root::Test(t),
+                    Bool::All(terms) => Root::All(terms),
+                    Bool::Any(terms) => Root::Any(terms),
+                    other => Root::Bool(other),
+                }
             } else {
                 Root::Val(root(code))
             }
@@ -79,6 +88,11 @@ impl Compiled {
         values: &mut [Value],
     ) -> Option<Res<()>> {
         let slot = i as usize;
+        let store_bool = |values: &mut [Value], b: bool| match values.get_mut(slot) {
+            Some(Value::Bool(old)) => *old = b,
+            Some(old) => *old = Value::Bool(b),
+            None => {}
+        };
         Some(match self.defs.get(slot)? {
             Root::Num(n) => n.get(run, values).map(|d| match values.get_mut(slot) {
                 // A number over a number: nothing to drop.
@@ -86,11 +100,10 @@ impl Compiled {
                 Some(old) => *old = Value::Num(d),
                 None => {}
             }),
-            Root::Bool(b) => b.get(run, values).map(|b| match values.get_mut(slot) {
-                Some(Value::Bool(old)) => *old = b,
-                Some(old) => *old = Value::Bool(b),
-                None => {}
-            }),
+            Root::Test(t) => t.eval(run, values).map(|b| store_bool(values, b)),
+            Root::All(terms) => all_in_place(terms, run, values).map(|b| store_bool(values, b)),
+            Root::Any(terms) => any_in_place(terms, run, values).map(|b| store_bool(values, b)),
+            Root::Bool(b) => b.get(run, values).map(|b| store_bool(values, b)),
             Root::Val(f) => f(run, values).map(|v| {
                 if let Some(old) = values.get_mut(slot) {
                     *old = v;
@@ -614,29 +627,26 @@ fn num(code: &Code) -> Num {
             run.member = None;
             Ok(Decimal::from(n as u64))
         }),
-        Code::Members { agg: Agg::Count, filter: Some(filter), .. } => {
-            let filter = boolean(filter);
-            num_node(move |run, vals| {
-                let facts = run.facts;
-                let mut count = 0u64;
-                for m in facts.member_rows() {
-                    run.member = Some(m);
-                    count += u64::from(filter.get_in_place(run, vals)?);
-                }
-                run.member = None;
-                Ok(Decimal::from(count))
-            })
-        }
+        // A closure for each kind of filter, so that each loop holds only its own.
+        Code::Members { agg: Agg::Count, filter: Some(filter), .. } => match boolean(filter) {
+            Bool::All(terms) => count_members(move |run, vals| all_in_place(&terms, run, vals)),
+            Bool::Any(terms) => count_members(move |run, vals| any_in_place(&terms, run, vals)),
+            Bool::Test(t) => count_members(move |run, vals| t.eval(run, vals)),
+            other => count_members(move |run, vals| other.get(run, vals)),
+        },
         Code::Members { agg: Agg::Sum, body: Some(body), filter } => {
-            let (body, filter) = (num(body), filter.as_deref().map(boolean));
-            num_node(move |run, vals| {
-                let mut sum = Decimal::ZERO;
-                each_member(run, vals, filter.as_ref(), &body, |run, v| {
-                    sum = sum.checked_add(v).ok_or_else(|| run.overflow())?;
-                    Ok(())
-                })?;
-                Ok(sum)
-            })
+            let body = num(body);
+            match filter.as_deref().map(boolean) {
+                None => sum_members(|_, _| Ok(true), body),
+                Some(Bool::All(terms)) => {
+                    sum_members(move |run, vals| all_in_place(&terms, run, vals), body)
+                }
+                Some(Bool::Any(terms)) => {
+                    sum_members(move |run, vals| any_in_place(&terms, run, vals), body)
+                }
+                Some(Bool::Test(t)) => sum_members(move |run, vals| t.eval(run, vals), body),
+                Some(other) => sum_members(move |run, vals| other.get(run, vals), body),
+            }
         }
         Code::Min(items) | Code::Max(items) => {
             let (is_min, items): (bool, Vec<Num>) =
@@ -711,30 +721,64 @@ fn num(code: &Code) -> Num {
     }
 }
 
-/// Runs `body` for each member that passes `filter` (`somma` over `membri`), handing its
-/// value to `f`; the member context is cleared afterwards, as the
-/// evaluator does.
-#[inline(always)]
-fn each_member(
-    run: &mut Run<'_, '_>,
-    vals: &[Value],
-    filter: Option<&Bool>,
-    body: &Num,
-    mut f: impl FnMut(&Run<'_, '_>, Decimal) -> Res<()>,
-) -> Res<()> {
-    let facts = run.facts;
-    for m in facts.member_rows() {
-        run.member = Some(m);
-        if let Some(keep) = filter {
-            if !keep.get_in_place(run, vals)? {
+/// `conta(membri, filter)`: the members for which `filter` holds; the member context is
+/// cleared afterwards, as the evaluator does.
+fn count_members(
+    filter: impl Fn(&mut Run<'_, '_>, &[Value]) -> Res<bool> + Send + Sync + 'static,
+) -> Num {
+    num_node(move |run, vals| {
+        let facts = run.facts;
+        let mut count = 0u64;
+        for m in facts.member_rows() {
+            run.member = Some(m);
+            count += u64::from(filter(run, vals)?);
+        }
+        run.member = None;
+        Ok(Decimal::from(count))
+    })
+}
+
+/// `somma(membri, body, filter)`: `body` summed over the members for which `filter` holds;
+/// the member context is cleared afterwards, as the evaluator does.
+fn sum_members(
+    filter: impl Fn(&mut Run<'_, '_>, &[Value]) -> Res<bool> + Send + Sync + 'static,
+    body: Num,
+) -> Num {
+    num_node(move |run, vals| {
+        let facts = run.facts;
+        let mut sum = Decimal::ZERO;
+        for m in facts.member_rows() {
+            run.member = Some(m);
+            if !filter(run, vals)? {
                 continue;
             }
+            let v = body.get(run, vals)?;
+            sum = sum.checked_add(v).ok_or_else(|| run.overflow())?;
         }
-        let v = body.get(run, vals)?;
-        f(run, v)?;
-    }
-    run.member = None;
-    Ok(())
+        run.member = None;
+        Ok(sum)
+    })
+}
+
+/// `almeno_uno(membri, body)` (`any_wanted`) or `tutti(membri, body)`: every member read
+/// (no short cut), the member context cleared afterwards, as the evaluator does. The node's
+/// own step is counted by [`Bool::get`].
+fn any_all_members(
+    any_wanted: bool,
+    body: impl Fn(&mut Run<'_, '_>, &[Value]) -> Res<bool> + Send + Sync + 'static,
+) -> Bool {
+    Bool::Node(Box::new(move |run, vals| {
+        let (mut any, mut all) = (false, true);
+        let facts = run.facts;
+        for m in facts.member_rows() {
+            run.member = Some(m);
+            let v = body(run, vals)?;
+            any |= v;
+            all &= v;
+        }
+        run.member = None;
+        Ok(if any_wanted { any } else { all })
+    }))
 }
 
 /// `se c allora a altrimenti b` of numbers.
@@ -819,6 +863,20 @@ fn boolean(code: &Code) -> Bool {
             (a, Operand::Const(c)) => Bool::Test(Test::NumConst { a, op: *op, c }),
             (a, b) => Bool::Nums { op: *op, a, b },
         },
+        Code::Members { agg: agg @ (Agg::Any | Agg::All), body: Some(body), filter: None } => {
+            // A closure for each kind of body, so that each loop holds only its own.
+            let any_wanted = *agg == Agg::Any;
+            match boolean(body) {
+                Bool::All(terms) => {
+                    any_all_members(any_wanted, move |run, vals| all_in_place(&terms, run, vals))
+                }
+                Bool::Any(terms) => {
+                    any_all_members(any_wanted, move |run, vals| any_in_place(&terms, run, vals))
+                }
+                Bool::Test(t) => any_all_members(any_wanted, move |run, vals| t.eval(run, vals)),
+                other => any_all_members(any_wanted, move |run, vals| other.get(run, vals)),
+            }
+        }
         Code::Members { agg: agg @ (Agg::Any | Agg::All), body: Some(body), filter } => {
             Bool::Members {
                 any: *agg == Agg::Any,
