@@ -42,6 +42,7 @@ pub(crate) struct Compiled {
 
 /// A definition's formula: a number or a boolean computed in place when its top node is
 /// typed (no [`Value`] built until it is stored), a closure otherwise.
+#[repr(u8)]
 enum Root {
     Num(Num),
     /// A test or a chain of tests, evaluated in the definitions' loop itself.
@@ -115,6 +116,7 @@ impl Compiled {
 
 /// An operand of type `T`: a constant, a slot read in place (one dispatch, no call), or a
 /// node's closure.
+#[repr(u8)]
 enum Operand<T> {
     Const(T),
     Def(u32),
@@ -132,6 +134,11 @@ type Num = Operand<Decimal>;
 /// A boolean node evaluated in place, without a call, by [`Test::eval`]: a leaf, `non` of a
 /// leaf, or a comparison of a leaf with a constant: the terms of the filters of member
 /// aggregations and of most conditions.
+///
+/// `Test`, [`Bool`], [`Operand`] and [`Root`] have a tag of their own (`repr(u8)`): a variant
+/// is told by one byte instead of being decoded from a niche of its fields, which every node
+/// evaluated pays (measured: about 2 % of a batch's instructions).
+#[repr(u8)]
 enum Test {
     /// A constant.
     Const(bool),
@@ -218,6 +225,7 @@ impl Test {
 
 /// A boolean operand: a [`Test`] or a chain of them evaluated in place, or a node that holds
 /// other boolean nodes, evaluated by one small function of its own ([`Bool::get`]).
+#[repr(u8)]
 enum Bool {
     /// A node evaluated in place.
     Test(Test),
