@@ -255,7 +255,9 @@ impl Bool {
     #[inline(never)]
     fn get(&self, run: &mut Run<'_, '_>, vals: &[Value]) -> Res<bool> {
         match self {
-            Bool::Test(t) => t.eval(run, vals),
+            // Tests are mostly evaluated in place ([`Bool::get_in_place`], [`Root::Test`]);
+            // kept out of this dispatch, whose every call would pay for their registers.
+            Bool::Test(t) => test_apart(t, run, vals),
             Bool::All(terms) => all(terms, run, vals),
             Bool::Any(terms) => any(terms, run, vals),
             Bool::Not(c) => not(c, run, vals),
@@ -283,6 +285,11 @@ impl Bool {
             other => other.get(run, vals),
         }
     }
+}
+
+#[inline(never)]
+fn test_apart(t: &Test, run: &mut Run<'_, '_>, vals: &[Value]) -> Res<bool> {
+    t.eval(run, vals)
 }
 
 #[inline(always)]
