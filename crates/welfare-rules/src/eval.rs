@@ -121,16 +121,14 @@ impl<'p> Snapshot<'p> {
             }
         }
         let mut run = Run { snap: self, facts, member: None, steps: 0, current: 0 };
+        let compiled = &*self.program.compiled;
         for &i in order {
             run.current = i;
-            let v = self
-                .program
-                .compiled
-                .eval(i, &mut run, values)
-                .ok_or_else(|| EvalError::Limit { what: "definition index".to_owned() })?
-                .map_err(|e| *e)?;
-            if let Some(slot) = values.get_mut(i as usize) {
-                *slot = v;
+            // The error unboxed only when there is one.
+            match compiled.eval_into(i, &mut run, values) {
+                Some(Ok(())) => {}
+                Some(Err(e)) => return Err(*e),
+                None => return Err(EvalError::Limit { what: "definition index".to_owned() }),
             }
         }
         Ok(())
@@ -146,22 +144,35 @@ impl<'p> Snapshot<'p> {
         values: &mut Vec<Value>,
         compiled: bool,
     ) -> (Result<(), EvalError>, u64) {
+        self.run_counted_from(facts, values, compiled, 0)
+    }
+
+    /// [`Snapshot::run_counted`] with `steps` already taken: a count near
+    /// [`MAX_EVAL_STEPS`] puts the limit at any chosen step of the evaluation.
+    #[cfg(test)]
+    pub(crate) fn run_counted_from(
+        &self,
+        facts: &Facts,
+        values: &mut Vec<Value>,
+        compiled: bool,
+        steps: u64,
+    ) -> (Result<(), EvalError>, u64) {
         values.clear();
         values.resize(self.program.defs.len(), Value::Missing);
-        let mut run = Run { snap: self, facts: facts.view(), member: None, steps: 0, current: 0 };
+        let mut run = Run { snap: self, facts: facts.view(), member: None, steps, current: 0 };
         for &i in &self.program.order {
             run.current = i;
             let r = match (compiled, self.program.defs.get(i as usize)) {
-                (true, _) => self.program.compiled.eval(i, &mut run, values),
-                (false, Some(def)) => Some(run.eval(&def.code, values)),
-                (false, None) => None,
-            };
-            match r {
-                Some(Ok(v)) => {
+                (true, _) => self.program.compiled.eval_into(i, &mut run, values),
+                (false, Some(def)) => Some(run.eval(&def.code, values).map(|v| {
                     if let Some(slot) = values.get_mut(i as usize) {
                         *slot = v;
                     }
-                }
+                })),
+                (false, None) => None,
+            };
+            match r {
+                Some(Ok(())) => {}
                 Some(Err(e)) => return (Err(*e), run.steps),
                 None => return (Err(EvalError::Limit { what: "index".to_owned() }), run.steps),
             }
@@ -740,6 +751,26 @@ impl<'s> Run<'s, '_> {
             return Err(too_many_steps());
         }
         Ok(())
+    }
+
+    /// Counts `n` nodes entered one after the other, with nothing evaluated between them:
+    /// exactly `n` calls of [`Run::tick`] (the same error, and the count left where the
+    /// first step past the limit leaves it), with one test.
+    #[inline]
+    pub(crate) fn tick_n(&mut self, n: u64) -> Result<(), Box<EvalError>> {
+        self.steps += n;
+        if self.steps > MAX_EVAL_STEPS {
+            return Err(self.past_limit());
+        }
+        Ok(())
+    }
+
+    /// The error of [`Run::tick_n`] past the limit; the count set where single steps stop.
+    #[cold]
+    #[inline(never)]
+    fn past_limit(&mut self) -> Box<EvalError> {
+        self.steps = self.steps.min(MAX_EVAL_STEPS + 1);
+        too_many_steps()
     }
 
     /// The value of a leaf node (a constant, a fact, a value parameter, a definition already

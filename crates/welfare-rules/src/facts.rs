@@ -120,10 +120,10 @@ impl<'a> FactsView<'a> {
         }
     }
 
-    /// The values of each member, in order.
-    pub(crate) fn member_rows(&self) -> impl Iterator<Item = &'a [Value]> {
-        let (members, stride) = (self.members, self.stride);
-        (0..self.count).map(move |i| members.get(i * stride..(i + 1) * stride).unwrap_or(&[]))
+    /// The values of each member, in order (a member past the end of the values has none).
+    #[inline]
+    pub(crate) fn member_rows(&self) -> MemberRows<'a> {
+        MemberRows { rest: self.members, stride: self.stride, left: self.count }
     }
 
     /// The values of member `i`.
@@ -132,6 +132,33 @@ impl<'a> FactsView<'a> {
             return None;
         }
         Some(self.members.get(i * self.stride..(i + 1) * self.stride).unwrap_or(&[]))
+    }
+}
+
+/// The rows of [`FactsView::member_rows`]: member `i` is `values[i * stride..(i + 1) *
+/// stride]`, or no values when the values end before.
+pub(crate) struct MemberRows<'a> {
+    rest: &'a [Value],
+    stride: usize,
+    left: usize,
+}
+
+impl<'a> Iterator for MemberRows<'a> {
+    type Item = &'a [Value];
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a [Value]> {
+        self.left = self.left.checked_sub(1)?;
+        Some(match self.rest.split_at_checked(self.stride) {
+            Some((row, rest)) => {
+                self.rest = rest;
+                row
+            }
+            None => {
+                self.rest = &[];
+                &[]
+            }
+        })
     }
 }
 
@@ -876,6 +903,28 @@ definitions:
             2 => (0i64..4_000_000).prop_map(|c| Value::Num(rust_decimal::Decimal::new(c, 2))),
             1 => Just(Value::Text(Arc::from("testo"))),
         ]
+    }
+
+    proptest! {
+        /// The member rows are the slices of `stride` values, empty past the values' end (a
+        /// table shorter than its member count), for any stride including none.
+        #[test]
+        fn member_rows_are_the_strided_slices(len in 0usize..40, stride in 0usize..7, count in 0usize..12) {
+            let values: Vec<Value> = (0..len as i64).map(Value::from).collect();
+            let view = super::FactsView {
+                household: &[],
+                household_at: None,
+                members: &values,
+                member_at: None,
+                stride,
+                count,
+            };
+            let rows: Vec<&[Value]> = view.member_rows().collect();
+            let expected: Vec<&[Value]> = (0..count)
+                .map(|i| values.get(i * stride..(i + 1) * stride).unwrap_or(&[]))
+                .collect();
+            prop_assert_eq!(rows, expected);
+        }
     }
 
     proptest! {
