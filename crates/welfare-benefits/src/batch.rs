@@ -174,10 +174,7 @@ impl Chunk {
             if block.is_empty() {
                 // The end of the input: a last line without its line end.
                 if !self.partial.is_empty() {
-                    let partial = std::mem::take(&mut self.partial);
-                    self.push_line(&partial, line_no);
-                    self.partial = partial;
-                    self.partial.clear();
+                    self.push_partial(line_no);
                 }
                 break;
             }
@@ -191,10 +188,7 @@ impl Chunk {
                 self.partial.extend_from_slice(piece);
                 input.consume(taken);
                 if self.partial.last() == Some(&b'\n') {
-                    let partial = std::mem::take(&mut self.partial);
-                    self.push_line(&partial, line_no);
-                    self.partial = partial;
-                    self.partial.clear();
+                    self.push_partial(line_no);
                 }
                 continue;
             }
@@ -218,59 +212,64 @@ impl Chunk {
                 input.consume(taken);
                 continue;
             }
+            // The block's lines are checked as UTF-8 together; only when one is not is each
+            // checked on its own. Then they are copied one by one (blank ones left out).
             let whole = block.get(..end).unwrap_or_default();
-            match std::str::from_utf8(whole) {
-                Ok(text) => {
-                    // The common case: every line is text, checked at once, then copied one
-                    // by one (blank ones left out).
-                    self.text.reserve(end);
-                    let mut start = 0;
-                    for &line_end in &self.ends {
-                        *line_no += 1;
-                        let line = text.get(start..line_end).unwrap_or_default();
-                        if has_content(line) {
-                            let at = self.text.len();
-                            self.text.push_str(line);
-                            self.lines.push((*line_no, Line::Text(at..self.text.len())));
-                        }
-                        start = line_end;
+            let text = std::str::from_utf8(whole).ok();
+            self.text.reserve(end);
+            let mut start = 0;
+            for i in 0..self.ends.len() {
+                let line_end = self.ends.get(i).copied().unwrap_or(start);
+                match text {
+                    Some(text) => {
+                        self.push_text(text.get(start..line_end).unwrap_or_default(), line_no)
                     }
-                    self.read += self.ends.len();
-                    self.bytes += end as u64;
+                    None => self.push_line(whole.get(start..line_end).unwrap_or_default(), line_no),
                 }
-                Err(_) => {
-                    // Some line is not UTF-8: each on its own.
-                    let mut start = 0;
-                    for i in 0..self.ends.len() {
-                        let line_end = self.ends.get(i).copied().unwrap_or(start);
-                        self.push_line(whole.get(start..line_end).unwrap_or_default(), line_no);
-                        start = line_end;
-                    }
-                }
+                start = line_end;
             }
             input.consume(end);
         }
         Ok(())
     }
 
+    /// Adds the line gathered in `partial` and empties it (keeping its buffer).
+    fn push_partial(&mut self, line_no: &mut u64) {
+        let partial = std::mem::take(&mut self.partial);
+        self.push_line(&partial, line_no);
+        self.partial = partial;
+        self.partial.clear();
+    }
+
     /// Adds one line (its bytes, with its line end if it has one) to the chunk.
     fn push_line(&mut self, bytes: &[u8], line_no: &mut u64) {
-        self.read += 1;
-        *line_no += 1;
-        self.bytes += bytes.len() as u64;
         match std::str::from_utf8(bytes) {
-            Ok(line) => {
-                if has_content(line) {
-                    let start = self.text.len();
-                    self.text.push_str(line);
-                    self.lines.push((*line_no, Line::Text(start..self.text.len())));
-                }
-            }
+            Ok(line) => self.push_text(line, line_no),
             Err(e) => {
+                self.count_line(bytes.len(), line_no);
                 let column = e.valid_up_to() + 1;
                 self.lines.push((*line_no, Line::NotUtf8 { column }));
             }
         }
+    }
+
+    /// Adds one line of text (with its line end if it has one): kept when it has content.
+    #[inline]
+    fn push_text(&mut self, line: &str, line_no: &mut u64) {
+        self.count_line(line.len(), line_no);
+        if has_content(line) {
+            let start = self.text.len();
+            self.text.push_str(line);
+            self.lines.push((*line_no, Line::Text(start..self.text.len())));
+        }
+    }
+
+    /// Counts a line of `len` bytes read.
+    #[inline]
+    fn count_line(&mut self, len: usize, line_no: &mut u64) {
+        self.read += 1;
+        *line_no += 1;
+        self.bytes += len as u64;
     }
 
     /// Evaluates the chunk on every core, in pieces of [`PIECE`] lines, in input order.
