@@ -164,46 +164,122 @@ fn plain_date(b: [u8; 10]) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
 }
 
+/// A key of the household facts format the reader knows. Any other key makes the reader give
+/// up (serde then reads the record), so keys are matched once, here, and the fields by variant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Key {
+    /// `annual`
+    Annual,
+    /// `birth_date`
+    BirthDate,
+    /// `comune`
+    Comune,
+    /// `citizenship`
+    Citizenship,
+    /// `child`
+    Child,
+    /// `date`
+    Date,
+    /// `disability`
+    Disability,
+    /// `employment`
+    Employment,
+    /// `events`
+    Events,
+    /// `family_income`
+    FamilyIncome,
+    /// `father`
+    Father,
+    /// `from`
+    From,
+    /// `group_identifier`
+    GroupIdentifier,
+    /// `isee`
+    Isee,
+    /// `kind`
+    Kind,
+    /// `member_identifier`
+    MemberIdentifier,
+    /// `member_list`
+    MemberList,
+    /// `mother`
+    Mother,
+    /// `months_worked`
+    MonthsWorked,
+    /// `minorenni`
+    Minorenni,
+    /// `monthly_fee`
+    MonthlyFee,
+    /// `mother_resident`
+    MotherResident,
+    /// `nursery`
+    Nursery,
+    /// `ordinario`
+    Ordinario,
+    /// `prestazioni_familiari`
+    PrestazioniFamiliari,
+    /// `relationship_to_head`
+    RelationshipToHead,
+    /// `residence`
+    Residence,
+    /// `rent`
+    Rent,
+    /// `registered`
+    Registered,
+    /// `sex`
+    Sex,
+    /// `status`
+    Status,
+    /// `student`
+    Student,
+    /// `since`
+    Since,
+    /// `sociosanitario`
+    Sociosanitario,
+}
+
 /// The key of the household facts format that `rest` starts with (its closing quote next),
-/// as the literal itself: `None` for any other text (read it as a string then).
+/// with the key's length: `None` for any other text.
 #[inline]
-fn known_key(rest: &[u8]) -> Option<&'static str> {
+fn known_key(rest: &[u8]) -> Option<(Key, usize)> {
     // `key` followed by its closing quote: compared whole, its length known here.
     macro_rules! keys {
-        ($($key:literal),+) => {{
+        ($($key:literal => $variant:expr),+) => {{
             $(
                 if rest.get(..$key.len()) == Some($key.as_bytes())
                     && rest.get($key.len()) == Some(&b'"')
                 {
-                    return Some($key);
+                    return Some(($variant, $key.len()));
                 }
             )+
         }};
     }
     match rest.first()? {
-        b'a' => keys!("annual"),
-        b'b' => keys!("birth_date"),
-        b'c' => keys!("comune", "citizenship", "child"),
-        b'd' => keys!("date", "disability"),
-        b'e' => keys!("employment", "events"),
-        b'f' => keys!("family_income", "father", "from"),
-        b'g' => keys!("group_identifier"),
-        b'i' => keys!("isee"),
-        b'k' => keys!("kind"),
-        b'm' => keys!(
-            "member_identifier",
-            "member_list",
-            "mother",
-            "months_worked",
-            "minorenni",
-            "monthly_fee",
-            "mother_resident"
-        ),
-        b'n' => keys!("nursery"),
-        b'o' => keys!("ordinario"),
-        b'p' => keys!("prestazioni_familiari"),
-        b'r' => keys!("relationship_to_head", "residence", "rent", "registered"),
-        b's' => keys!("sex", "status", "student", "since", "sociosanitario"),
+        b'a' => keys!("annual" => Key::Annual),
+        b'b' => keys!("birth_date" => Key::BirthDate),
+        b'c' => {
+            keys!("comune" => Key::Comune, "citizenship" => Key::Citizenship, "child" => Key::Child)
+        }
+        b'd' => keys!("date" => Key::Date, "disability" => Key::Disability),
+        b'e' => keys!("employment" => Key::Employment, "events" => Key::Events),
+        b'f' => {
+            keys!("family_income" => Key::FamilyIncome, "father" => Key::Father, "from" => Key::From)
+        }
+        b'g' => keys!("group_identifier" => Key::GroupIdentifier),
+        b'i' => keys!("isee" => Key::Isee),
+        b'k' => keys!("kind" => Key::Kind),
+        b'm' => {
+            keys!("member_identifier" => Key::MemberIdentifier, "member_list" => Key::MemberList, "mother" => Key::Mother, "months_worked" => Key::MonthsWorked, "minorenni" => Key::Minorenni, "monthly_fee" => Key::MonthlyFee, "mother_resident" => Key::MotherResident)
+        }
+        b'n' => keys!("nursery" => Key::Nursery),
+        b'o' => keys!("ordinario" => Key::Ordinario),
+        b'p' => keys!("prestazioni_familiari" => Key::PrestazioniFamiliari),
+        b'r' => {
+            keys!("relationship_to_head" => Key::RelationshipToHead, "residence" => Key::Residence, "rent" => Key::Rent, "registered" => Key::Registered)
+        }
+        b's' => {
+            keys!("sex" => Key::Sex, "status" => Key::Status, "student" => Key::Student, "since" => Key::Since, "sociosanitario" => Key::Sociosanitario)
+        }
         _ => {}
     }
     None
@@ -272,24 +348,14 @@ impl<'a> Reader<'a> {
         self.text.get(start..start + len)
     }
 
-    /// An object's key: one of the format's keys is recognised from its first byte and
-    /// compared whole, without searching for its end; any other key is read as a string.
+    /// An object's key: one of the format's keys, recognised from its first byte and compared
+    /// whole without searching for its end; `None` for any other key (the reader gives up).
     #[inline]
-    fn key(&mut self) -> Option<&'a str> {
+    fn key(&mut self) -> Option<Key> {
         self.open_quote()?;
-        let start = self.pos;
-        let rest = self.text.as_bytes().get(start..)?;
-        match known_key(rest) {
-            Some(key) => {
-                self.pos = start + key.len() + 1;
-                Some(key)
-            }
-            None => {
-                let len = plain_len(self.text.as_bytes(), start)?;
-                self.pos = start + len + 1;
-                self.text.get(start..start + len)
-            }
-        }
+        let (key, len) = known_key(self.text.as_bytes().get(self.pos..)?)?;
+        self.pos += len + 1;
+        Some(key)
     }
 
     /// A string compared in place with the names `pick` knows ([`names!`]): `None` when it is
@@ -378,7 +444,7 @@ impl<'a> Reader<'a> {
     }
 
     /// An object: `field` reads the value of each key.
-    fn object(&mut self, mut field: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+    fn object(&mut self, mut field: impl FnMut(&mut Self, Key) -> Option<()>) -> Option<()> {
         self.eat(b'{')?;
         self.ws();
         if self.peek()? == b'}' {
@@ -430,25 +496,25 @@ impl<'a> Reader<'a> {
         let mut rent = None;
         let mut income = None;
         self.object(|r, key| match key {
-            "group_identifier" => {
+            Key::GroupIdentifier => {
                 first(&mut id)?;
                 r.string_into(&mut h.group_identifier)
             }
-            "residence" => {
+            Key::Residence => {
                 first(&mut residence)?;
                 r.residence(&mut h.residence)
             }
-            "isee" => once(&mut isee, r.isee()),
-            "member_list" => {
+            Key::Isee => once(&mut isee, r.isee()),
+            Key::MemberList => {
                 first(&mut members)?;
                 r.list_into(&mut h.member_list, Reader::member)
             }
-            "events" => {
+            Key::Events => {
                 first(&mut events)?;
                 r.list_into(&mut h.events, Reader::event)
             }
-            "rent" => once(&mut rent, r.rent()),
-            "family_income" => once(&mut income, r.money()),
+            Key::Rent => once(&mut rent, r.rent()),
+            Key::FamilyIncome => once(&mut income, r.money()),
             _ => None,
         })?;
         if !(id && residence && members) {
@@ -494,11 +560,11 @@ impl<'a> Reader<'a> {
     fn residence(&mut self, residence: &mut Residence) -> Option<()> {
         let (mut comune, mut since) = (false, None);
         self.object(|r, key| match key {
-            "comune" => {
+            Key::Comune => {
                 first(&mut comune)?;
                 ComuneCode::parse_into(r.str()?, &mut residence.comune)
             }
-            "since" => once(&mut since, r.date()),
+            Key::Since => once(&mut since, r.date()),
             _ => None,
         })?;
         residence.since = since;
@@ -510,10 +576,10 @@ impl<'a> Reader<'a> {
         let (mut ordinario, mut minorenni, mut sociosanitario, mut familiari) =
             (None, None, None, None);
         self.object(|r, key| match key {
-            "ordinario" => once(&mut ordinario, r.money()),
-            "minorenni" => once(&mut minorenni, r.money()),
-            "sociosanitario" => once(&mut sociosanitario, r.money()),
-            "prestazioni_familiari" => once(&mut familiari, r.money()),
+            Key::Ordinario => once(&mut ordinario, r.money()),
+            Key::Minorenni => once(&mut minorenni, r.money()),
+            Key::Sociosanitario => once(&mut sociosanitario, r.money()),
+            Key::PrestazioniFamiliari => once(&mut familiari, r.money()),
             _ => None,
         })?;
         isee.ordinario = ordinario;
@@ -526,8 +592,8 @@ impl<'a> Reader<'a> {
     fn rent(&mut self) -> Option<Rent> {
         let (mut annual, mut registered) = (None, None);
         self.object(|r, key| match key {
-            "annual" => once(&mut annual, r.money()),
-            "registered" => once(&mut registered, r.bool()),
+            Key::Annual => once(&mut annual, r.money()),
+            Key::Registered => once(&mut registered, r.bool()),
             _ => None,
         })?;
         Some(Rent { annual: annual?, registered: registered? })
@@ -537,7 +603,7 @@ impl<'a> Reader<'a> {
         let (mut kind, mut date, mut resident) = (None, None, None);
         let (mut child, mut mother) = (false, false);
         self.object(|r, key| match key {
-            "kind" => once(
+            Key::Kind => once(
                 &mut kind,
                 r.named(|rest| {
                     names!(rest,
@@ -547,16 +613,16 @@ impl<'a> Reader<'a> {
                     )
                 }),
             ),
-            "date" => once(&mut date, r.date()),
-            "child" => {
+            Key::Date => once(&mut date, r.date()),
+            Key::Child => {
                 first(&mut child)?;
                 r.string_into(&mut event.child)
             }
-            "mother" => {
+            Key::Mother => {
                 first(&mut mother)?;
                 r.opt_string_into(&mut event.mother)
             }
-            "mother_resident" => once(&mut resident, r.bool()),
+            Key::MotherResident => once(&mut resident, r.bool()),
             _ => None,
         })?;
         if !child {
@@ -574,7 +640,7 @@ impl<'a> Reader<'a> {
     fn employment(&mut self) -> Option<Employment> {
         let (mut status, mut months) = (None, None);
         self.object(|r, key| match key {
-            "status" => once(
+            Key::Status => once(
                 &mut status,
                 r.named(|rest| {
                     names!(rest,
@@ -586,7 +652,7 @@ impl<'a> Reader<'a> {
                     )
                 }),
             ),
-            "months_worked" => once(&mut months, r.small()),
+            Key::MonthsWorked => once(&mut months, r.small()),
             _ => None,
         })?;
         Some(Employment {
@@ -599,7 +665,7 @@ impl<'a> Reader<'a> {
     fn nursery(&mut self) -> Option<Nursery> {
         let (mut kind, mut fee, mut from) = (None, None, None);
         self.object(|r, key| match key {
-            "kind" => once(
+            Key::Kind => once(
                 &mut kind,
                 r.named(|rest| {
                     names!(rest,
@@ -608,8 +674,8 @@ impl<'a> Reader<'a> {
                     )
                 }),
             ),
-            "monthly_fee" => once(&mut fee, r.money()),
-            "from" => once(&mut from, r.date()),
+            Key::MonthlyFee => once(&mut fee, r.money()),
+            Key::From => once(&mut from, r.date()),
             _ => None,
         })?;
         Some(Nursery { kind: kind?, monthly_fee: fee, from })
@@ -621,16 +687,16 @@ impl<'a> Reader<'a> {
         let (mut disability, mut employment) = (None, None);
         let (mut student, mut citizenship, mut nursery) = (None, None, None);
         self.object(|r, key| match key {
-            "member_identifier" => {
+            Key::MemberIdentifier => {
                 first(&mut id)?;
                 r.string_into(&mut m.member_identifier)
             }
-            "birth_date" => once(&mut birth, r.date()),
-            "sex" => once(
+            Key::BirthDate => once(&mut birth, r.date()),
+            Key::Sex => once(
                 &mut sex,
                 r.named(|rest| names!(rest, "M" => Sex::M, "F" => Sex::F)),
             ),
-            "relationship_to_head" => {
+            Key::RelationshipToHead => {
                 // The usual names in place, then every name and code.
                 let at = r.pos;
                 let usual = r.named(|rest| {
@@ -649,15 +715,15 @@ impl<'a> Reader<'a> {
                 };
                 once(&mut relationship, value)
             }
-            "mother" => {
+            Key::Mother => {
                 first(&mut mother)?;
                 r.opt_string_into(&mut m.mother)
             }
-            "father" => {
+            Key::Father => {
                 first(&mut father)?;
                 r.opt_string_into(&mut m.father)
             }
-            "disability" => once(
+            Key::Disability => once(
                 &mut disability,
                 r.named(|rest| {
                     names!(rest,
@@ -668,9 +734,9 @@ impl<'a> Reader<'a> {
                     )
                 }),
             ),
-            "employment" => once(&mut employment, r.employment()),
-            "student" => once(&mut student, r.bool()),
-            "citizenship" => once(
+            Key::Employment => once(&mut employment, r.employment()),
+            Key::Student => once(&mut student, r.bool()),
+            Key::Citizenship => once(
                 &mut citizenship,
                 // Every name of `Citizenship::name` (a test holds the list whole).
                 r.named(|rest| {
@@ -686,7 +752,7 @@ impl<'a> Reader<'a> {
                     )
                 }),
             ),
-            "nursery" => once(&mut nursery, r.nursery()),
+            Key::Nursery => once(&mut nursery, r.nursery()),
             _ => None,
         })?;
         if !id {
