@@ -16,6 +16,8 @@ from welfare_openfisca.entities import entities
 
 HERE = Path(__file__).resolve().parent
 RULEBOOKS = HERE.parents[2] / "crates" / "welfare-benefits" / "rulebooks"
+# libyaml when present, as OpenFisca itself does for its parameter files.
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 COLUMNS = ("minore", "eta_18_20", "terzo_figlio", "genitori_lavoratori")
 
 
@@ -70,7 +72,7 @@ def _band_scales(versions):
 
 def _rulebook(name):
     with open(RULEBOOKS / name, encoding="utf-8") as file:
-        return yaml.safe_load(file)["parameters"]
+        return yaml.load(file, Loader=LOADER)["parameters"]
 
 
 def _auu_parameters():
