@@ -131,6 +131,17 @@ class eta_madre(Variable):
         return numpy.where(madre >= 0, eta_[numpy.maximum(madre, 0)], -1)
 
 
+class valutabile(Variable):
+    value_type = bool
+    entity = Famiglia
+    definition_period = MONTH
+    label = "Nessun componente nato dopo la data (altrimenti nessuna misura si valuta)"
+
+    def formula(famiglia, period, parameters):
+        nascite = famiglia.members("data_nascita", period).astype("datetime64[D]")
+        return famiglia.all(nascite <= _start(period))
+
+
 # Assegno Unico e Universale (D.Lgs. 230/2021 art. 4).
 
 
@@ -262,7 +273,8 @@ class assegno_unico_ammesso(Variable):
     label = "Almeno un figlio a carico"
 
     def formula(famiglia, period, parameters):
-        return famiglia.sum(famiglia.members("auu_beneficiario", period)) > 0
+        beneficiari = famiglia.sum(famiglia.members("auu_beneficiario", period))
+        return famiglia("valutabile", period) * (beneficiari > 0)
 
 
 class assegno_unico(Variable):
@@ -348,7 +360,8 @@ class assegno_maternita_ammesso(Variable):
         isee = numpy.where(minorenni >= 0, minorenni, famiglia("isee_ordinario", period))
         soglia = _by_event_year(giorno, period, parameters, lambda p: p.soglia_isee)
         isee_ok = (isee >= 0) * (isee <= soglia)
-        return (giorno >= 0) * figli_ok * isee_ok * (famiglia("assegno_maternita_lordo", period) > 0)
+        lordo = famiglia("assegno_maternita_lordo", period)
+        return famiglia("valutabile", period) * (giorno >= 0) * figli_ok * isee_ok * (lordo > 0)
 
 
 class assegno_maternita_lordo(Variable):
