@@ -474,8 +474,67 @@ pub struct Binding {
     required_household: Vec<BoundSlot>,
     /// The same for `members`.
     required_members: Vec<BoundSlot>,
+    /// The positions of `required_household` and `required_members` as bits, for
+    /// [`Binding::view_checked`]; `None` when one of them is past the bits (64 or more).
+    required_bits: Option<(u64, u64)>,
+    /// One past the last position of `required_household`: a shorter table lacks a fact.
+    required_household_end: usize,
     /// The number of facts per member in the caller's vocabulary.
     member_stride: usize,
+}
+
+/// Which positions of a caller's fact table hold [`Value::Missing`], as bits: bit `p` of the
+/// household bits for the household value at position `p`, bit `p` of the member bits for the
+/// value at position `p` of any member (OR-ed over the members). Positions from 64 on are not
+/// represented.
+///
+/// What [`Binding::view_checked`] reads instead of walking the required facts. A bit set where
+/// the value is not missing only costs that walk; a missing value whose bit is clear is taken
+/// as present, so whoever builds the bits must set every bit of a missing value
+/// ([`MissingFacts::of`] computes them from the values; [`MissingFacts::UNKNOWN`] sets all).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct MissingFacts {
+    household: u64,
+    members: u64,
+}
+
+impl MissingFacts {
+    /// Every position possibly missing: [`Binding::view_checked`] walks, as [`Binding::view`].
+    pub const UNKNOWN: MissingFacts = MissingFacts { household: u64::MAX, members: u64::MAX };
+
+    /// The bits as given: `household` for the household values, `members` for the values of
+    /// any member.
+    pub const fn from_bits(household: u64, members: u64) -> MissingFacts {
+        MissingFacts { household, members }
+    }
+
+    /// The bits of `household` and of `members` (member after member, `stride` values each;
+    /// a last partial member counts too), computed from the values.
+    pub fn of(household: &[Value], members: &[Value], stride: usize) -> MissingFacts {
+        fn bits(values: &[Value]) -> u64 {
+            values
+                .iter()
+                .take(64)
+                .enumerate()
+                .filter(|(_, v)| matches!(v, Value::Missing))
+                .fold(0, |bits, (p, _)| bits | 1 << p)
+        }
+        let members = match stride {
+            0 => 0,
+            _ => members.chunks(stride).fold(0, |acc, row| acc | bits(row)),
+        };
+        MissingFacts { household: bits(household), members }
+    }
+
+    /// The household bits.
+    pub const fn household(&self) -> u64 {
+        self.household
+    }
+
+    /// The member bits (OR-ed over the members).
+    pub const fn members(&self) -> u64 {
+        self.members
+    }
 }
 
 /// One input slot of a program and where its value sits in the vocabulary.
@@ -525,12 +584,27 @@ impl Program {
     ) -> Result<Binding, BindError> {
         let household = bind_scope(&self.inputs, household, "household")?;
         let members = bind_scope(&self.members, member, "member")?;
-        let required = |slots: &[BoundSlot]| slots.iter().filter(|s| s.required).cloned().collect();
+        let required = |slots: &[BoundSlot]| -> Vec<BoundSlot> {
+            slots.iter().filter(|s| s.required).cloned().collect()
+        };
+        let (required_household, required_members) = (required(&household), required(&members));
+        let bits = |slots: &[BoundSlot]| {
+            slots.iter().try_fold(0u64, |bits, s| {
+                Some(bits | 1u64.checked_shl(s.position.try_into().ok()?)?)
+            })
+        };
+        let required_bits = bits(&required_household).zip(bits(&required_members));
         Ok(Binding {
             household_at: household.iter().map(|s| s.position).collect(),
             member_at: members.iter().map(|s| s.position).collect(),
-            required_household: required(&household),
-            required_members: required(&members),
+            required_bits,
+            required_household_end: required_household
+                .iter()
+                .map(|s| s.position + 1)
+                .max()
+                .unwrap_or(0),
+            required_household,
+            required_members,
             household,
             members,
             member_stride: member.len(),
@@ -661,14 +735,113 @@ impl Binding {
                 }
             }
         }
-        Ok(FactsView {
+        Ok(self.view_unchecked(household, members, count))
+    }
+
+    /// [`Binding::view`] told which values are missing: when none of the facts the program
+    /// requires is among the `missing` bits (and the household values reach the last of
+    /// them), the walk over the required facts of the household and of every member is
+    /// skipped; otherwise it is [`Binding::view`]. The result is [`Binding::view`]'s (the same
+    /// view, or the same error: the member list is checked first, then the first required fact
+    /// missing in [`Binding::view`]'s order) as long as `missing` has the bit of every missing
+    /// value (see [`MissingFacts`]).
+    ///
+    /// A caller that fills its table knows which values it left missing at no cost, and a
+    /// table read by several programs is then checked once, not once per program.
+    ///
+    /// ```
+    /// use welfare_rules::{EvalError, MissingFacts, Program, Type, Value};
+    ///
+    /// let program = Program::from_yaml(r#"
+    /// rulebook: esempio/soglia
+    /// title: { it: "Soglia", en: "Threshold" }
+    /// authority: { level: comune, code: "039014", name: "Comune di Ravenna" }
+    /// valid: { from: 2025-01-01 }
+    /// inputs:
+    ///   household: { isee: { type: money, optional: true } }
+    ///   member: { age: { type: integer } }
+    /// definitions:
+    ///   minori: { type: integer, formula: "conta(membri, age < 18)" }
+    /// "#, "soglia.yaml")?;
+    /// let household_vocab = [("rent", Type::Money), ("isee", Type::Optional(Box::new(Type::Money)))];
+    /// let member_vocab = [("age", Type::Integer), ("student", Type::Boolean)];
+    /// let binding = program.bind(&household_vocab, &member_vocab)?;
+    /// let snapshot = program.snapshot(chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap())?;
+    ///
+    /// // Nothing the program requires is missing (the household's facts are optional).
+    /// let household = [Value::Missing, Value::Missing];
+    /// let members = [Value::from(7), Value::from(false), Value::from(40), Value::from(false)];
+    /// let missing = MissingFacts::of(&household, &members, member_vocab.len());
+    /// assert_eq!(missing, MissingFacts::from_bits(0b11, 0));
+    /// let mut values = Vec::new();
+    /// snapshot.run_into_view(binding.view_checked(&household, &members, missing)?, &mut values)?;
+    /// assert_eq!(values.get(program.slot("minori").unwrap()), Some(&Value::from(1)));
+    ///
+    /// // A required fact missing: the walk finds it, with `Binding::view`'s error.
+    /// let members = [Value::from(7), Value::from(false), Value::Missing, Value::from(true)];
+    /// let missing = MissingFacts::of(&household, &members, member_vocab.len());
+    /// let error = binding.view_checked(&household, &members, missing).unwrap_err();
+    /// assert_eq!(error, EvalError::MissingFact { name: "members[1].age".to_owned() });
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn view_checked<'a>(
+        &'a self,
+        household: &'a [Value],
+        members: &'a [Value],
+        missing: MissingFacts,
+    ) -> Result<FactsView<'a>, EvalError> {
+        match self.required_bits {
+            Some((h, m))
+                if missing.household & h == 0
+                    && missing.members & m == 0
+                    && household.len() >= self.required_household_end =>
+            {
+                let count = self.member_count(members)?;
+                Ok(self.view_unchecked(household, members, count))
+            }
+            _ => self.view(household, members),
+        }
+    }
+
+    /// The view of `household` and `count` members in `members`, checked by the caller.
+    fn view_unchecked<'a>(
+        &'a self,
+        household: &'a [Value],
+        members: &'a [Value],
+        count: usize,
+    ) -> FactsView<'a> {
+        FactsView {
             household,
             household_at: Some(&self.household_at),
             members,
             member_at: Some(&self.member_at),
             stride: self.member_stride,
             count,
-        })
+        }
+    }
+
+    /// The positions in the household vocabulary of the facts the program reads, in the
+    /// program's slot order (required and optional).
+    pub fn household_positions(&self) -> &[usize] {
+        &self.household_at
+    }
+
+    /// The positions in the member vocabulary of the member facts the program reads, in the
+    /// program's slot order (required and optional).
+    pub fn member_positions(&self) -> &[usize] {
+        &self.member_at
+    }
+
+    /// The positions in the household vocabulary of the facts the program requires (a
+    /// [`Value::Missing`] there is an error), in the order [`Binding::view`] checks them.
+    pub fn required_household_positions(&self) -> impl Iterator<Item = usize> + '_ {
+        self.required_household.iter().map(|s| s.position)
+    }
+
+    /// The positions in the member vocabulary of the member facts the program requires, in
+    /// the order [`Binding::view`] checks them within a member.
+    pub fn required_member_positions(&self) -> impl Iterator<Item = usize> + '_ {
+        self.required_members.iter().map(|s| s.position)
     }
 }
 
@@ -682,7 +855,7 @@ mod tests {
 
     use proptest::prelude::*;
 
-    use super::{Binding, Facts, Input};
+    use super::{Binding, Facts, Input, MissingFacts};
     use crate::corpus::{programs, variants};
     use crate::limits::MAX_MEMBERS;
     use crate::program::Plan;
@@ -727,6 +900,21 @@ mod tests {
         (0..times).flat_map(|_| values.iter().cloned()).collect()
     }
 
+    /// The view of `household` and `members` as `Binding::view` gives it, as `view_checked`
+    /// gives it with the missing values' bits exact, with bits set besides, and unknown.
+    fn same_checked(binding: &Binding, household: &[Value], members: &[Value], what: &str) {
+        let exact = MissingFacts::of(household, members, binding.member_stride);
+        let spurious = MissingFacts::from_bits(
+            exact.household() | 0x5555_5555_5555_5555,
+            exact.members() | 0x0f0f_0f0f_0f0f_0f0f,
+        );
+        let want = format!("{:?}", binding.view(household, members));
+        for missing in [exact, spurious, MissingFacts::UNKNOWN] {
+            let got = format!("{:?}", binding.view_checked(household, members, missing));
+            assert_eq!(got, want, "{what}: view_checked with {missing:?}");
+        }
+    }
+
     /// Evaluates `program` on the table both ways and asserts the same outcome; returns
     /// whether the facts were accepted.
     fn same_both_ways(
@@ -739,6 +927,7 @@ mod tests {
     ) -> bool {
         let mut copied = Facts::empty();
         let filled = binding.fill(household, members, &mut copied);
+        same_checked(binding, household, members, what);
         let view = match (filled, binding.view(household, members)) {
             (Ok(()), Ok(view)) => view,
             (Err(a), Err(b)) => {
@@ -868,6 +1057,36 @@ mod tests {
         assert!(refused > 100, "only {refused} refused households compared");
     }
 
+    /// A required fact at a position past the bits (64 and on) is always walked: missing, it
+    /// is refused even when the bits say nothing is missing.
+    #[test]
+    fn a_required_fact_past_the_bits_is_walked() {
+        let program = Program::from_yaml(PROGRAM, "vista.yaml").unwrap();
+        let mut hv: Vec<(String, Type)> =
+            (0..66).map(|i| (format!("non_letto_{i}"), Type::Boolean)).collect();
+        hv.extend(vocabulary(&program.inputs));
+        let mv = vocabulary(&program.members);
+        let binding = bind(&program, &hv, &mv);
+        assert_eq!(binding.required_bits, None);
+        let household = vec![Value::Missing; hv.len()];
+        let error = binding.view_checked(&household, &[], MissingFacts::from_bits(0, 0));
+        assert_eq!(format!("{error:?}"), format!("{:?}", binding.view(&household, &[])));
+        assert!(error.is_err());
+    }
+
+    /// The bits of `MissingFacts::of`: one per missing value below 64, members OR-ed.
+    #[test]
+    fn missing_bits_are_those_of_the_missing_values() {
+        let (m, t) = (Value::Missing, Value::Bool(true));
+        let household = vec![t.clone(), m.clone(), t.clone(), m.clone()];
+        let members = vec![m.clone(), t.clone(), t.clone(), t.clone(), t.clone(), m.clone()];
+        let bits = MissingFacts::of(&household, &members, 3);
+        assert_eq!(bits, MissingFacts::from_bits(0b1010, 0b101));
+        assert_eq!(MissingFacts::of(&household, &members, 0).members(), 0);
+        let long = vec![m; 70];
+        assert_eq!(MissingFacts::of(&long, &[], 1).household(), u64::MAX);
+    }
+
     /// A program reading required and optional facts of several types, of the household and
     /// of each member, through every kind of member aggregation.
     const PROGRAM: &str = r#"
@@ -929,6 +1148,32 @@ definitions:
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(400))]
+
+        /// `view_checked` gives `view`'s result (the same view, or the same error) on any
+        /// table, with the missing bits exact or with any bits set besides.
+        #[test]
+        fn a_checked_view_is_the_walked_view(
+            household in proptest::collection::vec(value(), 0..8),
+            members in prop_oneof![
+                proptest::collection::vec(value(), 0..40),
+                (0usize..6).prop_flat_map(|n| proptest::collection::vec(value(), n * 6)),
+            ],
+            extra in (any::<u64>(), any::<u64>(), 0u32..64),
+        ) {
+            let program = Program::from_yaml(PROGRAM, "vista.yaml").unwrap();
+            let (hv, mv) = (vocabulary(&program.inputs), vocabulary(&program.members));
+            let binding = bind(&program, &hv, &mv);
+            let exact = MissingFacts::of(&household, &members, binding.member_stride);
+            // Extra bits: few or many.
+            let (h, m, shift) = extra;
+            let missing = MissingFacts::from_bits(
+                exact.household() | (h >> shift),
+                exact.members() | (m >> shift),
+            );
+            let want = format!("{:?}", binding.view(&household, &members));
+            prop_assert_eq!(format!("{:?}", binding.view_checked(&household, &members, missing)), want.clone());
+            prop_assert_eq!(format!("{:?}", binding.view_checked(&household, &members, exact)), want);
+        }
 
         /// Any table (of the vocabulary's types or not, of any length): the same values and
         /// errors both ways.

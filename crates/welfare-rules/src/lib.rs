@@ -112,7 +112,7 @@ pub use eval::{
     ConditionOutcome, Evaluation, Explanation, Outputs, ParameterUse, Snapshot, Step, StepKind,
     Used, UsedKind,
 };
-pub use facts::{BindError, Binding, Facts, FactsBuilder, FactsView};
+pub use facts::{BindError, Binding, Facts, FactsBuilder, FactsView, MissingFacts};
 pub use program::{Plan, Program, RulebookInfo, UnknownDefinition};
 pub use syntax::{Authority, AuthorityLevel, LegalRef, Rulebook, Status, Text};
 pub use types::Type;
