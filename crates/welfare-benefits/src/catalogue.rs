@@ -35,7 +35,7 @@ use welfare_rules::{Binding, Engine, FactsView, Lang, Program, Rulebook};
 use welfare_types::{Money, Rounding};
 
 use crate::household::{Household, Period};
-use crate::vocab::FactTable;
+use crate::vocab::{FactMask, FactTable};
 use crate::HouseholdError;
 
 /// The embedded national rulebooks: (file name, text).
@@ -281,6 +281,8 @@ impl<'c> Outcome<'c> {
 pub struct Catalogue {
     programs: Vec<Measure>,
     engine: Engine,
+    /// The facts the measures read, the only ones computed for a household.
+    facts: FactMask,
 }
 
 /// One measure: its program, date policy and binding to the fact vocabulary.
@@ -372,7 +374,19 @@ impl Catalogue {
             .par_iter()
             .map(|(id, policy)| Measure::new(engine.program(id)?, *policy))
             .collect::<Result<_, _>>()?;
-        Ok(Catalogue { programs, engine })
+        Ok(Catalogue::with(programs, engine))
+    }
+
+    /// The catalogue of `programs`, computing the facts they read.
+    fn with(programs: Vec<Measure>, engine: Engine) -> Catalogue {
+        let mut catalogue = Catalogue { programs, engine, facts: FactMask::ALL };
+        catalogue.measures_changed();
+        catalogue
+    }
+
+    /// Recomputes what depends on which measures there are: the facts they read.
+    fn measures_changed(&mut self) {
+        self.facts = FactMask::reading(self.programs.iter().map(|m| &m.binding));
     }
 
     /// Adds a rulebook (a comune's own measure), which may import or extend the national ones,
@@ -389,6 +403,7 @@ impl Catalogue {
             DatePolicy::AsAsked
         };
         self.programs.push(Measure::new(program, policy)?);
+        self.measures_changed();
         Ok(id)
     }
 
@@ -423,7 +438,14 @@ impl Catalogue {
             });
         }
         self.programs.retain(|m| ids.contains(&m.program.id()));
+        self.measures_changed();
         Ok(())
+    }
+
+    /// The measures' bindings to the fact vocabulary, in evaluation order.
+    #[cfg(test)]
+    pub(crate) fn bindings(&self) -> impl Iterator<Item = &Binding> {
+        self.programs.iter().map(|m| &m.binding)
     }
 
     /// The compiled measures, in evaluation order.
@@ -534,7 +556,10 @@ impl Catalogue {
         snapshots: &mut Snapshots<'c>,
         out: &mut Vec<Outcome<'c>>,
     ) {
-        let filled = buffers.table.fill(household, date).map_err(|e| e.to_string());
+        // Only the facts some measure reads are computed (the errors are those of every fact).
+        let filled =
+            buffers.table.fill_masked(household, date, &self.facts).map_err(|e| e.to_string());
+        let missing = buffers.table.missing();
         out.extend(self.programs.iter().map(|measure| {
             let Measure { program: p, policy, binding, .. } = measure;
             let valid = p.valid();
@@ -561,8 +586,9 @@ impl Catalogue {
                 return failed(p, e.clone());
             }
             // The rulebook reads the table in place (the same checks as `Binding::fill`,
-            // without copying a fact).
-            let facts = match binding.view(buffers.table.household(), buffers.table.members()) {
+            // without copying a fact; the required facts are walked only when one is missing).
+            let table = &buffers.table;
+            let facts = match binding.view_checked(table.household(), table.members(), missing) {
                 Ok(facts) => facts,
                 Err(e) => return failed(p, e.to_string()),
             };

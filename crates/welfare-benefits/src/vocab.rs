@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
-use welfare_rules::{Type, Value};
+use welfare_rules::{Binding, MissingFacts, Type, Value};
 use welfare_types::dates::{add_months, whole_months_between};
 use welfare_types::territory::Comune;
 use welfare_types::Money;
@@ -188,6 +188,187 @@ pub const MEMBER_FACTS: [FactDecl; 31] = [
     fact("mother_resident_at_event", Boolean, true),
 ];
 
+// A fact is a bit of a `u64` in a `FactMask` and in `MissingFacts`.
+const _: () = assert!(HOUSEHOLD_FACTS.len() <= 64 && MEMBER_FACTS.len() <= 64);
+
+/// Whether two names are the same (at compile time).
+const fn same(a: &str, b: &str) -> bool {
+    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
+    while let ([x, rest_a @ ..], [y, rest_b @ ..]) = (a, b) {
+        if *x != *y {
+            return false;
+        }
+        (a, b) = (rest_a, rest_b);
+    }
+    a.is_empty() && b.is_empty()
+}
+
+/// The bits of the facts named in `decls` (a name not there has none: a test checks that
+/// every name of the constants below is there).
+const fn bits(decls: &[FactDecl], names: &[&str]) -> u64 {
+    let mut out = 0;
+    let mut names = names;
+    while let [name, rest @ ..] = names {
+        let mut at = 0;
+        let mut list = decls;
+        while let [d, tail @ ..] = list {
+            if same(d.name, name) {
+                out |= 1 << at;
+            }
+            at += 1;
+            list = tail;
+        }
+        names = rest;
+    }
+    out
+}
+
+/// The household facts of the comune (looked up whether read or not: an unknown code is an
+/// error).
+const COMUNE_NAMES: [&str; 2] = ["comune_istat", "comune_belfiore"];
+const COMUNE: u64 = bits(&HOUSEHOLD_FACTS, &COMUNE_NAMES);
+/// The household counts, computed together ([`crate::facts::count_values`], in this order).
+const COUNT_NAMES: [&str; 14] = [
+    "members_count",
+    "minors",
+    "children",
+    "children_minors",
+    "children_under_1",
+    "children_under_3",
+    "children_under_10",
+    "children_18_20",
+    "members_60_plus",
+    "members_67_plus",
+    "disabled",
+    "disabled_grave_or_non_autosufficiente",
+    "working_head_or_partners",
+    "head_or_partners",
+];
+const COUNTS: u64 = bits(&HOUSEHOLD_FACTS, &COUNT_NAMES);
+/// The member facts that read the member's event (birth, adoption, fostering).
+const EVENT_NAMES: [&str; 7] = [
+    "event_kind",
+    "event_date",
+    "months_since_event",
+    "months_to_application",
+    "application_on_anniversary",
+    "mother_citizenship",
+    "mother_resident_at_event",
+];
+const USES_EVENT: u64 = bits(&MEMBER_FACTS, &EVENT_NAMES);
+/// The member facts that read the member's first application.
+const APPLICATION_NAMES: [&str; 3] =
+    ["application_date", "months_to_application", "application_on_anniversary"];
+const USES_APPLICATION: u64 = bits(&MEMBER_FACTS, &APPLICATION_NAMES);
+/// The member facts that read the months from the event to the application.
+const MONTHS_TO_APPLICATION_NAMES: [&str; 2] =
+    ["months_to_application", "application_on_anniversary"];
+const USES_MONTHS_TO_APPLICATION: u64 = bits(&MEMBER_FACTS, &MONTHS_TO_APPLICATION_NAMES);
+/// The member facts that read the member's mother when she is a member.
+const OWN_MOTHER_NAMES: [&str; 3] =
+    ["mother_age", "mother_citizenship", "mother_resident_at_event"];
+const USES_OWN_MOTHER: u64 = bits(&MEMBER_FACTS, &OWN_MOTHER_NAMES);
+/// The member facts that read the mother of the event (or of the child).
+const MOTHER_NAMES: [&str; 2] = ["mother_citizenship", "mother_resident_at_event"];
+const USES_MOTHER: u64 = bits(&MEMBER_FACTS, &MOTHER_NAMES);
+
+/// Which facts a fill computes, as bits of positions (bit `p` of `household` for
+/// [`HOUSEHOLD_FACTS`]`[p]`, of `members` for [`MEMBER_FACTS`]`[p]`), and on which positions
+/// it checks for missing values ([`FactTable::missing`]).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) struct FactMask {
+    household: u64,
+    members: u64,
+    check_household: u64,
+    check_members: u64,
+}
+
+/// The bits of the first `n` positions.
+const fn first(n: usize) -> u64 {
+    match 1u64.checked_shl(n as u32) {
+        Some(bit) => bit - 1,
+        None => u64::MAX,
+    }
+}
+
+impl FactMask {
+    /// Every fact, every position checked.
+    pub(crate) const ALL: FactMask = FactMask {
+        household: first(HOUSEHOLD_FACTS.len()),
+        members: first(MEMBER_FACTS.len()),
+        check_household: first(HOUSEHOLD_FACTS.len()),
+        check_members: first(MEMBER_FACTS.len()),
+    };
+
+    /// The facts the programs of `bindings` (bound to [`binding_vocabulary`]) read, checked
+    /// where one of them requires a value.
+    pub(crate) fn reading<'b>(bindings: impl IntoIterator<Item = &'b Binding>) -> FactMask {
+        // Positions of the vocabulary are all below 64 (asserted above); anything else would
+        // be every fact.
+        fn or(positions: impl IntoIterator<Item = usize>) -> u64 {
+            let bit = |p: usize| u32::try_from(p).ok().and_then(|p| 1u64.checked_shl(p));
+            positions.into_iter().try_fold(0u64, |bits, p| Some(bits | bit(p)?)).unwrap_or(u64::MAX)
+        }
+        bindings.into_iter().fold(
+            FactMask { household: 0, members: 0, check_household: 0, check_members: 0 },
+            |mask, b| FactMask {
+                household: mask.household | or(b.household_positions().iter().copied()),
+                members: mask.members | or(b.member_positions().iter().copied()),
+                check_household: mask.check_household | or(b.required_household_positions()),
+                check_members: mask.check_members | or(b.required_member_positions()),
+            },
+        )
+    }
+}
+
+/// A row of facts written in vocabulary order: a fact is computed when its bit is `wanted`,
+/// else it is missing.
+struct Row<'v> {
+    values: &'v mut Vec<Value>,
+    wanted: u64,
+    /// The position of the next fact in the row.
+    at: u32,
+}
+
+impl Row<'_> {
+    /// Whether any fact of `bits` is wanted.
+    #[inline(always)]
+    fn wants(&self, bits: u64) -> bool {
+        self.wanted & bits != 0
+    }
+
+    /// Pushes the next fact: `value()` when wanted, else missing.
+    #[inline(always)]
+    fn push(&mut self, value: impl FnOnce() -> Value) {
+        let wanted = self.wanted.checked_shr(self.at).unwrap_or(0) & 1 != 0;
+        self.values.push(if wanted { value() } else { Value::Missing });
+        self.at += 1;
+    }
+
+    /// Pushes `n` missing facts.
+    fn skip(&mut self, n: u32) {
+        for _ in 0..n {
+            self.values.push(Value::Missing);
+        }
+        self.at += n;
+    }
+}
+
+/// The bits of the positions of `check` where `row` is missing (or ends), and every position
+/// not checked (possibly missing).
+fn missing_bits(row: &[Value], check: u64) -> u64 {
+    let mut out = !check;
+    let mut left = check;
+    while left != 0 {
+        let p = left.trailing_zeros();
+        if row.get(p as usize).is_none_or(|v| matches!(v, Value::Missing)) {
+            out |= 1 << p;
+        }
+        left &= left - 1;
+    }
+    out
+}
+
 /// Facts as `(name, type)` pairs, the form [`welfare_rules::Program::bind`] takes.
 pub type NamedTypes = Vec<(&'static str, Type)>;
 
@@ -214,6 +395,8 @@ pub struct FactTable {
     comuni_on: Option<NaiveDate>,
     /// The members' ages, reused between households.
     ages: Vec<crate::facts::Derived>,
+    /// Which values of the last fill are missing ([`FactTable::missing`]).
+    missing: MissingFacts,
 }
 
 /// Comuni kept by a table at most (a batch of a whole country meets ≈ 8,000).
@@ -276,6 +459,7 @@ impl FactTable {
             comuni: BTreeMap::new(),
             comuni_on: None,
             ages: Vec::new(),
+            missing: MissingFacts::UNKNOWN,
         }
     }
 
@@ -292,10 +476,30 @@ impl FactTable {
     /// Computes the facts of `household` on `on`. A member born after the date or a comune
     /// code no comune has on the date is an error naming the field.
     pub fn fill(&mut self, household: &Household, on: NaiveDate) -> Result<(), HouseholdError> {
+        self.fill_masked(household, on, &FactMask::ALL)
+    }
+
+    /// [`FactTable::fill`] computing only the facts of `mask` (the others are
+    /// [`Value::Missing`], and what only they need is not computed), and checking only its
+    /// positions for missing values ([`FactTable::missing`]). The errors are `fill`'s, for
+    /// any mask: every member's age and the comune are always derived.
+    pub(crate) fn fill_masked(
+        &mut self,
+        household: &Household,
+        on: NaiveDate,
+        mask: &FactMask,
+    ) -> Result<(), HouseholdError> {
         let mut ages = std::mem::take(&mut self.ages);
-        let filled = self.fill_with(household, on, &mut ages);
+        let filled = self.fill_with(household, on, &mut ages, mask);
         self.ages = ages;
         filled
+    }
+
+    /// Which values of the last table filled are missing, as [`welfare_rules::Binding::view_checked`]
+    /// reads them: exact on the positions the fill's mask checks, every other position
+    /// counted as possibly missing. After a failed fill, meaningless.
+    pub(crate) fn missing(&self) -> MissingFacts {
+        self.missing
     }
 
     fn fill_with(
@@ -303,98 +507,124 @@ impl FactTable {
         household: &Household,
         on: NaiveDate,
         ages: &mut Vec<crate::facts::Derived>,
+        mask: &FactMask,
     ) -> Result<(), HouseholdError> {
+        // The errors of every mask: a member born after the date (the first), then the comune.
         ages.clear();
         for (i, m) in household.member_list.iter().enumerate() {
             ages.push(crate::facts::derive(m, i, on)?);
         }
         let ages = ages.as_slice();
-        let (istat, belfiore) = self.comune(household, on)?;
+        let (istat, belfiore) = self.comune(household, on, mask.household & COMUNE != 0)?;
 
-        let h = &mut self.household;
-        h.clear();
+        self.household.clear();
+        let mut h = Row { values: &mut self.household, wanted: mask.household, at: 0 };
         for kind in IseeKind::ALL {
-            h.push(money(household.isee.value_on(kind, on)));
+            h.push(|| money(household.isee.value_on(kind, on)));
         }
-        h.push(household.isee.scala_on(on).map_or(Value::Missing, Value::Num));
-        for n in crate::facts::count_values(household, ages) {
-            h.push(int(i64::try_from(n).unwrap_or(i64::MAX)));
+        h.push(|| household.isee.scala_on(on).map_or(Value::Missing, Value::Num));
+        if h.wants(COUNTS) {
+            for n in crate::facts::count_values(household, ages) {
+                h.push(|| int(i64::try_from(n).unwrap_or(i64::MAX)));
+            }
+        } else {
+            h.skip(COUNTS.count_ones());
         }
-        h.push(money(household.rent.as_ref().map(|r| r.annual)));
-        h.push(Value::Bool(household.rent.as_ref().is_some_and(|r| r.registered)));
-        h.push(money(household.family_income));
-        h.push(money(household.assets.as_ref().map(|a| a.real_estate)));
-        h.push(money(household.assets.as_ref().map(|a| a.financial)));
+        h.push(|| money(household.rent.as_ref().map(|r| r.annual)));
+        h.push(|| Value::Bool(household.rent.as_ref().is_some_and(|r| r.registered)));
+        h.push(|| money(household.family_income));
+        h.push(|| money(household.assets.as_ref().map(|a| a.real_estate)));
+        h.push(|| money(household.assets.as_ref().map(|a| a.financial)));
         let active = |kind: BenefitKind| {
             household.benefits_received.iter().any(|b| b.kind == kind && b.is_active_on(on))
         };
-        h.push(Value::Bool(active(BenefitKind::Adi)));
-        h.push(Value::Bool(
-            household
-                .benefits_received
-                .iter()
-                .any(|b| b.kind.is_income_support() && b.is_active_on(on)),
-        ));
+        h.push(|| Value::Bool(active(BenefitKind::Adi)));
+        h.push(|| {
+            Value::Bool(
+                household
+                    .benefits_received
+                    .iter()
+                    .any(|b| b.kind.is_income_support() && b.is_active_on(on)),
+            )
+        });
         // The AUU received, as a yearly amount (monthly × 12): the bonus nido and the bonus
         // nuovi nati take it out of the ISEE from 2025.
-        let auu_annual = household
-            .benefits_received
-            .iter()
-            .filter(|b| b.kind == BenefitKind::AssegnoUnico && b.is_active_on(on))
-            .filter_map(|b| {
-                let amount = b.amount?;
-                match b.period {
-                    Some(Period::Monthly) => amount.checked_mul(Decimal::from(12)).ok(),
-                    _ => Some(amount),
-                }
-            })
-            .try_fold(Money::ZERO, Money::checked_add)
-            .ok()
-            .filter(|m| !m.is_zero());
-        h.push(money(auu_annual));
-        h.push(Value::Bool(household.member_list.iter().all(|m| m.registered_in_anagrafe)));
-        h.push(istat);
-        h.push(belfiore);
+        h.push(|| {
+            let auu_annual = household
+                .benefits_received
+                .iter()
+                .filter(|b| b.kind == BenefitKind::AssegnoUnico && b.is_active_on(on))
+                .filter_map(|b| {
+                    let amount = b.amount?;
+                    match b.period {
+                        Some(Period::Monthly) => amount.checked_mul(Decimal::from(12)).ok(),
+                        _ => Some(amount),
+                    }
+                })
+                .try_fold(Money::ZERO, Money::checked_add)
+                .ok()
+                .filter(|m| !m.is_zero());
+            money(auu_annual)
+        });
+        h.push(|| Value::Bool(household.member_list.iter().all(|m| m.registered_in_anagrafe)));
+        h.push(|| istat);
+        h.push(|| belfiore);
         // The first month the ADI is paid: the earliest start of an ADI in force on the date,
         // as the first day of its month (the payment periods count calendar months).
-        let adi_from = household
-            .benefits_received
-            .iter()
-            .filter(|b| b.kind == BenefitKind::Adi && b.is_active_on(on))
-            .filter_map(|b| b.from)
-            .min()
-            .and_then(|d| d.with_day(1));
-        h.push(adi_from.map_or(Value::Missing, Value::Date));
+        h.push(|| {
+            let adi_from = household
+                .benefits_received
+                .iter()
+                .filter(|b| b.kind == BenefitKind::Adi && b.is_active_on(on))
+                .filter_map(|b| b.from)
+                .min()
+                .and_then(|d| d.with_day(1));
+            adi_from.map_or(Value::Missing, Value::Date)
+        });
 
         self.members.clear();
         for (member, derived) in household.member_list.iter().zip(ages) {
-            self.push_member(household, member, derived, ages, on);
+            self.push_member(household, member, derived, ages, on, mask.members);
         }
+        let members = self
+            .members
+            .chunks_exact(MEMBER_FACTS.len())
+            .fold(0, |bits, row| bits | missing_bits(row, mask.check_members));
+        let household = missing_bits(&self.household, mask.check_household);
+        self.missing = MissingFacts::from_bits(household, members);
         Ok(())
     }
 
-    /// The ISTAT and Belfiore codes of the household's comune on `on` as text values: looked
-    /// up once per code and date ([`Household::comune_on`]), then shared.
+    /// The ISTAT and Belfiore codes of the household's comune on `on` as text values (missing
+    /// unless `wanted`; the comune is looked up anyway, a code unknown on the date being an
+    /// error): looked up once per code and date ([`Household::comune_on`]), then shared.
     fn comune(
         &mut self,
         household: &Household,
         on: NaiveDate,
+        wanted: bool,
     ) -> Result<(Value, Value), HouseholdError> {
         let code = household.residence.comune.as_str();
         if self.comuni_on != Some(on) || self.comuni.len() >= COMUNI_KEPT {
             self.comuni.clear();
             self.comuni_on = Some(on);
         }
+        let pick = |istat: &Value, belfiore: &Value| match wanted {
+            true => (istat.clone(), belfiore.clone()),
+            false => (Value::Missing, Value::Missing),
+        };
         if let Some((_, istat, belfiore)) = self.comuni.get(code) {
-            return Ok((istat.clone(), belfiore.clone()));
+            return Ok(pick(istat, belfiore));
         }
         let comune = household.comune_on(on)?;
         let istat = comune.istat().map_or(Value::Missing, |c| Value::Text(Arc::from(c)));
         let belfiore = Value::Text(Arc::from(comune.belfiore()));
-        self.comuni.insert(code.to_owned(), (comune, istat.clone(), belfiore.clone()));
-        Ok((istat, belfiore))
+        let picked = pick(&istat, &belfiore);
+        self.comuni.insert(code.to_owned(), (comune, istat, belfiore));
+        Ok(picked)
     }
 
+    /// Pushes the member facts of `member` (its values of `wanted`; the others missing).
     fn push_member(
         &mut self,
         household: &Household,
@@ -402,101 +632,125 @@ impl FactTable {
         derived: &crate::facts::Derived,
         ages: &[crate::facts::Derived],
         on: NaiveDate,
+        wanted: u64,
     ) {
         let s = self.symbols;
         let id = member.member_identifier.as_str();
-        let event = household.events.iter().find(|e| e.child == id);
-        let indemnity = household
-            .benefits_received
-            .iter()
-            .filter(|b| b.kind == BenefitKind::IndennitaMaternita && b.child.as_deref() == Some(id))
-            .filter_map(|b| b.amount)
-            .try_fold(Money::ZERO, Money::checked_add)
-            .ok()
-            .filter(|m| !m.is_zero());
-        let application = household
-            .applications
-            .iter()
-            .filter(|a| a.child.as_deref() == Some(id))
-            .map(|a| a.submitted_on)
-            .min();
+        let uses = |bits: u64| wanted & bits != 0;
+        let event = match uses(USES_EVENT) {
+            true => household.events.iter().find(|e| e.child == id),
+            false => None,
+        };
+        let application = match uses(USES_APPLICATION) {
+            true => household
+                .applications
+                .iter()
+                .filter(|a| a.child.as_deref() == Some(id))
+                .map(|a| a.submitted_on)
+                .min(),
+            false => None,
+        };
         let event_date = event.map(|e| e.date);
         // Whole months from the event to the application (or to the evaluation date when there
         // is none), and whether that day is a monthly anniversary of the event: a term of N
         // months ends on the anniversary day itself (art. 2963 c.c.).
         let until = application.unwrap_or(on);
-        let months_to_application = event_date.and_then(|d| whole_months_between(d, until).ok());
-        let on_anniversary = match (event_date, months_to_application) {
-            (Some(d), Some(m)) => add_months(d, m).ok() == Some(until),
-            _ => false,
+        let months_to_application = match uses(USES_MONTHS_TO_APPLICATION) {
+            true => event_date.and_then(|d| whole_months_between(d, until).ok()),
+            false => None,
         };
         // The child's mother, when she is a member (looked up once, for her age and, without
         // an event naming another, her citizenship).
-        let own_mother = member.mother.as_deref().and_then(|mother| {
-            household.member_list.iter().zip(ages).find(|(m, _)| m.member_identifier == mother)
-        });
-        let mother_age = own_mother.map(|(_, d)| d.age);
+        let own_mother = match uses(USES_OWN_MOTHER) {
+            true => member.mother.as_deref().and_then(|mother| {
+                household.member_list.iter().zip(ages).find(|(m, _)| m.member_identifier == mother)
+            }),
+            false => None,
+        };
         // The mother of the event (or of the child): her citizenship, and whether she was
         // resident in Italy on the event date (stated, or inferred from the registration).
         let mother = match event.and_then(|e| e.mother.as_deref()) {
+            _ if !uses(USES_MOTHER) => None,
             Some(id) => household.member(id),
             None => own_mother.map(|(m, _)| m),
         };
-        let mother_citizenship = mother
-            .and_then(|m| m.citizenship)
-            .map_or(Value::Missing, |c| symbol(&s.citizenship, citizenship_index(c)));
-        let mother_resident = match (event, mother) {
-            (Some(e), _) if e.mother_resident.is_some() => e.mother_resident,
-            (Some(e), Some(m))
-                if m.registered_in_anagrafe
-                    && household.residence.since.is_none_or(|since| since <= e.date) =>
-            {
-                Some(true)
-            }
-            _ => None,
-        };
         let relationship = member.relationship_to_head;
-        let working = member.employment.as_ref().is_some_and(|e| e.status.is_working());
         // Pushed one by one (in vocabulary order), not built as a row and moved.
-        let out = &mut self.members;
-        out.reserve(MEMBER_FACTS.len());
-        out.push(Value::Date(member.birth_date));
-        out.push(int(derived.age));
-        out.push(int(derived.months));
-        out.push(symbol(&s.sex, sex_index(member.sex)));
-        out.push(Value::Bool(relationship.is_child()));
-        out.push(Value::Bool(derived.age < 18));
-        out.push(Value::Bool(relationship.is_head_or_partner()));
-        out.push(Value::Bool(relationship == crate::Relationship::IntestatarioScheda));
-        out.push(
+        self.members.reserve(MEMBER_FACTS.len());
+        let mut out = Row { values: &mut self.members, wanted, at: 0 };
+        out.push(|| Value::Date(member.birth_date));
+        out.push(|| int(derived.age));
+        out.push(|| int(derived.months));
+        out.push(|| symbol(&s.sex, sex_index(member.sex)));
+        out.push(|| Value::Bool(relationship.is_child()));
+        out.push(|| Value::Bool(derived.age < 18));
+        out.push(|| Value::Bool(relationship.is_head_or_partner()));
+        out.push(|| Value::Bool(relationship == crate::Relationship::IntestatarioScheda));
+        out.push(|| {
             member
                 .marital_status
-                .map_or(Value::Missing, |m| symbol(&s.marital_status, marital_index(m))),
-        );
-        out.push(opt_int(
-            member.marital_status_since.and_then(|since| whole_months_between(since, on).ok()),
-        ));
-        out.push(member.fiscally_dependent.map_or(Value::Missing, Value::Bool));
-        out.push(int(relationship.code()));
-        out.push(symbol(&s.disability, disability_index(member.disability)));
-        out.push(Value::Bool(working));
-        out.push(int(member.employment.as_ref().map_or(0, |e| e.months_worked)));
-        out.push(Value::Bool(member.student));
-        out.push(symbol(&s.residential_care, care_index(member.residential_care)));
-        out.push(Value::Bool(member.care_programme));
-        out.push(Value::Bool(member.carer));
-        out.push(opt_int(mother_age));
-        out.push(Value::Bool(member.nursery.is_some()));
-        out.push(money(member.nursery.as_ref().and_then(|n| n.monthly_fee)));
-        out.push(event.map_or(Value::Missing, |e| symbol(&s.event_kind, event_index(e.kind))));
-        out.push(event_date.map_or(Value::Missing, Value::Date));
-        out.push(opt_int(event_date.and_then(|d| whole_months_between(d, on).ok())));
-        out.push(money(indemnity));
-        out.push(application.map_or(Value::Missing, Value::Date));
-        out.push(opt_int(months_to_application));
-        out.push(Value::Bool(on_anniversary));
-        out.push(mother_citizenship);
-        out.push(mother_resident.map_or(Value::Missing, Value::Bool));
+                .map_or(Value::Missing, |m| symbol(&s.marital_status, marital_index(m)))
+        });
+        out.push(|| {
+            opt_int(
+                member.marital_status_since.and_then(|since| whole_months_between(since, on).ok()),
+            )
+        });
+        out.push(|| member.fiscally_dependent.map_or(Value::Missing, Value::Bool));
+        out.push(|| int(relationship.code()));
+        out.push(|| symbol(&s.disability, disability_index(member.disability)));
+        out.push(|| Value::Bool(member.employment.as_ref().is_some_and(|e| e.status.is_working())));
+        out.push(|| int(member.employment.as_ref().map_or(0, |e| e.months_worked)));
+        out.push(|| Value::Bool(member.student));
+        out.push(|| symbol(&s.residential_care, care_index(member.residential_care)));
+        out.push(|| Value::Bool(member.care_programme));
+        out.push(|| Value::Bool(member.carer));
+        out.push(|| opt_int(own_mother.map(|(_, d)| d.age)));
+        out.push(|| Value::Bool(member.nursery.is_some()));
+        out.push(|| money(member.nursery.as_ref().and_then(|n| n.monthly_fee)));
+        out.push(|| event.map_or(Value::Missing, |e| symbol(&s.event_kind, event_index(e.kind))));
+        out.push(|| event_date.map_or(Value::Missing, Value::Date));
+        out.push(|| opt_int(event_date.and_then(|d| whole_months_between(d, on).ok())));
+        out.push(|| {
+            let indemnity = household
+                .benefits_received
+                .iter()
+                .filter(|b| {
+                    b.kind == BenefitKind::IndennitaMaternita && b.child.as_deref() == Some(id)
+                })
+                .filter_map(|b| b.amount)
+                .try_fold(Money::ZERO, Money::checked_add)
+                .ok()
+                .filter(|m| !m.is_zero());
+            money(indemnity)
+        });
+        out.push(|| application.map_or(Value::Missing, Value::Date));
+        out.push(|| opt_int(months_to_application));
+        out.push(|| {
+            let on_anniversary = match (event_date, months_to_application) {
+                (Some(d), Some(m)) => add_months(d, m).ok() == Some(until),
+                _ => false,
+            };
+            Value::Bool(on_anniversary)
+        });
+        out.push(|| {
+            mother
+                .and_then(|m| m.citizenship)
+                .map_or(Value::Missing, |c| symbol(&s.citizenship, citizenship_index(c)))
+        });
+        out.push(|| {
+            let mother_resident = match (event, mother) {
+                (Some(e), _) if e.mother_resident.is_some() => e.mother_resident,
+                (Some(e), Some(m))
+                    if m.registered_in_anagrafe
+                        && household.residence.since.is_none_or(|since| since <= e.date) =>
+                {
+                    Some(true)
+                }
+                _ => None,
+            };
+            mother_resident.map_or(Value::Missing, Value::Bool)
+        });
     }
 
     /// The facts as one JSON object: household facts by name and a `members` list of member
@@ -589,6 +843,8 @@ fn event_index(e: EventKind) -> usize {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use proptest::prelude::*;
 
     use super::*;
 
@@ -707,6 +963,222 @@ mod tests {
             let got: Vec<u64> =
                 crate::facts::counts(&household, &ages).iter().map(|(_, n)| *n).collect();
             assert_eq!(got, by_definition(&household, &ages));
+        }
+    }
+
+    /// Every name of the fact groups of the masked fill is a fact of the vocabulary, the
+    /// counts sit where `fill` pushes them, and a group of facts that needs another's lookups
+    /// is within it.
+    #[test]
+    fn fact_groups_name_facts_of_the_vocabulary() {
+        let groups: [(&[&str], u64); 7] = [
+            (&COMUNE_NAMES, COMUNE),
+            (&COUNT_NAMES, COUNTS),
+            (&EVENT_NAMES, USES_EVENT),
+            (&APPLICATION_NAMES, USES_APPLICATION),
+            (&MONTHS_TO_APPLICATION_NAMES, USES_MONTHS_TO_APPLICATION),
+            (&OWN_MOTHER_NAMES, USES_OWN_MOTHER),
+            (&MOTHER_NAMES, USES_MOTHER),
+        ];
+        for (names, bits) in groups {
+            assert_eq!(bits.count_ones() as usize, names.len(), "{names:?}");
+        }
+        assert_eq!(COUNTS, ((1 << 14) - 1) << 5);
+        assert_eq!(USES_MONTHS_TO_APPLICATION & !(USES_EVENT & USES_APPLICATION), 0);
+        assert_eq!(USES_MOTHER & !(USES_EVENT & USES_OWN_MOTHER), 0);
+        assert!(!same("age", "age_years") && !same("age_years", "age") && same("sex", "sex"));
+    }
+
+    /// The masks of the catalogues of every national measure, of each alone and of the two of
+    /// the yearly review.
+    fn catalogue_masks() -> Vec<(FactMask, Vec<Binding>)> {
+        let national = crate::Catalogue::national().unwrap();
+        let ids: Vec<String> = national.programs().map(|p| p.id().to_owned()).collect();
+        let of = |c: &crate::Catalogue| {
+            (FactMask::reading(c.bindings()), c.bindings().cloned().collect())
+        };
+        let mut out = vec![of(&national)];
+        for keep in ids
+            .iter()
+            .map(|id| vec![id.as_str()])
+            .chain([vec!["it/assegno-unico", "it/assegno-maternita"]])
+        {
+            let mut catalogue = crate::Catalogue::national().unwrap();
+            catalogue.keep_only(keep).unwrap();
+            out.push(of(&catalogue));
+        }
+        out
+    }
+
+    /// The masks of [`catalogue_masks`], with the catalogue's bindings.
+    fn masks() -> &'static [(FactMask, Vec<Binding>)] {
+        static MASKS: std::sync::OnceLock<Vec<(FactMask, Vec<Binding>)>> =
+            std::sync::OnceLock::new();
+        MASKS.get_or_init(catalogue_masks)
+    }
+
+    /// Codes of comuni: in force, suppressed in 2016 or 2019, in force 2006–2016, an ISTAT
+    /// code, and none.
+    const COMUNI: [&str; 7] = ["H501", "A012", "A042", "A069", "047001", "Z999", "G878"];
+    const KINDS: [&str; 6] =
+        ["indennita_maternita", "adi", "assegno_unico", "naspi", "other_income_support", "rdc"];
+
+    fn day(n: i64) -> String {
+        let base = NaiveDate::from_ymd_opt(1995, 1, 1).unwrap();
+        (base + chrono::Duration::days(n)).to_string()
+    }
+
+    /// A generated household with an unknown or suppressed comune now and then, benefits
+    /// received, applications and events added, evaluated on any day from 1995 to 2040.
+    fn household_strategy() -> impl Strategy<Value = (Household, NaiveDate)> {
+        let benefit = (
+            0usize..KINDS.len(),
+            0usize..8,
+            proptest::option::of(0usize..8),
+            proptest::option::of(0i64..200_000),
+            0usize..4,
+            proptest::option::of(0i64..17_000),
+            proptest::option::of(0i64..17_000),
+        );
+        let event = (0usize..3, 0usize..8, proptest::option::of(0usize..8), 0i64..17_000, 0u8..3);
+        (
+            0u64..10_000,
+            proptest::option::of(0usize..COMUNI.len()),
+            proptest::collection::vec(benefit, 0..5),
+            proptest::collection::vec((0usize..8, 0i64..17_000), 0..3),
+            proptest::collection::vec(event, 0..3),
+            prop_oneof![2 => Just(11_200i64), 3 => 0i64..17_000],
+        )
+            .prop_filter_map("a household that reads", |(index, comune, benefits, apps, events, on)| {
+                let generator = crate::synthetic::Generator::new(7, 2026).unwrap();
+                let mut json = generator.household(index);
+                let ids: Vec<String> = json["member_list"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|m| m["member_identifier"].as_str().unwrap().to_owned())
+                    .collect();
+                let id = |i: usize| ids[i % ids.len()].clone();
+                if let Some(c) = comune {
+                    json["residence"]["comune"] = serde_json::json!(COMUNI[c]);
+                }
+                let benefits: Vec<_> = benefits
+                    .into_iter()
+                    .map(|(kind, member, child, amount, period, from, to)| {
+                        let mut b = serde_json::json!({"kind": KINDS[kind], "member": id(member)});
+                        if let Some(c) = child {
+                            b["child"] = serde_json::json!(id(c));
+                        }
+                        if let Some(a) = amount {
+                            b["amount"] = serde_json::json!(Decimal::new(a, 2).to_string());
+                        }
+                        if let Some(p) = ["monthly", "annual", "one_off"].get(period) {
+                            b["period"] = serde_json::json!(p);
+                        }
+                        if let Some(f) = from {
+                            b["from"] = serde_json::json!(day(f));
+                        }
+                        if let Some(t) = to {
+                            b["to"] = serde_json::json!(day(t));
+                        }
+                        b
+                    })
+                    .collect();
+                json["benefits_received"] = serde_json::Value::Array(benefits);
+                json["applications"] = apps
+                    .into_iter()
+                    .map(|(child, on)| {
+                        serde_json::json!({"measure": "assegno_maternita", "submitted_on": day(on), "child": id(child)})
+                    })
+                    .collect();
+                let mut all_events = json["events"].as_array().cloned().unwrap_or_default();
+                for (kind, child, mother, date, resident) in events {
+                    let mut e = serde_json::json!({
+                        "kind": EVENT_KIND[kind], "date": day(date), "child": id(child)
+                    });
+                    if let Some(m) = mother {
+                        e["mother"] = serde_json::json!(id(m));
+                    }
+                    if resident < 2 {
+                        e["mother_resident"] = serde_json::json!(resident == 1);
+                    }
+                    all_events.push(e);
+                }
+                json["events"] = serde_json::Value::Array(all_events);
+                let household: Household = serde_json::from_value(json).ok()?;
+                Some((household, NaiveDate::from_ymd_opt(1995, 1, 1).unwrap() + chrono::Duration::days(on)))
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+
+        /// The masked fill gives, on every fact of its mask, the full fill's value, and the
+        /// full fill's error; its missing bits are exact where it checks; and every national
+        /// measure's checked view of it is the walked view of the full table (the same error).
+        #[test]
+        fn a_masked_fill_is_the_full_fill_on_the_facts_read(
+            (household, on) in household_strategy(),
+            which in 0usize..16,
+            random in (any::<u64>(), any::<u64>()),
+        ) {
+            let (mask, bindings) = match masks().get(which) {
+                Some((mask, bindings)) => (*mask, bindings.as_slice()),
+                // Any facts at all (each fact's dependencies must hold on its own).
+                None => (
+                    FactMask {
+                        household: random.0,
+                        members: random.1,
+                        check_household: random.1,
+                        check_members: random.0,
+                    },
+                    &[][..],
+                ),
+            };
+            let mut full = FactTable::new();
+            let mut masked = FactTable::new();
+            let (a, b) = (full.fill(&household, on), masked.fill_masked(&household, on, &mask));
+            match (&a, &b) {
+                (Ok(()), Ok(())) => {}
+                (Err(x), Err(y)) => {
+                    prop_assert_eq!(x.to_string(), y.to_string());
+                    return Ok(());
+                }
+                _ => prop_assert!(false, "full {a:?}, masked {b:?}"),
+            }
+            prop_assert_eq!(full.household().len(), masked.household().len());
+            prop_assert_eq!(full.members().len(), masked.members().len());
+            let same_where = |a: &[Value], b: &[Value], bits: u64| {
+                a.iter().zip(b).enumerate().all(|(p, (x, y))| bits >> p & 1 == 0 || x == y)
+            };
+            prop_assert!(same_where(full.household(), masked.household(), mask.household));
+            let rows = full.members().chunks(MEMBER_FACTS.len()).zip(masked.members().chunks(MEMBER_FACTS.len()));
+            for (a, b) in rows.clone() {
+                prop_assert!(same_where(a, b, mask.members), "{a:?}\n{b:?}");
+            }
+            // The missing bits: exact where checked (a position past the row is missing), set
+            // elsewhere.
+            let missing = masked.missing();
+            let exact = welfare_rules::MissingFacts::of(
+                masked.household(),
+                masked.members(),
+                MEMBER_FACTS.len(),
+            );
+            let want = |exact: u64, len: usize, check: u64| (exact | !first(len)) | !check;
+            let household_bits = want(exact.household(), HOUSEHOLD_FACTS.len(), mask.check_household);
+            prop_assert_eq!(missing.household(), household_bits);
+            let members_bits = match household.member_list.is_empty() {
+                true => 0,
+                false => want(exact.members(), MEMBER_FACTS.len(), mask.check_members),
+            };
+            prop_assert_eq!(missing.members(), members_bits);
+            // A measure reads the masked table as the full one.
+            for binding in bindings {
+                let walked = binding.view(full.household(), full.members()).map(|_| ());
+                let (household, members) = (masked.household(), masked.members());
+                let checked = binding.view_checked(household, members, missing).map(|_| ());
+                prop_assert_eq!(walked, checked);
+            }
         }
     }
 
