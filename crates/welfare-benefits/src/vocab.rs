@@ -344,35 +344,37 @@ impl FactMask {
 }
 
 /// A row of facts written in vocabulary order: a fact is computed and written when its bit is
-/// `wanted`, else left as it is.
+/// wanted, else left as it is.
 struct Row<'v> {
     values: &'v mut [Value],
-    wanted: u64,
+    /// The bits wanted from the next fact on (the next fact's is the lowest).
+    left: u64,
     /// The position of the next fact in the row.
-    at: u32,
+    at: usize,
 }
 
 impl Row<'_> {
-    /// Whether any fact of `bits` is wanted.
-    #[inline(always)]
-    fn wants(&self, bits: u64) -> bool {
-        self.wanted & bits != 0
+    /// A row writing the facts of `wanted` into `values`.
+    fn new(values: &mut [Value], wanted: u64) -> Row<'_> {
+        Row { values, left: wanted, at: 0 }
     }
 
     /// Writes the next fact, `value()`, when it is wanted.
     #[inline(always)]
     fn push(&mut self, value: impl FnOnce() -> Value) {
-        if self.wanted.checked_shr(self.at).unwrap_or(0) & 1 != 0 {
-            if let Some(slot) = self.values.get_mut(self.at as usize) {
+        if self.left & 1 != 0 {
+            if let Some(slot) = self.values.get_mut(self.at) {
                 *slot = value();
             }
         }
+        self.left >>= 1;
         self.at += 1;
     }
 
     /// Passes `n` facts.
     fn skip(&mut self, n: u32) {
-        self.at += n;
+        self.left = self.left.checked_shr(n).unwrap_or(0);
+        self.at += n as usize;
     }
 }
 
@@ -408,7 +410,10 @@ pub fn binding_vocabulary() -> (NamedTypes, NamedTypes) {
 #[derive(Clone, Debug)]
 pub struct FactTable {
     pub(crate) household: Vec<Value>,
+    /// Member values: those of the last household's members (the first `member_values`), then
+    /// rows kept from larger households.
     pub(crate) members: Vec<Value>,
+    member_values: usize,
     symbols: &'static Symbols,
     /// The comuni met on `comuni_on`, by the code the households give, with their ISTAT and
     /// Belfiore codes as text values: households of one comune share them instead of looking
@@ -485,6 +490,7 @@ impl FactTable {
             ages: Vec::new(),
             missing: MissingFacts::UNKNOWN,
             filled_with: None,
+            member_values: 0,
         }
     }
 
@@ -495,7 +501,7 @@ impl FactTable {
 
     /// The member facts, member after member, each in the order of [`MEMBER_FACTS`].
     pub fn members(&self) -> &[Value] {
-        &self.members
+        self.members.get(..self.member_values).unwrap_or_default()
     }
 
     /// Computes the facts of `household` on `on`. A member born after the date or a comune
@@ -540,6 +546,7 @@ impl FactTable {
         if self.filled_with != Some(*mask) {
             self.household.clear();
             self.members.clear();
+            self.member_values = 0;
             self.filled_with = Some(*mask);
         }
         // The errors of every mask: a member born after the date (the first), then the comune.
@@ -551,12 +558,12 @@ impl FactTable {
         let (istat, belfiore) = self.comune(household, on, mask.household & COMUNE != 0)?;
 
         self.household.resize(HOUSEHOLD_FACTS.len(), Value::Missing);
-        let mut h = Row { values: &mut self.household, wanted: mask.household, at: 0 };
+        let mut h = Row::new(&mut self.household, mask.household);
         for kind in IseeKind::ALL {
             h.push(|| money(household.isee.value_on(kind, on)));
         }
         h.push(|| household.isee.scala_on(on).map_or(Value::Missing, Value::Num));
-        if h.wants(COUNTS) {
+        if mask.household & COUNTS != 0 {
             for n in crate::facts::count_values(household, ages) {
                 h.push(|| int(i64::try_from(n).unwrap_or(i64::MAX)));
             }
@@ -615,12 +622,17 @@ impl FactTable {
             adi_from.map_or(Value::Missing, Value::Date)
         });
 
+        // The rows of more members than this household's are kept for the next (written
+        // with the same mask), not dropped.
         let stride = MEMBER_FACTS.len();
-        self.members.resize(household.member_list.len() * stride, Value::Missing);
-        let rows = self.members.chunks_exact_mut(stride);
+        let len = household.member_list.len() * stride;
+        if self.members.len() < len {
+            self.members.resize(len, Value::Missing);
+        }
+        self.member_values = len;
+        let rows = self.members.get_mut(..len).unwrap_or_default().chunks_exact_mut(stride);
         for ((member, derived), row) in household.member_list.iter().zip(ages).zip(rows) {
-            let row = Row { values: row, wanted: mask.members, at: 0 };
-            member_row(row, self.symbols, household, member, derived, ages, on);
+            member_row(row, mask.members, self.symbols, household, member, derived, ages, on);
         }
         // Which values are missing: a fact computed that is never missing is not; the others
         // the mask checks are looked at; any other may be.
@@ -628,7 +640,7 @@ impl FactTable {
         let household = missing_bits(&self.household, known, check);
         let (known, check) = (mask.members & PRESENT_MEMBER, mask.check_members);
         let members = self
-            .members
+            .members()
             .chunks_exact(stride)
             .fold(0, |bits, row| bits | missing_bits(row, known, check));
         self.missing = MissingFacts::from_bits(household, members);
@@ -665,9 +677,12 @@ impl FactTable {
     }
 }
 
-/// Writes the member facts of `member` the row wants (the others are left as they are).
+/// Writes the member facts of `member` in `wanted` into `row` (the others are left as they
+/// are).
+#[allow(clippy::too_many_arguments)]
 fn member_row(
-    mut out: Row<'_>,
+    row: &mut [Value],
+    wanted: u64,
     s: &Symbols,
     household: &Household,
     member: &Member,
@@ -675,7 +690,6 @@ fn member_row(
     ages: &[crate::facts::Derived],
     on: NaiveDate,
 ) {
-    let wanted = out.wanted;
     let id = member.member_identifier.as_str();
     let uses = |bits: u64| wanted & bits != 0;
     let event = match uses(USES_EVENT) {
@@ -717,6 +731,7 @@ fn member_row(
     };
     let relationship = member.relationship_to_head;
     // Written one by one (in vocabulary order), not built as a row and moved.
+    let mut out = Row::new(row, wanted);
     out.push(|| Value::Date(member.birth_date));
     out.push(|| int(derived.age));
     out.push(|| int(derived.months));
@@ -801,7 +816,7 @@ impl FactTable {
         };
         let mut out = object(&HOUSEHOLD_FACTS, &self.household);
         let members = self
-            .members
+            .members()
             .chunks(MEMBER_FACTS.len())
             .map(|m| serde_json::Value::Object(object(&MEMBER_FACTS, m)))
             .collect();
