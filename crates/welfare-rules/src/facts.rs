@@ -616,18 +616,26 @@ impl Binding {
     /// The number of members in `members` (a caller's member values, member after member):
     /// an error for more than [`MAX_MEMBERS`] or for a length that is not a whole number of
     /// members. The first checks of [`Binding::fill`] and [`Binding::view`].
+    #[inline]
     fn member_count(&self, members: &[Value]) -> Result<usize, EvalError> {
         let count = members.len().checked_div(self.member_stride).unwrap_or(0);
+        if count <= MAX_MEMBERS && count * self.member_stride == members.len() {
+            return Ok(count);
+        }
+        Err(self.member_count_error(count))
+    }
+
+    /// The error of [`Binding::member_count`] for `count` members, when there is one: too many
+    /// members first, else not a whole number of members.
+    #[cold]
+    fn member_count_error(&self, count: usize) -> EvalError {
         if count > MAX_MEMBERS {
-            return Err(EvalError::Limit { what: format!("at most {MAX_MEMBERS} members") });
+            return EvalError::Limit { what: format!("at most {MAX_MEMBERS} members") };
         }
-        if count * self.member_stride != members.len() {
-            return Err(EvalError::BadFact {
-                name: "members".to_owned(),
-                expected: format!("{} facts per member", self.member_stride),
-            });
+        EvalError::BadFact {
+            name: "members".to_owned(),
+            expected: format!("{} facts per member", self.member_stride),
         }
-        Ok(count)
     }
 
     /// Fills `facts` with one household's values: `household` in the order of the household
@@ -784,6 +792,7 @@ impl Binding {
     /// assert_eq!(error, EvalError::MissingFact { name: "members[1].age".to_owned() });
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[inline]
     pub fn view_checked<'a>(
         &'a self,
         household: &'a [Value],
@@ -804,6 +813,7 @@ impl Binding {
     }
 
     /// The view of `household` and `count` members in `members`, checked by the caller.
+    #[inline]
     fn view_unchecked<'a>(
         &'a self,
         household: &'a [Value],
