@@ -5,12 +5,15 @@
 //! rulebook to this vocabulary when it is added ([`welfare_rules::Program::bind`]), so a rulebook
 //! that reads a fact the vocabulary does not have is refused at once, with the fact's name. For
 //! each household the facts are computed once into a [`FactTable`] (reused between households:
-//! no allocation once it has grown) and copied into each rulebook's slots.
+//! no allocation once it has grown) and read in place by each rulebook. A catalogue computes
+//! only the facts its rulebooks read (the others stay missing), and the table records which of
+//! those a rulebook requires are missing, so that each rulebook's check is a test of bits.
 //!
 //! The names, types and meanings are those of `docs/household-format.md` ("Facts for
 //! rulebooks"). To add a fact: add a line to [`HOUSEHOLD_FACTS`] or [`MEMBER_FACTS`], compute it
-//! in `fill` at the same position (a test checks that every position is written), and
-//! document it.
+//! in `fill` at the same position (a test checks that every position is written; a member fact
+//! that needs a lookup shared with others, such as the member's event, joins that lookup's
+//! group of names, which a property test checks fact by fact), and document it.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
