@@ -346,6 +346,9 @@ impl FactMask {
     }
 }
 
+/// A missing value, for [`Row::push_shared`].
+static MISSING: Value = Value::Missing;
+
 /// A row of facts written in vocabulary order: a fact is computed and written when its bit is
 /// wanted, else left as it is.
 struct Row<'v> {
@@ -368,6 +371,29 @@ impl Row<'_> {
         if self.left & 1 != 0 {
             if let Some(slot) = self.values.get_mut(self.at) {
                 *slot = value();
+            }
+        }
+        self.left >>= 1;
+        self.at += 1;
+    }
+
+    /// Writes the next fact, a shared text (an enum name), when it is wanted and the row does
+    /// not hold that very text already: households in a row mostly have the same names at the
+    /// same places, and a text not written is a reference count not touched, shared by every
+    /// worker.
+    #[inline(always)]
+    fn push_shared<'s>(&mut self, value: impl FnOnce() -> &'s Value) {
+        if self.left & 1 != 0 {
+            if let Some(slot) = self.values.get_mut(self.at) {
+                let value = value();
+                let same = match (&*slot, value) {
+                    (Value::Text(a), Value::Text(b)) => Arc::ptr_eq(a, b),
+                    (Value::Missing, Value::Missing) => true,
+                    _ => false,
+                };
+                if !same {
+                    *slot = value.clone();
+                }
             }
         }
         self.left >>= 1;
@@ -458,8 +484,9 @@ fn symbols(names: &[&str]) -> Vec<Value> {
     names.iter().map(|n| Value::Text(Arc::from(*n))).collect()
 }
 
-fn symbol(list: &[Value], index: usize) -> Value {
-    list.get(index).cloned().unwrap_or_default()
+/// The name at `index` of a list of [`Symbols`] (missing past its end).
+fn symbol(list: &[Value], index: usize) -> &Value {
+    list.get(index).unwrap_or(&MISSING)
 }
 
 fn money(m: Option<Money>) -> Value {
@@ -738,32 +765,30 @@ fn member_row(
     out.push(|| Value::Date(member.birth_date));
     out.push(|| int(derived.age));
     out.push(|| int(derived.months));
-    out.push(|| symbol(&s.sex, sex_index(member.sex)));
+    out.push_shared(|| symbol(&s.sex, sex_index(member.sex)));
     out.push(|| Value::Bool(relationship.is_child()));
     out.push(|| Value::Bool(derived.age < 18));
     out.push(|| Value::Bool(relationship.is_head_or_partner()));
     out.push(|| Value::Bool(relationship == crate::Relationship::IntestatarioScheda));
-    out.push(|| {
-        member
-            .marital_status
-            .map_or(Value::Missing, |m| symbol(&s.marital_status, marital_index(m)))
+    out.push_shared(|| {
+        member.marital_status.map_or(&MISSING, |m| symbol(&s.marital_status, marital_index(m)))
     });
     out.push(|| {
         opt_int(member.marital_status_since.and_then(|since| whole_months_between(since, on).ok()))
     });
     out.push(|| member.fiscally_dependent.map_or(Value::Missing, Value::Bool));
     out.push(|| int(relationship.code()));
-    out.push(|| symbol(&s.disability, disability_index(member.disability)));
+    out.push_shared(|| symbol(&s.disability, disability_index(member.disability)));
     out.push(|| Value::Bool(member.employment.as_ref().is_some_and(|e| e.status.is_working())));
     out.push(|| int(member.employment.as_ref().map_or(0, |e| e.months_worked)));
     out.push(|| Value::Bool(member.student));
-    out.push(|| symbol(&s.residential_care, care_index(member.residential_care)));
+    out.push_shared(|| symbol(&s.residential_care, care_index(member.residential_care)));
     out.push(|| Value::Bool(member.care_programme));
     out.push(|| Value::Bool(member.carer));
     out.push(|| opt_int(own_mother.map(|(_, d)| d.age)));
     out.push(|| Value::Bool(member.nursery.is_some()));
     out.push(|| money(member.nursery.as_ref().and_then(|n| n.monthly_fee)));
-    out.push(|| event.map_or(Value::Missing, |e| symbol(&s.event_kind, event_index(e.kind))));
+    out.push_shared(|| event.map_or(&MISSING, |e| symbol(&s.event_kind, event_index(e.kind))));
     out.push(|| event_date.map_or(Value::Missing, Value::Date));
     out.push(|| opt_int(event_date.and_then(|d| whole_months_between(d, on).ok())));
     out.push(|| {
@@ -786,10 +811,10 @@ fn member_row(
         };
         Value::Bool(on_anniversary)
     });
-    out.push(|| {
+    out.push_shared(|| {
         mother
             .and_then(|m| m.citizenship)
-            .map_or(Value::Missing, |c| symbol(&s.citizenship, citizenship_index(c)))
+            .map_or(&MISSING, |c| symbol(&s.citizenship, citizenship_index(c)))
     });
     out.push(|| {
         let mother_resident = match (event, mother) {
