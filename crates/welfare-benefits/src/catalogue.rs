@@ -794,7 +794,10 @@ mod tests {
     use proptest::prelude::*;
     use welfare_rules::Rulebook;
 
-    use super::{national_rulebook, precompiled, NATIONAL_RULEBOOKS};
+    use super::{
+        national_rulebook, precompiled, Catalogue, FactMask, Lang, NATIONAL_MEASURES,
+        NATIONAL_RULEBOOKS,
+    };
 
     /// Every national rulebook is embedded parsed, its tree reads back, and it is the tree a
     /// fresh parse of its text gives: start-up uses the trees, so they must say exactly what
@@ -827,6 +830,82 @@ mod tests {
         let loaded = national_rulebook(file, &edited).unwrap();
         assert_eq!(loaded, Rulebook::parse(&edited, file).unwrap());
         assert_ne!(loaded, Rulebook::parse(text, file).unwrap());
+    }
+
+    /// A comune's rulebook reading facts no national measure reads, required and optional,
+    /// household and member (the catalogue must compute them once it is added).
+    const UNREAD_BY_NATIONAL: &str = r#"
+rulebook: prova/fatti-non-nazionali
+title: { it: "Fatti", en: "Facts" }
+authority: { level: comune, code: "039014", name: "Comune di Ravenna" }
+valid: { from: 2020-01-01 }
+inputs:
+  household:
+    comune_belfiore: { type: text }
+    members_60_plus: { type: integer }
+    isee_sociosanitario: { type: money, optional: true }
+  member:
+    sex: { type: enum, values: [M, F] }
+    student: { type: boolean }
+    months_worked: { type: integer }
+    event_kind: { type: enum, values: [birth, adoption, pre_adoptive_fostering], optional: true }
+conditions:
+  a_roma: { formula: 'comune_belfiore == "H501"' }
+definitions:
+  punti:
+    type: integer
+    formula: >
+      conta(membri, student e sex == "F") * 100 + members_60_plus * 10
+      + somma(membri, months_worked) + conta(membri, valore_o(event_kind, "x") == "birth")
+  importo_annuo:
+    type: money
+    output: true
+    formula: "valore_o(isee_sociosanitario, 1) * punti"
+"#;
+
+    /// A catalogue's results are those it gives with every fact computed: the national one,
+    /// each measure kept alone, and with a rulebook added that reads facts no national measure
+    /// reads; on generated households, on dates where some fail (members born later, comuni
+    /// not yet or no longer there), with motivazioni and without.
+    #[test]
+    fn results_are_those_of_every_fact_computed() {
+        // The national catalogue, each measure alone, and the national one with the rulebook.
+        let build = |which: usize| {
+            let mut catalogue = Catalogue::national().unwrap();
+            match NATIONAL_MEASURES.get(which) {
+                Some((id, _)) => catalogue.keep_only([*id]).unwrap(),
+                None if which == NATIONAL_MEASURES.len() => {}
+                None => {
+                    catalogue.add_rulebook(UNREAD_BY_NATIONAL, "fatti.yaml").unwrap();
+                }
+            }
+            catalogue
+        };
+        let generator = crate::synthetic::Generator::new(11, 2026).unwrap();
+        let households: Vec<crate::Household> = generator
+            .households(120)
+            .map(|h| serde_json::from_value(h).unwrap())
+            .chain([crate::Household::example().unwrap()])
+            .collect();
+        let dates = [(2026, 9, 1), (2021, 3, 1), (2031, 1, 1), (1990, 6, 1)]
+            .map(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap());
+        let (mut errors, mut eligible) = (0, 0);
+        for which in 0..NATIONAL_MEASURES.len() + 2 {
+            let catalogue = build(which);
+            let full = Catalogue { facts: FactMask::ALL, ..build(which) };
+            assert_ne!(catalogue.facts, FactMask::ALL);
+            for household in &households {
+                for date in dates {
+                    let masked = catalogue.evaluate_in(household, date, Lang::It);
+                    assert_eq!(masked, full.evaluate_in(household, date, Lang::It));
+                    let outcomes = catalogue.evaluate_outcomes(household, date);
+                    assert_eq!(outcomes, full.evaluate_outcomes(household, date));
+                    errors += masked.iter().filter(|r| r.error.is_some()).count();
+                    eligible += masked.iter().filter(|r| r.eligible).count();
+                }
+            }
+        }
+        assert!(errors > 100 && eligible > 100, "{errors} errors, {eligible} eligible");
     }
 
     proptest! {
