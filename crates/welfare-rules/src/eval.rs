@@ -100,6 +100,24 @@ impl<'p> Snapshot<'p> {
         self.run_order(&plan.order, &plan.skipped, facts, values)
     }
 
+    /// Sizes `values` for the program, with the slots a plan leaves out missing.
+    #[inline]
+    pub(crate) fn reset_values(&self, skipped: &[u32], values: &mut Vec<Value>) {
+        let n = self.program.defs.len();
+        if values.len() != n {
+            values.clear();
+            values.resize(n, Value::Missing);
+        } else {
+            // The slots a plan leaves out read as missing (the scratch may hold an earlier
+            // household's); every other slot is overwritten by the run.
+            for &i in skipped {
+                if let Some(v) = values.get_mut(i as usize).filter(|v| **v != Value::Missing) {
+                    *v = Value::Missing;
+                }
+            }
+        }
+    }
+
     fn run_order(
         &self,
         order: &[u32],
@@ -107,20 +125,8 @@ impl<'p> Snapshot<'p> {
         facts: FactsView<'_>,
         values: &mut Vec<Value>,
     ) -> Result<(), EvalError> {
-        let n = self.program.defs.len();
-        if values.len() != n {
-            values.clear();
-            values.resize(n, Value::Missing);
-        } else {
-            // The slots a plan leaves out read as missing (the scratch may hold an earlier
-            // household's); every other slot is overwritten below.
-            for &i in skipped {
-                if let Some(v) = values.get_mut(i as usize).filter(|v| **v != Value::Missing) {
-                    *v = Value::Missing;
-                }
-            }
-        }
-        let mut run = Run { snap: self, facts, member: None, steps: 0, current: 0 };
+        self.reset_values(skipped, values);
+        let mut run = Run::new(self, facts);
         let compiled = &*self.program.compiled;
         for &i in order {
             run.current = i;
@@ -627,6 +633,22 @@ pub(crate) struct Run<'s, 'p> {
     pub(crate) member: Option<&'s [Value]>,
     steps: u64,
     current: u32,
+}
+
+impl<'s, 'p> Run<'s, 'p> {
+    /// A run of one household: no step taken yet.
+    #[inline]
+    pub(crate) fn new(snap: &'s Snapshot<'p>, facts: FactsView<'s>) -> Self {
+        Run { snap, facts, member: None, steps: 0, current: 0 }
+    }
+
+    /// Evaluates definition `i` into its slot, counting its steps with the run's; `false`
+    /// on any error (the caller runs the whole plan again to learn which).
+    #[inline]
+    pub(crate) fn def_into(&mut self, i: u32, values: &mut [Value]) -> bool {
+        self.current = i;
+        matches!(self.snap.program.compiled.eval_into(i, self, values), Some(Ok(())))
+    }
 }
 
 impl<'s> Run<'s, '_> {

@@ -87,6 +87,7 @@ mod check;
 mod compile;
 #[cfg(test)]
 mod corpus;
+pub mod decide;
 pub mod error;
 mod eval;
 pub mod explain;
@@ -107,6 +108,7 @@ pub mod yaml;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+pub use decide::{Decision, DecisionPlan};
 pub use error::{Diagnostic, DiagnosticKind, EvalError, LoadError, Location};
 pub use eval::{
     ConditionOutcome, Evaluation, Explanation, Outputs, ParameterUse, Snapshot, Step, StepKind,
