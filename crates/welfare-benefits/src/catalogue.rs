@@ -298,8 +298,9 @@ struct Measure {
     /// Slots of the breakdown outputs (amounts, positions), if the rulebook has them.
     breakdown: Option<(usize, usize)>,
     /// What the fast path evaluates: the amount, the breakdown, the conditions and what they
-    /// read (not the definitions that only explain them).
-    plan: welfare_rules::Plan,
+    /// read (not the definitions that only explain them), decided conditions first (a
+    /// refusal evaluates only what could still fail: [`welfare_rules::decide`]).
+    plan: welfare_rules::DecisionPlan,
 }
 
 impl Measure {
@@ -315,11 +316,13 @@ impl Measure {
         let breakdown = BREAKDOWN_OUTPUTS.iter().find_map(|(amounts, positions)| {
             Some((program.slot(amounts)?, program.slot(positions)?))
         });
-        let plan = program.plan_slots(
-            amount
-                .map(|(slot, _)| slot)
-                .into_iter()
-                .chain(breakdown.into_iter().flat_map(|(a, p)| [a, p])),
+        let plan = program.decision_plan(
+            program.plan_slots(
+                amount
+                    .map(|(slot, _)| slot)
+                    .into_iter()
+                    .chain(breakdown.into_iter().flat_map(|(a, p)| [a, p])),
+            ),
         );
         Ok(Measure { program, policy, binding, conditions, amount, breakdown, plan })
     }
@@ -701,12 +704,18 @@ fn outcome_of_program<'c>(
     snapshots: &mut Snapshots<'c>,
 ) -> Outcome<'c> {
     let run = with_snapshot(snapshots, measure, date, |snap| {
-        snap.run_plan_view(&measure.plan, facts, values)
+        snap.decide_view(&measure.plan, facts, values)
     });
-    if let Err(e) = run.and_then(|ran| ran) {
-        return failed(&measure.program, e.to_string());
+    match run.and_then(|decided| decided) {
+        Ok(welfare_rules::Decision::Eligible) => outcome(measure, values),
+        // A refusal leaves the values unspecified: nothing is read from them (`outcome`
+        // reads no amount or breakdown of a refusal either).
+        Ok(welfare_rules::Decision::Refused) => Outcome {
+            period: measure.amount.map(|(_, period)| period),
+            ..Outcome::refused(&measure.program)
+        },
+        Err(e) => failed(&measure.program, e.to_string()),
     }
-    outcome(measure, values)
 }
 
 /// A measure's outcome from the values of its definitions: eligibility, amount, period and
