@@ -142,20 +142,28 @@ struct Shortcut {
     /// The conditions with the definitions they read, cheapest first: `true` marks a
     /// condition.
     first: Vec<(u32, bool)>,
-    /// Per position in `first`: when the condition there is false, the definitions still to
-    /// evaluate (those that may fail and what they read), in plan order.
-    after: Vec<Box<[u32]>>,
+    /// Per position in `first`: what to do when the condition there is false.
+    after: Vec<Refusal>,
     /// When every condition holds: the rest of the plan, in plan order.
     rest: Box<[u32]>,
-    /// The household facts the plan reads, with what the analysis assumed of them.
-    household: Box<[(u32, Assumed)]>,
-    /// The member facts likewise.
-    members: Box<[(u32, Assumed)]>,
     /// How many definitions of the plan may fail.
     may_fail: usize,
     /// Which (for tests).
     #[cfg(test)]
     failing: Vec<u32>,
+}
+
+/// A refusal at one condition: what is still evaluated, and the facts the definitions left
+/// out were proven total for.
+#[derive(Debug, Default)]
+struct Refusal {
+    /// The definitions that may fail and what they read, in plan order.
+    evaluate: Box<[u32]>,
+    /// The household facts the definitions left out read (they and what they read), with
+    /// what the analysis assumed of them.
+    household: Box<[(u32, Assumed)]>,
+    /// The member facts likewise.
+    members: Box<[(u32, Assumed)]>,
 }
 
 /// What the analysis assumes of a fact.
@@ -251,7 +259,13 @@ impl Snapshot<'_> {
         facts: FactsView<'_>,
         values: &mut Vec<Value>,
     ) -> Option<Decision> {
-        self.reset_values(&plan.skipped, values);
+        // Sized now; the slots the plan leaves out are reset only for an eligible household
+        // (a refusal's values are not read, and the plan never writes those slots).
+        let n = self.program.defs.len();
+        if values.len() != n {
+            values.clear();
+            values.resize(n, Value::Missing);
+        }
         let mut run = crate::eval::Run::new(self, facts);
         let mut refused_at = None;
         for (pos, &(i, condition)) in cut.first.iter().enumerate() {
@@ -269,12 +283,14 @@ impl Snapshot<'_> {
                     return None;
                 }
             }
+            self.reset_values(&plan.skipped, values);
             return Some(Decision::Eligible);
         };
-        if !assumptions_hold(cut, facts) {
+        let refusal = cut.after.get(pos)?;
+        if !assumptions_hold(refusal, facts) {
             return None;
         }
-        for &i in cut.after.get(pos)?.iter() {
+        for &i in refusal.evaluate.iter() {
             if !run.def_into(i, values) {
                 return None;
             }
@@ -286,19 +302,19 @@ impl Snapshot<'_> {
 /// Whether the facts are what the analysis assumed: of their kinds, missing only when
 /// optional, numbers within [`FACT_BOUND`], at most [`MAX_MEMBERS`] members.
 #[inline]
-fn assumptions_hold(cut: &Shortcut, facts: FactsView<'_>) -> bool {
+fn assumptions_hold(refusal: &Refusal, facts: FactsView<'_>) -> bool {
     if facts.member_count() > MAX_MEMBERS {
         return false;
     }
-    if !cut.household.iter().all(|&(i, a)| a.holds(facts.input(i))) {
+    if !refusal.household.iter().all(|&(i, a)| a.holds(facts.input(i))) {
         return false;
     }
-    if cut.members.is_empty() {
+    if refusal.members.is_empty() {
         return true;
     }
     facts
         .member_rows()
-        .all(|row| cut.members.iter().all(|&(i, a)| a.holds(facts.member_input(row, i))))
+        .all(|row| refusal.members.iter().all(|&(i, a)| a.holds(facts.member_input(row, i))))
 }
 
 /// The kind of a value.
@@ -496,6 +512,8 @@ struct Analysis<'p> {
     /// Facts and definitions known present where the node being analysed is evaluated: the
     /// branch of `x presente e …`, `x mancante o …`, `se x presente allora …`.
     present: Vec<Code>,
+    /// [`Analysis::cells`] of each (table, column) asked so far: a large table is read once.
+    cells: Vec<((u32, u32), Option<Abs>)>,
 }
 
 /// The leaves (facts, definitions) known present when `code`, a boolean, is `when`.
@@ -606,9 +624,19 @@ impl<'p> Analysis<'p> {
         (!out.is_empty()).then_some(out)
     }
 
+    /// [`Analysis::cells_of`] for table `t`, remembered.
+    fn cells(&mut self, t: u32, tables: &[Arc<Table>], column: u32) -> Option<Abs> {
+        if let Some((_, found)) = self.cells.iter().find(|(k, _)| *k == (t, column)) {
+            return *found;
+        }
+        let found = Self::cells_of(tables, column);
+        self.cells.push(((t, column), found));
+        found
+    }
+
     /// The cells of `column` in every version: their interval and wholeness; `None` when a
     /// column is shorter than its table's rows.
-    fn cells(tables: &[Arc<Table>], column: u32) -> Option<Abs> {
+    fn cells_of(tables: &[Arc<Table>], column: u32) -> Option<Abs> {
         let (mut lo, mut hi, mut whole) = (f64::INFINITY, f64::NEG_INFINITY, true);
         for t in tables {
             let cells = t.cells.get(column as usize)?;
@@ -837,10 +865,10 @@ impl<'p> Analysis<'p> {
             }
             Code::Lookup { table, key, column } => {
                 self.num(key);
-                let cells = self
-                    .tables(*table)
-                    .filter(|t| Self::open(t))
-                    .and_then(|t| Self::cells(&t, *column));
+                let cells = match self.tables(*table).filter(|t| Self::open(t)) {
+                    Some(t) => self.cells(*table, &t, *column),
+                    None => None,
+                };
                 cells.unwrap_or_else(|| {
                     self.fail = true;
                     Abs::num(f64::NEG_INFINITY, f64::INFINITY, false)
@@ -865,7 +893,7 @@ impl<'p> Analysis<'p> {
                     self.fail = true;
                     return Abs::num(f64::NEG_INFINITY, f64::INFINITY, false);
                 };
-                let Some(cells) = Self::cells(&tables, *column) else {
+                let Some(cells) = self.cells(*table, &tables, *column) else {
                     self.fail = true;
                     return Abs::num(f64::NEG_INFINITY, f64::INFINITY, false);
                 };
@@ -1130,17 +1158,12 @@ fn shortcut(program: &Program, plan: &Plan) -> Option<Shortcut> {
         in_members: false,
         fail: false,
         present: Vec::new(),
+        cells: Vec::new(),
     };
     let mut may_fail = vec![true; n];
     let mut deps: Vec<Vec<u32>> = vec![Vec::new(); n];
-    let (mut inputs, mut members) = (Vec::new(), Vec::new());
-    let in_plan = {
-        let mut v = vec![false; n];
-        for &i in &plan.order {
-            *v.get_mut(i as usize)? = true;
-        }
-        v
-    };
+    let mut inputs: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut members: Vec<Vec<u32>> = vec![Vec::new(); n];
     for &i in &program.order {
         let def = program.defs.get(i as usize)?;
         analysis.fail = false;
@@ -1149,15 +1172,15 @@ fn shortcut(program: &Program, plan: &Plan) -> Option<Shortcut> {
         let a = analysis.node(&def.code);
         *analysis.defs.get_mut(i as usize)? = a;
         *may_fail.get_mut(i as usize)? = analysis.fail;
-        let mut d = Vec::new();
-        if in_plan.get(i as usize).copied().unwrap_or(false) {
-            reads(&def.code, &mut d, &mut inputs, &mut members);
-        } else {
-            reads(&def.code, &mut d, &mut Vec::new(), &mut Vec::new());
+        let (mut d, mut h, mut m) = (Vec::new(), Vec::new(), Vec::new());
+        reads(&def.code, &mut d, &mut h, &mut m);
+        for v in [&mut d, &mut h, &mut m] {
+            v.sort_unstable();
+            v.dedup();
         }
-        d.sort_unstable();
-        d.dedup();
         *deps.get_mut(i as usize)? = d;
+        *inputs.get_mut(i as usize)? = h;
+        *members.get_mut(i as usize)? = m;
     }
     // The definitions `roots` read that are not `done`, themselves included, in plan order.
     let closure = |roots: &[u32], done: &[bool]| -> Vec<u32> {
@@ -1192,6 +1215,33 @@ fn shortcut(program: &Program, plan: &Plan) -> Option<Shortcut> {
         .copied()
         .filter(|&i| may_fail.get(i as usize).copied().unwrap_or(true))
         .collect();
+    let facts = |found: &mut Vec<u32>, decls: &[Input]| -> Box<[(u32, Assumed)]> {
+        found.sort_unstable();
+        found.dedup();
+        found.iter().filter_map(|&i| Some((i, assumed(decls.get(i as usize)?)))).collect()
+    };
+    // A refusal once `done` is evaluated: the definitions that may fail and what they read,
+    // and the facts read by the definitions left out and everything they read.
+    let refusal = |done: &[bool]| -> Refusal {
+        let evaluate = closure(&failing, done);
+        let left_out: Vec<u32> = plan
+            .order
+            .iter()
+            .copied()
+            .filter(|&i| !done.get(i as usize).copied().unwrap_or(true) && !evaluate.contains(&i))
+            .collect();
+        let relied = closure(&left_out, &vec![false; n]);
+        let (mut h, mut m) = (Vec::new(), Vec::new());
+        for &i in &relied {
+            h.extend(inputs.get(i as usize).into_iter().flatten());
+            m.extend(members.get(i as usize).into_iter().flatten());
+        }
+        Refusal {
+            evaluate: evaluate.into_boxed_slice(),
+            household: facts(&mut h, &program.inputs),
+            members: facts(&mut m, &program.members),
+        }
+    };
     // Conditions cheapest first, each after what it reads.
     let mut done = vec![false; n];
     let mut first: Vec<(u32, bool)> = Vec::new();
@@ -1207,11 +1257,7 @@ fn shortcut(program: &Program, plan: &Plan) -> Option<Shortcut> {
             *done.get_mut(i as usize)? = true;
             let condition = i == c;
             first.push((i, condition));
-            after.push(if condition {
-                closure(&failing, &done).into_boxed_slice()
-            } else {
-                Box::default()
-            });
+            after.push(if condition { refusal(&done) } else { Refusal::default() });
         }
     }
     let rest: Vec<u32> = plan
@@ -1220,17 +1266,10 @@ fn shortcut(program: &Program, plan: &Plan) -> Option<Shortcut> {
         .copied()
         .filter(|&i| !done.get(i as usize).copied().unwrap_or(false))
         .collect();
-    let facts = |found: &mut Vec<u32>, decls: &[Input]| -> Box<[(u32, Assumed)]> {
-        found.sort_unstable();
-        found.dedup();
-        found.iter().filter_map(|&i| Some((i, assumed(decls.get(i as usize)?)))).collect()
-    };
     Some(Shortcut {
         first,
         after,
         rest: rest.into_boxed_slice(),
-        household: facts(&mut inputs, &program.inputs),
-        members: facts(&mut members, &program.members),
         may_fail: failing.len(),
         #[cfg(test)]
         failing,
@@ -1524,7 +1563,8 @@ definitions:
   base: { type: money, formula: "riga(fasce, fascia, importo) + riga(fasce, 1, importo)" }
   redditi: { type: money, formula: "somma(membri, valore_o(reddito, 0), eta >= 18)" }
   quota: { type: money, formula: "arrotonda(minimo(redditi, 100000) / 12, centesimo, commerciale) * 2" }
-  importo: { type: money, output: true, formula: "base + quota + conta(membri, eta < 18) * cerca(fasce, valore_o(isee, 0), importo)" }
+  doppio: { type: money, formula: "valore_o(isee, 0) * 1000000000" }
+  importo: { type: money, output: true, formula: "base + quota + doppio + conta(membri, eta < 18) * cerca(fasce, valore_o(isee, 0), importo)" }
 conditions:
   isee_basso:
     formula: isee presente e isee <= soglia
@@ -1554,6 +1594,20 @@ conditions:
             names,
             ["dalla_fascia", "dalla_riga", "eta_richiedente", "gonfiato", "importo", "per_quota"]
         );
+        // A fact past the bound the analysis assumed: the plain run decides, and meets the
+        // overflow `doppio` would hide. Within it, the refusal skips `doppio`.
+        let snap = safe.snapshot(chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()).unwrap();
+        let plan = safe.decision_plan(safe.plan(["importo"]).unwrap());
+        let mut kept = Vec::new();
+        for (isee, expected) in [("100000000000000000000", false), ("500000000", true)] {
+            let facts = json!({ "isee": isee, "residente": false, "members": [{ "eta": 4 }] });
+            let facts = safe.facts(&facts).unwrap();
+            let r = same(&snap, &plan, &facts, &mut kept, isee);
+            assert_eq!(r == Ok(Decision::Refused), expected, "{r:?}");
+        }
+        let cut = plan.shortcut.as_deref().unwrap();
+        assert!(cut.after.iter().all(|r| r.evaluate.is_empty()));
+        let plan = traps.decision_plan(traps.plan(["importo"]).unwrap());
         // Only the condition is evaluated for a household refused by it, whatever else.
         let cut = plan.shortcut.as_deref().unwrap();
         assert!(cut.first.iter().filter(|(_, c)| *c).count() == 2);
