@@ -348,6 +348,10 @@ pub struct Scratch<'c> {
 struct Buffers {
     table: FactTable,
     values: Vec<welfare_rules::Value>,
+    /// The values of each measure's outcome fast path, by the measure's position: kept
+    /// apart, so that a measure finds its own slots sized and a refusal rewrites nothing
+    /// it does not evaluate.
+    decided: Vec<Vec<welfare_rules::Value>>,
 }
 
 /// Each measure's last snapshot, found by the measure's address (a handful of measures).
@@ -563,7 +567,10 @@ impl Catalogue {
         let filled =
             buffers.table.fill_masked(household, date, &self.facts).map_err(|e| e.to_string());
         let missing = buffers.table.missing();
-        out.extend(self.programs.iter().map(|measure| {
+        if buffers.decided.len() < self.programs.len() {
+            buffers.decided.resize_with(self.programs.len(), Vec::new);
+        }
+        out.extend(self.programs.iter().enumerate().map(|(k, measure)| {
             let Measure { program: p, policy, binding, .. } = measure;
             let valid = p.valid();
             let on = match policy {
@@ -605,14 +612,20 @@ impl Catalogue {
                     &mut buffers.values,
                     snapshots,
                 ),
-                Detail::Outcome => outcome_of_program(
-                    measure,
-                    household,
-                    facts,
-                    on,
-                    &mut buffers.values,
-                    snapshots,
-                ),
+                Detail::Outcome => match buffers.decided.get_mut(k) {
+                    Some(values) => {
+                        outcome_of_program(measure, household, facts, on, values, snapshots)
+                    }
+                    // Never reached (sized above).
+                    None => outcome_of_program(
+                        measure,
+                        household,
+                        facts,
+                        on,
+                        &mut buffers.values,
+                        snapshots,
+                    ),
+                },
             }
         }));
     }
