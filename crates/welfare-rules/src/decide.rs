@@ -37,11 +37,15 @@
 //!   `clamp` bounds not proven ordered; a scale not strictly increasing; any date arithmetic
 //!   (an age before birth, a month out of range) and `parametro_alla_data`; member
 //!   aggregations nested in member context; a parameter read of another kind than a value;
-//! - household and member facts are unbounded in the language: the analysis assumes every
-//!   fact the plan reads is of its declared kind, missing only when optional, and a number of
-//!   magnitude at most 1e9. A refusal is taken only for facts that meet this (checked per
-//!   household, a few comparisons per fact, before anything is skipped), and at most
-//!   [`MAX_MEMBERS`] members;
+//! - every fact is of its declared kind and present unless optional: [`crate::Facts`] are
+//!   checked when built, and [`crate::Binding::fill`] and [`crate::Binding::view`] check the
+//!   required facts and take the caller's values to be of the vocabulary's types, as they
+//!   document (the types were matched once by [`Program::bind`]);
+//! - numbers are unbounded in the language: the analysis assumes numeric facts of magnitude at
+//!   most 1e9. A refusal skips definitions only when the numeric facts they depend on (through
+//!   any definition) meet this, and the household has at most [`MAX_MEMBERS`] members: checked
+//!   per household, one comparison per fact (and per member for member facts), before
+//!   anything is skipped;
 //! - the step limit ([`MAX_EVAL_STEPS`]) cannot be hidden by skipping: a plan gets the
 //!   shortcut only when a static upper bound of its steps (one per node evaluated, member
 //!   loops counted [`MAX_MEMBERS`] times, nested loops multiplied) stays below the limit, so
@@ -1218,7 +1222,12 @@ fn shortcut(program: &Program, plan: &Plan) -> Option<Shortcut> {
     let facts = |found: &mut Vec<u32>, decls: &[Input]| -> Box<[(u32, Assumed)]> {
         found.sort_unstable();
         found.dedup();
-        found.iter().filter_map(|&i| Some((i, assumed(decls.get(i as usize)?)))).collect()
+        // Only numbers are checked: kinds and required facts hold by construction (above).
+        found
+            .iter()
+            .filter_map(|&i| Some((i, assumed(decls.get(i as usize)?))))
+            .filter(|(_, a)| a.kind == Kind::Num)
+            .collect()
     };
     // A refusal once `done` is evaluated: the definitions that may fail and what they read,
     // and the facts read by the definitions left out and everything they read.
