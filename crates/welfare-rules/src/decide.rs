@@ -1626,6 +1626,60 @@ conditions:
         assert!(cut.first.iter().filter(|(_, c)| *c).count() == 2);
     }
 
+    /// A plan whose steps could pass the limit gets no shortcut: deciding it is the plain
+    /// run, the limit error included.
+    #[test]
+    fn a_plan_that_may_reach_the_step_limit_runs_in_full() {
+        // `eta >= 0 e …` 256 times, balanced (the nesting limit): about 1,000 nodes a member.
+        fn all_of(n: usize) -> String {
+            if n == 1 {
+                return "eta >= 0".to_owned();
+            }
+            format!("({} e {})", all_of(n / 2), all_of(n - n / 2))
+        }
+        let mut yaml = String::from(
+            r#"
+rulebook: prova/cicli
+title: { it: "Cicli", en: "Loops" }
+authority: { level: comune, code: "039014", name: "Comune di Ravenna" }
+valid: { from: 2025-01-01 }
+inputs:
+  household:
+    residente: { type: boolean }
+  member:
+    eta: { type: integer }
+conditions:
+  residenza:
+    formula: residente
+definitions:
+"#,
+        );
+        for d in 0..11 {
+            yaml.push_str(&format!(
+                "  d{d}: {{ type: integer, formula: \"conta(membri, {})\" }}\n",
+                all_of(256)
+            ));
+        }
+        let sum: Vec<String> = (0..11).map(|d| format!("d{d}")).collect();
+        yaml.push_str(&format!(
+            "  importo: {{ type: integer, output: true, formula: \"{}\" }}\n",
+            sum.join(" + ")
+        ));
+        let yaml = yaml.as_str();
+        let program = Program::from_yaml(yaml, "cicli.yaml").unwrap();
+        let plan = program.decision_plan(program.plan(["importo"]).unwrap());
+        assert!(!plan.has_shortcut());
+        let snap = program.snapshot(chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()).unwrap();
+        let members: Vec<Json> = (0..100).map(|i| json!({ "eta": i % 30 })).collect();
+        let facts = program.facts(&json!({ "residente": false, "members": members })).unwrap();
+        let r = same(&snap, &plan, &facts, &mut Vec::new(), "limit");
+        assert!(matches!(r, Err(EvalError::Limit { .. })), "{r:?}");
+        // Few members: refused, by the plain run.
+        let facts =
+            program.facts(&json!({ "residente": false, "members": [{ "eta": 3 }] })).unwrap();
+        assert_eq!(same(&snap, &plan, &facts, &mut Vec::new(), "few"), Ok(Decision::Refused));
+    }
+
     /// The bundled programs, loaded once for the property test.
     fn corpus() -> &'static [(Program, Vec<crate::syntax::TestCase>)] {
         static CORPUS: std::sync::OnceLock<Vec<(Program, Vec<crate::syntax::TestCase>)>> =
