@@ -37,15 +37,14 @@
 //!   `clamp` bounds not proven ordered; a scale not strictly increasing; any date arithmetic
 //!   (an age before birth, a month out of range) and `parametro_alla_data`; member
 //!   aggregations nested in member context; a parameter read of another kind than a value;
-//! - every fact is of its declared kind and present unless optional: [`crate::Facts`] are
-//!   checked when built, and [`crate::Binding::fill`] and [`crate::Binding::view`] check the
-//!   required facts and take the caller's values to be of the vocabulary's types, as they
-//!   document (the types were matched once by [`Program::bind`]);
-//! - numbers are unbounded in the language: the analysis assumes numeric facts of magnitude at
-//!   most 1e9. A refusal skips definitions only when the numeric facts they depend on (through
-//!   any definition) meet this, and the household has at most [`MAX_MEMBERS`] members: checked
-//!   per household, one comparison per fact (and per member for member facts), before
-//!   anything is skipped;
+//! - the analysis assumes every fact of its declared kind, present unless optional, and a
+//!   number of magnitude at most 1e9 (numbers are unbounded in the language). A refusal skips
+//!   definitions only when the facts they depend on (through any definition) meet this, and
+//!   the household has at most [`MAX_MEMBERS`] members: checked per household before anything
+//!   is skipped, in full for household facts, and for member facts (once per member) their
+//!   magnitude only: their kinds and presence hold by construction ([`crate::Facts`] are
+//!   checked when built; [`crate::Binding::fill`] and [`crate::Binding::view`] check required
+//!   facts and take the caller's values to be of the vocabulary's types, as they document);
 //! - the step limit ([`MAX_EVAL_STEPS`]) cannot be hidden by skipping: a plan gets the
 //!   shortcut only when a static upper bound of its steps (one per node evaluated, member
 //!   loops counted [`MAX_MEMBERS`] times, nested loops multiplied) stays below the limit, so
@@ -303,8 +302,9 @@ impl Snapshot<'_> {
     }
 }
 
-/// Whether the facts are what the analysis assumed: of their kinds, missing only when
-/// optional, numbers within [`FACT_BOUND`], at most [`MAX_MEMBERS`] members.
+/// Whether the facts are what the analysis assumed (of their kinds, missing only when
+/// optional, numbers within [`FACT_BOUND`]; member facts: numbers within the bound), with at
+/// most [`MAX_MEMBERS`] members.
 #[inline]
 fn assumptions_hold(refusal: &Refusal, facts: FactsView<'_>) -> bool {
     if facts.member_count() > MAX_MEMBERS {
@@ -1219,14 +1219,15 @@ fn shortcut(program: &Program, plan: &Plan) -> Option<Shortcut> {
         .copied()
         .filter(|&i| may_fail.get(i as usize).copied().unwrap_or(true))
         .collect();
-    let facts = |found: &mut Vec<u32>, decls: &[Input]| -> Box<[(u32, Assumed)]> {
+    // Household facts are checked in full (a few per household); member facts, once per
+    // member, only where numbers: their kinds and presence hold by construction (above).
+    let facts = |found: &mut Vec<u32>, decls: &[Input], all: bool| -> Box<[(u32, Assumed)]> {
         found.sort_unstable();
         found.dedup();
-        // Only numbers are checked: kinds and required facts hold by construction (above).
         found
             .iter()
             .filter_map(|&i| Some((i, assumed(decls.get(i as usize)?))))
-            .filter(|(_, a)| a.kind == Kind::Num)
+            .filter(|(_, a)| all || a.kind == Kind::Num)
             .collect()
     };
     // A refusal once `done` is evaluated: the definitions that may fail and what they read,
@@ -1247,8 +1248,8 @@ fn shortcut(program: &Program, plan: &Plan) -> Option<Shortcut> {
         }
         Refusal {
             evaluate: evaluate.into_boxed_slice(),
-            household: facts(&mut h, &program.inputs),
-            members: facts(&mut m, &program.members),
+            household: facts(&mut h, &program.inputs, true),
+            members: facts(&mut m, &program.members, false),
         }
     };
     // Conditions cheapest first, each after what it reads.
@@ -1399,8 +1400,11 @@ mod tests {
                 std::iter::once(case.date).chain(other_dates).map(move |d| (case, d))
             }) {
                 let Ok(snap) = program.snapshot(date) else { continue };
-                for facts in extremes(&case.facts) {
-                    let Ok(facts) = program.facts(&facts) else { continue };
+                // The cases' facts and extremes, and no facts at all (every fact missing,
+                // required ones too: a `Facts::empty()` never filled).
+                let built =
+                    extremes(&case.facts).into_iter().filter_map(|f| program.facts(&f).ok());
+                for facts in built.chain([Facts::empty()]) {
                     for plan in &plans {
                         let what = format!("{} / {} on {date}", program.id, case.name);
                         match same(&snap, plan, &facts, &mut kept, &what) {
