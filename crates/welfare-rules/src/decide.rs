@@ -1186,6 +1186,19 @@ fn shortcut(program: &Program, plan: &Plan) -> Option<Shortcut> {
         *inputs.get_mut(i as usize)? = h;
         *members.get_mut(i as usize)? = m;
     }
+    // A plan reads only its own definitions (the slots it leaves out read as missing in the
+    // plain run; here they are not reset before a refusal): else, no shortcut.
+    let mut in_plan = vec![false; n];
+    for &i in &plan.order {
+        *in_plan.get_mut(i as usize)? = true;
+    }
+    let closed = plan.order.iter().all(|&i| {
+        deps.get(i as usize)
+            .is_some_and(|d| d.iter().all(|&k| in_plan.get(k as usize).copied().unwrap_or(false)))
+    });
+    if !closed {
+        return None;
+    }
     // The definitions `roots` read that are not `done`, themselves included, in plan order.
     let closure = |roots: &[u32], done: &[bool]| -> Vec<u32> {
         let mut want = vec![false; n];
