@@ -110,6 +110,25 @@ struct Piece {
     rejected: u64,
 }
 
+impl Piece {
+    /// Empties the piece for the next chunk, keeping its buffers.
+    fn clear(&mut self) {
+        self.results.clear();
+        self.rejects.clear();
+        self.records = 0;
+        self.rejected = 0;
+    }
+
+    /// Gives back the buffers larger than [`KEEP_BYTES`].
+    fn release_large(&mut self) {
+        for buffer in [&mut self.results, &mut self.rejects] {
+            if buffer.capacity() > KEEP_BYTES {
+                *buffer = String::new();
+            }
+        }
+    }
+}
+
 /// Bytes reserved per result line in a piece: a result line without explanations is
 /// ≈ 650 bytes for the national measures.
 const LINE_BYTES: usize = 1024;
@@ -117,6 +136,11 @@ const LINE_BYTES: usize = 1024;
 /// Lines of a chunk a worker takes at a time: large enough that one output buffer serves many
 /// households, small enough that both cores stay busy to the end of the chunk.
 const PIECE: usize = 64;
+
+/// The largest output buffer a piece keeps for the next chunk: room for twice its result lines
+/// without explanations. Lines with explanations are ≈ 20 times longer: their buffers are
+/// given back after every chunk, as keeping those of two chunks would double the peak memory.
+const KEEP_BYTES: usize = 2 * PIECE * LINE_BYTES;
 
 /// One chunk of input: the text of its lines, one after another, and where each starts.
 #[derive(Default)]
@@ -132,6 +156,12 @@ struct Chunk {
     partial: Vec<u8>,
     /// Where each whole line of the buffer at hand ends (just past its line end).
     ends: Vec<usize>,
+    /// The chunk's output, one piece per [`PIECE`] lines: kept from one chunk to the next, so
+    /// that its buffers (megabytes a chunk) are allocated once, not freed and faulted in again
+    /// for every chunk.
+    pieces: Vec<Piece>,
+    /// How many of `pieces` hold the output of the lines at hand (0 before they are evaluated).
+    evaluated: usize,
 }
 
 /// Whether a line has anything but whitespace (Unicode's, as [`str::trim`] has it): at once
@@ -166,6 +196,8 @@ impl Chunk {
     fn read<R: BufRead>(&mut self, input: &mut R, line_no: &mut u64) -> io::Result<()> {
         self.text.clear();
         self.lines.clear();
+        self.evaluated = 0;
+        self.pieces.iter_mut().for_each(Piece::release_large);
         self.read = 0;
         self.bytes = 0;
         self.partial.clear();
@@ -272,17 +304,18 @@ impl Chunk {
         self.bytes += len as u64;
     }
 
-    /// Evaluates the chunk on every core, in pieces of [`PIECE`] lines, in input order.
-    fn evaluate<'c>(
-        &self,
-        catalogue: &'c Catalogue,
-        options: &Options,
-        render: &Render<'c>,
-    ) -> Vec<Piece> {
-        self.lines
-            .par_chunks(PIECE)
-            .map_init(Worker::new, |worker, lines| {
-                let mut piece = Piece::default();
+    /// Evaluates the chunk on every core, in pieces of [`PIECE`] lines, in input order, into
+    /// its pieces.
+    fn evaluate<'c>(&mut self, catalogue: &'c Catalogue, options: &Options, render: &Render<'c>) {
+        let count = self.lines.len().div_ceil(PIECE);
+        if self.pieces.len() < count {
+            self.pieces.resize_with(count, Piece::default);
+        }
+        let (text, lines) = (&self.text, &self.lines);
+        lines.par_chunks(PIECE).zip(self.pieces.par_iter_mut()).for_each_init(
+            Worker::new,
+            |worker, (lines, piece)| {
+                piece.clear();
                 // Room for the piece's result lines without explanations, so that the buffer
                 // is not moved as it grows (explanations make it grow).
                 piece.results.reserve(lines.len() * LINE_BYTES);
@@ -290,7 +323,7 @@ impl Chunk {
                     piece.records += 1;
                     let evaluated = match place {
                         Line::Text(range) => {
-                            let text = self.text.get(range.clone()).unwrap_or_default();
+                            let text = text.get(range.clone()).unwrap_or_default();
                             evaluate_line(
                                 catalogue,
                                 *line,
@@ -308,9 +341,14 @@ impl Chunk {
                         piece.rejects.push_str(&reject);
                     }
                 }
-                piece
-            })
-            .collect()
+            },
+        );
+        self.evaluated = count;
+    }
+
+    /// The pieces that hold the output of the lines at hand, in input order.
+    fn output(&self) -> &[Piece] {
+        self.pieces.get(..self.evaluated).unwrap_or_default()
     }
 }
 
@@ -335,17 +373,18 @@ pub fn run<R: BufRead, W: Write, J: Write>(
     let render = Render::new(catalogue.programs().map(|p| p.id()), &options.date.to_string());
     let (mut current, mut next) = (Chunk::default(), Chunk::default());
     current.read(&mut input, &mut line_no)?;
-    // The previous chunk's pieces and bytes, written while the current one is evaluated.
-    let mut previous: Option<(Vec<Piece>, u64)> = None;
+    // Whether `next` holds the previous chunk, evaluated: it is written (and then the next
+    // chunk read into it) while the current one is evaluated.
+    let mut previous = false;
     loop {
         let exhausted = current.read == 0;
-        let pieces = std::thread::scope(|scope| -> io::Result<Vec<Piece>> {
+        std::thread::scope(|scope| -> io::Result<()> {
             let worker = (!current.lines.is_empty()).then(|| {
-                let (chunk, render) = (&current, &render);
+                let (chunk, render) = (&mut current, &render);
                 scope.spawn(move || chunk.evaluate(catalogue, options, render))
             });
-            if let Some((pieces, bytes)) = previous.take() {
-                write_pieces(&pieces, &mut output, &mut rejects, &mut state, bytes)?;
+            if previous {
+                write_pieces(next.output(), &mut output, &mut rejects, &mut state, next.bytes)?;
                 progress(state);
             }
             if !exhausted {
@@ -355,13 +394,13 @@ pub fn run<R: BufRead, W: Write, J: Write>(
                 Some(worker) => worker
                     .join()
                     .map_err(|_| io::Error::other("a batch worker stopped unexpectedly")),
-                None => Ok(Vec::new()),
+                None => Ok(()),
             }
         })?;
         if exhausted {
             break;
         }
-        previous = Some((pieces, current.bytes));
+        previous = true;
         std::mem::swap(&mut current, &mut next);
     }
     output.flush()?;
