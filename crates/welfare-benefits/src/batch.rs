@@ -3,10 +3,11 @@
 //! [`run`] reads households in the household facts format, one JSON object per line, evaluates
 //! every measure of a [`Catalogue`] for each on one date, and writes one result line per input
 //! line, **in input order**. Lines are read in chunks of [`CHUNK`]; a chunk is parsed, evaluated
-//! and serialized in parallel (rayon, every core), then written before the next is read, so
-//! memory stays flat whatever the size of the input. A malformed record never stops the run: it
-//! is reported with its line number and error to the rejects sink and counted. A line that is
-//! not valid UTF-8 is such a record (its error says from which byte, never what the bytes are).
+//! and serialized in parallel (rayon, every core), and written while the next is evaluated, in
+//! buffers kept from one chunk to the next, so memory stays flat whatever the size of the input.
+//! A malformed record never stops the run: it is reported with its line number and error to the
+//! rejects sink and counted. A line that is not valid UTF-8 is such a record (its error says from
+//! which byte, never what the bytes are).
 //!
 //! ```
 //! use chrono::NaiveDate;
@@ -378,11 +379,18 @@ pub fn run<R: BufRead, W: Write, J: Write>(
     let mut previous = false;
     loop {
         let exhausted = current.read == 0;
-        std::thread::scope(|scope| -> io::Result<()> {
-            let worker = (!current.lines.is_empty()).then(|| {
-                let (chunk, render) = (&mut current, &render);
-                scope.spawn(move || chunk.evaluate(catalogue, options, render))
-            });
+        // The chunk goes to the pool as one job (no thread of its own), and the calling thread
+        // does the reading and writing meanwhile; the scope ends when both are done.
+        let mut evaluated = true;
+        rayon::in_place_scope(|scope| -> io::Result<()> {
+            if !current.lines.is_empty() {
+                let (chunk, render, evaluated) = (&mut current, &render, &mut evaluated);
+                scope.spawn(move |_| {
+                    let evaluate = || chunk.evaluate(catalogue, options, render);
+                    *evaluated =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(evaluate)).is_ok();
+                });
+            }
             if previous {
                 write_pieces(next.output(), &mut output, &mut rejects, &mut state, next.bytes)?;
                 progress(state);
@@ -390,13 +398,11 @@ pub fn run<R: BufRead, W: Write, J: Write>(
             if !exhausted {
                 next.read(&mut input, &mut line_no)?;
             }
-            match worker {
-                Some(worker) => worker
-                    .join()
-                    .map_err(|_| io::Error::other("a batch worker stopped unexpectedly")),
-                None => Ok(()),
-            }
+            Ok(())
         })?;
+        if !evaluated {
+            return Err(io::Error::other("a batch worker stopped unexpectedly"));
+        }
         if exhausted {
             break;
         }
@@ -794,6 +800,48 @@ mod tests {
         assert_eq!(summary.bytes, input.len() as u64);
         assert!(seen.windows(2).all(|w| w[0].records <= w[1].records && w[0].bytes <= w[1].bytes));
         assert_eq!(seen.last(), Some(&summary));
+    }
+
+    /// A chunk's output buffers are kept for later chunks: a chunk of blank lines after a full
+    /// one writes nothing, and a short chunk in the buffers of a full one writes only its own
+    /// lines (never what an earlier chunk left there).
+    #[test]
+    fn a_chunk_writes_only_its_own_lines() {
+        let catalogue = Catalogue::national().unwrap();
+        let options = Options::new(NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(), Explain::None);
+        let generator = crate::synthetic::Generator::new(9, 2026).unwrap();
+        let households: Vec<String> =
+            generator.households(CHUNK as u64 + 10).map(|h| h.to_string()).collect();
+        let mut input = String::new();
+        let mut expected = Vec::new();
+        let mut line = 0u64;
+        for (i, household) in households.iter().enumerate() {
+            if i == CHUNK {
+                // The second chunk is blank lines only, the third starts with five more.
+                for _ in 0..CHUNK + 5 {
+                    line += 1;
+                    input.push('\n');
+                }
+            }
+            line += 1;
+            input.push_str(household);
+            input.push('\n');
+            expected.push(line);
+        }
+        let (mut out, mut rejects) = (Vec::new(), Vec::new());
+        let summary =
+            run(&catalogue, input.as_bytes(), &mut out, &mut rejects, &options, |_| {}).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let lines: Vec<u64> = out
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["line"].as_u64().unwrap()
+            })
+            .collect();
+        assert_eq!(lines, expected);
+        assert!(rejects.is_empty());
+        assert_eq!((summary.records, summary.rejected), (CHUNK as u64 + 10, 0));
+        assert_eq!(summary.bytes, input.len() as u64);
     }
 
     /// A line that is not UTF-8 is one rejected record, with its line number and the byte where
