@@ -48,8 +48,14 @@ use crate::catalogue::{Outcome, Scratch};
 use crate::{Catalogue, Household, HouseholdError, HouseholdErrorKind, Lang, Period};
 use welfare_types::Money;
 
-/// Lines read, evaluated and written together.
+/// Lines read, evaluated and written together without explanations (a run with explanations
+/// takes a sixteenth of them at a time).
 pub const CHUNK: usize = 4096;
+
+/// How many times fewer lines a run with explanations takes per chunk and per piece: its result
+/// lines are ≈ 20 times longer (≈ 13 KB for the national measures), so that a chunk's output stays
+/// a few megabytes and the peak memory of the run does not depend on the explanation level.
+const EXPLAINED: usize = 16;
 
 /// How much explanation each result line carries.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
@@ -139,13 +145,17 @@ const LINE_BYTES: usize = 1024;
 const PIECE: usize = 64;
 
 /// The largest output buffer a piece keeps for the next chunk: room for twice its result lines
-/// without explanations. Lines with explanations are ≈ 20 times longer: their buffers are
-/// given back after every chunk, as keeping those of two chunks would double the peak memory.
+/// without explanations (explained runs have as many bytes in fewer lines). A buffer grown past
+/// it by unusually long lines is given back after the chunk, so that the memory kept does not
+/// grow with the longest lines ever seen.
 const KEEP_BYTES: usize = 2 * PIECE * LINE_BYTES;
 
 /// One chunk of input: the text of its lines, one after another, and where each starts.
-#[derive(Default)]
 struct Chunk {
+    /// The most lines the chunk takes: [`CHUNK`], or less with explanations.
+    size: usize,
+    /// Lines of a piece of its output: [`PIECE`], or less with explanations.
+    piece: usize,
     text: String,
     /// Line number and place of every line with content.
     lines: Vec<(u64, Line)>,
@@ -157,7 +167,7 @@ struct Chunk {
     partial: Vec<u8>,
     /// Where each whole line of the buffer at hand ends (just past its line end).
     ends: Vec<usize>,
-    /// The chunk's output, one piece per [`PIECE`] lines: kept from one chunk to the next, so
+    /// The chunk's output, one piece per `piece` lines: kept from one chunk to the next, so
     /// that its buffers (megabytes a chunk) are allocated once, not freed and faulted in again
     /// for every chunk.
     pieces: Vec<Piece>,
@@ -188,7 +198,27 @@ enum Line {
 }
 
 impl Chunk {
-    /// Reads up to [`CHUNK`] lines, reusing the buffers.
+    /// An empty chunk, of the size for the explanation level.
+    fn new(explain: Explain) -> Chunk {
+        let (size, piece) = match explain {
+            Explain::None => (CHUNK, PIECE),
+            Explain::Motivazione | Explain::Full => (CHUNK / EXPLAINED, PIECE / EXPLAINED),
+        };
+        Chunk {
+            size,
+            piece,
+            text: String::new(),
+            lines: Vec::new(),
+            read: 0,
+            bytes: 0,
+            partial: Vec::new(),
+            ends: Vec::new(),
+            pieces: Vec::new(),
+            evaluated: 0,
+        }
+    }
+
+    /// Reads up to `size` lines, reusing the buffers.
     ///
     /// The input's buffer is taken a block at a time: its whole lines are found with one
     /// search each, checked as UTF-8 and copied into the chunk's text together; a line that
@@ -202,7 +232,7 @@ impl Chunk {
         self.read = 0;
         self.bytes = 0;
         self.partial.clear();
-        while self.read < CHUNK {
+        while self.read < self.size {
             let block = input.fill_buf()?;
             if block.is_empty() {
                 // The end of the input: a last line without its line end.
@@ -227,7 +257,7 @@ impl Chunk {
             }
             // The whole lines of the block, as many as the chunk has room for.
             self.ends.clear();
-            let room = CHUNK - self.read;
+            let room = self.size - self.read;
             let mut end = 0;
             while self.ends.len() < room {
                 match block.get(end..).and_then(|rest| memchr::memchr(b'\n', rest)) {
@@ -305,15 +335,15 @@ impl Chunk {
         self.bytes += len as u64;
     }
 
-    /// Evaluates the chunk on every core, in pieces of [`PIECE`] lines, in input order, into
+    /// Evaluates the chunk on every core, in pieces of `piece` lines, in input order, into
     /// its pieces.
     fn evaluate<'c>(&mut self, catalogue: &'c Catalogue, options: &Options, render: &Render<'c>) {
-        let count = self.lines.len().div_ceil(PIECE);
+        let count = self.lines.len().div_ceil(self.piece);
         if self.pieces.len() < count {
             self.pieces.resize_with(count, Piece::default);
         }
         let (text, lines) = (&self.text, &self.lines);
-        lines.par_chunks(PIECE).zip(self.pieces.par_iter_mut()).for_each_init(
+        lines.par_chunks(self.piece).zip(self.pieces.par_iter_mut()).for_each_init(
             Worker::new,
             |worker, (lines, piece)| {
                 piece.clear();
@@ -372,7 +402,7 @@ pub fn run<R: BufRead, W: Write, J: Write>(
     let mut line_no: u64 = 0;
     // The constant parts of every result line: rendered once.
     let render = Render::new(catalogue.programs().map(|p| p.id()), &options.date.to_string());
-    let (mut current, mut next) = (Chunk::default(), Chunk::default());
+    let (mut current, mut next) = (Chunk::new(options.explain), Chunk::new(options.explain));
     current.read(&mut input, &mut line_no)?;
     // Whether `next` holds the previous chunk, evaluated: it is written (and then the next
     // chunk read into it) while the current one is evaluated.
@@ -842,6 +872,44 @@ mod tests {
         assert!(rejects.is_empty());
         assert_eq!((summary.records, summary.rejected), (CHUNK as u64 + 10, 0));
         assert_eq!(summary.bytes, input.len() as u64);
+    }
+
+    /// A run with explanations takes chunks of a sixteenth of the lines (its lines are ≈ 20
+    /// times longer): across several of them, results keep input order and line numbers, and
+    /// the progress is reported once a chunk.
+    #[test]
+    fn explained_runs_take_smaller_chunks_in_order() {
+        let catalogue = Catalogue::national().unwrap();
+        let options =
+            Options::new(NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(), Explain::Motivazione);
+        let size = CHUNK / EXPLAINED;
+        let generator = crate::synthetic::Generator::new(4, 2026).unwrap();
+        let mut input = String::new();
+        let mut expected = Vec::new();
+        for (i, household) in generator.households(3 * size as u64 + 7).enumerate() {
+            input.push_str(&household.to_string());
+            input.push('\n');
+            expected.push(i as u64 + 1);
+        }
+        let (mut out, mut rejects) = (Vec::new(), Vec::new());
+        let mut seen = Vec::new();
+        let summary =
+            run(&catalogue, input.as_bytes(), &mut out, &mut rejects, &options, |p| seen.push(p))
+                .unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let lines: Vec<u64> = out
+            .lines()
+            .map(|l| {
+                let value = serde_json::from_str::<serde_json::Value>(l).unwrap();
+                assert!(value["results"][0]["motivazione"].is_string());
+                value["line"].as_u64().unwrap()
+            })
+            .collect();
+        assert_eq!(lines, expected);
+        assert_eq!(summary.records, expected.len() as u64);
+        let records: Vec<u64> = seen.iter().map(|p| p.records).collect();
+        let s = size as u64;
+        assert_eq!(records, [s, 2 * s, 3 * s, 3 * s + 7]);
     }
 
     /// A line that is not UTF-8 is one rejected record, with its line number and the byte where
