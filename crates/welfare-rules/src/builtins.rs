@@ -239,70 +239,12 @@ pub(crate) fn reads_dated_parameter(code: &Code) -> bool {
     found
 }
 
-/// Calls `f` on every [`Builtin`] node in `code`.
+/// Calls `f` on every [`Builtin`] node in `code`, outermost first.
 fn visit<'c>(code: &'c Code, f: &mut impl FnMut(&'c Builtin)) {
-    match code {
-        Code::Const(_)
-        | Code::Input(_)
-        | Code::Member(_)
-        | Code::Param(_)
-        | Code::Def(_)
-        | Code::Today => {}
-        Code::Neg(a)
-        | Code::Not(a)
-        | Code::IsMissing(a, _)
-        | Code::Round(a, _)
-        | Code::InterpolateConst(a, _)
-        | Code::InterpolateParam(a, _)
-        | Code::Lookup { key: a, .. }
-        | Code::Band { key: a, .. }
-        | Code::Row { row: a, .. }
-        | Code::ListAgg { list: a, .. } => visit(a, f),
-        Code::Arith(_, a, b)
-        | Code::Cmp(_, a, b)
-        | Code::CmpNum(_, a, b)
-        | Code::And(a, b)
-        | Code::Or(a, b)
-        | Code::ValueOr(a, b) => {
-            visit(a, f);
-            visit(b, f);
-        }
-        Code::If(a, b, c) | Code::Clamp(a, b, c) => {
-            visit(a, f);
-            visit(b, f);
-            visit(c, f);
-        }
-        Code::In(a, items) => {
-            visit(a, f);
-            items.iter().for_each(|i| visit(i, f));
-        }
-        Code::List(items) | Code::Min(items) | Code::Max(items) => {
-            items.iter().for_each(|i| visit(i, f));
-        }
-        Code::Members { body, filter, .. } => {
-            body.iter().chain(filter.iter()).for_each(|c| visit(c, f));
-        }
-        Code::DateDiff(_, a, b) => {
-            visit(a, f);
-            b.iter().for_each(|c| visit(c, f));
-        }
-        Code::Builtin(b) => {
-            f(b);
-            match &**b {
-                Builtin::AddMonths(a, c) | Builtin::AddDays(a, c) | Builtin::DaysBetween(a, c) => {
-                    visit(a, f);
-                    visit(c, f);
-                }
-                Builtin::ParamOn { date, .. } => visit(date, f),
-                Builtin::Rows(_) => {}
-                Builtin::MemberList { body, filter } => {
-                    visit(body, f);
-                    filter.iter().for_each(|c| visit(c, f));
-                }
-                Builtin::Positions { filter } => filter.iter().for_each(|c| visit(c, f)),
-            }
-        }
+    if let Code::Builtin(b) = code {
+        f(b);
     }
+    crate::program::children(code, &mut |c, _| visit(c, f));
 }
 
 /// Adds to `uses` each parameter that `def` read with `parametro_alla_data` on a date the

@@ -73,7 +73,7 @@ use crate::error::EvalError;
 use crate::eval::Snapshot;
 use crate::facts::FactsView;
 use crate::limits::{MAX_EVAL_STEPS, MAX_MEMBERS};
-use crate::program::{Agg, Arith, Code, Input, ParamData, Plan, Program, Table};
+use crate::program::{children, Agg, Arith, Code, Input, ParamData, Plan, Program, Table};
 use crate::types::Type;
 use crate::value::Value;
 
@@ -1052,70 +1052,6 @@ impl<'p> Analysis<'p> {
                 }
             }
         }
-    }
-}
-
-/// Calls `f` on each direct sub-expression of `code`, with whether it is evaluated once per
-/// member.
-pub(crate) fn children<'c>(code: &'c Code, f: &mut impl FnMut(&'c Code, bool)) {
-    match code {
-        Code::Const(_)
-        | Code::Input(_)
-        | Code::Member(_)
-        | Code::Param(_)
-        | Code::Def(_)
-        | Code::Today => {}
-        Code::Neg(a)
-        | Code::Not(a)
-        | Code::IsMissing(a, _)
-        | Code::Round(a, _)
-        | Code::InterpolateConst(a, _)
-        | Code::InterpolateParam(a, _)
-        | Code::Lookup { key: a, .. }
-        | Code::Band { key: a, .. }
-        | Code::Row { row: a, .. }
-        | Code::ListAgg { list: a, .. } => f(a, false),
-        Code::Arith(_, a, b)
-        | Code::Cmp(_, a, b)
-        | Code::CmpNum(_, a, b)
-        | Code::And(a, b)
-        | Code::Or(a, b)
-        | Code::ValueOr(a, b) => {
-            f(a, false);
-            f(b, false);
-        }
-        Code::If(a, b, c) | Code::Clamp(a, b, c) => {
-            f(a, false);
-            f(b, false);
-            f(c, false);
-        }
-        Code::In(a, items) => {
-            f(a, false);
-            items.iter().for_each(|i| f(i, false));
-        }
-        Code::List(items) | Code::Min(items) | Code::Max(items) => {
-            items.iter().for_each(|i| f(i, false));
-        }
-        Code::Members { body, filter, .. } => {
-            body.iter().chain(filter.iter()).for_each(|c| f(c, true));
-        }
-        Code::DateDiff(_, a, b) => {
-            f(a, false);
-            b.iter().for_each(|c| f(c, false));
-        }
-        Code::Builtin(b) => match &**b {
-            Builtin::AddMonths(a, c) | Builtin::AddDays(a, c) | Builtin::DaysBetween(a, c) => {
-                f(a, false);
-                f(c, false);
-            }
-            Builtin::ParamOn { date, .. } => f(date, false),
-            Builtin::Rows(_) => {}
-            Builtin::MemberList { body, filter } => {
-                f(body, true);
-                filter.iter().for_each(|c| f(c, true));
-            }
-            Builtin::Positions { filter } => filter.iter().for_each(|c| f(c, true)),
-        },
     }
 }
 

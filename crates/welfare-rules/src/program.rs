@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use welfare_types::dates::DateRange;
 use welfare_types::Rounding;
 
+use crate::builtins::Builtin;
 use crate::error::Location;
 use crate::syntax::{Authority, LegalRef, RankingDecl, Status, Text};
 use crate::types::Type;
@@ -159,7 +160,71 @@ pub(crate) enum Code {
     },
     DateDiff(DateDiff, Box<Code>, Option<Box<Code>>),
     ValueOr(Box<Code>, Box<Code>),
-    Builtin(Box<crate::builtins::Builtin>),
+    Builtin(Box<Builtin>),
+}
+
+/// Calls `f` on each direct sub-expression of `code`, with whether it is evaluated once per
+/// member.
+pub(crate) fn children<'c>(code: &'c Code, f: &mut impl FnMut(&'c Code, bool)) {
+    match code {
+        Code::Const(_)
+        | Code::Input(_)
+        | Code::Member(_)
+        | Code::Param(_)
+        | Code::Def(_)
+        | Code::Today => {}
+        Code::Neg(a)
+        | Code::Not(a)
+        | Code::IsMissing(a, _)
+        | Code::Round(a, _)
+        | Code::InterpolateConst(a, _)
+        | Code::InterpolateParam(a, _)
+        | Code::Lookup { key: a, .. }
+        | Code::Band { key: a, .. }
+        | Code::Row { row: a, .. }
+        | Code::ListAgg { list: a, .. } => f(a, false),
+        Code::Arith(_, a, b)
+        | Code::Cmp(_, a, b)
+        | Code::CmpNum(_, a, b)
+        | Code::And(a, b)
+        | Code::Or(a, b)
+        | Code::ValueOr(a, b) => {
+            f(a, false);
+            f(b, false);
+        }
+        Code::If(a, b, c) | Code::Clamp(a, b, c) => {
+            f(a, false);
+            f(b, false);
+            f(c, false);
+        }
+        Code::In(a, items) => {
+            f(a, false);
+            items.iter().for_each(|i| f(i, false));
+        }
+        Code::List(items) | Code::Min(items) | Code::Max(items) => {
+            items.iter().for_each(|i| f(i, false));
+        }
+        Code::Members { body, filter, .. } => {
+            body.iter().chain(filter.iter()).for_each(|c| f(c, true));
+        }
+        Code::DateDiff(_, a, b) => {
+            f(a, false);
+            b.iter().for_each(|c| f(c, false));
+        }
+        Code::Builtin(b) => match &**b {
+            Builtin::AddMonths(a, c) | Builtin::AddDays(a, c) | Builtin::DaysBetween(a, c) => {
+                f(a, false);
+                f(c, false);
+            }
+            Builtin::ParamOn { date, .. } => f(date, false),
+            Builtin::Rows(_) => {}
+            Builtin::MemberList { body, filter } => {
+                f(body, true);
+                filter.iter().for_each(|c| f(c, true));
+            }
+            Builtin::Positions { filter } => filter.iter().for_each(|c| f(c, true)),
+        },
+    }
 }
 
 /// A band table value in force on a date.
