@@ -23,6 +23,8 @@
 //! the two never disagree on what they do not share; a test evaluates every bundled rulebook
 //! both ways and compares the results.
 
+use std::sync::Arc;
+
 use rust_decimal::Decimal;
 use welfare_types::money::compare_decimals;
 
@@ -571,8 +573,8 @@ fn root(code: &Code) -> ValFn {
                 v(run, vals)
             });
         }
-        Code::Builtin(b) => {
-            if let Builtin::MemberList { body, filter } = &**b {
+        Code::Builtin(b) => match &**b {
+            Builtin::MemberList { body, filter } => {
                 let (body, filter) = (root(body), filter.as_ref().map(boolean));
                 return Box::new(move |run, vals| {
                     run.tick()?;
@@ -592,7 +594,22 @@ fn root(code: &Code) -> ValFn {
                     Ok(Value::List(out.into()))
                 });
             }
-        }
+            Builtin::Positions { filter } => {
+                let filter = filter.as_ref().map(boolean);
+                return Box::new(move |run, vals| {
+                    run.tick()?;
+                    positions(filter.as_ref(), run, vals).map(Value::List)
+                });
+            }
+            Builtin::Rows(table) => {
+                let table = *table;
+                return Box::new(move |run, _| {
+                    run.tick()?;
+                    table_rows(run, table).map(Value::Num)
+                });
+            }
+            _ => {}
+        },
         _ => {}
     }
     if let Some(kind) = plain_leaf(code) {
@@ -611,6 +628,35 @@ fn root(code: &Code) -> ValFn {
     }
     let code = code.clone();
     Box::new(move |run, vals| run.eval(&code, vals))
+}
+
+/// `posizioni(membri, filtro)` (the node's step counted by the caller): the 1-based
+/// positions of the members the filter keeps, each filter counted as the evaluator counts it;
+/// the member context restored afterwards, as the evaluator does.
+fn positions(filter: Option<&Bool>, run: &mut Run<'_, '_>, vals: &[Value]) -> Res<Arc<[Value]>> {
+    let (facts, outer) = (run.facts, run.member);
+    let mut out = Vec::new();
+    for (i, m) in facts.member_rows().enumerate() {
+        run.member = Some(m);
+        let keep = match filter {
+            Some(f) => f.get(run, vals)?,
+            None => true,
+        };
+        if keep {
+            out.push(Value::Num(Decimal::from(i as u64 + 1)));
+        }
+    }
+    run.member = outer;
+    Ok(out.into())
+}
+
+/// `righe(tabella)` (the node's step counted by the caller): the rows of the band table in
+/// force on the evaluation date.
+fn table_rows(run: &Run<'_, '_>, table: u32) -> Res<Decimal> {
+    match run.snap.params.get(table as usize).map(ParamAt::data) {
+        Some(ParamData::Table(t)) => Ok(Decimal::from(t.bounds.len() as u64)),
+        _ => Err(run.missing()),
+    }
 }
 
 /// `valore_o(a, b)` (the step of the node itself counted by the caller): `a`, or `b` when `a`
@@ -731,6 +777,10 @@ fn num(code: &Code) -> Num {
             })
         }
         Code::DateDiff(kind, a, b) => date_diff(*kind, a, b.as_deref()),
+        Code::Builtin(b) => match **b {
+            Builtin::Rows(table) => num_node(move |run, _| table_rows(run, table)),
+            _ => fallback_num(code),
+        },
         // List sums and the rest: the evaluator's own typed path.
         other => fallback_num(other),
     }
@@ -834,6 +884,16 @@ fn date_diff(kind: DateDiff, a: &Code, b: Option<&Code>) -> Num {
             let Value::Date(d) = *leaf(run, vals, from) else {
                 return Err(run.missing());
             };
+            run.date_span(kind, d, run.snap.date)
+        }),
+        // A span from a fact to `oggi` (`mesi_tra(dal, oggi)`): both read in place, the
+        // second step counted once the first date is read, as the evaluator does.
+        (Some(from), Some(Code::Today)) => num_node(move |run, vals| {
+            run.tick()?;
+            let Value::Date(d) = *leaf(run, vals, from) else {
+                return Err(run.missing());
+            };
+            run.tick()?;
             run.date_span(kind, d, run.snap.date)
         }),
         _ => {
@@ -1127,5 +1187,111 @@ definitions:
         }
         // The division by zero fails (as the tree walker does); the rest succeed.
         assert_eq!(errors, 1);
+    }
+
+    /// The nodes compiled on their own beside the closures of arithmetic and logic: member
+    /// lists (`posizioni` with and without a filter, `elenco` with a filter that fails or a
+    /// body that fails), `righe` at the top of a definition, in a branch and in arithmetic,
+    /// a span from a fact to `oggi`, `minimo`/`massimo` of several operands with a missing
+    /// one or a failing one, and member lists read by `conta`/`somma`.
+    const LISTS: &str = r#"
+rulebook: prova/liste
+title: { it: "Liste", en: "Lists" }
+authority: { level: comune, code: "039014", name: "Comune di Ravenna" }
+valid: { from: 2025-01-01 }
+inputs:
+  household:
+    isee: { type: money, optional: true }
+    dal: { type: date, optional: true }
+  member:
+    eta: { type: integer }
+    figlio: { type: boolean, optional: true }
+    reddito: { type: money, optional: true }
+parameters:
+  soglia: { type: money, versions: [{ from: 2025-01-01, value: "20000.00", source: "delibera" }] }
+  fasce:
+    type: band_table
+    columns: { importo: money }
+    versions:
+      - from: 2025-01-01
+        source: "delibera"
+        rows:
+          - { up_to: "10000.00", importo: "200.00" }
+          - { up_to: "30000.00", importo: "100.00" }
+          - { up_to: null, importo: "50.00" }
+definitions:
+  n_fasce: { type: integer, formula: "righe(fasce)" }
+  fascia: { type: integer, formula: "se isee presente allora fascia(fasce, isee) altrimenti righe(fasce)" }
+  ultima: { type: money, formula: "riga(fasce, righe(fasce) * 2 - 3, importo)" }
+  mesi: { type: integer, formula: "se dal presente allora mesi_tra(dal, oggi) + anni_tra(dal, oggi) altrimenti 0" }
+  tutti: { type: list, items: integer, formula: "posizioni(membri)" }
+  figli: { type: list, items: integer, formula: "posizioni(membri, valore_o(figlio, falso) e eta < 18)" }
+  dichiarati: { type: list, items: integer, formula: "se dal presente allora posizioni(membri, valore_o(figlio, eta < 12)) altrimenti posizioni(membri, eta >= 0)" }
+  grandi: { type: list, items: integer, formula: "posizioni(membri, 100 / (eta + 1) < 5 o non (eta < 70))" }
+  quote: { type: list, items: money, formula: "elenco(membri, minimo(valore_o(reddito, soglia), soglia / eta, massimo(ultima, soglia / 1000 * eta)), eta < 18 o eta > 60)" }
+  redditi: { type: list, items: money, formula: "elenco(membri, massimo(valore_o(reddito, 0), riga(fasce, eta - 60, importo)), eta > 60)" }
+  quanti: { type: integer, formula: "conta(figli) + conta(tutti)" }
+  totale: { type: money, formula: "somma(quote)" }
+  estremi: { type: money, formula: "minimo(valore_o(isee, 0), soglia, soglia / 200 * n_fasce) + massimo(soglia - 20001, se isee presente allora isee altrimenti soglia - 20002)" }
+  importo: { type: money, output: true, formula: "totale + estremi + ultima + somma(redditi)" }
+  conteggi: { type: integer, output: true, formula: "mesi + quanti + conta(dichiarati) + conta(grandi)" }
+"#;
+
+    #[test]
+    fn member_lists_table_rows_dates_and_extremes_count_and_fail_as_the_tree_walker() {
+        let program = crate::Program::from_yaml(LISTS, "liste.yaml").unwrap();
+        let snap = program.snapshot(chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()).unwrap();
+        let member = |eta: i64, figlio: Option<bool>, reddito: Option<&str>| serde_json::json!({ "eta": eta, "figlio": figlio, "reddito": reddito });
+        let households = [
+            // An ordinary household: every path succeeds.
+            serde_json::json!({ "isee": "15000.00", "dal": "2024-01-15", "members": [
+                member(40, Some(false), Some("12000.00")),
+                member(10, Some(true), None),
+                member(5, Some(true), Some("300.00")),
+                member(62, Some(false), Some("9000.00")),
+            ]}),
+            // No members, no ISEE, no date: empty lists, the last band.
+            serde_json::json!({}),
+            // `figlio` missing: `dichiarati` reads the age instead.
+            serde_json::json!({ "isee": "40000.00", "dal": "2025-05-31", "members": [
+                member(8, Some(true), Some("0.00")),
+                member(9, None, Some("0.00")),
+            ]}),
+            // A newborn: `soglia / eta` fails inside `minimo` in the body of `quote`.
+            serde_json::json!({ "members": [member(30, Some(false), Some("1.00")), member(0, Some(true), Some("1.00"))] }),
+            // A member of 70: row 10 of a table of 3 fails in the body of `redditi`.
+            serde_json::json!({ "isee": "5000.00", "members": [member(70, None, None)] }),
+            // A start date after the evaluation date: the span fails.
+            serde_json::json!({ "dal": "2025-07-01", "members": [member(30, Some(false), Some("1.00"))] }),
+            // An age of −1: `100 / (eta + 1)` fails in the filter of `grandi`.
+            serde_json::json!({ "members": [member(30, Some(false), Some("1.00")), member(-1, Some(true), None)] }),
+        ];
+        let mut outcomes = Vec::new();
+        for (n, json) in households.iter().enumerate() {
+            let facts = program.facts(json).unwrap();
+            let what = format!("household {n}");
+            same_both_ways(&snap, &facts, 0, &what);
+            let mut values = Vec::new();
+            let (r, _) = snap.run_counted(&facts, &mut values, true);
+            let importo = program.defs.iter().position(|d| d.name == "importo");
+            outcomes.push(match r {
+                Ok(()) => format!("{:?}", importo.and_then(|i| values.get(i))),
+                Err(e) => e.to_string(),
+            });
+            let total = limit_at_every_step(&snap, &facts, &what);
+            assert!(total > 10, "{what}: only {total} steps");
+        }
+        assert_eq!(
+            outcomes,
+            [
+                "Some(Num(24972.580645161290322580645161))",
+                "Some(Num(49.00))",
+                "Some(Num(40350.00))",
+                "arithmetic error in `quote`: division by zero",
+                "row 10 is outside table `fasce`",
+                "date error in `mesi`: date 2025-06-01 is before 2025-07-01",
+                "arithmetic error in `grandi`: division by zero",
+            ]
+        );
     }
 }
