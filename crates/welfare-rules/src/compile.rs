@@ -157,6 +157,11 @@ enum Test {
     Today { slot: Slot, op: Cmp, today_first: bool },
     /// `valore_o(x, d)` of a plain boolean leaf and a boolean constant.
     ValueOr { slot: Slot, default: bool },
+    /// `valore_o(x, y)` of two plain leaves (`valore_o(a_carico, minorenne)`).
+    ValueOrLeaf { slot: Slot, default: Slot },
+    /// A plain leaf compared with a parameter (`data_evento >= nati_dal`; `param_first`: the
+    /// parameter is the left operand).
+    Param { slot: Slot, param: u32, op: Cmp, param_first: bool },
     /// Any other boolean node.
     Node(Box<Bool>),
 }
@@ -219,6 +224,37 @@ impl Test {
                     }
                     _ => Err(run.missing()),
                 }
+            }
+            Test::ValueOrLeaf { slot, default } => {
+                // The node and `x`; `y`'s step only when it is read.
+                run.tick_n(2)?;
+                match leaf(run, vals, *slot) {
+                    Value::Bool(b) => Ok(*b),
+                    Value::Missing => {
+                        run.tick()?;
+                        match leaf(run, vals, *default) {
+                            Value::Bool(b) => Ok(*b),
+                            _ => Err(run.missing()),
+                        }
+                    }
+                    _ => Err(run.missing()),
+                }
+            }
+            Test::Param { slot, param, op, param_first } => {
+                // The node and the operands up to the parameter: a parameter that is not a
+                // value (the checker lets none through) fails as soon as it is read, as in
+                // the evaluator.
+                run.tick_n(if *param_first { 2 } else { 3 })?;
+                let snap = run.snap;
+                let Some(p) = param_of(snap, *param) else {
+                    return Err(run.missing());
+                };
+                if *param_first {
+                    run.tick()?;
+                }
+                let x = leaf(run, vals, *slot);
+                let (a, b) = if *param_first { (p, x) } else { (x, p) };
+                compare_values(*op, a, b).ok_or_else(|| run.missing())
             }
             Test::Node(b) => b.get(run, vals),
         }
@@ -530,7 +566,13 @@ fn read<'a>(run: &'a Run<'_, '_>, vals: &'a [Value], o: &'a Scalar) -> &'a Value
 /// A value parameter's value on the snapshot's date (`None` for a table or a scale).
 #[inline(always)]
 fn param_value<'a>(run: &'a Run<'_, '_>, i: u32) -> Option<&'a Value> {
-    match run.snap.params.get(i as usize).map(ParamAt::data) {
+    param_of(run.snap, i)
+}
+
+/// [`param_value`], borrowed from the snapshot rather than from the run.
+#[inline(always)]
+fn param_of<'a>(snap: &'a crate::Snapshot<'_>, i: u32) -> Option<&'a Value> {
+    match snap.params.get(i as usize).map(ParamAt::data) {
         Some(ParamData::Value(v)) => Some(v),
         _ => None,
     }
@@ -548,6 +590,13 @@ fn bool_node(f: impl Fn(&mut Run<'_, '_>, &[Value]) -> Res<bool> + Send + Sync +
 /// evaluator otherwise (a leaf, a conditional, a list, …). Counts the top node's step.
 fn root(code: &Code) -> ValFn {
     match code {
+        Code::Param(i) => {
+            let i = *i;
+            return Box::new(move |run, _| {
+                run.tick()?;
+                param_value(run, i).cloned().ok_or_else(|| run.missing())
+            });
+        }
         Code::Const(v) => {
             let v = v.clone();
             return Box::new(move |run, _| {
@@ -974,6 +1023,12 @@ fn boolean(code: &Code) -> Bool {
                 (_, Code::Today, Some(slot), _) => {
                     Bool::Test(Test::Today { slot, op: *op, today_first: true })
                 }
+                (Some(slot), _, _, Code::Param(param)) => {
+                    Bool::Test(Test::Param { slot, param: *param, op: *op, param_first: false })
+                }
+                (_, Code::Param(param), Some(slot), _) => {
+                    Bool::Test(Test::Param { slot, param: *param, op: *op, param_first: true })
+                }
                 _ => fallback_bool(code),
             },
         },
@@ -981,6 +1036,10 @@ fn boolean(code: &Code) -> Bool {
             (Some(slot), Code::Const(Value::Bool(default))) => {
                 Bool::Test(Test::ValueOr { slot, default: *default })
             }
+            (Some(slot), other) => match plain_leaf(other) {
+                Some(default) => Bool::Test(Test::ValueOrLeaf { slot, default }),
+                None => fallback_bool(code),
+            },
             _ => fallback_bool(code),
         },
         Code::IsMissing(c, present) => match plain_leaf(c) {
@@ -1207,8 +1266,10 @@ inputs:
     eta: { type: integer }
     figlio: { type: boolean, optional: true }
     reddito: { type: money, optional: true }
+    piccolo: { type: boolean }
 parameters:
   soglia: { type: money, versions: [{ from: 2025-01-01, value: "20000.00", source: "delibera" }] }
+  dal_minimo: { type: date, versions: [{ from: 2025-01-01, value: 2024-06-01, source: "delibera" }] }
   fasce:
     type: band_table
     columns: { importo: money }
@@ -1226,6 +1287,9 @@ definitions:
   mesi: { type: integer, formula: "se dal presente allora mesi_tra(dal, oggi) + anni_tra(dal, oggi) altrimenti 0" }
   tutti: { type: list, items: integer, formula: "posizioni(membri)" }
   figli: { type: list, items: integer, formula: "posizioni(membri, valore_o(figlio, falso) e eta < 18)" }
+  a_carico: { type: integer, formula: "conta(membri, valore_o(figlio, piccolo) o eta > 64)" }
+  tetto: { type: money, formula: "soglia" }
+  recente: { type: boolean, formula: "dal presente e (dal >= dal_minimo o dal_minimo == dal) e non (dal_minimo > dal)" }
   dichiarati: { type: list, items: integer, formula: "se dal presente allora posizioni(membri, valore_o(figlio, eta < 12)) altrimenti posizioni(membri, eta >= 0)" }
   grandi: { type: list, items: integer, formula: "posizioni(membri, 100 / (eta + 1) < 5 o non (eta < 70))" }
   quote: { type: list, items: money, formula: "elenco(membri, minimo(valore_o(reddito, soglia), soglia / eta, massimo(ultima, soglia / 1000 * eta)), eta < 18 o eta > 60)" }
@@ -1233,15 +1297,15 @@ definitions:
   quanti: { type: integer, formula: "conta(figli) + conta(tutti)" }
   totale: { type: money, formula: "somma(quote)" }
   estremi: { type: money, formula: "minimo(valore_o(isee, 0), soglia, soglia / 200 * n_fasce) + massimo(soglia - 20001, se isee presente allora isee altrimenti soglia - 20002)" }
-  importo: { type: money, output: true, formula: "totale + estremi + ultima + somma(redditi)" }
-  conteggi: { type: integer, output: true, formula: "mesi + quanti + conta(dichiarati) + conta(grandi)" }
+  importo: { type: money, output: true, formula: "totale + estremi + ultima + somma(redditi) + (se recente allora tetto altrimenti 0)" }
+  conteggi: { type: integer, output: true, formula: "mesi + quanti + conta(dichiarati) + conta(grandi) + a_carico" }
 "#;
 
     #[test]
     fn member_lists_table_rows_dates_and_extremes_count_and_fail_as_the_tree_walker() {
         let program = crate::Program::from_yaml(LISTS, "liste.yaml").unwrap();
         let snap = program.snapshot(chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()).unwrap();
-        let member = |eta: i64, figlio: Option<bool>, reddito: Option<&str>| serde_json::json!({ "eta": eta, "figlio": figlio, "reddito": reddito });
+        let member = |eta: i64, figlio: Option<bool>, reddito: Option<&str>| serde_json::json!({ "eta": eta, "figlio": figlio, "reddito": reddito, "piccolo": eta < 3 });
         let households = [
             // An ordinary household: every path succeeds.
             serde_json::json!({ "isee": "15000.00", "dal": "2024-01-15", "members": [
@@ -1260,7 +1324,7 @@ definitions:
             // A newborn: `soglia / eta` fails inside `minimo` in the body of `quote`.
             serde_json::json!({ "members": [member(30, Some(false), Some("1.00")), member(0, Some(true), Some("1.00"))] }),
             // A member of 70: row 10 of a table of 3 fails in the body of `redditi`.
-            serde_json::json!({ "isee": "5000.00", "members": [member(70, None, None)] }),
+            serde_json::json!({ "isee": "5000.00", "members": [member(70, Some(false), None)] }),
             // A start date after the evaluation date: the span fails.
             serde_json::json!({ "dal": "2025-07-01", "members": [member(30, Some(false), Some("1.00"))] }),
             // An age of −1: `100 / (eta + 1)` fails in the filter of `grandi`.
@@ -1286,7 +1350,7 @@ definitions:
             [
                 "Some(Num(24972.580645161290322580645161))",
                 "Some(Num(49.00))",
-                "Some(Num(40350.00))",
+                "Some(Num(60350.00))",
                 "arithmetic error in `quote`: division by zero",
                 "row 10 is outside table `fasce`",
                 "date error in `mesi`: date 2025-06-01 is before 2025-07-01",
