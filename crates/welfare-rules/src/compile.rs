@@ -30,7 +30,7 @@ use welfare_types::money::compare_decimals;
 
 use crate::builtins::Builtin;
 use crate::error::EvalError;
-use crate::eval::{compare_values, extreme, interpolate, ParamAt, Run};
+use crate::eval::{compare_values, dec_max, dec_min, extreme, interpolate, ParamAt, Run};
 use crate::program::{Agg, Arith, Cmp, Code, DateDiff, Def, ParamData};
 use crate::value::Value;
 
@@ -759,9 +759,25 @@ fn num(code: &Code) -> Num {
             }
         }
         Code::Min(items) | Code::Max(items) => {
-            let (is_min, items): (bool, Vec<Num>) =
-                (matches!(code, Code::Min(_)), items.iter().map(num).collect());
-            num_node(move |run, vals| extreme(is_min, items.iter().map(|item| item.get(run, vals))))
+            let is_min = matches!(code, Code::Min(_));
+            match &items[..] {
+                // Two operands (`massimo(0, x)`, `minimo(affitto, massimale)`): both read in
+                // order, then kept as `extreme` keeps them, without its loop.
+                [a, b] => {
+                    let (a, b) = (num(a), num(b));
+                    if is_min {
+                        num_node(move |run, vals| Ok(dec_min(a.get(run, vals)?, b.get(run, vals)?)))
+                    } else {
+                        num_node(move |run, vals| Ok(dec_max(a.get(run, vals)?, b.get(run, vals)?)))
+                    }
+                }
+                items => {
+                    let items: Vec<Num> = items.iter().map(num).collect();
+                    num_node(move |run, vals| {
+                        extreme(is_min, items.iter().map(|item| item.get(run, vals)))
+                    })
+                }
+            }
         }
         Code::Clamp(x, lo, hi) => {
             let (x, lo, hi) = (num(x), num(lo), num(hi));

@@ -740,7 +740,9 @@ pub(crate) fn extreme<E>(
     Ok(best.unwrap_or_default())
 }
 
-fn dec_min(a: Decimal, b: Decimal) -> Decimal {
+/// The smaller of two numbers; `a` when they are equal in value.
+#[inline]
+pub(crate) fn dec_min(a: Decimal, b: Decimal) -> Decimal {
     if compare_decimals(&b, &a) == std::cmp::Ordering::Less {
         b
     } else {
@@ -748,7 +750,9 @@ fn dec_min(a: Decimal, b: Decimal) -> Decimal {
     }
 }
 
-fn dec_max(a: Decimal, b: Decimal) -> Decimal {
+/// The larger of two numbers; `b` when they are equal in value.
+#[inline]
+pub(crate) fn dec_max(a: Decimal, b: Decimal) -> Decimal {
     if compare_decimals(&b, &a) == std::cmp::Ordering::Less {
         a
     } else {
