@@ -924,6 +924,44 @@ mod tests {
         }
     }
 
+    /// Every key the reader knows, with its variant (written out apart from the matcher).
+    const KEYS: [(&str, Key); 34] = [
+        ("annual", Key::Annual),
+        ("birth_date", Key::BirthDate),
+        ("comune", Key::Comune),
+        ("citizenship", Key::Citizenship),
+        ("child", Key::Child),
+        ("date", Key::Date),
+        ("disability", Key::Disability),
+        ("employment", Key::Employment),
+        ("events", Key::Events),
+        ("family_income", Key::FamilyIncome),
+        ("father", Key::Father),
+        ("from", Key::From),
+        ("group_identifier", Key::GroupIdentifier),
+        ("isee", Key::Isee),
+        ("kind", Key::Kind),
+        ("member_identifier", Key::MemberIdentifier),
+        ("member_list", Key::MemberList),
+        ("mother", Key::Mother),
+        ("months_worked", Key::MonthsWorked),
+        ("minorenni", Key::Minorenni),
+        ("monthly_fee", Key::MonthlyFee),
+        ("mother_resident", Key::MotherResident),
+        ("nursery", Key::Nursery),
+        ("ordinario", Key::Ordinario),
+        ("prestazioni_familiari", Key::PrestazioniFamiliari),
+        ("relationship_to_head", Key::RelationshipToHead),
+        ("residence", Key::Residence),
+        ("rent", Key::Rent),
+        ("registered", Key::Registered),
+        ("sex", Key::Sex),
+        ("status", Key::Status),
+        ("student", Key::Student),
+        ("since", Key::Since),
+        ("sociosanitario", Key::Sociosanitario),
+    ];
+
     proptest! {
         /// Malformed variants of generated records (a byte removed, replaced or inserted, a
         /// key renamed or repeated, values swapped for others): whenever the reader answers,
@@ -1032,6 +1070,42 @@ mod tests {
                 .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
                 .filter(|&i| text[start + i] == b'"');
             prop_assert_eq!(plain_len(&text, start), bytewise);
+        }
+
+        /// A key is recognised exactly when the text up to the first quote is one of the
+        /// format's keys (with no escape or control character before it), with its length:
+        /// keys, their prefixes and extensions, and keys with a byte changed.
+        #[test]
+        fn keys_are_recognised_whole(
+            key in prop::sample::select(KEYS.to_vec()),
+            cut in prop::option::weighted(0.3, any::<prop::sample::Index>()),
+            change in prop::option::weighted(0.3, (any::<prop::sample::Index>(), prop::sample::select(b"_az\\\"\x00\x80".to_vec()))),
+            quote in any::<bool>(),
+            tail in prop::collection::vec(prop::sample::select(b"ab_\"\\".to_vec()), 0..4),
+        ) {
+            let (name, _) = key;
+            let mut text = name.as_bytes().to_vec();
+            if let Some(cut) = cut {
+                text.truncate(cut.index(text.len() + 1));
+            }
+            if let Some((at, byte)) = change {
+                if !text.is_empty() {
+                    let at = at.index(text.len());
+                    text[at] = byte;
+                }
+            }
+            if quote {
+                text.push(b'"');
+            }
+            text.extend_from_slice(&tail);
+            let expected = text
+                .iter()
+                .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
+                .filter(|&end| text[end] == b'"')
+                .and_then(|end| {
+                    KEYS.iter().find(|(k, _)| k.as_bytes() == &text[..end]).map(|&(_, v)| (v, end))
+                });
+            prop_assert_eq!(known_key(&text), expected);
         }
 
         /// An amount read is serde's, with the same scale and sign (`1.50` stays two decimals,
