@@ -319,10 +319,30 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Skips whitespace and takes `byte`.
+    /// Skips whitespace and takes `byte` (not whitespace itself): the byte is looked at first,
+    /// as records are usually written without whitespace.
+    #[inline]
     fn eat(&mut self, byte: u8) -> Option<()> {
-        self.ws();
-        (self.peek()? == byte).then(|| self.pos += 1)
+        if self.peek() != Some(byte) {
+            self.ws();
+            if self.peek()? != byte {
+                return None;
+            }
+        }
+        self.pos += 1;
+        Some(())
+    }
+
+    /// The next byte that is not whitespace, skipping whitespace only when the next byte is.
+    #[inline]
+    fn next_byte(&mut self) -> Option<u8> {
+        match self.peek()? {
+            b' ' | b'\t' | b'\n' | b'\r' => {
+                self.ws();
+                self.peek()
+            }
+            byte => Some(byte),
+        }
     }
 
     /// Skips whitespace and takes an opening quote.
@@ -455,8 +475,7 @@ impl<'a> Reader<'a> {
             let key = self.key()?;
             self.eat(b':')?;
             field(self, key)?;
-            self.ws();
-            match self.peek()? {
+            match self.next_byte()? {
                 b',' => self.pos += 1,
                 b'}' => {
                     self.pos += 1;
@@ -477,8 +496,7 @@ impl<'a> Reader<'a> {
         }
         loop {
             item(self)?;
-            self.ws();
-            match self.peek()? {
+            match self.next_byte()? {
                 b',' => self.pos += 1,
                 b']' => {
                     self.pos += 1;
