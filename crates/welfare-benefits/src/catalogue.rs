@@ -31,7 +31,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use welfare_rules::syntax::date_italian;
-use welfare_rules::{Binding, Engine, FactsView, Lang, Program, Rulebook};
+use welfare_rules::{Binding, Decision, Engine, FactsView, Lang, Program, Rulebook};
 use welfare_types::{Money, Rounding};
 
 use crate::household::{Household, Period};
@@ -570,64 +570,50 @@ impl Catalogue {
         if buffers.decided.len() < self.programs.len() {
             buffers.decided.resize_with(self.programs.len(), Vec::new);
         }
-        out.extend(self.programs.iter().enumerate().map(|(k, measure)| {
-            let Measure { program: p, policy, binding, .. } = measure;
-            let valid = p.valid();
-            let on = match policy {
-                DatePolicy::AsAsked => date,
-                DatePolicy::LatestEvent => household
-                    .events
-                    .iter()
-                    .map(|e| e.date)
-                    .filter(|d| *d <= date && valid.contains(*d))
-                    .max()
-                    .unwrap_or(date),
-            };
-            if !valid.contains(on) {
-                // A measure not yet in force does not apply; after the last figures known
-                // it is not evaluated (never a guess with old figures).
-                return match detail {
-                    Detail::Motivazione => not_in_force(p, on, lang),
-                    // The fast path writes no reasons or motivazioni.
-                    Detail::Outcome => Outcome::refused(p),
+        let (table, values) = (&buffers.table, &mut buffers.values);
+        out.extend(self.programs.iter().zip(buffers.decided.iter_mut()).map(
+            |(measure, decided)| {
+                let Measure { program: p, policy, binding, .. } = measure;
+                let valid = p.valid();
+                let on = match policy {
+                    DatePolicy::AsAsked => date,
+                    DatePolicy::LatestEvent => household
+                        .events
+                        .iter()
+                        .map(|e| e.date)
+                        .filter(|d| *d <= date && valid.contains(*d))
+                        .max()
+                        .unwrap_or(date),
                 };
-            }
-            if let Err(e) = &filled {
-                return failed(p, e.clone());
-            }
-            // The rulebook reads the table in place (the same checks as `Binding::fill`,
-            // without copying a fact; the required facts are walked only when one is missing).
-            let table = &buffers.table;
-            let facts = match binding.view_checked(table.household(), table.members(), missing) {
-                Ok(facts) => facts,
-                Err(e) => return failed(p, e.to_string()),
-            };
-            match detail {
-                Detail::Motivazione => evaluate_program(
-                    measure,
-                    household,
-                    facts,
-                    on,
-                    lang,
-                    &mut buffers.values,
-                    snapshots,
-                ),
-                Detail::Outcome => match buffers.decided.get_mut(k) {
-                    Some(values) => {
-                        outcome_of_program(measure, household, facts, on, values, snapshots)
+                if !valid.contains(on) {
+                    // A measure not yet in force does not apply; after the last figures known
+                    // it is not evaluated (never a guess with old figures).
+                    return match detail {
+                        Detail::Motivazione => not_in_force(p, on, lang),
+                        // The fast path writes no reasons or motivazioni.
+                        Detail::Outcome => Outcome::refused(p),
+                    };
+                }
+                if let Err(e) = &filled {
+                    return failed(p, e.clone());
+                }
+                // The rulebook reads the table in place (the same checks as `Binding::fill`,
+                // without copying a fact; the required facts are walked only when one is missing).
+                let facts = match binding.view_checked(table.household(), table.members(), missing)
+                {
+                    Ok(facts) => facts,
+                    Err(e) => return failed(p, e.to_string()),
+                };
+                match detail {
+                    Detail::Motivazione => {
+                        evaluate_program(measure, household, facts, on, lang, values, snapshots)
                     }
-                    // Never reached (sized above).
-                    None => outcome_of_program(
-                        measure,
-                        household,
-                        facts,
-                        on,
-                        &mut buffers.values,
-                        snapshots,
-                    ),
-                },
-            }
-        }));
+                    Detail::Outcome => {
+                        outcome_of_program(measure, household, facts, on, decided, snapshots)
+                    }
+                }
+            },
+        ));
     }
 }
 
@@ -720,13 +706,8 @@ fn outcome_of_program<'c>(
         snap.decide_view(&measure.plan, facts, values)
     });
     match run.and_then(|decided| decided) {
-        Ok(welfare_rules::Decision::Eligible) => outcome(measure, values),
-        // A refusal leaves the values unspecified: nothing is read from them (`outcome`
-        // reads no amount or breakdown of a refusal either).
-        Ok(welfare_rules::Decision::Refused) => Outcome {
-            period: measure.amount.map(|(_, period)| period),
-            ..Outcome::refused(&measure.program)
-        },
+        // A refusal leaves the values unspecified: `outcome_as` reads nothing of a refusal.
+        Ok(decision) => outcome_as(measure, values, decision == Decision::Eligible),
         Err(e) => failed(&measure.program, e.to_string()),
     }
 }
@@ -739,6 +720,17 @@ fn outcome<'c>(measure: &'c Measure, values: &[welfare_rules::Value]) -> Outcome
         .conditions
         .iter()
         .all(|&i| matches!(values.get(i), Some(welfare_rules::Value::Bool(true))));
+    outcome_as(measure, values, eligible)
+}
+
+/// [`outcome`] with the eligibility already known: the amount and the breakdown are read from
+/// `values` only when `eligible` (a refusal has neither).
+#[inline]
+fn outcome_as<'c>(
+    measure: &'c Measure,
+    values: &[welfare_rules::Value],
+    eligible: bool,
+) -> Outcome<'c> {
     // The amount is read only when eligible (a refusal has none).
     let (amount, period) = match measure.amount {
         Some((slot, period)) if eligible => (
