@@ -218,7 +218,7 @@ pub(crate) fn count_values(household: &Household, derived: &[Derived]) -> [u64; 
 }
 
 /// The names of [`counts`], in their order.
-const COUNT_NAMES: [&str; 14] = [
+pub(crate) const COUNT_NAMES: [&str; 14] = [
     "members",
     "minors",
     "children",
