@@ -624,23 +624,22 @@ fn root(code: &Code) -> ValFn {
         }
         Code::Builtin(b) => match &**b {
             Builtin::MemberList { body, filter } => {
-                let (body, filter) = (root(body), filter.as_ref().map(boolean));
+                let filter = filter.as_ref().map(boolean);
+                if body.is_numeric() {
+                    // A body that always yields a number (or fails): computed as one, each
+                    // item wrapped only when it is pushed, without a closure in between.
+                    let body = num(body);
+                    return Box::new(move |run, vals| {
+                        run.tick()?;
+                        member_list(filter.as_ref(), run, vals, |run, vals| {
+                            body.get(run, vals).map(Value::Num)
+                        })
+                    });
+                }
+                let body = root(body);
                 return Box::new(move |run, vals| {
                     run.tick()?;
-                    let (facts, outer) = (run.facts, run.member);
-                    let mut out = Vec::with_capacity(facts.member_count());
-                    for m in facts.member_rows() {
-                        run.member = Some(m);
-                        let keep = match &filter {
-                            Some(f) => f.get(run, vals)?,
-                            None => true,
-                        };
-                        if keep {
-                            out.push(body(run, vals)?);
-                        }
-                    }
-                    run.member = outer;
-                    Ok(Value::List(out.into()))
+                    member_list(filter.as_ref(), run, vals, |run, vals| body(run, vals))
                 });
             }
             Builtin::Positions { filter } => {
@@ -679,6 +678,32 @@ fn root(code: &Code) -> ValFn {
     Box::new(move |run, vals| run.eval(&code, vals))
 }
 
+/// `elenco(membri, body, filtro)` (the node's step counted by the caller): `body` of each
+/// member the filter keeps, in order; the member context restored afterwards, as the
+/// evaluator does.
+#[inline(always)]
+fn member_list(
+    filter: Option<&Bool>,
+    run: &mut Run<'_, '_>,
+    vals: &[Value],
+    body: impl Fn(&mut Run<'_, '_>, &[Value]) -> Res<Value>,
+) -> Res<Value> {
+    let (facts, outer) = (run.facts, run.member);
+    let mut out = Vec::with_capacity(facts.member_count());
+    for m in facts.member_rows() {
+        run.member = Some(m);
+        let keep = match filter {
+            Some(f) => f.get_in_place(run, vals)?,
+            None => true,
+        };
+        if keep {
+            out.push(body(run, vals)?);
+        }
+    }
+    run.member = outer;
+    Ok(Value::List(out.into()))
+}
+
 /// `posizioni(membri, filtro)` (the node's step counted by the caller): the 1-based
 /// positions of the members the filter keeps, each filter counted as the evaluator counts it;
 /// the member context restored afterwards, as the evaluator does.
@@ -688,7 +713,7 @@ fn positions(filter: Option<&Bool>, run: &mut Run<'_, '_>, vals: &[Value]) -> Re
     for (i, m) in facts.member_rows().enumerate() {
         run.member = Some(m);
         let keep = match filter {
-            Some(f) => f.get(run, vals)?,
+            Some(f) => f.get_in_place(run, vals)?,
             None => true,
         };
         if keep {
@@ -725,6 +750,11 @@ fn num(code: &Code) -> Num {
             Operand::slot(code).unwrap_or_else(|| fallback_num(code))
         }
         Code::Neg(c) => unary(c, |_, x| Ok(-x)),
+        Code::Arith(Arith::Add | Arith::Sub, a, _)
+            if matches!(**a, Code::Arith(Arith::Add | Arith::Sub, ..)) =>
+        {
+            sum_chain(code)
+        }
         Code::Arith(op, a, b) => arith(*op, num(a), num(b)),
         Code::Round(x, rounding) => {
             let rounding = *rounding;
@@ -966,6 +996,34 @@ fn date_diff(kind: DateDiff, a: &Code, b: Option<&Code>) -> Num {
             num_node(move |run, vals| run.date_diff(kind, &a, b.as_ref(), vals))
         }
     }
+}
+
+/// A chain of additions and subtractions (`a + b - c + d`), nested as the parser nests it
+/// (each node the left operand of the next): one closure instead of one per node. The inner
+/// nodes are entered one after the other before the first term (their steps counted at
+/// once, the outer node's by the caller), then each term is read and added or subtracted in
+/// order, failing where the nested nodes fail.
+fn sum_chain(code: &Code) -> Num {
+    let mut rest = Vec::new();
+    let mut at = code;
+    while let Code::Arith(op @ (Arith::Add | Arith::Sub), a, b) = at {
+        rest.push((*op == Arith::Sub, num(b)));
+        at = a;
+    }
+    rest.reverse();
+    let first = num(at);
+    let inner = rest.len().saturating_sub(1) as u64;
+    let rest: Box<[(bool, Num)]> = rest.into();
+    num_node(move |run, vals| {
+        run.tick_n(inner)?;
+        let mut acc = first.get(run, vals)?;
+        for (sub, term) in rest.iter() {
+            let y = term.get(run, vals)?;
+            let r = if *sub { acc.checked_sub(y) } else { acc.checked_add(y) };
+            acc = r.ok_or_else(|| run.overflow())?;
+        }
+        Ok(acc)
+    })
 }
 
 fn arith(op: Arith, a: Num, b: Num) -> Num {
@@ -1371,6 +1429,68 @@ definitions:
                 "row 10 is outside table `fasce`",
                 "date error in `mesi`: date 2025-06-01 is before 2025-07-01",
                 "arithmetic error in `grandi`: division by zero",
+            ]
+        );
+    }
+    /// Chains of additions and subtractions, compiled as one node: at the top of a
+    /// definition and as the body of a member list; a term that fails and an overflow in the
+    /// middle of a chain and in a member's body fail where the nested nodes fail.
+    const CHAINS: &str = r#"
+rulebook: prova/catene
+title: { it: "Catene", en: "Chains" }
+authority: { level: comune, code: "039014", name: "Comune di Ravenna" }
+valid: { from: 2025-01-01 }
+inputs:
+  household:
+    a: { type: decimal }
+    b: { type: decimal }
+    c: { type: decimal }
+  member:
+    x: { type: decimal }
+definitions:
+  lista: { type: list, items: decimal, formula: "elenco(membri, x + a - b + 2, x > 0)" }
+  s1: { type: decimal, formula: "a + b - 10 / c + 1" }
+  s2: { type: decimal, formula: "a - b - c - a" }
+  tot: { type: decimal, output: true, formula: "somma(lista) + s1 + s2 - 3" }
+"#;
+
+    #[test]
+    fn addition_chains_count_and_fail_as_the_tree_walker() {
+        let program = crate::Program::from_yaml(CHAINS, "catene.yaml").unwrap();
+        let snap = program.snapshot(chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()).unwrap();
+        let max = "79228162514264337593543950335";
+        let households = [
+            serde_json::json!({ "a": "10.5", "b": "2.25", "c": "1", "members": [
+                { "x": "1" }, { "x": "-2" }, { "x": "3" },
+            ]}),
+            // `c` zero: the third term of `s1` fails.
+            serde_json::json!({ "a": "1", "b": "2", "c": "0", "members": [{ "x": "1" }] }),
+            // `a - b` past the largest decimal: the first node of `s2` fails.
+            serde_json::json!({ "a": max, "b": "-1", "c": "1", "members": [] }),
+            // `x + a` past the largest decimal in the body of `lista`.
+            serde_json::json!({ "a": max, "b": "1", "c": "5", "members": [{ "x": "1" }] }),
+        ];
+        let mut outcomes = Vec::new();
+        for (n, json) in households.iter().enumerate() {
+            let facts = program.facts(json).unwrap();
+            let what = format!("household {n}");
+            same_both_ways(&snap, &facts, 0, &what);
+            let mut values = Vec::new();
+            let (r, _) = snap.run_counted(&facts, &mut values, true);
+            let tot = program.defs.iter().position(|d| d.name == "tot");
+            outcomes.push(match r {
+                Ok(()) => format!("{:?}", tot.and_then(|i| values.get(i))),
+                Err(e) => e.to_string(),
+            });
+            limit_at_every_step(&snap, &facts, &what);
+        }
+        assert_eq!(
+            outcomes,
+            [
+                "Some(Num(22.00))",
+                "arithmetic error in `s1`: division by zero",
+                "arithmetic error in `s2`: overflow",
+                "arithmetic error in `lista`: overflow",
             ]
         );
     }
