@@ -255,7 +255,12 @@ impl Test {
                 let (a, b) = if *param_first { (p, x) } else { (x, p) };
                 compare_values(*op, a, b).ok_or_else(|| run.missing())
             }
-            Test::Node(b) => b.get(run, vals),
+            Test::Node(b) => match &**b {
+                // A chain in a chain (`a e (b o c)`): its loop called without the dispatch.
+                Bool::All(terms) => all(terms, run, vals),
+                Bool::Any(terms) => any(terms, run, vals),
+                other => other.get(run, vals),
+            },
         }
     }
 }
@@ -688,7 +693,7 @@ fn member_list(
     body: impl Fn(&mut Run<'_, '_>, &[Value]) -> Res<Value>,
 ) -> Res<Value> {
     let (facts, outer) = (run.facts, run.member);
-    let mut out = Vec::with_capacity(facts.member_count());
+    let mut out = ListBuf::new();
     for m in facts.member_rows() {
         run.member = Some(m);
         let keep = match filter {
@@ -696,11 +701,54 @@ fn member_list(
             None => true,
         };
         if keep {
-            out.push(body(run, vals)?);
+            out.push(body(run, vals)?, facts.member_count());
         }
     }
     run.member = outer;
-    Ok(Value::List(out.into()))
+    Ok(Value::List(out.finish()))
+}
+
+/// The items of a member list as they are computed: up to [`ListBuf::SMALL`] on the stack,
+/// so that the list of a household of a few members is allocated once, as the list itself.
+struct ListBuf {
+    small: [Value; ListBuf::SMALL],
+    len: usize,
+    /// Every item, once there are more than fit on the stack.
+    big: Vec<Value>,
+}
+
+impl ListBuf {
+    const SMALL: usize = 8;
+
+    #[inline(always)]
+    fn new() -> ListBuf {
+        ListBuf { small: Default::default(), len: 0, big: Vec::new() }
+    }
+
+    /// Adds an item; `most` is how many there can be (the members).
+    #[inline(always)]
+    fn push(&mut self, v: Value, most: usize) {
+        match self.small.get_mut(self.len) {
+            Some(slot) => *slot = v,
+            None => {
+                if self.big.is_empty() {
+                    self.big.reserve(most);
+                    self.big.extend(self.small.iter_mut().map(std::mem::take));
+                }
+                self.big.push(v);
+            }
+        }
+        self.len += 1;
+    }
+
+    /// The items, in order.
+    #[inline(always)]
+    fn finish(mut self) -> Arc<[Value]> {
+        match self.small.get_mut(..self.len) {
+            Some(items) => items.iter_mut().map(std::mem::take).collect(),
+            None => std::mem::take(&mut self.big).into(),
+        }
+    }
 }
 
 /// `posizioni(membri, filtro)` (the node's step counted by the caller): the 1-based
@@ -708,7 +756,7 @@ fn member_list(
 /// the member context restored afterwards, as the evaluator does.
 fn positions(filter: Option<&Bool>, run: &mut Run<'_, '_>, vals: &[Value]) -> Res<Arc<[Value]>> {
     let (facts, outer) = (run.facts, run.member);
-    let mut out = Vec::new();
+    let mut out = ListBuf::new();
     for (i, m) in facts.member_rows().enumerate() {
         run.member = Some(m);
         let keep = match filter {
@@ -716,11 +764,11 @@ fn positions(filter: Option<&Bool>, run: &mut Run<'_, '_>, vals: &[Value]) -> Re
             None => true,
         };
         if keep {
-            out.push(Value::Num(Decimal::from(i as u64 + 1)));
+            out.push(Value::Num(Decimal::from(i as u64 + 1)), facts.member_count());
         }
     }
     run.member = outer;
-    Ok(out.into())
+    Ok(out.finish())
 }
 
 /// `righe(tabella)` (the node's step counted by the caller): the rows of the band table in
@@ -856,6 +904,22 @@ fn num(code: &Code) -> Num {
                 })
             }
         },
+        Code::ListAgg { agg: Agg::Sum, list } if plain_leaf(list).is_some() => {
+            // `somma(importi)` of a definition: the list read in place, not cloned.
+            let Some(slot) = plain_leaf(list) else { return fallback_num(code) };
+            num_node(move |run, vals| {
+                run.tick()?;
+                let Value::List(items) = leaf(run, vals, slot) else {
+                    return Err(run.missing());
+                };
+                let mut sum = Decimal::ZERO;
+                for v in items.iter() {
+                    let d = v.as_decimal().ok_or_else(|| run.missing())?;
+                    sum = sum.checked_add(d).ok_or_else(|| run.overflow())?;
+                }
+                Ok(sum)
+            })
+        }
         Code::ListAgg { agg: Agg::Sum, list } => {
             let list = root(list);
             num_node(move |run, vals| {
@@ -1166,6 +1230,7 @@ fn fallback_bool(code: &Code) -> Bool {
 mod tests {
     use crate::corpus::{programs, variants};
     use crate::limits::MAX_EVAL_STEPS;
+    use crate::value::Value;
 
     #[test]
     fn compiled_closures_agree_with_the_tree_walking_evaluator() {
@@ -1431,6 +1496,35 @@ definitions:
             ]
         );
     }
+    /// Member lists longer than the items kept on the stack while they are computed: the
+    /// same lists, steps and failures as the tree walker's, in order.
+    #[test]
+    fn member_lists_of_many_members_count_and_fail_as_the_tree_walker() {
+        let program = crate::Program::from_yaml(LISTS, "liste.yaml").unwrap();
+        let snap = program.snapshot(chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()).unwrap();
+        let members = |n: i64, last: i64| {
+            let mut m: Vec<_> = (1..n)
+                .map(|i| serde_json::json!({ "eta": 60 + i % 3, "figlio": i % 2 == 0, "reddito": "10.00", "piccolo": false }))
+                .collect();
+            m.push(serde_json::json!({ "eta": last, "figlio": true, "reddito": "10.00", "piccolo": true }));
+            serde_json::json!({ "isee": "5000.00", "members": m })
+        };
+        for (n, last, ok) in [(8, 5, true), (9, 5, true), (12, 5, true), (12, 0, false)] {
+            let facts = program.facts(&members(n, last)).unwrap();
+            let what = format!("{n} members, the last aged {last}");
+            same_both_ways(&snap, &facts, 0, &what);
+            let mut values = Vec::new();
+            let (r, _) = snap.run_counted(&facts, &mut values, true);
+            assert_eq!(r.is_ok(), ok, "{what}");
+            if ok {
+                let tutti = program.defs.iter().position(|d| d.name == "tutti").unwrap();
+                let expected: Vec<Value> = (1..=n).map(Value::from).collect();
+                assert_eq!(values[tutti], Value::List(expected.into()), "{what}");
+            }
+            limit_at_every_step(&snap, &facts, &what);
+        }
+    }
+
     /// Chains of additions and subtractions, compiled as one node: at the top of a
     /// definition and as the body of a member list; a term that fails and an overflow in the
     /// middle of a chain and in a member's body fail where the nested nodes fail.
