@@ -16,9 +16,9 @@
 //!
 //! No benefit rule is applied here: counts are by age and relationship only.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde_json::{json, Map, Value};
-use welfare_types::dates::whole_months_between;
+use welfare_types::dates::days_in_month;
 use welfare_types::territory::Comune;
 
 use crate::codes::ComuneCode;
@@ -37,11 +37,64 @@ pub(crate) fn derive(
     index: usize,
     on: NaiveDate,
 ) -> Result<Derived, HouseholdError> {
-    let months = whole_months_between(member.birth_date, on).map_err(|_| {
+    derive_to(member, index, &AgeDate::new(on))
+}
+
+/// An evaluation date as the ages of many members are counted to it: its parts worked out
+/// once, not once per member.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) struct AgeDate {
+    on: NaiveDate,
+    /// Months from year 0 to the date's month (`year × 12 + month`).
+    month: i64,
+    day: u32,
+    /// The length of the date's month.
+    month_len: u32,
+}
+
+impl AgeDate {
+    /// The parts of `on`.
+    pub(crate) fn new(on: NaiveDate) -> AgeDate {
+        AgeDate {
+            on,
+            month: i64::from(on.year()) * 12 + i64::from(on.month()),
+            day: on.day(),
+            month_len: days_in_month(on.year(), on.month()),
+        }
+    }
+
+    /// The date.
+    pub(crate) fn on(&self) -> NaiveDate {
+        self.on
+    }
+
+    /// [`welfare_types::dates::whole_months_between`] `from` and the date: the months between
+    /// the two months, one less when the date's day comes before `from`'s day (clamped to the
+    /// length of the date's month); `None` when `from` is after the date.
+    #[inline]
+    pub(crate) fn whole_months_since(&self, from: NaiveDate) -> Option<u32> {
+        if self.on < from {
+            return None;
+        }
+        let months = self.month - (i64::from(from.year()) * 12 + i64::from(from.month()));
+        let anniversary_day = from.day().min(self.month_len);
+        let months = months - i64::from(self.day < anniversary_day);
+        u32::try_from(months).ok()
+    }
+}
+
+/// [`derive`] to a date whose parts are worked out.
+#[inline]
+pub(crate) fn derive_to(
+    member: &Member,
+    index: usize,
+    to: &AgeDate,
+) -> Result<Derived, HouseholdError> {
+    let months = to.whole_months_since(member.birth_date).ok_or_else(|| {
         HouseholdError::new(
             HouseholdErrorKind::Invalid,
             format!("member_list[{index}].birth_date"),
-            format!("the member is born after the evaluation date {on}"),
+            format!("the member is born after the evaluation date {}", to.on()),
         )
     })?;
     // The age is the whole years of the whole months (`age_on`), without counting them twice.
@@ -183,38 +236,57 @@ pub(crate) fn counts(household: &Household, derived: &[Derived]) -> [(&'static s
 
 /// The values of [`counts`] without their names (what the fact table reads).
 pub(crate) fn count_values(household: &Household, derived: &[Derived]) -> [u64; 14] {
-    let mut c = [0u64; 14];
-    // One pass over the members (the batch computes these for every household).
+    // One pass over the members (the batch computes these for every household); the counts
+    // of children only for children, of heads or partners only for them.
+    let [mut minors, mut children, mut children_minors, mut under_1, mut under_3] = [0u64; 5];
+    let [mut under_10, mut children_18_20, mut over_60, mut over_67, mut disabled] = [0u64; 5];
+    let [mut grave, mut working_heads, mut heads] = [0u64; 3];
     for (m, d) in household.member_list.iter().zip(derived) {
-        let child = m.relationship_to_head.is_child();
-        let head_or_partner = m.relationship_to_head.is_head_or_partner();
-        let working = m.employment.as_ref().is_some_and(|e| e.status.is_working());
         let age = d.age;
-        let flags = [
-            true,
-            age < 18,
-            child,
-            child && age < 18,
-            child && age < 1,
-            child && age < 3,
-            child && age < 10,
-            child && (18..21).contains(&age),
-            age >= 60,
-            age >= 67,
-            m.disability != Disability::None,
-            matches!(m.disability, Disability::Grave | Disability::NonAutosufficiente),
-            head_or_partner && working,
-            head_or_partner,
-        ];
-        for (count, flag) in c.iter_mut().zip(flags) {
-            *count += u64::from(flag);
+        let minor = u64::from(age < 18);
+        minors += minor;
+        if m.relationship_to_head.is_child() {
+            children += 1;
+            children_minors += minor;
+            under_1 += u64::from(age < 1);
+            under_3 += u64::from(age < 3);
+            under_10 += u64::from(age < 10);
+            children_18_20 += u64::from((18..21).contains(&age));
+        }
+        over_60 += u64::from(age >= 60);
+        over_67 += u64::from(age >= 67);
+        match m.disability {
+            Disability::None => {}
+            Disability::Media => disabled += 1,
+            Disability::Grave | Disability::NonAutosufficiente => {
+                disabled += 1;
+                grave += 1;
+            }
+        }
+        if m.relationship_to_head.is_head_or_partner() {
+            heads += 1;
+            working_heads +=
+                u64::from(m.employment.as_ref().is_some_and(|e| e.status.is_working()));
         }
     }
     // The members are counted as the list is long (ages past the first error are not read).
-    if let Some(members) = c.first_mut() {
-        *members = u64::try_from(household.member_list.len()).unwrap_or(u64::MAX);
-    }
-    c
+    let members = u64::try_from(household.member_list.len()).unwrap_or(u64::MAX);
+    [
+        members,
+        minors,
+        children,
+        children_minors,
+        under_1,
+        under_3,
+        under_10,
+        children_18_20,
+        over_60,
+        over_67,
+        disabled,
+        grave,
+        working_heads,
+        heads,
+    ]
 }
 
 /// The names of [`counts`], in their order.
@@ -234,3 +306,64 @@ pub(crate) const COUNT_NAMES: [&str; 14] = [
     "working_head_or_partners",
     "head_or_partners",
 ];
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn day(n: i64) -> NaiveDate {
+        NaiveDate::from_ymd_opt(1896, 1, 1).unwrap() + chrono::Duration::days(n)
+    }
+
+    /// The 29th of February, the ends of months and a date before its start, both ways.
+    #[test]
+    fn whole_months_since_on_the_awkward_days() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let dates = [
+            d(2024, 2, 29),
+            d(2025, 2, 28),
+            d(2025, 3, 1),
+            d(2028, 2, 28),
+            d(2028, 2, 29),
+            d(2000, 2, 29),
+            d(1900, 2, 28),
+            d(2026, 1, 31),
+            d(2026, 4, 30),
+            d(2026, 9, 1),
+        ];
+        for from in dates {
+            for to in dates {
+                let want = welfare_types::dates::whole_months_between(from, to).ok();
+                assert_eq!(AgeDate::new(to).whole_months_since(from), want, "{from} {to}");
+            }
+        }
+        assert_eq!(AgeDate::new(d(2025, 2, 28)).whole_months_since(d(2024, 2, 29)), Some(12));
+        assert_eq!(AgeDate::new(d(2025, 2, 27)).whole_months_since(d(2024, 2, 29)), Some(11));
+        assert_eq!(AgeDate::new(d(2026, 9, 1)).whole_months_since(d(2026, 9, 2)), None);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+
+        /// The months since a date are `whole_months_between`'s, on any two days from 1896 to
+        /// 2104 (leap days, and 1900 and 2100, which are not leap years, included).
+        #[test]
+        fn whole_months_since_is_whole_months_between(a in 0i64..76_000, b in 0i64..76_000) {
+            let (from, to) = (day(a), day(b));
+            let want = welfare_types::dates::whole_months_between(from, to).ok();
+            prop_assert_eq!(AgeDate::new(to).whole_months_since(from), want);
+        }
+
+        /// Two days a few months apart, where the anniversary day matters.
+        #[test]
+        fn whole_months_since_near_anniversaries(a in 0i64..76_000, gap in 0i64..400) {
+            let (from, to) = (day(a), day(a + gap));
+            let want = welfare_types::dates::whole_months_between(from, to).ok();
+            prop_assert_eq!(AgeDate::new(to).whole_months_since(from), want);
+        }
+    }
+}

@@ -430,13 +430,15 @@ pub struct FactTable {
     pub(crate) members: Vec<Value>,
     member_values: usize,
     symbols: &'static Symbols,
-    /// The comuni met on `comuni_on`, by the code the households give, with their ISTAT and
-    /// Belfiore codes as text values: households of one comune share them instead of looking
-    /// the comune up and allocating its codes again.
-    comuni: BTreeMap<String, (&'static Comune, Value, Value)>,
+    /// The comuni met on `comuni_on`, by the code the households give ([`code_key`]), with
+    /// their ISTAT and Belfiore codes as text values: households of one comune share them
+    /// instead of looking the comune up and allocating its codes again.
+    comuni: BTreeMap<u64, (&'static Comune, Value, Value)>,
     comuni_on: Option<NaiveDate>,
     /// The members' ages, reused between households.
     ages: Vec<crate::facts::Derived>,
+    /// The date of the last fill, as ages are counted to it.
+    age_date: Option<crate::facts::AgeDate>,
     /// Which values of the last fill are missing ([`FactTable::missing`]).
     missing: MissingFacts,
     /// The mask of the last fill: the facts outside it are missing.
@@ -504,6 +506,7 @@ impl FactTable {
             comuni: BTreeMap::new(),
             comuni_on: None,
             ages: Vec::new(),
+            age_date: None,
             missing: MissingFacts::UNKNOWN,
             filled_with: None,
             member_values: 0,
@@ -566,14 +569,20 @@ impl FactTable {
             self.filled_with = Some(*mask);
         }
         // The errors of every mask: a member born after the date (the first), then the comune.
+        let age_date = match self.age_date {
+            Some(date) if date.on() == on => date,
+            _ => *self.age_date.insert(crate::facts::AgeDate::new(on)),
+        };
         ages.clear();
         for (i, m) in household.member_list.iter().enumerate() {
-            ages.push(crate::facts::derive(m, i, on)?);
+            ages.push(crate::facts::derive_to(m, i, &age_date)?);
         }
         let ages = ages.as_slice();
         let (istat, belfiore) = self.comune(household, on, mask.household & COMUNE != 0)?;
 
-        self.household.resize(HOUSEHOLD_FACTS.len(), Value::Missing);
+        if self.household.len() != HOUSEHOLD_FACTS.len() {
+            self.household.resize(HOUSEHOLD_FACTS.len(), Value::Missing);
+        }
         let mut h = Row::new(&mut self.household, mask.household);
         for kind in IseeKind::ALL {
             h.push(|| money(household.isee.value_on(kind, on)));
@@ -648,7 +657,16 @@ impl FactTable {
         self.member_values = len;
         let rows = self.members.get_mut(..len).unwrap_or_default().chunks_exact_mut(stride);
         for ((member, derived), row) in household.member_list.iter().zip(ages).zip(rows) {
-            member_row(row, mask.members, self.symbols, household, member, derived, ages, on);
+            member_row(
+                row,
+                mask.members,
+                self.symbols,
+                household,
+                member,
+                derived,
+                ages,
+                &age_date,
+            );
         }
         // Which values are missing: a fact computed that is never missing is not; the others
         // the mask checks are looked at; any other may be.
@@ -681,16 +699,35 @@ impl FactTable {
             true => (istat.clone(), belfiore.clone()),
             false => (Value::Missing, Value::Missing),
         };
-        if let Some((_, istat, belfiore)) = self.comuni.get(code) {
+        let key = code_key(code);
+        if let Some((_, istat, belfiore)) = key.and_then(|key| self.comuni.get(&key)) {
             return Ok(pick(istat, belfiore));
         }
         let comune = household.comune_on(on)?;
         let istat = comune.istat().map_or(Value::Missing, |c| Value::Text(Arc::from(c)));
         let belfiore = Value::Text(Arc::from(comune.belfiore()));
         let picked = pick(&istat, &belfiore);
-        self.comuni.insert(code.to_owned(), (comune, istat, belfiore));
+        if let Some(key) = key {
+            self.comuni.insert(key, (comune, istat, belfiore));
+        }
         Ok(picked)
     }
+}
+
+/// A comune code of up to seven bytes as one number, its bytes and its length (two codes
+/// have the same number only when they are the same text): the key of the comuni a table
+/// keeps, compared at once where the text would be compared byte by byte. A longer
+/// code (no comune has one) has none, and is looked up every time.
+fn code_key(code: &str) -> Option<u64> {
+    let bytes = code.as_bytes();
+    if bytes.len() > 7 {
+        return None;
+    }
+    let mut key = (bytes.len() as u64) << 56;
+    for (i, b) in bytes.iter().enumerate() {
+        key |= u64::from(*b) << (8 * i);
+    }
+    Some(key)
 }
 
 /// Writes the member facts of `member` in `wanted` into `row` (the others are left as they
@@ -704,8 +741,9 @@ fn member_row(
     member: &Member,
     derived: &crate::facts::Derived,
     ages: &[crate::facts::Derived],
-    on: NaiveDate,
+    to: &crate::facts::AgeDate,
 ) {
+    let on = to.on();
     let id = member.member_identifier.as_str();
     let uses = |bits: u64| wanted & bits != 0;
     let event = match uses(USES_EVENT) {
@@ -760,7 +798,7 @@ fn member_row(
         member.marital_status.map_or(&MISSING, |m| symbol(&s.marital_status, marital_index(m)))
     });
     out.push(|| {
-        opt_int(member.marital_status_since.and_then(|since| whole_months_between(since, on).ok()))
+        opt_int(member.marital_status_since.and_then(|since| to.whole_months_since(since)))
     });
     out.push(|| member.fiscally_dependent.map_or(Value::Missing, Value::Bool));
     out.push(|| int(relationship.code()));
@@ -776,7 +814,7 @@ fn member_row(
     out.push(|| money(member.nursery.as_ref().and_then(|n| n.monthly_fee)));
     out.push_shared(|| event.map_or(&MISSING, |e| symbol(&s.event_kind, event_index(e.kind))));
     out.push(|| event_date.map_or(Value::Missing, Value::Date));
-    out.push(|| opt_int(event_date.and_then(|d| whole_months_between(d, on).ok())));
+    out.push(|| opt_int(event_date.and_then(|d| to.whole_months_since(d))));
     out.push(|| {
         let indemnity = household
             .benefits_received
