@@ -111,7 +111,7 @@ struct RejectLine<'a> {
 /// A piece of a chunk's output: result lines and reject lines, each in input order.
 #[derive(Default)]
 struct Piece {
-    results: String,
+    results: Vec<u8>,
     rejects: String,
     records: u64,
     rejected: u64,
@@ -128,10 +128,11 @@ impl Piece {
 
     /// Gives back the buffers larger than [`KEEP_BYTES`].
     fn release_large(&mut self) {
-        for buffer in [&mut self.results, &mut self.rejects] {
-            if buffer.capacity() > KEEP_BYTES {
-                *buffer = String::new();
-            }
+        if self.results.capacity() > KEEP_BYTES {
+            self.results = Vec::new();
+        }
+        if self.rejects.capacity() > KEEP_BYTES {
+            self.rejects = String::new();
         }
     }
 }
@@ -455,7 +456,7 @@ fn write_pieces<W: Write, J: Write>(
     // The pieces go out together, without being copied into the writer's buffer when they
     // exceed it (a whole chunk's results usually do).
     let mut slices: Vec<io::IoSlice<'_>> =
-        pieces.iter().map(|p| io::IoSlice::new(p.results.as_bytes())).collect();
+        pieces.iter().map(|p| io::IoSlice::new(&p.results)).collect();
     write_all_vectored(output, &mut slices)?;
     let mut slices: Vec<io::IoSlice<'_>> =
         pieces.iter().map(|p| io::IoSlice::new(p.rejects.as_bytes())).collect();
@@ -525,7 +526,7 @@ fn evaluate_line<'c>(
     options: &Options,
     render: &Render<'c>,
     worker: &mut Worker<'c>,
-    out: &mut String,
+    out: &mut Vec<u8>,
 ) -> Result<(), String> {
     let reject = |error: &str| reject_line(line, error);
     let text = text.trim_end();
@@ -598,14 +599,14 @@ impl<'c> Render<'c> {
     /// as `date`.
     pub(crate) fn new(ids: impl IntoIterator<Item = &'c str>, date: &str) -> Render<'c> {
         let mut after_quoted_id = String::from(",\"date\":");
-        push_json_str(&mut after_quoted_id, date);
+        after_quoted_id.push_str(&json_str(date));
         after_quoted_id.push_str(",\"results\":[");
         let after_bare_id = format!("\"{after_quoted_id}");
         let measures = ids
             .into_iter()
             .map(|id| {
                 let mut head = String::from(",{\"measure\":");
-                push_json_str(&mut head, id);
+                head.push_str(&json_str(id));
                 let open = ELIGIBLE.map(|eligible| format!("{head}{eligible}"));
                 let closed = [0, 1].map(|e| {
                     PERIODS.map(|period| {
@@ -640,24 +641,24 @@ fn after_comma(fragment: &str, first: bool) -> &str {
 /// the line's fields (a test holds them equal), without building the intermediate values,
 /// from the fragments of `render` wherever they apply.
 fn write_result_line(
-    out: &mut String,
+    out: &mut Vec<u8>,
     line: u64,
     household: &Household,
     render: &Render<'_>,
     results: &[Outcome<'_>],
     explain: Explain,
 ) {
-    out.push_str("{\"line\":");
+    out.extend_from_slice(b"{\"line\":");
     push_digits(out, line);
     let id = household.group_identifier.as_str();
     if needs_escape(id.as_bytes()) {
-        out.push_str(",\"household\":");
+        out.extend_from_slice(b",\"household\":");
         push_json_str(out, id);
-        out.push_str(&render.after_quoted_id);
+        out.extend_from_slice(render.after_quoted_id.as_bytes());
     } else {
-        out.push_str(",\"household\":\"");
-        out.push_str(id);
-        out.push_str(&render.after_bare_id);
+        out.extend_from_slice(b",\"household\":\"");
+        out.extend_from_slice(id.as_bytes());
+        out.extend_from_slice(render.after_bare_id.as_bytes());
     }
     for (i, r) in results.iter().enumerate() {
         let first = i == 0;
@@ -672,67 +673,127 @@ fn write_result_line(
             if let Some(closed) =
                 fragments.and_then(|f| f.closed.get(eligible)?.get(period_index(r.period)))
             {
-                out.push_str(after_comma(closed, first));
+                out.extend_from_slice(after_comma(closed, first).as_bytes());
                 continue;
             }
         }
         match fragments.and_then(|f| f.open.get(eligible)) {
-            Some(open) => out.push_str(after_comma(open, first)),
+            Some(open) => out.extend_from_slice(after_comma(open, first).as_bytes()),
             None => {
-                out.push_str(if first { "{\"measure\":" } else { ",{\"measure\":" });
+                out.extend_from_slice(if first { b"{\"measure\":" } else { b",{\"measure\":" });
                 push_json_str(out, r.measure);
-                out.push_str(ELIGIBLE.get(eligible).copied().unwrap_or_default());
+                out.extend_from_slice(
+                    ELIGIBLE.get(eligible).copied().unwrap_or_default().as_bytes(),
+                );
             }
         }
         if let Some(amount) = r.amount {
-            out.push_str(",\"amount\":");
+            out.extend_from_slice(b",\"amount\":");
             push_money(out, amount);
         }
-        out.push_str(PERIODS.get(period_index(r.period)).copied().unwrap_or_default());
+        out.extend_from_slice(
+            PERIODS.get(period_index(r.period)).copied().unwrap_or_default().as_bytes(),
+        );
         if explain != Explain::None {
-            out.push_str(",\"motivazione\":");
+            out.extend_from_slice(b",\"motivazione\":");
             push_json_str(out, r.motivazione());
         }
         if explain == Explain::Full && !r.reasons().is_empty() {
-            out.push_str(",\"reasons\":[");
+            out.extend_from_slice(b",\"reasons\":[");
             for (j, reason) in r.reasons().iter().enumerate() {
                 if j > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 push_json_str(out, reason);
             }
-            out.push(']');
+            out.push(b']');
         }
         if let Some(error) = r.error() {
-            out.push_str(",\"error\":");
+            out.extend_from_slice(b",\"error\":");
             push_json_str(out, error);
         }
         let mut items = r.breakdown(household).peekable();
         if items.peek().is_some() {
-            out.push_str(",\"breakdown\":[");
+            out.extend_from_slice(b",\"breakdown\":[");
             for (j, (member, amount)) in items.enumerate() {
-                out.push_str(if j > 0 { ",{\"member\":" } else { "{\"member\":" });
+                out.extend_from_slice(if j > 0 { b",{\"member\":" } else { b"{\"member\":" });
                 push_json_str(out, member);
-                out.push_str(",\"amount\":");
+                out.extend_from_slice(b",\"amount\":");
                 push_money(out, amount);
-                out.push('}');
+                out.push(b'}');
             }
-            out.push(']');
+            out.push(b']');
         }
-        out.push('}');
+        out.push(b'}');
     }
-    out.push_str("]}\n");
+    out.extend_from_slice(b"]}\n");
 }
 
-/// Appends an amount as a JSON string, exactly as [`Money`]'s `Display` (and serde) writes it.
-fn push_money(out: &mut String, amount: Money) {
-    out.push('"');
-    amount.push_plain(out);
-    out.push('"');
+/// Appends an amount as a JSON string, exactly as [`Money`]'s `Display` (and serde) writes it
+/// (a property test holds them equal).
+fn push_money(out: &mut Vec<u8>, amount: Money) {
+    let value = amount.amount();
+    match u64::try_from(value.mantissa().unsigned_abs()) {
+        // The common amount, written here digit by digit; any other by `Money`.
+        Ok(mantissa) if value.scale() <= MONEY_SCALE_MAX => {
+            push_plain_u64(out, mantissa, value.scale(), value.is_sign_negative())
+        }
+        _ => {
+            let mut buf = [0u8; Money::PLAIN_MAX];
+            out.push(b'"');
+            out.extend_from_slice(amount.plain_into(&mut buf).as_bytes());
+            out.push(b'"');
+        }
+    }
+}
+
+/// The largest scale [`push_plain_u64`] takes: every digit of a `u64` behind the point.
+const MONEY_SCALE_MAX: u32 = 19;
+
+/// Appends the amount `mantissa` × 10^-`scale` (negative when `negative` and not zero) as a
+/// JSON string with at least two decimals and every further one kept, as [`Money`]'s
+/// `Display` writes it: a scale below two is written as two (a 64-bit mantissa times 100 is
+/// far within a decimal's 96 bits, so `Display` rescales it exactly, to the same digits).
+fn push_plain_u64(out: &mut Vec<u8>, mantissa: u64, scale: u32, negative: bool) {
+    // From the last byte: the closing quote, the decimals (zeros where the mantissa's digits
+    // run out, at least two), the point, the whole part (at least one digit), the sign and
+    // the opening quote.
+    let mut text = [0u8; 26];
+    let mut at = text.len();
+    let mut put = |byte: u8| {
+        at = at.saturating_sub(1);
+        if let Some(d) = text.get_mut(at) {
+            *d = byte;
+        }
+    };
+    put(b'"');
+    let mut n = mantissa;
+    // A scale of 0 or 1 gets its zeros written as decimals of their own.
+    for _ in scale..2 {
+        put(b'0');
+    }
+    for _ in 0..scale {
+        // n % 10 < 10: the cast keeps it exactly.
+        put(b'0' + (n % 10) as u8);
+        n /= 10;
+    }
+    put(b'.');
+    loop {
+        put(b'0' + (n % 10) as u8);
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if negative && mantissa != 0 {
+        put(b'-');
+    }
+    put(b'"');
+    out.extend_from_slice(text.get(at..).unwrap_or_default());
 }
 
 /// Appends the decimal digits of `n`.
-fn push_digits(out: &mut String, mut n: u64) {
+fn push_digits(out: &mut Vec<u8>, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut start = digits.len();
     loop {
@@ -746,22 +807,25 @@ fn push_digits(out: &mut String, mut n: u64) {
             break;
         }
     }
-    for &d in digits.get(start..).unwrap_or_default() {
-        out.push(char::from(d));
-    }
+    out.extend_from_slice(digits.get(start..).unwrap_or_default());
 }
 
 /// Appends `s` as a JSON string, escaped exactly as serde_json escapes it: text without
 /// quotes, backslashes or control characters (identifiers, dates, measure ids) is copied as
 /// it is, anything else goes through serde_json.
-fn push_json_str(out: &mut String, s: &str) {
+fn push_json_str(out: &mut Vec<u8>, s: &str) {
     if !needs_escape(s.as_bytes()) {
-        out.push('"');
-        out.push_str(s);
-        out.push('"');
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
     } else {
-        out.push_str(&serde_json::to_string(s).unwrap_or_default());
+        out.extend_from_slice(json_str(s).as_bytes());
     }
+}
+
+/// `s` as a JSON string, as serde_json writes it.
+fn json_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
 }
 
 /// Whether `bytes` hold a quote, a backslash or a control character: the search of the record
@@ -777,7 +841,7 @@ mod tests {
     use super::*;
     use crate::catalogue::{Explained, List};
     use crate::{BreakdownItem, MeasureResult};
-    use proptest::prelude::{prop_assert_eq, proptest};
+    use proptest::prelude::{any, prop_assert_eq, prop_oneof, proptest, Strategy};
 
     /// Across several chunks (the pipeline writes one chunk while the next is evaluated),
     /// with blank lines and malformed records in between: every record is counted once, results
@@ -1039,14 +1103,17 @@ mod tests {
             for explain in [Explain::None, Explain::Motivazione, Explain::Full] {
                 let lang = (explain != Explain::None).then_some(Lang::It);
                 let outcomes = catalogue.outcomes_with(&household, date, lang, &mut scratch);
-                let mut out = String::new();
+                let mut out = Vec::new();
                 write_result_line(&mut out, i as u64, &household, &render, outcomes, explain);
                 let results = match explain {
                     Explain::None => catalogue.evaluate_outcomes(&household, date),
                     _ => catalogue.evaluate(&household, date),
                 };
                 let id = &household.group_identifier;
-                assert_eq!(out, serde_line(i as u64, id, "2026-09-01", &results, explain));
+                assert_eq!(
+                    String::from_utf8(out).unwrap(),
+                    serde_line(i as u64, id, "2026-09-01", &results, explain)
+                );
             }
         }
         // Every text that needs escaping, in every field.
@@ -1078,9 +1145,12 @@ mod tests {
         // With the measure's fragments (its id needs escaping too), and without any.
         for render in [Render::new(["comune/x\"y"], "d\\"), Render::new([], "d\\")] {
             for explain in [Explain::None, Explain::Motivazione, Explain::Full] {
-                let mut out = String::new();
+                let mut out = Vec::new();
                 write_result_line(&mut out, 7, &household, &render, &outcomes, explain);
-                assert_eq!(out, serde_line(7, "h\"1\u{0}", "d\\", &results, explain));
+                assert_eq!(
+                    String::from_utf8(out).unwrap(),
+                    serde_line(7, "h\"1\u{0}", "d\\", &results, explain)
+                );
             }
         }
     }
@@ -1141,11 +1211,11 @@ mod tests {
                                     explain,
                                 );
                                 for render in &renders {
-                                    let mut out = String::new();
+                                    let mut out = Vec::new();
                                     write_result_line(
                                         &mut out, 3, &household, render, &outcomes, explain,
                                     );
-                                    assert_eq!(out, want);
+                                    assert_eq!(String::from_utf8(out).unwrap(), want);
                                     checked += 1;
                                 }
                             }
@@ -1187,13 +1257,42 @@ mod tests {
         assert_eq!(out.0.len(), 17);
     }
 
+    proptest! {
+        /// Amounts of every size and scale (whole ones, cents, many decimals, zero and minus
+        /// zero, beyond 64 bits) are written as serde_json writes them.
+        #[test]
+        fn amounts_are_what_serde_json_writes(
+            mantissa in prop_oneof![
+                -1_000i128..1_000,
+                -100_000_000i128..100_000_000,
+                any::<i64>().prop_map(i128::from),
+                (i128::from(u64::MAX) - 5)..(i128::from(u64::MAX) + 5),
+                -(1i128 << 96) + 1..(1i128 << 96),
+            ],
+            scale in prop_oneof![0u32..4, 0u32..=28],
+            negative_zero in any::<bool>(),
+        ) {
+            let mut value = rust_decimal::Decimal::from_i128_with_scale(mantissa, scale);
+            if mantissa == 0 && negative_zero {
+                value.set_sign_negative(true);
+            }
+            let amount = Money::from_decimal(value);
+            let mut out = b"x".to_vec();
+            push_money(&mut out, amount);
+            prop_assert_eq!(String::from_utf8(out).unwrap(), format!("x{}", serde_json::to_string(&amount).unwrap()));
+        }
+    }
+
     /// Line numbers are written as serde_json writes them, up to the largest.
     #[test]
     fn digits_are_serde_jsons() {
         for n in [0, 1, 9, 10, 99, 100, 123_456, u64::MAX / 10, u64::MAX - 1, u64::MAX] {
-            let mut out = String::from("x");
+            let mut out = b"x".to_vec();
             push_digits(&mut out, n);
-            assert_eq!(out, format!("x{}", serde_json::to_string(&n).unwrap()));
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                format!("x{}", serde_json::to_string(&n).unwrap())
+            );
         }
     }
 }
