@@ -551,10 +551,14 @@ fn parse_plain(text: &str) -> Option<Decimal> {
     let mut mantissa: u64 = 0;
     let mut point: Option<usize> = None;
     for (i, &b) in digits.iter().enumerate() {
-        match b {
-            b'0'..=b'9' => mantissa = mantissa.checked_mul(10)?.checked_add(u64::from(b - b'0'))?,
-            b'.' if point.is_none() && i > 0 => point = Some(i),
-            _ => return None,
+        let digit = b.wrapping_sub(b'0');
+        if digit < 10 {
+            // At most 19 digits: below 10^19 < 2^64, so this neither overflows nor wraps.
+            mantissa = mantissa * 10 + u64::from(digit);
+        } else if b == b'.' && point.is_none() && i > 0 {
+            point = Some(i);
+        } else {
+            return None;
         }
     }
     let scale = match point {
@@ -569,6 +573,10 @@ fn parse_plain(text: &str) -> Option<Decimal> {
     Some(value)
 }
 
+/// Every notation [`Money::parse`] reads; kept out of line, so that its plain fast path does
+/// not pay for this one's frame.
+#[inline(never)]
+#[cold]
 fn parse_amount(text: &str) -> Result<Decimal, MoneyError> {
     let mut cleaned: String = text
         .chars()
