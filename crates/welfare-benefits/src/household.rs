@@ -970,19 +970,31 @@ impl Household {
                 }
             }
         }
-        let amounts = [
-            ("isee.ordinario", self.isee.ordinario),
-            ("isee.minorenni", self.isee.minorenni),
-            ("isee.sociosanitario", self.isee.sociosanitario),
-            ("isee.prestazioni_familiari", self.isee.prestazioni_familiari),
-            ("family_income", self.family_income),
-            ("rent.annual", self.rent.as_ref().map(|r| r.annual)),
-            ("assets.real_estate", self.assets.as_ref().map(|a| a.real_estate)),
-            ("assets.financial", self.assets.as_ref().map(|a| a.financial)),
-        ];
-        for (path, amount) in amounts {
-            if amount.is_some_and(Money::is_negative) {
-                return invalid(path.into(), "amount is negative");
+        // The amounts are listed (with their paths) only when one of them is negative.
+        let negative = |amount: Option<&Money>| amount.is_some_and(|a| a.is_negative());
+        let any_negative = negative(self.isee.ordinario.as_ref())
+            || negative(self.isee.minorenni.as_ref())
+            || negative(self.isee.sociosanitario.as_ref())
+            || negative(self.isee.prestazioni_familiari.as_ref())
+            || negative(self.family_income.as_ref())
+            || negative(self.rent.as_ref().map(|r| &r.annual))
+            || negative(self.assets.as_ref().map(|a| &a.real_estate))
+            || negative(self.assets.as_ref().map(|a| &a.financial));
+        if any_negative {
+            let amounts = [
+                ("isee.ordinario", self.isee.ordinario),
+                ("isee.minorenni", self.isee.minorenni),
+                ("isee.sociosanitario", self.isee.sociosanitario),
+                ("isee.prestazioni_familiari", self.isee.prestazioni_familiari),
+                ("family_income", self.family_income),
+                ("rent.annual", self.rent.as_ref().map(|r| r.annual)),
+                ("assets.real_estate", self.assets.as_ref().map(|a| a.real_estate)),
+                ("assets.financial", self.assets.as_ref().map(|a| a.financial)),
+            ];
+            for (path, amount) in amounts {
+                if amount.is_some_and(Money::is_negative) {
+                    return invalid(path.into(), "amount is negative");
+                }
             }
         }
         for (i, a) in self.isee.attestazioni.iter().enumerate() {
