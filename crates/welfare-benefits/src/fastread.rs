@@ -16,6 +16,8 @@
 //! from its digits (property tests hold each shortcut equal to serde). Amounts go to
 //! `Money::parse`, whose own fast path reads the plain form.
 
+use std::cell::RefCell;
+
 use chrono::NaiveDate;
 use welfare_types::Money;
 
@@ -59,6 +61,46 @@ pub(crate) fn empty() -> Household {
         assets: None,
         benefits_received: Vec::new(),
         applications: Vec::new(),
+    }
+}
+
+std::thread_local! {
+    /// Text buffers of identifiers a record no longer has where the one before had them (a
+    /// parent, a member or an event past the end of the list), kept for the next record that
+    /// has one there: a batch worker reads every record into one household, and parents come and
+    /// go between records. At most [`SPARE_MAX`].
+    static SPARE: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// How many text buffers [`SPARE`] keeps.
+const SPARE_MAX: usize = 16;
+
+/// An empty text, with a buffer from [`SPARE`] when there is one.
+fn spare() -> String {
+    SPARE
+        .try_with(|spare| spare.try_borrow_mut().ok().and_then(|mut spare| spare.pop()))
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
+/// Keeps `text`'s buffer in [`SPARE`] (emptied), unless it holds enough.
+fn keep(mut text: String) {
+    text.clear();
+    // Without room (or while the thread ends) the buffer is dropped.
+    let _ = SPARE.try_with(|spare| {
+        if let Ok(mut spare) = spare.try_borrow_mut() {
+            if spare.len() < SPARE_MAX {
+                spare.push(text);
+            }
+        }
+    });
+}
+
+/// Empties an optional text, keeping its buffer for a later one.
+fn unset(slot: &mut Option<String>) {
+    if let Some(text) = slot.take() {
+        keep(text);
     }
 }
 
@@ -404,7 +446,11 @@ impl<'a> Reader<'a> {
                 kept.clear();
                 kept.push_str(text);
             }
-            None => *target = Some(text.to_owned()),
+            None => {
+                let mut kept = spare();
+                kept.push_str(text);
+                *target = Some(kept);
+            }
         }
         Some(())
     }
@@ -571,7 +617,9 @@ impl<'a> Reader<'a> {
             len += 1;
             Some(())
         })?;
-        items.truncate(len);
+        for item in items.drain(len..) {
+            item.recycle();
+        }
         Some(())
     }
 
@@ -647,7 +695,7 @@ impl<'a> Reader<'a> {
             return None;
         }
         if !mother {
-            event.mother = None;
+            unset(&mut event.mother);
         }
         event.kind = kind?;
         event.date = date?;
@@ -777,10 +825,10 @@ impl<'a> Reader<'a> {
             return None;
         }
         if !mother {
-            m.mother = None;
+            unset(&mut m.mother);
         }
         if !father {
-            m.father = None;
+            unset(&mut m.father);
         }
         m.codice_fiscale = None;
         m.birth_date = birth?;
@@ -805,12 +853,15 @@ impl<'a> Reader<'a> {
 /// An element to read a list item into: every field is written by the reader.
 trait Blank {
     fn blank() -> Self;
+
+    /// Keeps the item's text buffers for later items (it is no longer in the list).
+    fn recycle(self);
 }
 
 impl Blank for Member {
     fn blank() -> Member {
         Member {
-            member_identifier: String::new(),
+            member_identifier: spare(),
             codice_fiscale: None,
             birth_date: NaiveDate::MIN,
             sex: Sex::F,
@@ -831,6 +882,12 @@ impl Blank for Member {
             nursery: None,
         }
     }
+
+    fn recycle(mut self) {
+        keep(self.member_identifier);
+        unset(&mut self.mother);
+        unset(&mut self.father);
+    }
 }
 
 impl Blank for Event {
@@ -838,10 +895,15 @@ impl Blank for Event {
         Event {
             kind: EventKind::Birth,
             date: NaiveDate::MIN,
-            child: String::new(),
+            child: spare(),
             mother: None,
             mother_resident: None,
         }
+    }
+
+    fn recycle(mut self) {
+        keep(self.child);
+        unset(&mut self.mother);
     }
 }
 
