@@ -348,9 +348,11 @@ impl Money {
         self.0.is_zero()
     }
 
-    /// Whether the amount is below zero.
+    /// Whether the amount is below zero (a negative zero is not: it equals zero). Read from the
+    /// sign and the mantissa, without a comparison of decimals.
+    #[inline]
     pub fn is_negative(self) -> bool {
-        self.0 < Decimal::ZERO
+        self.0.is_sign_negative() && !self.0.is_zero()
     }
 
     /// Whether the amount has no digits below the cent.
@@ -857,6 +859,27 @@ mod tests {
             let mut out = String::from("x");
             amount.push_plain(&mut out);
             prop_assert_eq!(out, format!("x{amount}"));
+        }
+    }
+
+    proptest! {
+        /// `is_negative` is the comparison with zero, for every scale and sign, a negative
+        /// zero included.
+        #[test]
+        fn is_negative_is_below_zero(
+            m in prop_oneof![
+                -2i128..=2,
+                proptest::num::i64::ANY.prop_map(i128::from),
+                -(1i128 << 96) + 1..(1i128 << 96),
+            ],
+            scale in 0u32..=28,
+            negative in proptest::bool::ANY,
+        ) {
+            let mut d = rust_decimal::Decimal::from_i128_with_scale(m, scale);
+            if negative {
+                d.set_sign_negative(true);
+            }
+            prop_assert_eq!(Money(d).is_negative(), d < rust_decimal::Decimal::ZERO);
         }
     }
 
