@@ -815,7 +815,7 @@ impl Household {
         let invalid = |path: String, message: &str| {
             Err(HouseholdError::new(HouseholdErrorKind::Invalid, path, message.to_owned()))
         };
-        if self.group_identifier.trim().is_empty() {
+        if blank(&self.group_identifier) {
             return invalid("group_identifier".into(), "household identifier is empty");
         }
         if self.member_list.is_empty() {
@@ -826,7 +826,7 @@ impl Household {
         let mut seen = std::collections::BTreeSet::new();
         let small = self.member_list.len() <= 16;
         for (i, m) in self.member_list.iter().enumerate() {
-            if m.member_identifier.trim().is_empty() {
+            if blank(&m.member_identifier) {
                 return invalid(
                     format!("member_list[{i}].member_identifier"),
                     "member identifier is empty",
@@ -1025,6 +1025,15 @@ impl Household {
     }
 }
 
+/// Whether `text` is empty or only whitespace (`text.trim().is_empty()`), answered from the
+/// first byte when it is an ASCII character that is not whitespace (identifiers are).
+fn blank(text: &str) -> bool {
+    match text.as_bytes().first() {
+        Some(&b) if b.is_ascii() && !char::from(b).is_whitespace() => false,
+        _ => text.trim().is_empty(),
+    }
+}
+
 fn json_error(name: &str, path: String, e: &serde_json::Error) -> HouseholdError {
     let mut message = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());
@@ -1033,4 +1042,23 @@ fn json_error(name: &str, path: String, e: &serde_json::Error) -> HouseholdError
     }
     let location = (e.line() > 0).then_some((e.line(), e.column()));
     HouseholdError::new(HouseholdErrorKind::Format, path, message).in_source(name).at(location)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::blank;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// `blank` is `trim().is_empty()`: ASCII and Unicode whitespace (a vertical tab, a
+        /// no-break space), letters, controls, any text.
+        #[test]
+        fn blank_is_trimmed_empty(text in prop_oneof![
+            prop::collection::vec(prop::sample::select(vec![' ', '\t', '\n', '\r', '\u{b}', '\u{c}', '\u{a0}', '\u{2003}', 'a', 'Z', '0', '\u{0}', '\u{7f}', 'é']), 0..6)
+                .prop_map(|chars| chars.into_iter().collect::<String>()),
+            ".{0,8}",
+        ]) {
+            prop_assert_eq!(blank(&text), text.trim().is_empty());
+        }
+    }
 }
