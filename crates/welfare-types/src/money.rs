@@ -281,6 +281,23 @@ impl Money {
         }
     }
 
+    /// The amount in plain notation (`-?[0-9]+(\.[0-9]+)?`, at most 19 digits) that `bytes`
+    /// starts with, up to the first byte that cannot go on it (not a digit, a second point), with the number
+    /// of bytes it takes: exactly what [`Money::parse`] gives for those bytes alone. `None`
+    /// when that run of bytes is not plain notation (or is longer): read the whole text with
+    /// [`Money::parse`] then. For a reader that finds where an amount ends as it reads it.
+    ///
+    /// ```
+    /// use welfare_types::Money;
+    /// let (amount, len) = Money::parse_plain_prefix(b"18882.25\"}").unwrap();
+    /// assert_eq!((amount, len), (Money::parse("18882.25").unwrap(), 8));
+    /// assert_eq!(Money::parse_plain_prefix(b"12.\""), None);
+    /// ```
+    #[inline]
+    pub fn parse_plain_prefix(bytes: &[u8]) -> Option<(Money, usize)> {
+        plain_prefix(bytes).map(|(value, len)| (Money(value), len))
+    }
+
     /// `self + other`, or [`MoneyError::Overflow`].
     pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
         self.0.checked_add(other.0).map(Money).ok_or(MoneyError::Overflow)
@@ -541,38 +558,52 @@ fn all_digits(s: &str) -> bool {
 /// text (a property test holds them equal); `None` for anything else, left to it.
 #[inline]
 fn parse_plain(text: &str) -> Option<Decimal> {
-    let bytes = text.as_bytes();
+    let (value, len) = plain_prefix(text.as_bytes())?;
+    (len == text.len()).then_some(value)
+}
+
+/// The run of plain notation `bytes` starts with (an optional `-`, then digits and at most one
+/// point, up to the first byte that cannot go on: another byte or a second point), read as
+/// [`parse_plain`] reads it, with its length:
+/// `None` when the run is not plain notation (no digit, a leading or trailing point) or is
+/// longer than 19 bytes after the sign.
+#[inline]
+fn plain_prefix(bytes: &[u8]) -> Option<(Decimal, usize)> {
     let (negative, digits) = match bytes.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, bytes),
     };
-    // 19 bytes hold at most 19 digits, below 2^64.
-    if digits.is_empty() || digits.len() > 19 {
-        return None;
-    }
+    // Twenty bytes at most: a twentieth plain byte makes the run too long.
+    let run = digits.get(..20).unwrap_or(digits);
     let mut mantissa: u64 = 0;
     let mut point: Option<usize> = None;
-    for (i, &b) in digits.iter().enumerate() {
+    let mut len = run.len();
+    for (i, &b) in run.iter().enumerate() {
         let digit = b.wrapping_sub(b'0');
         if digit < 10 {
-            // At most 19 digits: below 10^19 < 2^64, so this neither overflows nor wraps.
-            mantissa = mantissa * 10 + u64::from(digit);
+            // Exact for the 19 digits a run that is taken has (10^19 < 2^64); a twentieth
+            // wraps, and the run is refused below.
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(digit));
         } else if b == b'.' && point.is_none() && i > 0 {
             point = Some(i);
         } else {
-            return None;
+            len = i;
+            break;
         }
+    }
+    if len == 0 || len > 19 {
+        return None;
     }
     let scale = match point {
         // A trailing point (`12.`) is a syntax error: the general path says so.
-        Some(p) => u32::try_from(digits.len().checked_sub(p + 1).filter(|n| *n > 0)?).ok()?,
+        Some(p) => u32::try_from(len.checked_sub(p + 1).filter(|n| *n > 0)?).ok()?,
         None => 0,
     };
     let mut value = Decimal::try_from_i128_with_scale(i128::from(mantissa), scale).ok()?;
     if negative {
         value.set_sign_negative(true);
     }
-    Some(value)
+    Some((value, usize::from(negative) + len))
 }
 
 /// Every notation [`Money::parse`] reads; kept out of line, so that its plain fast path does
@@ -809,7 +840,7 @@ fn pow10_i128(n: u32) -> Option<i128> {
 #[cfg(test)]
 mod tests {
     use super::{parse_amount, parse_plain, Money};
-    use proptest::prelude::{prop_assert_eq, prop_oneof, proptest, Just, Strategy};
+    use proptest::prelude::{prop_assert, prop_assert_eq, prop_oneof, proptest, Just, Strategy};
 
     /// Texts near the plain form: signs, digits, points, commas, spaces and signs of currency,
     /// so that both the fast path and every refusal of it are exercised.
@@ -863,6 +894,32 @@ mod tests {
     }
 
     proptest! {
+        /// The plain run a text starts with is `Money::parse` of exactly those bytes (scale and
+        /// sign included), and it ends where the plain form cannot go on.
+        #[test]
+        fn plain_prefix_is_parse_of_its_bytes(
+            text in amount_text(),
+            tail in prop_oneof![Just(""), Just("\""), Just("\"}"), Just("x"), Just(".\"")],
+        ) {
+            let whole = format!("{text}{tail}");
+            if let Some((amount, len)) = Money::parse_plain_prefix(whole.as_bytes()) {
+                let taken = &whole[..len];
+                prop_assert_eq!(
+                    Money::parse(taken).map(|m| m.0.serialize()),
+                    Ok(amount.0.serialize())
+                );
+                prop_assert_eq!(parse_plain(taken), Some(amount.0));
+                let next = whole.as_bytes().get(len).copied();
+                prop_assert!(!matches!(next, Some(b'0'..=b'9')), "{}", whole);
+            }
+            // A plain text followed by a quote is taken whole.
+            if let Some(plain) = parse_plain(&text) {
+                let quoted = format!("{text}\"");
+                let taken = Money::parse_plain_prefix(quoted.as_bytes());
+                prop_assert_eq!(taken.map(|(m, n)| (m.0.serialize(), n)), Some((plain.serialize(), text.len())));
+            }
+        }
+
         /// `is_negative` is the comparison with zero, for every scale and sign, a negative
         /// zero included.
         #[test]
