@@ -13,8 +13,8 @@
 //! `ComuneCode::parse`, `Relationship::from_name`, chrono's date parser), so an accepted value
 //! is the value serde gives. The common forms are read in place, without taking the string
 //! first: keys and enum names compared whole with the known ones, a plain `YYYY-MM-DD` date
-//! from its digits (property tests hold each shortcut equal to serde). Amounts go to
-//! `Money::parse`, whose own fast path reads the plain form.
+//! from its digits, a plain amount by `Money::parse_plain_prefix` up to its closing quote
+//! (property tests hold each shortcut equal to serde). Other amounts go to `Money::parse`.
 
 use std::cell::RefCell;
 
@@ -488,9 +488,21 @@ impl<'a> Reader<'a> {
         digits.parse().ok()
     }
 
-    /// An amount: a string read by [`Money::parse`], as serde's visitor reads it (its own
-    /// fast path reads the plain form straight into mantissa and scale).
+    /// An amount: a string read by [`Money::parse`], as serde's visitor reads it; the plain
+    /// form is read in place by [`Money::parse_plain_prefix`] (the same reading of the same
+    /// bytes), without finding the string's end first.
     fn money(&mut self) -> Option<Money> {
+        // The plain form read in place, as far as the closing quote.
+        if self.peek() == Some(b'"') {
+            let bytes = self.text.as_bytes();
+            let start = self.pos + 1;
+            if let Some((amount, len)) = bytes.get(start..).and_then(Money::parse_plain_prefix) {
+                if bytes.get(start + len) == Some(&b'"') {
+                    self.pos = start + len + 1;
+                    return Some(amount);
+                }
+            }
+        }
         Money::parse(self.str()?).ok()
     }
 
