@@ -32,13 +32,17 @@
 //!   whether it is whole; a band number or row count also remembers its table;
 //! - a node may fail where the evaluator can fail: an operand that may be missing or of
 //!   another kind where a number, boolean, date or list is needed; a bound past 1e20 (the
-//!   decimal limit is 7.9e28); a divisor not proven away from zero; a band table whose last
+//!   decimal limit is 7.9e28); a divisor not proven away from zero (a household fact divided
+//!   by is assumed at least 1e-9 in magnitude, as checked below); a band table whose last
 //!   row is bounded, a row number not proven within the table (`riga(t, fascia(t, x))` is);
-//!   `clamp` bounds not proven ordered; a scale not strictly increasing; any date arithmetic
-//!   (an age before birth, a month out of range) and `parametro_alla_data`; member
-//!   aggregations nested in member context; a parameter read of another kind than a value;
+//!   `clamp` bounds not proven ordered; a scale not strictly increasing; an age or a span of
+//!   months or years between dates not known in order where it is computed (`se d presente e
+//!   d <= oggi allora mesi_tra(d, oggi)` is), any other date arithmetic (a month out of
+//!   range) and `parametro_alla_data`; member aggregations nested in member context; a
+//!   parameter read of another kind than a value;
 //! - the analysis assumes every fact of its declared kind, present unless optional, and a
-//!   number of magnitude at most 1e9 (numbers are unbounded in the language). A refusal skips
+//!   number of magnitude at most 1e9 (numbers are unbounded in the language; a household
+//!   number divided by at least 1e-9 too). A refusal skips
 //!   definitions only when the facts they depend on (through any definition) meet this, and
 //!   the household has at most [`MAX_MEMBERS`] members: checked per household before anything
 //!   is skipped, in full for household facts, and for member facts (once per member) their
@@ -73,7 +77,7 @@ use crate::error::EvalError;
 use crate::eval::Snapshot;
 use crate::facts::FactsView;
 use crate::limits::{MAX_EVAL_STEPS, MAX_MEMBERS};
-use crate::program::{children, Agg, Arith, Code, Input, ParamData, Plan, Program, Table};
+use crate::program::{children, Agg, Arith, Cmp, Code, Input, ParamData, Plan, Program, Table};
 use crate::types::Type;
 use crate::value::Value;
 
@@ -89,6 +93,19 @@ const FACT_MANTISSAS: [u128; 29] = {
     while i < 29 {
         out[i] = m;
         m = m.saturating_mul(10);
+        i += 1;
+    }
+    out
+};
+/// The least mantissa at each scale (0 to 28) of a number at least [`AWAY_FROM_ZERO`] (1e-9)
+/// in magnitude: 1 up to scale 9, then `10^(scale − 9)`.
+// Indexing a constant array below its length in a constant: checked when compiled.
+#[allow(clippy::indexing_slicing)]
+const AWAY_MANTISSAS: [u128; 29] = {
+    let mut out = [1u128; 29];
+    let mut i = 10;
+    while i < 29 {
+        out[i] = out[i - 1] * 10;
         i += 1;
     }
     out
@@ -174,6 +191,8 @@ struct Refusal {
 struct Assumed {
     kind: Kind,
     optional: bool,
+    /// A household number used as a divisor: at least [`AWAY_FROM_ZERO`] in magnitude.
+    nonzero: bool,
 }
 
 impl Assumed {
@@ -182,10 +201,10 @@ impl Assumed {
         match v {
             None | Some(Value::Missing) => self.optional,
             Some(Value::Num(d)) => {
+                let (m, scale) = (d.mantissa().unsigned_abs(), d.scale() as usize);
                 self.kind == Kind::Num
-                    && FACT_MANTISSAS
-                        .get(d.scale() as usize)
-                        .is_some_and(|m| d.mantissa().unsigned_abs() <= *m)
+                    && FACT_MANTISSAS.get(scale).is_some_and(|most| m <= *most)
+                    && (!self.nonzero || AWAY_MANTISSAS.get(scale).is_some_and(|least| m >= *least))
             }
             Some(Value::Bool(_)) => self.kind == Kind::Bool,
             Some(Value::Date(_)) => self.kind == Kind::Date,
@@ -489,6 +508,7 @@ fn assumed(input: &Input) -> Assumed {
     Assumed {
         kind: kind_of(&input.ty),
         optional: input.optional || matches!(input.ty, Type::Optional(_)),
+        nonzero: false,
     }
 }
 
@@ -518,6 +538,9 @@ struct Analysis<'p> {
     present: Vec<Code>,
     /// [`Analysis::cells`] of each (table, column) asked so far: a large table is read once.
     cells: Vec<((u32, u32), Option<Abs>)>,
+    /// The household facts divided by, assumed at least [`AWAY_FROM_ZERO`] in magnitude
+    /// (checked per household like the other assumptions, [`Assumed::nonzero`]).
+    nonzero: Vec<bool>,
 }
 
 /// The leaves (facts, definitions) known present when `code`, a boolean, is `when`.
@@ -537,8 +560,32 @@ fn implied_present(code: &Code, when: bool, out: &mut Vec<Code>) {
             implied_present(b, false, out);
         }
         Code::Not(a) => implied_present(a, !when, out),
+        // A comparison either way compares both values (a missing one is an error): `a ≤ b`
+        // is kept as `Cmp(Le, a, b)` (for the date spans: [`Analysis::ordered`]).
+        Code::Cmp(op, a, b) if is_leaf(a) && is_leaf(b) => {
+            let (x, y) = match (op, when) {
+                (Cmp::Lt | Cmp::Le, true) | (Cmp::Gt | Cmp::Ge, false) => (a, b),
+                (Cmp::Gt | Cmp::Ge, true) | (Cmp::Lt | Cmp::Le, false) => (b, a),
+                _ => return,
+            };
+            out.push(Code::Cmp(Cmp::Le, x.clone(), y.clone()));
+        }
         _ => {}
     }
+}
+
+/// A value read as is: the same wherever it is read in one evaluation (a member's fact, in
+/// that member's context).
+fn is_leaf(code: &Code) -> bool {
+    matches!(
+        code,
+        Code::Input(_)
+            | Code::Member(_)
+            | Code::Param(_)
+            | Code::Def(_)
+            | Code::Today
+            | Code::Const(_)
+    )
 }
 
 impl<'p> Analysis<'p> {
@@ -555,13 +602,26 @@ impl<'p> Analysis<'p> {
     /// holds. Returns what to restore with [`Analysis::leave_member`].
     fn enter_member(&mut self) -> (bool, Vec<Code>) {
         let saved = (self.in_members, self.present.clone());
-        self.present.retain(|c| !matches!(c, Code::Member(_)));
+        self.present.retain(|c| match c {
+            Code::Cmp(_, a, b) => {
+                !matches!(**a, Code::Member(_)) && !matches!(**b, Code::Member(_))
+            }
+            c => !matches!(c, Code::Member(_)),
+        });
         self.in_members = true;
         saved
     }
 
     fn leave_member(&mut self, saved: (bool, Vec<Code>)) {
         (self.in_members, self.present) = saved;
+    }
+
+    /// Whether `from ≤ to` is known where the node being analysed is evaluated (a date span
+    /// from `from` to `to` is then not reversed).
+    fn ordered(&self, from: &Code, to: &Code) -> bool {
+        self.present
+            .iter()
+            .any(|p| matches!(p, Code::Cmp(Cmp::Le, x, y) if **x == *from && **y == *to))
     }
 
     /// `a` made present when its leaf is known present here.
@@ -758,6 +818,14 @@ impl<'p> Analysis<'p> {
                             y.lo
                         } else if y.hi <= -AWAY_FROM_ZERO {
                             -y.hi
+                        } else if let (Code::Input(i), Kind::Num) = (&**b, y.kind) {
+                            // A household fact: assumed away from zero, as checked before a
+                            // refusal skips this (a zero divisor, and the plain run decides).
+                            match self.nonzero.get_mut(*i as usize) {
+                                Some(flag) => *flag = true,
+                                None => self.fail = true,
+                            }
+                            AWAY_FROM_ZERO
                         } else {
                             self.fail = true;
                             return Abs::num(f64::NEG_INFINITY, f64::INFINITY, false);
@@ -965,8 +1033,14 @@ impl<'p> Analysis<'p> {
                 if let Some(b) = b {
                     self.date(b);
                 }
-                // An age or a span before its start is an error: not proven here.
-                self.fail = true;
+                // An age or a span before its start is an error, unless the dates are known in
+                // order here (`se d presente e d <= oggi allora mesi_tra(d, oggi)`): whole
+                // months between two dates never pass `u32` (chrono's dates span ±262,143
+                // years).
+                let to = b.as_deref().unwrap_or(&Code::Today);
+                if !self.ordered(a, to) {
+                    self.fail = true;
+                }
                 Abs::num(0.0, f64::from(u32::MAX), true)
             }
             Code::ValueOr(a, b) => {
@@ -1099,6 +1173,7 @@ fn shortcut(program: &Program, plan: &Plan) -> Option<Shortcut> {
         fail: false,
         present: Vec::new(),
         cells: Vec::new(),
+        nonzero: vec![false; program.inputs.len()],
     };
     let mut may_fail = vec![true; n];
     let mut deps: Vec<Vec<u32>> = vec![Vec::new(); n];
@@ -1170,12 +1245,18 @@ fn shortcut(program: &Program, plan: &Plan) -> Option<Shortcut> {
         .collect();
     // Household facts are checked in full (a few per household); member facts, once per
     // member, only where numbers: their kinds and presence hold by construction (above).
+    // Household facts divided by are also checked away from zero.
+    let nonzero = std::mem::take(&mut analysis.nonzero);
     let facts = |found: &mut Vec<u32>, decls: &[Input], all: bool| -> Box<[(u32, Assumed)]> {
         found.sort_unstable();
         found.dedup();
         found
             .iter()
-            .filter_map(|&i| Some((i, assumed(decls.get(i as usize)?))))
+            .filter_map(|&i| {
+                let a = assumed(decls.get(i as usize)?);
+                let divisor = all && nonzero.get(i as usize).copied().unwrap_or(false);
+                Some((i, Assumed { nonzero: divisor, ..a }))
+            })
             .filter(|(_, a)| all || a.kind == Kind::Num)
             .collect()
     };
@@ -1556,10 +1637,7 @@ conditions:
         let plan = traps.decision_plan(traps.plan(["importo"]).unwrap());
         let mut names = failing(&traps, &plan);
         names.sort();
-        assert_eq!(
-            names,
-            ["dalla_fascia", "dalla_riga", "eta_richiedente", "gonfiato", "importo", "per_quota"]
-        );
+        assert_eq!(names, ["dalla_fascia", "dalla_riga", "eta_richiedente", "gonfiato", "importo"]);
         // A fact past the bound the analysis assumed: the plain run decides, and meets the
         // overflow `doppio` would hide. Within it, the refusal skips `doppio`.
         let snap = safe.snapshot(chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()).unwrap();
@@ -1631,6 +1709,64 @@ definitions:
         let facts =
             program.facts(&json!({ "residente": false, "members": [{ "eta": 3 }] })).unwrap();
         assert_eq!(same(&snap, &plan, &facts, &mut Vec::new(), "few"), Ok(Decision::Refused));
+    }
+
+    const SPANS: &str = r#"
+rulebook: prova/periodi
+title: { it: "Periodi", en: "Spans" }
+authority: { level: comune, code: "039014", name: "Comune di Ravenna" }
+valid: { from: 2025-01-01 }
+inputs:
+  household:
+    dal: { type: date, optional: true }
+    scala: { type: decimal }
+    reddito: { type: decimal }
+  member:
+    eta: { type: integer }
+parameters:
+  fine: { type: date, versions: [{ from: 2025-01-01, value: 2027-01-01, source: "delibera" }] }
+definitions:
+  mesi: { type: integer, formula: "se dal presente e dal <= oggi allora mesi_tra(dal, oggi) altrimenti 0" }
+  prima: { type: boolean, formula: "dal presente e dal < fine e mesi_tra(dal, fine) > 6" }
+  rovescio: { type: integer, formula: "se dal presente e dal >= oggi allora mesi_tra(dal, oggi) altrimenti 0" }
+  libero: { type: integer, formula: "se dal presente allora mesi_tra(dal, oggi) altrimenti 0" }
+  equivalente: { type: decimal, formula: "reddito / scala" }
+  importo: { type: decimal, output: true, formula: "equivalente + mesi + rovescio + libero + (se prima allora 1 altrimenti 0)" }
+conditions:
+  minori:
+    formula: almeno_uno(membri, eta < 18)
+"#;
+
+    /// A span between dates known in order where it is computed cannot fail; one not known
+    /// in order can. A household fact divided by is assumed away from zero: a zero divisor
+    /// sends the household to the plain run, which meets the error.
+    #[test]
+    fn ordered_spans_and_divisors_of_household_facts_are_total() {
+        let program = Program::from_yaml(SPANS, "periodi.yaml").unwrap();
+        let plan = program.decision_plan(program.plan(["importo"]).unwrap());
+        let cut = plan.shortcut.as_deref().unwrap();
+        let mut failing: Vec<&str> =
+            cut.failing.iter().map(|&i| program.defs[i as usize].name.as_str()).collect();
+        failing.sort_unstable();
+        assert_eq!(failing, ["libero", "rovescio"]);
+        let snap = program.snapshot(chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()).unwrap();
+        let mut kept = Vec::new();
+        let facts = |dal: Json, scala: &str| {
+            let f = json!({ "dal": dal, "scala": scala, "reddito": "12000.00",
+                "members": [{ "eta": 40 }] });
+            program.facts(&f).unwrap()
+        };
+        let r = same(&snap, &plan, &facts(json!("2024-01-01"), "2"), &mut kept, "before");
+        assert_eq!(r, Ok(Decision::Refused));
+        for scala in ["0", "0.0000000001", "-0.0000000001"] {
+            let r = same(&snap, &plan, &facts(json!("2024-01-01"), scala), &mut kept, scala);
+            assert_eq!(r.is_err(), scala == "0", "{scala}: {r:?}");
+        }
+        let r = same(&snap, &plan, &facts(json!("2026-01-01"), "2"), &mut kept, "after");
+        assert!(
+            matches!(&r, Err(EvalError::Date { definition, .. }) if definition == "rovescio"),
+            "{r:?}"
+        );
     }
 
     /// The bundled programs, loaded once for the property test.
