@@ -6,9 +6,10 @@
 //! shows. A [`DecisionPlan`] ([`Program::decision_plan`]) evaluates, with
 //! [`Snapshot::decide_view`]:
 //!
-//! 1. the conditions, cheapest first (by a static count of the steps each costs, its
-//!    definitions not yet evaluated included), each after the definitions it reads (in plan
-//!    order), until one is not true;
+//! 1. the conditions, cheapest first (by a rough expected cost of each, its definitions not
+//!    yet evaluated included: member loops at a typical household's size, decimal division,
+//!    rounding, date spans and lookups weighed more than other nodes), each after the
+//!    definitions it reads (in plan order), until one is not true;
 //! 2. if every condition holds, the rest of the plan in plan order: the values are then
 //!    exactly those [`Snapshot::run_plan_view`] leaves;
 //! 3. if one is not true, only the remaining definitions that **may fail** (with the
@@ -1142,6 +1143,60 @@ pub(crate) fn steps(code: &Code) -> u64 {
     total
 }
 
+/// Members a household typically has, for [`expected`]: the order of conditions weighs
+/// member loops at this size, not at [`MAX_MEMBERS`] (which only bounds the steps).
+const TYPICAL_MEMBERS: u64 = 3;
+
+/// A rough expected cost of evaluating `code` (about a machine instruction a unit), used only
+/// to order a plan's conditions: a node's dispatch, more for decimal arithmetic (a division
+/// most), rounding, date spans and table lookups; member loops at [`TYPICAL_MEMBERS`]; the
+/// right side of `e`/`o` at half (it may be skipped), a branch of `se` at half each. Any
+/// order gives the same decisions: this only chooses which condition is tried first.
+fn expected(code: &Code) -> u64 {
+    let own: u64 = match code {
+        Code::Const(_) | Code::Input(_) | Code::Member(_) | Code::Param(_) | Code::Def(_) => 5,
+        Code::Today => 5,
+        Code::Arith(Arith::Add | Arith::Sub, ..) => 30,
+        Code::Arith(Arith::Mul, ..) => 60,
+        Code::Arith(Arith::Div, ..) => 300,
+        Code::Round(..) => 150,
+        // Two values compared (texts by equality); two numbers compared in place.
+        Code::Cmp(..) => 40,
+        Code::CmpNum(..) => 15,
+        Code::DateDiff(..) => 150,
+        Code::InterpolateConst(..)
+        | Code::InterpolateParam(..)
+        | Code::Lookup { .. }
+        | Code::Band { .. }
+        | Code::Row { .. } => 80,
+        Code::List(_) => 100,
+        Code::Members { .. } => 20,
+        Code::Builtin(b) => match &**b {
+            Builtin::AddMonths(..) | Builtin::AddDays(..) => 150,
+            Builtin::DaysBetween(..) => 60,
+            Builtin::ParamOn { .. } => 200,
+            Builtin::Rows(_) => 10,
+            Builtin::MemberList { .. } | Builtin::Positions { .. } => 120,
+        },
+        _ => 10,
+    };
+    let sub = match code {
+        Code::And(a, b) | Code::Or(a, b) => expected(a).saturating_add(expected(b) / 2),
+        Code::If(c, a, b) => expected(c).saturating_add(expected(a) / 2 + expected(b) / 2),
+        _ => {
+            let mut total = 0u64;
+            children(code, &mut |c, per_member| {
+                let s = expected(c);
+                // A member's turn: the loop's own work (the member's row) and its body.
+                let s = if per_member { (s + 10).saturating_mul(TYPICAL_MEMBERS) } else { s };
+                total = total.saturating_add(s);
+            });
+            total
+        }
+    };
+    own.saturating_add(sub)
+}
+
 /// The definitions, household facts and member facts `code` reads.
 fn reads(code: &Code, defs: &mut Vec<u32>, inputs: &mut Vec<u32>, members: &mut Vec<u32>) {
     match code {
@@ -1157,6 +1212,7 @@ fn reads(code: &Code, defs: &mut Vec<u32>, inputs: &mut Vec<u32>, members: &mut 
 fn shortcut(program: &Program, plan: &Plan) -> Option<Shortcut> {
     let n = program.defs.len();
     let cost: Vec<u64> = program.defs.iter().map(|d| steps(&d.code)).collect();
+    let likely: Vec<u64> = program.defs.iter().map(|d| expected(&d.code)).collect();
     let total = plan
         .order
         .iter()
@@ -1282,14 +1338,23 @@ fn shortcut(program: &Program, plan: &Plan) -> Option<Shortcut> {
             members: facts(&mut m, &program.members, false),
         }
     };
-    // Conditions cheapest first, each after what it reads.
+    // Conditions cheapest first, each after what it reads; what every decision evaluates
+    // anyway (what may fail, on a refusal too) is free.
+    let mut always = vec![false; n];
+    for i in closure(&failing, &vec![false; n]) {
+        *always.get_mut(i as usize)? = true;
+    }
     let mut done = vec![false; n];
     let mut first: Vec<(u32, bool)> = Vec::new();
     let mut after = Vec::new();
     let mut left = conditions;
     while !left.is_empty() {
         let price = |c: u32| -> u64 {
-            closure(&[c], &done).iter().map(|&i| cost.get(i as usize).copied().unwrap_or(0)).sum()
+            closure(&[c], &done)
+                .iter()
+                .filter(|&&i| !always.get(i as usize).copied().unwrap_or(false))
+                .map(|&i| likely.get(i as usize).copied().unwrap_or(0))
+                .sum()
         };
         let (k, _) = left.iter().enumerate().min_by_key(|(_, &c)| price(c))?;
         let c = left.remove(k);
@@ -1711,6 +1776,78 @@ definitions:
         assert_eq!(same(&snap, &plan, &facts, &mut Vec::new(), "few"), Ok(Decision::Refused));
     }
 
+    /// The names of a decision plan's conditions, in the order they are tried.
+    fn tried(program: &Program, plan: &DecisionPlan) -> Vec<String> {
+        let cut = plan.shortcut.as_deref().unwrap();
+        cut.first
+            .iter()
+            .filter(|(_, c)| *c)
+            .map(|&(i, _)| program.defs[i as usize].name.clone())
+            .collect()
+    }
+
+    const ORDER: &str = r#"
+rulebook: prova/ordine
+title: { it: "Ordine", en: "Order" }
+authority: { level: comune, code: "039014", name: "Comune di Ravenna" }
+valid: { from: 2025-01-01 }
+inputs:
+  household:
+    isee: { type: money }
+    scala: { type: decimal }
+  member:
+    eta: { type: integer }
+    nato: { type: date, optional: true }
+parameters:
+  soglia: { type: money, versions: [{ from: 2025-01-01, value: "20000.00", source: "delibera" }] }
+definitions:
+  nati: { type: integer, formula: "conta(membri, nato presente e nato >= oggi)" }
+  isee_riparametrato: { type: money, formula: "arrotonda(isee / scala, centesimo, commerciale)" }
+  importo: { type: integer, output: true, formula: "nati * 100" }
+conditions:
+  isee_sotto_soglia:
+    formula: isee_riparametrato < soglia
+  nascita:
+    formula: nati > 0
+"#;
+
+    /// A count over the members (bounded at 100 members, typically three) is tried before a
+    /// decimal division and rounding, though the division is fewer steps at its bound; a
+    /// household refused by the count still meets the division's error, the plain run's.
+    #[test]
+    fn a_cheap_member_count_comes_before_a_division_and_refusals_still_error() {
+        let program = Program::from_yaml(ORDER, "ordine.yaml").unwrap();
+        let plan = program.decision_plan(program.plan(["importo"]).unwrap());
+        assert_eq!(tried(&program, &plan), ["nascita", "isee_sotto_soglia"]);
+        let bound = |name: &str| {
+            let i = program.defs.iter().position(|d| d.name == name).unwrap();
+            steps(&program.defs[i].code)
+        };
+        assert!(bound("nati") > bound("isee_riparametrato"));
+        let snap = program.snapshot(chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()).unwrap();
+        let mut kept = Vec::new();
+        let facts = |scala: &str, nato: Json| {
+            let f = json!({ "isee": "9000.00", "scala": scala,
+                "members": [{ "eta": 40 }, { "eta": 0, "nato": nato }] });
+            program.facts(&f).unwrap()
+        };
+        // Refused by the count (nobody born from today), the division fine.
+        let r = same(&snap, &plan, &facts("1.5", Json::Null), &mut kept, "refused");
+        assert_eq!(r, Ok(Decision::Refused));
+        // Refused by the count, the division by zero: the plain run's error.
+        let r = same(&snap, &plan, &facts("0", Json::Null), &mut kept, "zero");
+        assert!(
+            matches!(&r, Err(EvalError::Arithmetic { definition, .. }) if definition == "isee_riparametrato"),
+            "{r:?}"
+        );
+        // Born today, the ISEE under the threshold: eligible with the plain run's values.
+        let r = same(&snap, &plan, &facts("1.5", json!("2025-06-01")), &mut kept, "born");
+        assert_eq!(r, Ok(Decision::Eligible));
+        // Born today, the ISEE over the threshold once divided: refused by the second.
+        let r = same(&snap, &plan, &facts("0.25", json!("2025-06-01")), &mut kept, "over");
+        assert_eq!(r, Ok(Decision::Refused));
+    }
+
     const SPANS: &str = r#"
 rulebook: prova/periodi
 title: { it: "Periodi", en: "Spans" }
@@ -1767,6 +1904,16 @@ conditions:
             matches!(&r, Err(EvalError::Date { definition, .. }) if definition == "rovescio"),
             "{r:?}"
         );
+    }
+
+    /// Bonus nuovi nati refuses nearly every household for want of a birth: the birth
+    /// count, the cheaper, is tried before the ISEE (a division and a rounding).
+    #[test]
+    fn the_bundled_orders_try_the_cheap_conditions_first() {
+        let program = corpus().iter().map(|(p, _)| p).find(|p| p.id == "it/bonus-nuovi-nati");
+        let program = program.unwrap();
+        let plan = program.decision_plan(program.plan_slots(std::iter::empty()));
+        assert_eq!(tried(program, &plan), ["nascita", "isee_sotto_soglia"]);
     }
 
     /// The bundled programs, loaded once for the property test.
