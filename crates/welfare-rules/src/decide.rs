@@ -285,7 +285,8 @@ impl Snapshot<'_> {
         // Sized now; the slots the plan leaves out are reset only for an eligible household
         // (a refusal's values are not read, and the plan never writes those slots).
         let n = self.program.defs.len();
-        if values.len() != n {
+        let fresh = values.len() != n;
+        if fresh {
             values.clear();
             values.resize(n, Value::Missing);
         }
@@ -306,7 +307,17 @@ impl Snapshot<'_> {
                     return None;
                 }
             }
-            self.reset_values(&plan.skipped, values);
+            // The slots the plan leaves out read as missing, as after the plain run (a scratch
+            // kept from an earlier household may hold values there; one sized now does not).
+            if !fresh {
+                for &i in &plan.skipped {
+                    if let Some(v) = values.get_mut(i as usize) {
+                        if !matches!(v, Value::Missing) {
+                            *v = Value::Missing;
+                        }
+                    }
+                }
+            }
             return Some(Decision::Eligible);
         };
         let refusal = cut.after.get(pos)?;
