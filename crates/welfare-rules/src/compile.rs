@@ -1271,6 +1271,33 @@ mod tests {
         snap.run_counted(facts, &mut Vec::new(), false).1
     }
 
+    /// Each household run both ways and with the limit at every step (more than `min_steps`
+    /// steps counted); its outcome: definition `name`'s value, or the error.
+    fn outcomes_both_ways(
+        program: &crate::Program,
+        snap: &crate::Snapshot<'_>,
+        households: &[serde_json::Value],
+        name: &str,
+        min_steps: u64,
+    ) -> Vec<String> {
+        let slot = program.defs.iter().position(|d| d.name == name);
+        let mut outcomes = Vec::new();
+        for (n, json) in households.iter().enumerate() {
+            let facts = program.facts(json).unwrap();
+            let what = format!("household {n}");
+            same_both_ways(snap, &facts, 0, &what);
+            let mut values = Vec::new();
+            let (r, _) = snap.run_counted(&facts, &mut values, true);
+            outcomes.push(match r {
+                Ok(()) => format!("{:?}", slot.and_then(|i| values.get(i))),
+                Err(e) => e.to_string(),
+            });
+            let total = limit_at_every_step(snap, &facts, &what);
+            assert!(total > min_steps, "{what}: only {total} steps");
+        }
+        outcomes
+    }
+
     /// The step limit put at every step of the evaluation in turn: the compiled closures
     /// stop where the tree walker stops, with the same error (several nodes are counted at
     /// once on the compiled side; the limit must still fall on the same node).
@@ -1468,21 +1495,7 @@ definitions:
             // An age of −1: `100 / (eta + 1)` fails in the filter of `grandi`.
             serde_json::json!({ "members": [member(30, Some(false), Some("1.00")), member(-1, Some(true), None)] }),
         ];
-        let mut outcomes = Vec::new();
-        for (n, json) in households.iter().enumerate() {
-            let facts = program.facts(json).unwrap();
-            let what = format!("household {n}");
-            same_both_ways(&snap, &facts, 0, &what);
-            let mut values = Vec::new();
-            let (r, _) = snap.run_counted(&facts, &mut values, true);
-            let importo = program.defs.iter().position(|d| d.name == "importo");
-            outcomes.push(match r {
-                Ok(()) => format!("{:?}", importo.and_then(|i| values.get(i))),
-                Err(e) => e.to_string(),
-            });
-            let total = limit_at_every_step(&snap, &facts, &what);
-            assert!(total > 10, "{what}: only {total} steps");
-        }
+        let outcomes = outcomes_both_ways(&program, &snap, &households, "importo", 10);
         assert_eq!(
             outcomes,
             [
@@ -1563,20 +1576,7 @@ definitions:
             // `x + a` past the largest decimal in the body of `lista`.
             serde_json::json!({ "a": max, "b": "1", "c": "5", "members": [{ "x": "1" }] }),
         ];
-        let mut outcomes = Vec::new();
-        for (n, json) in households.iter().enumerate() {
-            let facts = program.facts(json).unwrap();
-            let what = format!("household {n}");
-            same_both_ways(&snap, &facts, 0, &what);
-            let mut values = Vec::new();
-            let (r, _) = snap.run_counted(&facts, &mut values, true);
-            let tot = program.defs.iter().position(|d| d.name == "tot");
-            outcomes.push(match r {
-                Ok(()) => format!("{:?}", tot.and_then(|i| values.get(i))),
-                Err(e) => e.to_string(),
-            });
-            limit_at_every_step(&snap, &facts, &what);
-        }
+        let outcomes = outcomes_both_ways(&program, &snap, &households, "tot", 0);
         assert_eq!(
             outcomes,
             [

@@ -868,22 +868,28 @@ mod tests {
         }
     }
 
-    proptest! {
-        /// The plain writer writes every amount as `Display` does: every scale and sign, a
-        /// negative zero, mantissas too large to gain two decimals.
-        #[test]
-        fn plain_writer_is_display(
-            m in prop_oneof![
-                proptest::num::i64::ANY.prop_map(i128::from),
-                -(1i128 << 96) + 1..(1i128 << 96),
-            ],
-            scale in 0u32..=28,
-            negative in proptest::bool::ANY,
-        ) {
+    /// Any decimal: every scale and sign, a negative zero, zero and ±1, 64-bit and full 96-bit
+    /// mantissas.
+    fn any_decimal() -> impl Strategy<Value = rust_decimal::Decimal> {
+        let mantissa = prop_oneof![
+            -2i128..=2,
+            proptest::num::i64::ANY.prop_map(i128::from),
+            -(1i128 << 96) + 1..(1i128 << 96),
+        ];
+        (mantissa, 0u32..=28, proptest::bool::ANY).prop_map(|(m, scale, negative)| {
             let mut d = rust_decimal::Decimal::from_i128_with_scale(m, scale);
             if negative {
                 d.set_sign_negative(true);
             }
+            d
+        })
+    }
+
+    proptest! {
+        /// The plain writer writes every amount as `Display` does: every scale and sign, a
+        /// negative zero, mantissas too large to gain two decimals.
+        #[test]
+        fn plain_writer_is_display(d in any_decimal()) {
             let amount = Money(d);
             let mut buf = [0u8; Money::PLAIN_MAX];
             prop_assert_eq!(amount.plain_into(&mut buf), amount.to_string());
@@ -923,19 +929,7 @@ mod tests {
         /// `is_negative` is the comparison with zero, for every scale and sign, a negative
         /// zero included.
         #[test]
-        fn is_negative_is_below_zero(
-            m in prop_oneof![
-                -2i128..=2,
-                proptest::num::i64::ANY.prop_map(i128::from),
-                -(1i128 << 96) + 1..(1i128 << 96),
-            ],
-            scale in 0u32..=28,
-            negative in proptest::bool::ANY,
-        ) {
-            let mut d = rust_decimal::Decimal::from_i128_with_scale(m, scale);
-            if negative {
-                d.set_sign_negative(true);
-            }
+        fn is_negative_is_below_zero(d in any_decimal()) {
             prop_assert_eq!(Money(d).is_negative(), d < rust_decimal::Decimal::ZERO);
         }
     }
