@@ -327,6 +327,129 @@ fn known_key(rest: &[u8]) -> Option<(Key, usize)> {
     None
 }
 
+/// How many bytes a key written with its quotes and colon (`"key":`) may have to be looked
+/// for as [`Written`].
+const WRITTEN_MAX: usize = 24;
+
+/// A key as producers write it before its value, `"key":` (no whitespace), as three
+/// little-endian words and the masks of its bytes in them: compared with the next
+/// [`WRITTEN_MAX`] bytes of a record in three word comparisons, before the key is looked for
+/// as any key is ([`known_key`]).
+#[derive(Clone, Copy, Debug)]
+struct Written {
+    /// The bytes, zero past `len`.
+    words: [u64; 3],
+    /// All ones on the bytes of the key, zero past `len`.
+    masks: [u64; 3],
+    /// How many bytes: the key, its quotes and its colon.
+    len: usize,
+    /// The key.
+    key: Key,
+}
+
+/// `name` written as [`Written`]; evaluated at compile time only (in the key lists' constants),
+/// where a name too long for [`WRITTEN_MAX`] is a build error.
+#[allow(clippy::indexing_slicing)] // Compile time only: an index out of range fails the build.
+const fn written(name: &str, key: Key) -> Written {
+    let name = name.as_bytes();
+    let len = name.len() + 3;
+    assert!(len <= WRITTEN_MAX, "a key too long to be compared in three words");
+    let mut bytes = [0u8; WRITTEN_MAX];
+    let mut ones = [0u8; WRITTEN_MAX];
+    bytes[0] = b'"';
+    let mut i = 0;
+    while i < name.len() {
+        bytes[i + 1] = name[i];
+        i += 1;
+    }
+    bytes[len - 2] = b'"';
+    bytes[len - 1] = b':';
+    i = 0;
+    while i < len {
+        ones[i] = 0xff;
+        i += 1;
+    }
+    const fn word(b: &[u8; WRITTEN_MAX], at: usize) -> u64 {
+        u64::from_le_bytes([
+            b[at],
+            b[at + 1],
+            b[at + 2],
+            b[at + 3],
+            b[at + 4],
+            b[at + 5],
+            b[at + 6],
+            b[at + 7],
+        ])
+    }
+    Written {
+        words: [word(&bytes, 0), word(&bytes, 8), word(&bytes, 16)],
+        masks: [word(&ones, 0), word(&ones, 8), word(&ones, 16)],
+        len,
+        key,
+    }
+}
+
+/// The household's keys in the order producers write them (sorted), as [`Written`].
+const HOUSEHOLD_KEYS: &[Written] = &[
+    written("events", Key::Events),
+    written("family_income", Key::FamilyIncome),
+    written("group_identifier", Key::GroupIdentifier),
+    written("isee", Key::Isee),
+    written("member_list", Key::MemberList),
+    written("rent", Key::Rent),
+    written("residence", Key::Residence),
+];
+
+/// The residence's keys in the order producers write them.
+const RESIDENCE_KEYS: &[Written] = &[written("comune", Key::Comune), written("since", Key::Since)];
+
+/// The ISEE values' keys in the order producers write them.
+const ISEE_KEYS: &[Written] = &[
+    written("minorenni", Key::Minorenni),
+    written("ordinario", Key::Ordinario),
+    written("prestazioni_familiari", Key::PrestazioniFamiliari),
+    written("sociosanitario", Key::Sociosanitario),
+];
+
+/// The rent's keys in the order producers write them.
+const RENT_KEYS: &[Written] =
+    &[written("annual", Key::Annual), written("registered", Key::Registered)];
+
+/// An event's keys in the order producers write them.
+const EVENT_KEYS: &[Written] = &[
+    written("child", Key::Child),
+    written("date", Key::Date),
+    written("kind", Key::Kind),
+    written("mother", Key::Mother),
+    written("mother_resident", Key::MotherResident),
+];
+
+/// The employment's keys in the order producers write them.
+const EMPLOYMENT_KEYS: &[Written] =
+    &[written("months_worked", Key::MonthsWorked), written("status", Key::Status)];
+
+/// The nursery's keys in the order producers write them.
+const NURSERY_KEYS: &[Written] = &[
+    written("from", Key::From),
+    written("kind", Key::Kind),
+    written("monthly_fee", Key::MonthlyFee),
+];
+
+/// A member's keys in the order producers write them.
+const MEMBER_KEYS: &[Written] = &[
+    written("birth_date", Key::BirthDate),
+    written("citizenship", Key::Citizenship),
+    written("disability", Key::Disability),
+    written("employment", Key::Employment),
+    written("father", Key::Father),
+    written("member_identifier", Key::MemberIdentifier),
+    written("mother", Key::Mother),
+    written("nursery", Key::Nursery),
+    written("relationship_to_head", Key::RelationshipToHead),
+    written("sex", Key::Sex),
+    written("student", Key::Student),
+];
+
 /// The value named by the string `$rest` starts with (its closing quote next), with the name's
 /// length, from a closure: `names!(rest, "M" => Sex::M, "F" => Sex::F)`. Each name is compared
 /// whole, its length known at compile time.
@@ -521,17 +644,63 @@ impl<'a> Reader<'a> {
         date(self.str()?)
     }
 
-    /// An object: `field` reads the value of each key.
-    fn object(&mut self, mut field: impl FnMut(&mut Self, Key) -> Option<()>) -> Option<()> {
+    /// The key and colon at the reader's place when they are one of `keys` from `keys[*next]`
+    /// on, written as [`Written`] (no whitespace): the reader is moved past the colon and
+    /// `*next` past the key. `None` for anything else, the reader unmoved.
+    #[inline]
+    fn written_key(&mut self, keys: &[Written], next: &mut usize) -> Option<Key> {
+        let rest = self.text.as_bytes().get(self.pos..)?;
+        // Near the end of the record, the bytes left padded with zeros, which no key has.
+        let mut padded = [0u8; WRITTEN_MAX];
+        let rest = match rest.first_chunk::<WRITTEN_MAX>() {
+            Some(chunk) => chunk,
+            None => {
+                padded.get_mut(..rest.len())?.copy_from_slice(rest);
+                &padded
+            }
+        };
+        let (w0, rest) = rest.split_first_chunk::<8>()?;
+        let (w1, rest) = rest.split_first_chunk::<8>()?;
+        let w2 = rest.first_chunk::<8>()?;
+        let words = [u64::from_le_bytes(*w0), u64::from_le_bytes(*w1), u64::from_le_bytes(*w2)];
+        let mut at = *next;
+        for written in keys.get(at..)? {
+            at += 1;
+            let [a, b, c] = written.words;
+            let [ma, mb, mc] = written.masks;
+            if ((words[0] ^ a) & ma) | ((words[1] ^ b) & mb) | ((words[2] ^ c) & mc) == 0 {
+                *next = at;
+                self.pos += written.len;
+                return Some(written.key);
+            }
+        }
+        None
+    }
+
+    /// An object: `field` reads the value of each key. `keys` are the object's keys in the
+    /// order producers write them: the next of them is looked for first ([`Self::written_key`]),
+    /// then any key is ([`Self::key`]), so keys in any order, spacing or length read alike.
+    fn object(
+        &mut self,
+        keys: &[Written],
+        mut field: impl FnMut(&mut Self, Key) -> Option<()>,
+    ) -> Option<()> {
         self.eat(b'{')?;
         self.ws();
         if self.peek()? == b'}' {
             self.pos += 1;
             return Some(());
         }
+        let mut next = 0;
         loop {
-            let key = self.key()?;
-            self.eat(b':')?;
+            let key = match self.written_key(keys, &mut next) {
+                Some(key) => key,
+                None => {
+                    let key = self.key()?;
+                    self.eat(b':')?;
+                    key
+                }
+            };
             field(self, key)?;
             match self.next_byte()? {
                 b',' => self.pos += 1,
@@ -571,7 +740,7 @@ impl<'a> Reader<'a> {
         let mut isee = None;
         let mut rent = None;
         let mut income = None;
-        self.object(|r, key| match key {
+        self.object(HOUSEHOLD_KEYS, |r, key| match key {
             Key::GroupIdentifier => {
                 first(&mut id)?;
                 r.string_into(&mut h.group_identifier)
@@ -637,7 +806,7 @@ impl<'a> Reader<'a> {
 
     fn residence(&mut self, residence: &mut Residence) -> Option<()> {
         let (mut comune, mut since) = (false, None);
-        self.object(|r, key| match key {
+        self.object(RESIDENCE_KEYS, |r, key| match key {
             Key::Comune => {
                 first(&mut comune)?;
                 let text = r.str()?;
@@ -665,7 +834,7 @@ impl<'a> Reader<'a> {
         let mut isee = IseeValues::default();
         let (mut ordinario, mut minorenni, mut sociosanitario, mut familiari) =
             (None, None, None, None);
-        self.object(|r, key| match key {
+        self.object(ISEE_KEYS, |r, key| match key {
             Key::Ordinario => once(&mut ordinario, r.money()),
             Key::Minorenni => once(&mut minorenni, r.money()),
             Key::Sociosanitario => once(&mut sociosanitario, r.money()),
@@ -681,7 +850,7 @@ impl<'a> Reader<'a> {
 
     fn rent(&mut self) -> Option<Rent> {
         let (mut annual, mut registered) = (None, None);
-        self.object(|r, key| match key {
+        self.object(RENT_KEYS, |r, key| match key {
             Key::Annual => once(&mut annual, r.money()),
             Key::Registered => once(&mut registered, r.bool()),
             _ => None,
@@ -692,7 +861,7 @@ impl<'a> Reader<'a> {
     fn event(&mut self, event: &mut Event) -> Option<()> {
         let (mut kind, mut date, mut resident) = (None, None, None);
         let (mut child, mut mother) = (false, false);
-        self.object(|r, key| match key {
+        self.object(EVENT_KEYS, |r, key| match key {
             Key::Kind => once(
                 &mut kind,
                 r.named(|rest| {
@@ -729,7 +898,7 @@ impl<'a> Reader<'a> {
 
     fn employment(&mut self) -> Option<Employment> {
         let (mut status, mut months) = (None, None);
-        self.object(|r, key| match key {
+        self.object(EMPLOYMENT_KEYS, |r, key| match key {
             Key::Status => once(
                 &mut status,
                 r.named(|rest| {
@@ -754,7 +923,7 @@ impl<'a> Reader<'a> {
 
     fn nursery(&mut self) -> Option<Nursery> {
         let (mut kind, mut fee, mut from) = (None, None, None);
-        self.object(|r, key| match key {
+        self.object(NURSERY_KEYS, |r, key| match key {
             Key::Kind => once(
                 &mut kind,
                 r.named(|rest| {
@@ -776,7 +945,7 @@ impl<'a> Reader<'a> {
         let (mut birth, mut sex, mut relationship) = (None, None, None);
         let (mut disability, mut employment) = (None, None);
         let (mut student, mut citizenship, mut nursery) = (None, None, None);
-        self.object(|r, key| match key {
+        self.object(MEMBER_KEYS, |r, key| match key {
             Key::MemberIdentifier => {
                 first(&mut id)?;
                 r.string_into(&mut m.member_identifier)
@@ -1066,6 +1235,45 @@ mod tests {
         ("sociosanitario", Key::Sociosanitario),
     ];
 
+    /// Every object's key lists, for the tests.
+    const WRITTEN_LISTS: [&[Written]; 8] = [
+        HOUSEHOLD_KEYS,
+        RESIDENCE_KEYS,
+        ISEE_KEYS,
+        RENT_KEYS,
+        EVENT_KEYS,
+        EMPLOYMENT_KEYS,
+        NURSERY_KEYS,
+        MEMBER_KEYS,
+    ];
+
+    /// Each list's keys are the format's, written `"key":` with the key's name, in the sorted
+    /// order producers write them, each once.
+    #[test]
+    fn written_keys_are_the_formats_in_order() {
+        for list in WRITTEN_LISTS {
+            let mut names = Vec::new();
+            for written in list {
+                let (name, _) = KEYS.iter().find(|(_, k)| *k == written.key).unwrap();
+                let mut bytes = Vec::new();
+                for (word, mask) in written.words.iter().zip(written.masks) {
+                    for (b, m) in word.to_le_bytes().into_iter().zip(mask.to_le_bytes()) {
+                        if m == 0xff {
+                            bytes.push(b);
+                        }
+                    }
+                }
+                assert_eq!(bytes, format!("\"{name}\":").into_bytes());
+                assert_eq!(written.len, name.len() + 3);
+                names.push(*name);
+            }
+            let mut sorted = names.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(names, sorted);
+        }
+    }
+
     proptest! {
         /// Malformed variants of generated records (a byte removed, replaced or inserted, a
         /// key renamed or repeated, values swapped for others): whenever the reader answers,
@@ -1229,6 +1437,64 @@ mod tests {
                     KEYS.iter().find(|(k, _)| k.as_bytes() == &text[..end]).map(|&(_, v)| (v, end))
                 });
             prop_assert_eq!(known_key(&text), expected);
+        }
+
+        /// A key found as written is the key and colon the general reading finds, and ends
+        /// where it does; it is one of the list's from `next` on, and `next` moves past it.
+        /// Keys, their prefixes and extensions, keys with a byte changed, with and without their
+        /// closing quote and colon, spaces, and records ending right after them.
+        #[test]
+        fn written_keys_are_the_general_reading(
+            list in prop::sample::select(WRITTEN_LISTS.to_vec()),
+            next in any::<prop::sample::Index>(),
+            own in prop::option::weighted(0.7, any::<prop::sample::Index>()),
+            key in prop::sample::select(KEYS.to_vec()),
+            cut in prop::option::weighted(0.3, any::<prop::sample::Index>()),
+            change in prop::option::weighted(0.3, (any::<prop::sample::Index>(), prop::sample::select(b"_az:\\\"\x00\x80".to_vec()))),
+            quote in prop::sample::select(vec!["", "\"", "\":", "\":", "\":", "\" :", "\":\"", "\"::"]),
+            tail in prop::collection::vec(prop::sample::select(b"ab_:\"\\ ".to_vec()), 0..30),
+        ) {
+            // Mostly one of the list's own keys, from anywhere in the list.
+            let next = next.index(list.len() + 1);
+            let name = match own {
+                Some(own) => {
+                    let own = list[own.index(list.len())].key;
+                    KEYS.iter().find(|(_, k)| *k == own).unwrap().0
+                }
+                None => key.0,
+            };
+            let mut text = b"\"".to_vec();
+            text.extend_from_slice(name.as_bytes());
+            if let Some(cut) = cut {
+                text.truncate(cut.index(text.len() + 1));
+            }
+            if let Some((at, byte)) = change {
+                if !text.is_empty() {
+                    let at = at.index(text.len());
+                    text[at] = byte;
+                }
+            }
+            text.extend_from_slice(quote.as_bytes());
+            text.extend_from_slice(&tail);
+            let text = String::from_utf8_lossy(&text).into_owned();
+            let mut written = Reader { text: &text, pos: 0 };
+            let mut moved = next;
+            let found = written.written_key(list, &mut moved);
+            match found {
+                Some(found) => {
+                    let mut general = Reader { text: &text, pos: 0 };
+                    let key = general.key();
+                    prop_assert_eq!(key, Some(found));
+                    prop_assert_eq!(general.eat(b':'), Some(()));
+                    prop_assert_eq!(written.pos, general.pos);
+                    prop_assert!(moved > next);
+                    prop_assert_eq!(list.get(moved - 1).map(|w| w.key), Some(found));
+                }
+                None => {
+                    prop_assert_eq!(written.pos, 0);
+                    prop_assert_eq!(moved, next);
+                }
+            }
         }
 
         /// An amount read is serde's, with the same scale and sign (`1.50` stays two decimals,
