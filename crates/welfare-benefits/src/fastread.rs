@@ -787,19 +787,24 @@ impl<'a> Reader<'a> {
     ) -> Option<()> {
         let mut len = 0;
         self.array(|r| {
-            match items.get_mut(len) {
-                Some(item) => read(r, item)?,
-                None => {
-                    let mut item = T::blank();
-                    read(r, &mut item)?;
-                    items.push(item);
-                }
+            if items.len() == len {
+                // Read in its place in the list (a record not read leaves the list a mix).
+                items.push(T::blank());
             }
+            read(r, items.get_mut(len)?)?;
             len += 1;
             Some(())
         })?;
-        for item in items.drain(len..) {
-            item.recycle();
+        if let Some(gone) = items.get_mut(len..).filter(|gone| !gone.is_empty()) {
+            // Their text buffers kept in one visit to the spares; the items then hold none.
+            let _ = SPARE.try_with(|spare| {
+                if let Ok(mut spare) = spare.try_borrow_mut() {
+                    for item in gone {
+                        item.recycle(&mut spare);
+                    }
+                }
+            });
+            items.truncate(len);
         }
         Some(())
     }
@@ -1044,11 +1049,23 @@ impl<'a> Reader<'a> {
 }
 
 /// An element to read a list item into: every field is written by the reader.
+/// Keeps `text`'s buffer in `spare` (emptied), unless it holds [`SPARE_MAX`] or `text` has no
+/// buffer.
+fn stash(spare: &mut Vec<String>, text: impl Into<Option<String>>) {
+    if let Some(mut text) = text.into() {
+        if text.capacity() != 0 && spare.len() < SPARE_MAX {
+            text.clear();
+            spare.push(text);
+        }
+    }
+}
+
 trait Blank {
     fn blank() -> Self;
 
-    /// Keeps the item's text buffers for later items (it is no longer in the list).
-    fn recycle(self);
+    /// Moves the item's text buffers to `spare` (at most [`SPARE_MAX`] there) for later
+    /// items: it is no longer in the list.
+    fn recycle(&mut self, spare: &mut Vec<String>);
 }
 
 impl Blank for Member {
@@ -1076,10 +1093,10 @@ impl Blank for Member {
         }
     }
 
-    fn recycle(mut self) {
-        keep(self.member_identifier);
-        unset(&mut self.mother);
-        unset(&mut self.father);
+    fn recycle(&mut self, spare: &mut Vec<String>) {
+        stash(spare, std::mem::take(&mut self.member_identifier));
+        stash(spare, self.mother.take());
+        stash(spare, self.father.take());
     }
 }
 
@@ -1094,9 +1111,9 @@ impl Blank for Event {
         }
     }
 
-    fn recycle(mut self) {
-        keep(self.child);
-        unset(&mut self.mother);
+    fn recycle(&mut self, spare: &mut Vec<String>) {
+        stash(spare, std::mem::take(&mut self.child));
+        stash(spare, self.mother.take());
     }
 }
 
