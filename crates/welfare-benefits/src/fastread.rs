@@ -389,6 +389,16 @@ const fn written(name: &str, key: Key) -> Written {
     }
 }
 
+/// `bytes` as three little-endian words, as [`Written`] holds a key.
+#[inline]
+fn words(bytes: &[u8; WRITTEN_MAX]) -> [u64; 3] {
+    // Three words of eight bytes are the 24: the zeros are never taken.
+    let (w0, rest) = bytes.split_first_chunk::<8>().unwrap_or((&[0; 8], &[]));
+    let (w1, rest) = rest.split_first_chunk::<8>().unwrap_or((&[0; 8], &[]));
+    let w2 = rest.first_chunk::<8>().unwrap_or(&[0; 8]);
+    [u64::from_le_bytes(*w0), u64::from_le_bytes(*w1), u64::from_le_bytes(*w2)]
+}
+
 /// The household's keys in the order producers write them (sorted), as [`Written`].
 const HOUSEHOLD_KEYS: &[Written] = &[
     written("events", Key::Events),
@@ -650,19 +660,15 @@ impl<'a> Reader<'a> {
     #[inline]
     fn written_key(&mut self, keys: &[Written], next: &mut usize) -> Option<Key> {
         let rest = self.text.as_bytes().get(self.pos..)?;
-        // Near the end of the record, the bytes left padded with zeros, which no key has.
-        let mut padded = [0u8; WRITTEN_MAX];
-        let rest = match rest.first_chunk::<WRITTEN_MAX>() {
-            Some(chunk) => chunk,
+        let words = match rest.first_chunk::<WRITTEN_MAX>() {
+            Some(chunk) => words(chunk),
             None => {
+                // Near the end of the record, the bytes left padded with zeros, which no key has.
+                let mut padded = [0u8; WRITTEN_MAX];
                 padded.get_mut(..rest.len())?.copy_from_slice(rest);
-                &padded
+                words(&padded)
             }
         };
-        let (w0, rest) = rest.split_first_chunk::<8>()?;
-        let (w1, rest) = rest.split_first_chunk::<8>()?;
-        let w2 = rest.first_chunk::<8>()?;
-        let words = [u64::from_le_bytes(*w0), u64::from_le_bytes(*w1), u64::from_le_bytes(*w2)];
         let mut at = *next;
         for written in keys.get(at..)? {
             at += 1;
