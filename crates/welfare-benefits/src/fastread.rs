@@ -97,7 +97,9 @@ fn keep(mut text: String) {
     });
 }
 
-/// Empties an optional text, keeping its buffer for a later one.
+/// Empties an optional text, keeping its buffer for a later one: inlined, as most calls find
+/// it empty already.
+#[inline]
 fn unset(slot: &mut Option<String>) {
     if let Some(text) = slot.take() {
         keep(text);
