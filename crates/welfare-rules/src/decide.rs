@@ -49,7 +49,11 @@
 //!   is skipped, in full for household facts, and for member facts (once per member) their
 //!   magnitude only: their kinds and presence hold by construction ([`crate::Facts`] are
 //!   checked when built; [`crate::Binding::fill`] and [`crate::Binding::view`] check required
-//!   facts and take the caller's values to be of the vocabulary's types, as they document);
+//!   facts and take the caller's values to be of the vocabulary's types, as they document).
+//!   A second analysis, with numeric facts of any magnitude (past a decimal's largest) and no
+//!   divisor assumed away from zero, tells which definitions are total whatever the facts (a
+//!   comparison of ages, a count of members): member facts are checked only for the
+//!   definitions left out that are not (they and what they read);
 //! - the step limit ([`MAX_EVAL_STEPS`]) cannot be hidden by skipping: a plan gets the
 //!   shortcut only when a static upper bound of its steps (one per node evaluated, member
 //!   loops counted [`MAX_MEMBERS`] times, nested loops multiplied) stays below the limit, so
@@ -84,6 +88,9 @@ use crate::value::Value;
 
 /// The largest magnitude a numeric fact may have for the shortcut to apply.
 const FACT_BOUND: f64 = 1e9;
+/// A magnitude past any decimal's (7.9e28): a numeric fact of any value, for the second
+/// analysis that tells which definitions need [`FACT_BOUND`] at all.
+const ANY_FACT: f64 = 1e29;
 /// [`FACT_BOUND`] as a mantissa at each scale (0 to 28): `10^9 × 10^scale`.
 // Indexing a constant array below its length in a constant: checked when compiled.
 #[allow(clippy::indexing_slicing)]
@@ -524,12 +531,13 @@ fn assumed(input: &Input) -> Assumed {
     }
 }
 
-/// A fact as the analysis assumes it (checked per household by [`assumptions_hold`]).
-fn fact(input: Option<&Input>) -> Abs {
+/// A fact as the analysis assumes it (checked per household by [`assumptions_hold`]): a number
+/// within `bound` in magnitude.
+fn fact(input: Option<&Input>, bound: f64) -> Abs {
     let Some(input) = input else { return Abs::TOP };
     let a = assumed(input);
     let base = match a.kind {
-        Kind::Num => Abs::num(-FACT_BOUND, FACT_BOUND, false),
+        Kind::Num => Abs::num(-bound, bound, false),
         Kind::Any => Abs::TOP,
         kind => Abs::of(kind),
     };
@@ -553,6 +561,9 @@ struct Analysis<'p> {
     /// The household facts divided by, assumed at least [`AWAY_FROM_ZERO`] in magnitude
     /// (checked per household like the other assumptions, [`Assumed::nonzero`]).
     nonzero: Vec<bool>,
+    /// The magnitude numeric facts are assumed within: [`FACT_BOUND`], or [`ANY_FACT`] with no
+    /// divisor assumed away from zero (what is total then needs no check of the facts).
+    bound: f64,
 }
 
 /// The leaves (facts, definitions) known present when `code`, a boolean, is `when`.
@@ -768,9 +779,11 @@ impl<'p> Analysis<'p> {
     fn node(&mut self, code: &Code) -> Abs {
         match code {
             Code::Const(v) => of_value(v),
-            Code::Input(i) => self.leaf(code, fact(self.program.inputs.get(*i as usize))),
+            Code::Input(i) => {
+                self.leaf(code, fact(self.program.inputs.get(*i as usize), self.bound))
+            }
             Code::Member(i) if self.in_members => {
-                self.leaf(code, fact(self.program.members.get(*i as usize)))
+                self.leaf(code, fact(self.program.members.get(*i as usize), self.bound))
             }
             Code::Member(_) => Abs::missing_only(),
             Code::Param(p) => {
@@ -830,7 +843,9 @@ impl<'p> Analysis<'p> {
                             y.lo
                         } else if y.hi <= -AWAY_FROM_ZERO {
                             -y.hi
-                        } else if let (Code::Input(i), Kind::Num) = (&**b, y.kind) {
+                        } else if let (Code::Input(i), Kind::Num, true) =
+                            (&**b, y.kind, self.bound <= FACT_BOUND)
+                        {
                             // A household fact: assumed away from zero, as checked before a
                             // refusal skips this (a zero divisor, and the plain run decides).
                             match self.nonzero.get_mut(*i as usize) {
@@ -1241,6 +1256,7 @@ fn shortcut(program: &Program, plan: &Plan) -> Option<Shortcut> {
         present: Vec::new(),
         cells: Vec::new(),
         nonzero: vec![false; program.inputs.len()],
+        bound: FACT_BOUND,
     };
     let mut may_fail = vec![true; n];
     let mut deps: Vec<Vec<u32>> = vec![Vec::new(); n];
@@ -1263,6 +1279,28 @@ fn shortcut(program: &Program, plan: &Plan) -> Option<Shortcut> {
         *deps.get_mut(i as usize)? = d;
         *inputs.get_mut(i as usize)? = h;
         *members.get_mut(i as usize)? = m;
+    }
+    // Again with facts of any magnitude and no divisor assumed away from zero: a definition
+    // total then (a comparison of ages, a count of members) needs no check of the facts.
+    let mut wide = Analysis {
+        program,
+        defs: vec![Abs::TOP; n],
+        in_members: false,
+        fail: false,
+        present: Vec::new(),
+        cells: Vec::new(),
+        nonzero: vec![false; program.inputs.len()],
+        bound: ANY_FACT,
+    };
+    let mut needs_bound = vec![true; n];
+    for &i in &program.order {
+        let def = program.defs.get(i as usize)?;
+        wide.fail = false;
+        wide.in_members = false;
+        wide.present.clear();
+        let a = wide.node(&def.code);
+        *wide.defs.get_mut(i as usize)? = a;
+        *needs_bound.get_mut(i as usize)? = wide.fail;
     }
     // A plan reads only its own definitions (the slots it leaves out read as missing in the
     // plain run; here they are not reset before a refusal): else, no shortcut.
@@ -1338,9 +1376,18 @@ fn shortcut(program: &Program, plan: &Plan) -> Option<Shortcut> {
             .filter(|&i| !done.get(i as usize).copied().unwrap_or(true) && !evaluate.contains(&i))
             .collect();
         let relied = closure(&left_out, &vec![false; n]);
+        // Member facts only for the definitions left out whose proof needs the facts'
+        // bound (they and everything they read): their kinds and presence hold anyway.
+        let bounded: Vec<u32> = left_out
+            .iter()
+            .copied()
+            .filter(|&i| needs_bound.get(i as usize).copied().unwrap_or(true))
+            .collect();
         let (mut h, mut m) = (Vec::new(), Vec::new());
         for &i in &relied {
             h.extend(inputs.get(i as usize).into_iter().flatten());
+        }
+        for i in closure(&bounded, &vec![false; n]) {
             m.extend(members.get(i as usize).into_iter().flatten());
         }
         Refusal {
@@ -1648,6 +1695,65 @@ conditions:
         f["members"] = json!([{ "eta": 40, "reddito": "99999999999.00" }]);
         let r = same(&snap, &plan, &program.facts(&f).unwrap(), &mut kept, "reddito");
         assert_eq!(r, Ok(Decision::Refused));
+    }
+
+    const AGES: &str = r#"
+rulebook: prova/eta
+title: { it: "Età", en: "Ages" }
+authority: { level: comune, code: "039014", name: "Comune di Ravenna" }
+valid: { from: 2025-01-01 }
+inputs:
+  household:
+    residente: { type: boolean }
+  member:
+    eta: { type: integer }
+    reddito: { type: money, optional: true }
+definitions:
+  minori: { type: integer, formula: "conta(membri, eta < 18)" }
+  redditi: { type: money, formula: "somma(membri, valore_o(reddito, 0))" }
+  importo: { type: integer, output: true, formula: "minori * 100 + (se redditi < 1000 allora 50 altrimenti 0)" }
+conditions:
+  residenza:
+    formula: residente
+"#;
+
+    /// A refusal checks the member facts only of the definitions whose proof needs their
+    /// bound: the sum of incomes does, the count of minors (any age) and the amount (a count
+    /// and a comparison) do not. An age past the bound is still decided by the shortcut; an
+    /// income past it by the plain run: both as the plain run decides.
+    #[test]
+    fn only_the_member_facts_a_proof_bounds_are_checked_on_a_refusal() {
+        let program = Program::from_yaml(AGES, "eta.yaml").unwrap();
+        let plan = program.decision_plan(program.plan(["importo"]).unwrap());
+        let cut = plan.shortcut.as_deref().unwrap();
+        assert_eq!(plan.may_fail(), Some(0));
+        let checked: Vec<&str> = cut.after[0]
+            .members
+            .iter()
+            .map(|&(i, _)| program.members[i as usize].name.as_str())
+            .collect();
+        assert_eq!(checked, ["reddito"]);
+        let snap = program.snapshot(chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()).unwrap();
+        let mut kept = Vec::new();
+        for (eta, reddito, residente, expected) in [
+            (1_000_000_000_000i64, "10.00", false, Decision::Refused),
+            (4, "100000000000000000000", false, Decision::Refused),
+            (4, "10.00", true, Decision::Eligible),
+            (1_000_000_000_000, "10.00", true, Decision::Eligible),
+        ] {
+            let facts = json!({ "residente": residente,
+                "members": [{ "eta": eta, "reddito": reddito }, { "eta": 40 }] });
+            let facts = program.facts(&facts).unwrap();
+            let what = format!("{eta} {reddito} {residente}");
+            assert_eq!(same(&snap, &plan, &facts, &mut kept, &what), Ok(expected), "{what}");
+        }
+        let facts = json!({ "residente": false, "members": [{ "eta": 1_000_000_000_000i64 }] });
+        let facts = program.facts(&facts).unwrap();
+        assert!(super::assumptions_hold(&cut.after[0], facts.view()));
+        let facts = json!({ "residente": false,
+            "members": [{ "eta": 4, "reddito": "100000000000000000000" }] });
+        let facts = program.facts(&facts).unwrap();
+        assert!(!super::assumptions_hold(&cut.after[0], facts.view()));
     }
 
     const SAFE: &str = r#"
