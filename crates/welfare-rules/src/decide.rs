@@ -53,7 +53,8 @@
 //!   A second analysis, with numeric facts of any magnitude (past a decimal's largest) and no
 //!   divisor assumed away from zero, tells which definitions are total whatever the facts (a
 //!   comparison of ages, a count of members): member facts are checked only for the
-//!   definitions left out that are not (they and what they read);
+//!   definitions left out that are not (they and what they read), and so is the magnitude of
+//!   household numbers (their kinds and presence always);
 //! - the step limit ([`MAX_EVAL_STEPS`]) cannot be hidden by skipping: a plan gets the
 //!   shortcut only when a static upper bound of its steps (one per node evaluated, member
 //!   loops counted [`MAX_MEMBERS`] times, nested loops multiplied) stays below the limit, so
@@ -201,6 +202,8 @@ struct Assumed {
     optional: bool,
     /// A household number used as a divisor: at least [`AWAY_FROM_ZERO`] in magnitude.
     nonzero: bool,
+    /// A number within [`FACT_BOUND`] (else of any magnitude: what reads it is total anyway).
+    bounded: bool,
 }
 
 impl Assumed {
@@ -211,8 +214,10 @@ impl Assumed {
             Some(Value::Num(d)) => {
                 let (m, scale) = (d.mantissa().unsigned_abs(), d.scale() as usize);
                 self.kind == Kind::Num
-                    && FACT_MANTISSAS.get(scale).is_some_and(|most| m <= *most)
-                    && (!self.nonzero || AWAY_MANTISSAS.get(scale).is_some_and(|least| m >= *least))
+                    && (!self.bounded
+                        || FACT_MANTISSAS.get(scale).is_some_and(|most| m <= *most)
+                            && (!self.nonzero
+                                || AWAY_MANTISSAS.get(scale).is_some_and(|least| m >= *least)))
             }
             Some(Value::Bool(_)) => self.kind == Kind::Bool,
             Some(Value::Date(_)) => self.kind == Kind::Date,
@@ -528,6 +533,7 @@ fn assumed(input: &Input) -> Assumed {
         kind: kind_of(&input.ty),
         optional: input.optional || matches!(input.ty, Type::Optional(_)),
         nonzero: false,
+        bounded: true,
     }
 }
 
@@ -1352,15 +1358,22 @@ fn shortcut(program: &Program, plan: &Plan) -> Option<Shortcut> {
     // member, only where numbers: their kinds and presence hold by construction (above).
     // Household facts divided by are also checked away from zero.
     let nonzero = std::mem::take(&mut analysis.nonzero);
-    let facts = |found: &mut Vec<u32>, decls: &[Input], all: bool| -> Box<[(u32, Assumed)]> {
+    // `bound`: the facts whose magnitude some proof needs (sorted); the others are checked
+    // for their kind and presence only.
+    let facts = |found: &mut Vec<u32>,
+                 bound: &[u32],
+                 decls: &[Input],
+                 all: bool|
+     -> Box<[(u32, Assumed)]> {
         found.sort_unstable();
         found.dedup();
         found
             .iter()
             .filter_map(|&i| {
                 let a = assumed(decls.get(i as usize)?);
-                let divisor = all && nonzero.get(i as usize).copied().unwrap_or(false);
-                Some((i, Assumed { nonzero: divisor, ..a }))
+                let bounded = bound.binary_search(&i).is_ok();
+                let divisor = all && bounded && nonzero.get(i as usize).copied().unwrap_or(false);
+                Some((i, Assumed { nonzero: divisor, bounded, ..a }))
             })
             .filter(|(_, a)| all || a.kind == Kind::Num)
             .collect()
@@ -1383,17 +1396,23 @@ fn shortcut(program: &Program, plan: &Plan) -> Option<Shortcut> {
             .copied()
             .filter(|&i| needs_bound.get(i as usize).copied().unwrap_or(true))
             .collect();
-        let (mut h, mut m) = (Vec::new(), Vec::new());
+        let (mut h, mut hb, mut m) = (Vec::new(), Vec::new(), Vec::new());
         for &i in &relied {
             h.extend(inputs.get(i as usize).into_iter().flatten());
         }
         for i in closure(&bounded, &vec![false; n]) {
+            hb.extend(inputs.get(i as usize).into_iter().flatten());
             m.extend(members.get(i as usize).into_iter().flatten());
         }
+        hb.sort_unstable();
+        hb.dedup();
+        m.sort_unstable();
+        m.dedup();
+        let mb = m.clone();
         Refusal {
             evaluate: evaluate.into_boxed_slice(),
-            household: facts(&mut h, &program.inputs, true),
-            members: facts(&mut m, &program.members, false),
+            household: facts(&mut h, &hb, &program.inputs, true),
+            members: facts(&mut m, &mb, &program.members, false),
         }
     };
     // Conditions cheapest first, each after what it reads; what every decision evaluates
@@ -1705,13 +1724,15 @@ valid: { from: 2025-01-01 }
 inputs:
   household:
     residente: { type: boolean }
+    isee: { type: money, optional: true }
   member:
     eta: { type: integer }
     reddito: { type: money, optional: true }
 definitions:
   minori: { type: integer, formula: "conta(membri, eta < 18)" }
   redditi: { type: money, formula: "somma(membri, valore_o(reddito, 0))" }
-  importo: { type: integer, output: true, formula: "minori * 100 + (se redditi < 1000 allora 50 altrimenti 0)" }
+  basso: { type: boolean, formula: "isee presente e isee < 5000" }
+  importo: { type: integer, output: true, formula: "minori * 100 + (se redditi < 1000 e basso allora 50 altrimenti 0)" }
 conditions:
   residenza:
     formula: residente
@@ -1733,6 +1754,13 @@ conditions:
             .map(|&(i, _)| program.members[i as usize].name.as_str())
             .collect();
         assert_eq!(checked, ["reddito"]);
+        // The ISEE, only compared: its kind and presence checked, not its magnitude.
+        let household: Vec<(&str, bool)> = cut.after[0]
+            .household
+            .iter()
+            .map(|&(i, a)| (program.inputs[i as usize].name.as_str(), a.bounded))
+            .collect();
+        assert_eq!(household, [("isee", false)]);
         let snap = program.snapshot(chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()).unwrap();
         let mut kept = Vec::new();
         for (eta, reddito, residente, expected) in [
@@ -1747,7 +1775,8 @@ conditions:
             let what = format!("{eta} {reddito} {residente}");
             assert_eq!(same(&snap, &plan, &facts, &mut kept, &what), Ok(expected), "{what}");
         }
-        let facts = json!({ "residente": false, "members": [{ "eta": 1_000_000_000_000i64 }] });
+        let facts = json!({ "residente": false, "isee": "100000000000000000000",
+            "members": [{ "eta": 1_000_000_000_000i64 }] });
         let facts = program.facts(&facts).unwrap();
         assert!(super::assumptions_hold(&cut.after[0], facts.view()));
         let facts = json!({ "residente": false,
