@@ -618,6 +618,33 @@ fn is_leaf(code: &Code) -> bool {
 }
 
 impl<'p> Analysis<'p> {
+    /// An analysis of `program`'s definitions with numeric facts within `bound`
+    /// ([`FACT_BOUND`], or [`ANY_FACT`] with no divisor assumed away from zero).
+    fn new(program: &'p Program, bound: f64) -> Analysis<'p> {
+        Analysis {
+            program,
+            defs: vec![Abs::TOP; program.defs.len()],
+            in_members: false,
+            fail: false,
+            present: Vec::new(),
+            cells: Vec::new(),
+            nonzero: vec![false; program.inputs.len()],
+            bound,
+        }
+    }
+
+    /// Analyses definition `i` (after the definitions it reads) and keeps its abstract value:
+    /// whether something in it may fail; `None` if there is no such definition.
+    fn definition(&mut self, i: u32) -> Option<bool> {
+        let def = self.program.defs.get(i as usize)?;
+        self.fail = false;
+        self.in_members = false;
+        self.present.clear();
+        let a = self.node(&def.code);
+        *self.defs.get_mut(i as usize)? = a;
+        Some(self.fail)
+    }
+
     /// Analyses `code` where `cond` was `when`.
     fn under(&mut self, cond: &Code, when: bool, code: &Code) -> Abs {
         let depth = self.present.len();
@@ -1254,28 +1281,14 @@ fn shortcut(program: &Program, plan: &Plan) -> Option<Shortcut> {
         return None;
     }
     // What each definition reads; what may fail.
-    let mut analysis = Analysis {
-        program,
-        defs: vec![Abs::TOP; n],
-        in_members: false,
-        fail: false,
-        present: Vec::new(),
-        cells: Vec::new(),
-        nonzero: vec![false; program.inputs.len()],
-        bound: FACT_BOUND,
-    };
+    let mut analysis = Analysis::new(program, FACT_BOUND);
     let mut may_fail = vec![true; n];
     let mut deps: Vec<Vec<u32>> = vec![Vec::new(); n];
     let mut inputs: Vec<Vec<u32>> = vec![Vec::new(); n];
     let mut members: Vec<Vec<u32>> = vec![Vec::new(); n];
     for &i in &program.order {
         let def = program.defs.get(i as usize)?;
-        analysis.fail = false;
-        analysis.in_members = false;
-        analysis.present.clear();
-        let a = analysis.node(&def.code);
-        *analysis.defs.get_mut(i as usize)? = a;
-        *may_fail.get_mut(i as usize)? = analysis.fail;
+        *may_fail.get_mut(i as usize)? = analysis.definition(i)?;
         let (mut d, mut h, mut m) = (Vec::new(), Vec::new(), Vec::new());
         reads(&def.code, &mut d, &mut h, &mut m);
         for v in [&mut d, &mut h, &mut m] {
@@ -1288,25 +1301,10 @@ fn shortcut(program: &Program, plan: &Plan) -> Option<Shortcut> {
     }
     // Again with facts of any magnitude and no divisor assumed away from zero: a definition
     // total then (a comparison of ages, a count of members) needs no check of the facts.
-    let mut wide = Analysis {
-        program,
-        defs: vec![Abs::TOP; n],
-        in_members: false,
-        fail: false,
-        present: Vec::new(),
-        cells: Vec::new(),
-        nonzero: vec![false; program.inputs.len()],
-        bound: ANY_FACT,
-    };
+    let mut wide = Analysis::new(program, ANY_FACT);
     let mut needs_bound = vec![true; n];
     for &i in &program.order {
-        let def = program.defs.get(i as usize)?;
-        wide.fail = false;
-        wide.in_members = false;
-        wide.present.clear();
-        let a = wide.node(&def.code);
-        *wide.defs.get_mut(i as usize)? = a;
-        *needs_bound.get_mut(i as usize)? = wide.fail;
+        *needs_bound.get_mut(i as usize)? = wide.definition(i)?;
     }
     // A plan reads only its own definitions (the slots it leaves out read as missing in the
     // plain run; here they are not reset before a refusal): else, no shortcut.
