@@ -730,66 +730,12 @@ fn write_result_line(
 }
 
 /// Appends an amount as a JSON string, exactly as [`Money`]'s `Display` (and serde) writes it
-/// (a property test holds them equal).
+/// (a property test holds them equal): [`Money::plain_into`], the one writer of amounts.
 fn push_money(out: &mut Vec<u8>, amount: Money) {
-    let value = amount.amount();
-    match u64::try_from(value.mantissa().unsigned_abs()) {
-        // The common amount, written here digit by digit; any other by `Money`.
-        Ok(mantissa) if value.scale() <= MONEY_SCALE_MAX => {
-            push_plain_u64(out, mantissa, value.scale(), value.is_sign_negative())
-        }
-        _ => {
-            let mut buf = [0u8; Money::PLAIN_MAX];
-            out.push(b'"');
-            out.extend_from_slice(amount.plain_into(&mut buf).as_bytes());
-            out.push(b'"');
-        }
-    }
-}
-
-/// The largest scale [`push_plain_u64`] takes: every digit of a `u64` behind the point.
-const MONEY_SCALE_MAX: u32 = 19;
-
-/// Appends the amount `mantissa` × 10^-`scale` (negative when `negative` and not zero) as a
-/// JSON string with at least two decimals and every further one kept, as [`Money`]'s
-/// `Display` writes it: a scale below two is written as two (a 64-bit mantissa times 100 is
-/// far within a decimal's 96 bits, so `Display` rescales it exactly, to the same digits).
-fn push_plain_u64(out: &mut Vec<u8>, mantissa: u64, scale: u32, negative: bool) {
-    // From the last byte: the closing quote, the decimals (zeros where the mantissa's digits
-    // run out, at least two), the point, the whole part (at least one digit), the sign and
-    // the opening quote.
-    let mut text = [0u8; 26];
-    let mut at = text.len();
-    let mut put = |byte: u8| {
-        at = at.saturating_sub(1);
-        if let Some(d) = text.get_mut(at) {
-            *d = byte;
-        }
-    };
-    put(b'"');
-    let mut n = mantissa;
-    // A scale of 0 or 1 gets its zeros written as decimals of their own.
-    for _ in scale..2 {
-        put(b'0');
-    }
-    for _ in 0..scale {
-        // n % 10 < 10: the cast keeps it exactly.
-        put(b'0' + (n % 10) as u8);
-        n /= 10;
-    }
-    put(b'.');
-    loop {
-        put(b'0' + (n % 10) as u8);
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    if negative && mantissa != 0 {
-        put(b'-');
-    }
-    put(b'"');
-    out.extend_from_slice(text.get(at..).unwrap_or_default());
+    let mut buf = [0u8; Money::PLAIN_MAX];
+    out.push(b'"');
+    out.extend_from_slice(amount.plain_into(&mut buf).as_bytes());
+    out.push(b'"');
 }
 
 /// Appends the decimal digits of `n`.

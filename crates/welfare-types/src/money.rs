@@ -430,6 +430,7 @@ impl Money {
     /// assert_eq!(Money::from_cents(123450).plain_into(&mut buf), "1234.50");
     /// assert_eq!(Money::parse("-0.125").unwrap().plain_into(&mut buf), "-0.125");
     /// ```
+    #[inline]
     pub fn plain_into(self, buf: &mut [u8; Money::PLAIN_MAX]) -> &str {
         let start = self.write_plain(buf).unwrap_or(Money::PLAIN_MAX);
         // Never empty: the text is ASCII and at most 31 bytes.
@@ -444,6 +445,7 @@ impl Money {
 
     /// The text of `Display` at the end of `buf`, written from the last digit backwards; where
     /// it starts.
+    #[inline]
     fn write_plain(self, buf: &mut [u8; Money::PLAIN_MAX]) -> Option<usize> {
         let mut value = self.0;
         let (mut mantissa, mut scale) = (value.mantissa().unsigned_abs(), value.scale());
