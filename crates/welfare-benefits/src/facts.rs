@@ -16,9 +16,9 @@
 //!
 //! No benefit rule is applied here: counts are by age and relationship only.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
-use welfare_types::dates::days_in_month;
+use welfare_types::dates::MonthsTo;
 use welfare_types::territory::Comune;
 
 use crate::codes::ComuneCode;
@@ -37,50 +37,7 @@ pub(crate) fn derive(
     index: usize,
     on: NaiveDate,
 ) -> Result<Derived, HouseholdError> {
-    derive_to(member, index, &AgeDate::new(on))
-}
-
-/// An evaluation date as the ages of many members are counted to it: its parts worked out
-/// once, not once per member.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub(crate) struct AgeDate {
-    on: NaiveDate,
-    /// Months from year 0 to the date's month (`year × 12 + month`).
-    month: i64,
-    day: u32,
-    /// The length of the date's month.
-    month_len: u32,
-}
-
-impl AgeDate {
-    /// The parts of `on`.
-    pub(crate) fn new(on: NaiveDate) -> AgeDate {
-        AgeDate {
-            on,
-            month: i64::from(on.year()) * 12 + i64::from(on.month()),
-            day: on.day(),
-            month_len: days_in_month(on.year(), on.month()),
-        }
-    }
-
-    /// The date.
-    pub(crate) fn on(&self) -> NaiveDate {
-        self.on
-    }
-
-    /// [`welfare_types::dates::whole_months_between`] `from` and the date: the months between
-    /// the two months, one less when the date's day comes before `from`'s day (clamped to the
-    /// length of the date's month); `None` when `from` is after the date.
-    #[inline]
-    pub(crate) fn whole_months_since(&self, from: NaiveDate) -> Option<u32> {
-        if self.on < from {
-            return None;
-        }
-        let months = self.month - (i64::from(from.year()) * 12 + i64::from(from.month()));
-        let anniversary_day = from.day().min(self.month_len);
-        let months = months - i64::from(self.day < anniversary_day);
-        u32::try_from(months).ok()
-    }
+    derive_to(member, index, &MonthsTo::new(on))
 }
 
 /// [`derive`] to a date whose parts are worked out.
@@ -88,13 +45,13 @@ impl AgeDate {
 pub(crate) fn derive_to(
     member: &Member,
     index: usize,
-    to: &AgeDate,
+    to: &MonthsTo,
 ) -> Result<Derived, HouseholdError> {
-    let months = to.whole_months_since(member.birth_date).ok_or_else(|| {
+    let months = to.whole_months_since(member.birth_date).map_err(|_| {
         HouseholdError::new(
             HouseholdErrorKind::Invalid,
             format!("member_list[{index}].birth_date"),
-            format!("the member is born after the evaluation date {}", to.on()),
+            format!("the member is born after the evaluation date {}", to.date()),
         )
     })?;
     // The age is the whole years of the whole months (`age_on`), without counting them twice.
@@ -306,64 +263,3 @@ pub(crate) const COUNT_NAMES: [&str; 14] = [
     "working_head_or_partners",
     "head_or_partners",
 ];
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-
-    use proptest::prelude::*;
-
-    use super::*;
-
-    fn day(n: i64) -> NaiveDate {
-        NaiveDate::from_ymd_opt(1896, 1, 1).unwrap() + chrono::Duration::days(n)
-    }
-
-    /// The 29th of February, the ends of months and a date before its start, both ways.
-    #[test]
-    fn whole_months_since_on_the_awkward_days() {
-        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        let dates = [
-            d(2024, 2, 29),
-            d(2025, 2, 28),
-            d(2025, 3, 1),
-            d(2028, 2, 28),
-            d(2028, 2, 29),
-            d(2000, 2, 29),
-            d(1900, 2, 28),
-            d(2026, 1, 31),
-            d(2026, 4, 30),
-            d(2026, 9, 1),
-        ];
-        for from in dates {
-            for to in dates {
-                let want = welfare_types::dates::whole_months_between(from, to).ok();
-                assert_eq!(AgeDate::new(to).whole_months_since(from), want, "{from} {to}");
-            }
-        }
-        assert_eq!(AgeDate::new(d(2025, 2, 28)).whole_months_since(d(2024, 2, 29)), Some(12));
-        assert_eq!(AgeDate::new(d(2025, 2, 27)).whole_months_since(d(2024, 2, 29)), Some(11));
-        assert_eq!(AgeDate::new(d(2026, 9, 1)).whole_months_since(d(2026, 9, 2)), None);
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(4096))]
-
-        /// The months since a date are `whole_months_between`'s, on any two days from 1896 to
-        /// 2104 (leap days, and 1900 and 2100, which are not leap years, included).
-        #[test]
-        fn whole_months_since_is_whole_months_between(a in 0i64..76_000, b in 0i64..76_000) {
-            let (from, to) = (day(a), day(b));
-            let want = welfare_types::dates::whole_months_between(from, to).ok();
-            prop_assert_eq!(AgeDate::new(to).whole_months_since(from), want);
-        }
-
-        /// Two days a few months apart, where the anniversary day matters.
-        #[test]
-        fn whole_months_since_near_anniversaries(a in 0i64..76_000, gap in 0i64..400) {
-            let (from, to) = (day(a), day(a + gap));
-            let want = welfare_types::dates::whole_months_between(from, to).ok();
-            prop_assert_eq!(AgeDate::new(to).whole_months_since(from), want);
-        }
-    }
-}

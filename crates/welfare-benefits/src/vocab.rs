@@ -21,7 +21,7 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use welfare_rules::{Binding, MissingFacts, Type, Value};
-use welfare_types::dates::{add_months, whole_months_between};
+use welfare_types::dates::{add_months, whole_months_between, MonthsTo};
 use welfare_types::territory::Comune;
 use welfare_types::Money;
 
@@ -438,7 +438,7 @@ pub struct FactTable {
     /// The members' ages, reused between households.
     ages: Vec<crate::facts::Derived>,
     /// The date of the last fill, as ages are counted to it.
-    age_date: Option<crate::facts::AgeDate>,
+    age_date: Option<MonthsTo>,
     /// Which values of the last fill are missing ([`FactTable::missing`]).
     missing: MissingFacts,
     /// The mask of the last fill: the facts outside it are missing.
@@ -570,8 +570,8 @@ impl FactTable {
         }
         // The errors of every mask: a member born after the date (the first), then the comune.
         let age_date = match self.age_date {
-            Some(date) if date.on() == on => date,
-            _ => *self.age_date.insert(crate::facts::AgeDate::new(on)),
+            Some(date) if date.date() == on => date,
+            _ => *self.age_date.insert(MonthsTo::new(on)),
         };
         ages.clear();
         for (i, m) in household.member_list.iter().enumerate() {
@@ -741,9 +741,9 @@ fn member_row(
     member: &Member,
     derived: &crate::facts::Derived,
     ages: &[crate::facts::Derived],
-    to: &crate::facts::AgeDate,
+    to: &MonthsTo,
 ) {
-    let on = to.on();
+    let on = to.date();
     let id = member.member_identifier.as_str();
     let uses = |bits: u64| wanted & bits != 0;
     let event = match uses(USES_EVENT) {
@@ -798,7 +798,7 @@ fn member_row(
         member.marital_status.map_or(&MISSING, |m| symbol(&s.marital_status, marital_index(m)))
     });
     out.push(|| {
-        opt_int(member.marital_status_since.and_then(|since| to.whole_months_since(since)))
+        opt_int(member.marital_status_since.and_then(|since| to.whole_months_since(since).ok()))
     });
     out.push(|| member.fiscally_dependent.map_or(Value::Missing, Value::Bool));
     out.push(|| int(relationship.code()));
@@ -814,7 +814,7 @@ fn member_row(
     out.push(|| money(member.nursery.as_ref().and_then(|n| n.monthly_fee)));
     out.push_shared(|| event.map_or(&MISSING, |e| symbol(&s.event_kind, event_index(e.kind))));
     out.push(|| event_date.map_or(Value::Missing, Value::Date));
-    out.push(|| opt_int(event_date.and_then(|d| to.whole_months_since(d))));
+    out.push(|| opt_int(event_date.and_then(|d| to.whole_months_since(d).ok())));
     out.push(|| {
         let indemnity = household
             .benefits_received

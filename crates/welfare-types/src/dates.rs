@@ -78,17 +78,62 @@ pub fn age_on(birth: NaiveDate, on: NaiveDate) -> Result<u32, DateError> {
 /// A month is completed on the same day number of a later month, or on that month's last day
 /// when it has no such day (31 January → 28 February is one month; art. 2963 c.c.).
 pub fn whole_months_between(from: NaiveDate, to: NaiveDate) -> Result<u32, DateError> {
-    if to < from {
-        return Err(DateError::Reversed { earlier: from, later: to });
+    MonthsTo::new(to).whole_months_since(from)
+}
+
+/// A date that whole months are counted to, its parts worked out once: for counting many spans
+/// to one date (the ages of a population on an evaluation date) without working out the
+/// date's month length again for each.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use welfare_types::dates::MonthsTo;
+///
+/// let on = MonthsTo::new(NaiveDate::from_ymd_opt(2025, 2, 28).unwrap());
+/// // Born on 29 February 2024: one year old on 28 February 2025 (art. 2963 c.c.).
+/// assert_eq!(on.whole_months_since(NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()), Ok(12));
+/// ```
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct MonthsTo {
+    to: NaiveDate,
+    /// Months from year 0 to the date's month (`year × 12 + month`).
+    month: i64,
+    day: u32,
+    /// The length of the date's month.
+    month_len: u32,
+}
+
+impl MonthsTo {
+    /// The parts of `to`.
+    #[inline]
+    pub fn new(to: NaiveDate) -> MonthsTo {
+        MonthsTo {
+            to,
+            month: i64::from(to.year()) * 12 + i64::from(to.month()),
+            day: to.day(),
+            month_len: days_in_month(to.year(), to.month()),
+        }
     }
-    let years = i64::from(to.year()) - i64::from(from.year());
-    let mut months = years * 12 + i64::from(to.month()) - i64::from(from.month());
-    // The anniversary day in `to`'s month, clamped to that month's length.
-    let anniversary_day = from.day().min(days_in_month(to.year(), to.month()));
-    if to.day() < anniversary_day {
-        months -= 1;
+
+    /// The date months are counted to.
+    #[inline]
+    pub fn date(&self) -> NaiveDate {
+        self.to
     }
-    u32::try_from(months).map_err(|_| DateError::OutOfRange)
+
+    /// [`whole_months_between`] `from` and the date: the months between the two months, one
+    /// less when the date's day comes before the anniversary day (`from`'s day, clamped to the
+    /// length of the date's month).
+    #[inline]
+    pub fn whole_months_since(&self, from: NaiveDate) -> Result<u32, DateError> {
+        if self.to < from {
+            return Err(DateError::Reversed { earlier: from, later: self.to });
+        }
+        let months = self.month - (i64::from(from.year()) * 12 + i64::from(from.month()));
+        let anniversary_day = from.day().min(self.month_len);
+        let months = months - i64::from(self.day < anniversary_day);
+        u32::try_from(months).map_err(|_| DateError::OutOfRange)
+    }
 }
 
 /// The number of days in a month (28–31).
@@ -414,5 +459,73 @@ mod tests {
             DatedValues::new(vec![a, overlapping]).unwrap_err(),
             DateError::Overlap { date: d(2024, 12, 31) }
         );
+    }
+
+    /// Whole months as their definition counts them: the most months `k` such that `from`
+    /// moved on by `k` months (to the month's last day when it lacks the day) is not after
+    /// `to`.
+    fn months_by_adding(from: NaiveDate, to: NaiveDate) -> Option<u32> {
+        if to < from {
+            return None;
+        }
+        let k = (to.year() * 12 + to.month() as i32) - (from.year() * 12 + from.month() as i32);
+        let k = u32::try_from(k).ok()?;
+        Some(if add_months(from, k).ok()? <= to { k } else { k - 1 })
+    }
+
+    fn day_from_1896(n: i64) -> NaiveDate {
+        d(1896, 1, 1) + chrono::Duration::days(n)
+    }
+
+    /// The 29th of February, the ends of months and a date before its start, both ways.
+    #[test]
+    fn whole_months_since_on_the_awkward_days() {
+        let dates = [
+            d(2024, 2, 29),
+            d(2025, 2, 28),
+            d(2025, 3, 1),
+            d(2028, 2, 28),
+            d(2028, 2, 29),
+            d(2000, 2, 29),
+            d(1900, 2, 28),
+            d(2026, 1, 31),
+            d(2026, 4, 30),
+            d(2026, 9, 1),
+        ];
+        for from in dates {
+            for to in dates {
+                let want = months_by_adding(from, to);
+                assert_eq!(MonthsTo::new(to).whole_months_since(from).ok(), want, "{from} {to}");
+                assert_eq!(whole_months_between(from, to).ok(), want, "{from} {to}");
+            }
+        }
+        assert_eq!(MonthsTo::new(d(2025, 2, 28)).whole_months_since(d(2024, 2, 29)), Ok(12));
+        assert_eq!(MonthsTo::new(d(2025, 2, 27)).whole_months_since(d(2024, 2, 29)), Ok(11));
+        assert!(MonthsTo::new(d(2026, 9, 1)).whole_months_since(d(2026, 9, 2)).is_err());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+
+        /// The months since a date are those its definition counts, on any two days from 1896
+        /// to 2104 (leap days, and 1900 and 2100, which are not leap years, included).
+        #[test]
+        fn whole_months_since_is_the_months_added(a in 0i64..76_000, b in 0i64..76_000) {
+            let (from, to) = (day_from_1896(a), day_from_1896(b));
+            proptest::prop_assert_eq!(
+                MonthsTo::new(to).whole_months_since(from).ok(),
+                months_by_adding(from, to)
+            );
+        }
+
+        /// Two days a few months apart, where the anniversary day matters.
+        #[test]
+        fn whole_months_since_near_anniversaries(a in 0i64..76_000, gap in 0i64..400) {
+            let (from, to) = (day_from_1896(a), day_from_1896(a + gap));
+            proptest::prop_assert_eq!(
+                MonthsTo::new(to).whole_months_since(from).ok(),
+                months_by_adding(from, to)
+            );
+        }
     }
 }
