@@ -26,10 +26,11 @@
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
+use welfare_types::money::compare_decimals;
 
 use crate::builtins::Builtin;
 use crate::error::EvalError;
-use crate::eval::{cmp_num, compare_values, dec_max, dec_min, extreme, interpolate, ParamAt, Run};
+use crate::eval::{compare_values, dec_max, dec_min, extreme, interpolate, ParamAt, Run};
 use crate::program::{Agg, Arith, Cmp, Code, DateDiff, Def, ParamData};
 use crate::value::Value;
 
@@ -186,7 +187,7 @@ impl Test {
                 let x = a.get_or_missing_after(run, vals, 2)?;
                 run.tick()?;
                 match x {
-                    Some(x) => Ok(op.holds(cmp_num(&x, c))),
+                    Some(x) => Ok(op.holds(compare_decimals(&x, c))),
                     None => Err(run.missing()),
                 }
             }
@@ -388,7 +389,7 @@ fn nums(op: Cmp, a: &Num, b: &Num, run: &mut Run<'_, '_>, vals: &[Value]) -> Res
     let x = a.get_or_missing_after(run, vals, 2)?;
     let y = b.get_or_missing(run, vals)?;
     match (x, y) {
-        (Some(x), Some(y)) => Ok(op.holds(cmp_num(&x, &y))),
+        (Some(x), Some(y)) => Ok(op.holds(compare_decimals(&x, &y))),
         _ => Err(run.missing()),
     }
 }

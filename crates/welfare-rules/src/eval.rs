@@ -665,18 +665,6 @@ impl<'s> Run<'s, '_> {
     }
 }
 
-/// Two numbers compared by value, as [`compare_decimals`] compares them, with the common
-/// case of equal scales (ages against whole constants, amounts in cents against amounts in
-/// cents) compared in place: with equal scales the mantissas are in the numbers' order.
-#[inline(always)]
-pub(crate) fn cmp_num(a: &Decimal, b: &Decimal) -> std::cmp::Ordering {
-    if a.scale() == b.scale() {
-        a.mantissa().cmp(&b.mantissa())
-    } else {
-        compare_decimals(a, b)
-    }
-}
-
 /// `x / y`, refusing a zero divisor.
 #[inline]
 pub(crate) fn divide(run: &Run<'_, '_>, x: Decimal, y: Decimal) -> Result<Decimal, Box<EvalError>> {
@@ -688,13 +676,13 @@ pub(crate) fn divide(run: &Run<'_, '_>, x: Decimal, y: Decimal) -> Result<Decima
 
 pub(crate) fn interpolate(points: &[(Decimal, Decimal)], x: Decimal) -> Option<Decimal> {
     let (first, last) = (points.first()?, points.last()?);
-    if cmp_num(&x, &first.0).is_le() {
+    if compare_decimals(&x, &first.0).is_le() {
         return Some(first.1);
     }
-    if cmp_num(&x, &last.0).is_ge() {
+    if compare_decimals(&x, &last.0).is_ge() {
         return Some(last.1);
     }
-    let i = points.partition_point(|p| cmp_num(&p.0, &x).is_le());
+    let i = points.partition_point(|p| compare_decimals(&p.0, &x).is_le());
     let (a, b) = (points.get(i.checked_sub(1)?)?, points.get(i)?);
     let dx = b.0.checked_sub(a.0)?;
     let dy = b.1.checked_sub(a.1)?;
@@ -710,7 +698,7 @@ fn band(t: &Table, x: Decimal) -> Option<usize> {
         Some(s.bounds.partition_point(|b| *b < m))
     });
     let i = fast.unwrap_or_else(|| {
-        t.bounds.partition_point(|b| matches!(b, Some(b) if cmp_num(b, &x).is_lt()))
+        t.bounds.partition_point(|b| matches!(b, Some(b) if compare_decimals(b, &x).is_lt()))
     });
     (i < t.bounds.len()).then_some(i)
 }
@@ -720,7 +708,7 @@ fn band(t: &Table, x: Decimal) -> Option<usize> {
 #[inline]
 pub(crate) fn compare_values(op: Cmp, x: &Value, y: &Value) -> Option<bool> {
     let ord = match (x, y) {
-        (Value::Num(p), Value::Num(q)) => cmp_num(p, q),
+        (Value::Num(p), Value::Num(q)) => compare_decimals(p, q),
         (Value::Date(p), Value::Date(q)) => p.cmp(q),
         (Value::Missing, _) | (_, Value::Missing) => return None,
         _ => {
@@ -755,7 +743,7 @@ pub(crate) fn extreme<E>(
 /// The smaller of two numbers; `a` when they are equal in value.
 #[inline]
 pub(crate) fn dec_min(a: Decimal, b: Decimal) -> Decimal {
-    if cmp_num(&b, &a) == std::cmp::Ordering::Less {
+    if compare_decimals(&b, &a) == std::cmp::Ordering::Less {
         b
     } else {
         a
@@ -765,7 +753,7 @@ pub(crate) fn dec_min(a: Decimal, b: Decimal) -> Decimal {
 /// The larger of two numbers; `b` when they are equal in value.
 #[inline]
 pub(crate) fn dec_max(a: Decimal, b: Decimal) -> Decimal {
-    if cmp_num(&b, &a) == std::cmp::Ordering::Less {
+    if compare_decimals(&b, &a) == std::cmp::Ordering::Less {
         a
     } else {
         b
@@ -918,7 +906,7 @@ impl<'s> Run<'s, '_> {
         lo: Decimal,
         hi: Decimal,
     ) -> Result<Decimal, Box<EvalError>> {
-        if cmp_num(&lo, &hi).is_gt() {
+        if compare_decimals(&lo, &hi).is_gt() {
             return Err(Box::new(self.arith_err("clamp with a lower bound above the upper bound")));
         }
         Ok(dec_min(dec_max(x, lo), hi))
@@ -1140,7 +1128,7 @@ impl<'s> Run<'s, '_> {
             let mut sw = Value::Missing;
             let w = self.operand(item, vals, &mut sw)?;
             let same = match (v, w) {
-                (Value::Num(p), Value::Num(q)) => cmp_num(p, q).is_eq(),
+                (Value::Num(p), Value::Num(q)) => compare_decimals(p, q).is_eq(),
                 _ => v == w,
             };
             if same {
@@ -1171,7 +1159,7 @@ impl<'s> Run<'s, '_> {
             Code::CmpNum(op, a, b) => {
                 let (x, y) = (self.num_or_missing(a, vals)?, self.num_or_missing(b, vals)?);
                 match (x, y) {
-                    (Some(x), Some(y)) => Ok(op.holds(cmp_num(&x, &y))),
+                    (Some(x), Some(y)) => Ok(op.holds(compare_decimals(&x, &y))),
                     _ => Err(self.missing()),
                 }
             }
@@ -1505,19 +1493,19 @@ pub(crate) mod tests {
     }
 
     proptest! {
-        /// The comparison with equal scales in place orders as the general one.
+        /// The comparison of decimals (equal scales in place) orders as the decimals themselves.
         #[test]
-        fn numbers_compare_as_the_general_comparison(
+        fn numbers_compare_as_the_decimals_order(
             a in any_decimal(),
             b in any_decimal(),
             small in (-1_000_000i64..1_000_000, -1_000_000i64..1_000_000, 0u32..=4),
         ) {
-            let general = welfare_types::money::compare_decimals;
-            prop_assert_eq!(super::cmp_num(&a, &b), general(&a, &b));
-            prop_assert_eq!(super::cmp_num(&a, &a), general(&a, &a));
+            let cmp = welfare_types::money::compare_decimals;
+            prop_assert_eq!(cmp(&a, &b), a.cmp(&b));
+            prop_assert_eq!(cmp(&a, &a), a.cmp(&a));
             let (x, y) = (Decimal::new(small.0, small.2), Decimal::new(small.1, small.2));
-            prop_assert_eq!(super::cmp_num(&x, &y), general(&x, &y));
-            prop_assert_eq!(super::cmp_num(&x, &-x), general(&x, &-x));
+            prop_assert_eq!(cmp(&x, &y), x.cmp(&y));
+            prop_assert_eq!(cmp(&x, &-x), x.cmp(&-x));
         }
     }
 

@@ -773,8 +773,20 @@ mod arbitrary {
 /// let (a, b) = (Decimal::new(150, 2), Decimal::new(15, 1));
 /// assert_eq!(compare_decimals(&a, &b), std::cmp::Ordering::Equal);
 /// ```
-#[inline]
+#[inline(always)]
 pub fn compare_decimals(a: &Decimal, b: &Decimal) -> std::cmp::Ordering {
+    // The common case (ages against whole constants, cents against cents) in the caller's
+    // code: with equal scales the mantissas are in the numbers' order.
+    if a.scale() == b.scale() {
+        return a.mantissa().cmp(&b.mantissa());
+    }
+    compare_rescaled(a, b)
+}
+
+/// [`compare_decimals`] of two decimals of different scales: the one of fewer decimals scaled
+/// up, exactly, or the decimals' own comparison when that would overflow.
+#[inline(never)]
+fn compare_rescaled(a: &Decimal, b: &Decimal) -> std::cmp::Ordering {
     let (sa, sb) = (a.scale(), b.scale());
     let (ma, mb) = (a.mantissa(), b.mantissa());
     let scaled = match sa.cmp(&sb) {
