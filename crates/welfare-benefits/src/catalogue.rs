@@ -330,9 +330,10 @@ impl Measure {
 
 /// Reusable buffers for evaluating many households (one per thread): the fact table, which
 /// every rulebook reads in place, the values of its definitions and, for the outcome fast
-/// path, each measure's parameters resolved on the last date asked (a
-/// [`welfare_rules::Snapshot`], borrowed from the catalogue: resolved once per measure and
-/// date, not once per household). Evaluating with a scratch copies no fact and allocates
+/// path, each measure's parameters resolved on the last date asked and on the last other date
+/// it was evaluated on, an event's (a [`welfare_rules::Snapshot`], borrowed from the
+/// catalogue: resolved once per measure and date, not once per household; found by the
+/// measure's position, not searched for). Evaluating with a scratch copies no fact and allocates
 /// nothing for facts once the table has grown.
 #[derive(Debug, Default)]
 pub struct Scratch<'c> {
@@ -354,8 +355,37 @@ struct Buffers {
     decided: Vec<Vec<welfare_rules::Value>>,
 }
 
-/// Each measure's last snapshot, found by the measure's address (a handful of measures).
-type Snapshots<'c> = Vec<(&'c Measure, welfare_rules::Snapshot<'c>)>;
+/// Each measure's snapshots, by the measure's position in the catalogue.
+type Snapshots<'c> = Vec<Kept<'c>>;
+
+/// One measure's snapshots: on the date asked, and on the last other date (an event's, for a
+/// measure evaluated on the date of an event), each with the measure it was resolved for (a
+/// scratch may go from one catalogue to another).
+#[derive(Debug, Default)]
+struct Kept<'c> {
+    asked: Option<(&'c Measure, welfare_rules::Snapshot<'c>)>,
+    other: Option<(&'c Measure, welfare_rules::Snapshot<'c>)>,
+}
+
+impl<'c> Kept<'c> {
+    /// The measure's snapshot on `on` (`asked`: the date asked): the one kept for that date,
+    /// else one resolved now and kept in place of the previous one for the date asked or, on
+    /// another date, for another date.
+    #[inline]
+    fn on(
+        &mut self,
+        measure: &'c Measure,
+        asked: NaiveDate,
+        on: NaiveDate,
+    ) -> Result<&welfare_rules::Snapshot<'c>, welfare_rules::EvalError> {
+        let slot = if on == asked { &mut self.asked } else { &mut self.other };
+        let kept = match slot.take() {
+            Some((m, kept)) if std::ptr::eq(m, measure) && kept.date() == on => (m, kept),
+            _ => (measure, measure.program.snapshot(on)?),
+        };
+        Ok(&slot.insert(kept).1)
+    }
+}
 
 impl Catalogue {
     /// The national measures, compiled from the embedded rulebooks.
@@ -570,9 +600,12 @@ impl Catalogue {
         if buffers.decided.len() < self.programs.len() {
             buffers.decided.resize_with(self.programs.len(), Vec::new);
         }
+        if snapshots.len() < self.programs.len() {
+            snapshots.resize_with(self.programs.len(), Kept::default);
+        }
         let (table, values) = (&buffers.table, &mut buffers.values);
-        out.extend(self.programs.iter().zip(buffers.decided.iter_mut()).map(
-            |(measure, decided)| {
+        out.extend(self.programs.iter().zip(buffers.decided.iter_mut()).zip(snapshots).map(
+            |((measure, decided), kept)| {
                 let Measure { program: p, policy, binding, .. } = measure;
                 let valid = p.valid();
                 let on = match policy {
@@ -604,13 +637,15 @@ impl Catalogue {
                     Ok(facts) => facts,
                     Err(e) => return failed(p, e.to_string()),
                 };
+                let snap = match kept.on(measure, date, on) {
+                    Ok(snap) => snap,
+                    Err(e) => return failed(p, e.to_string()),
+                };
                 match detail {
                     Detail::Motivazione => {
-                        evaluate_program(measure, household, facts, on, lang, values, snapshots)
+                        evaluate_program(measure, household, facts, snap, lang, values)
                     }
-                    Detail::Outcome => {
-                        outcome_of_program(measure, household, facts, on, decided, snapshots)
-                    }
+                    Detail::Outcome => outcome_of_program(measure, household, facts, snap, decided),
                 }
             },
         ));
@@ -668,29 +703,6 @@ enum Detail {
     Outcome,
 }
 
-/// Runs `run` with the measure's snapshot on `date`: the one kept in `snapshots` when it is
-/// for that date, else one resolved now and kept in place of the measure's previous one.
-fn with_snapshot<'c, R>(
-    snapshots: &mut Snapshots<'c>,
-    measure: &'c Measure,
-    date: NaiveDate,
-    run: impl FnOnce(&welfare_rules::Snapshot<'c>) -> R,
-) -> Result<R, welfare_rules::EvalError> {
-    match snapshots.iter_mut().find(|(m, _)| std::ptr::eq(*m, measure)) {
-        Some((_, kept)) if kept.date() == date => Ok(run(kept)),
-        Some((_, kept)) => {
-            *kept = measure.program.snapshot(date)?;
-            Ok(run(kept))
-        }
-        None => {
-            let snapshot = measure.program.snapshot(date)?;
-            let result = run(&snapshot);
-            snapshots.push((measure, snapshot));
-            Ok(result)
-        }
-    }
-}
-
 /// Evaluates one program on a household's facts without an explanation. (The household is
 /// not read here: the breakdown is paired with its members when written.)
 #[inline]
@@ -698,14 +710,10 @@ fn outcome_of_program<'c>(
     measure: &'c Measure,
     _household: &Household,
     facts: FactsView<'_>,
-    date: NaiveDate,
+    snap: &welfare_rules::Snapshot<'c>,
     values: &mut Vec<welfare_rules::Value>,
-    snapshots: &mut Snapshots<'c>,
 ) -> Outcome<'c> {
-    let run = with_snapshot(snapshots, measure, date, |snap| {
-        snap.decide_view(&measure.plan, facts, values)
-    });
-    match run.and_then(|decided| decided) {
+    match snap.decide_view(&measure.plan, facts, values) {
         // A refusal leaves the values unspecified: `outcome_as` reads nothing of a refusal.
         Ok(decision) => outcome_as(measure, values, decision == Decision::Eligible),
         Err(e) => failed(&measure.program, e.to_string()),
@@ -775,23 +783,19 @@ fn evaluate_program<'c>(
     measure: &'c Measure,
     _household: &Household,
     facts: FactsView<'_>,
-    date: NaiveDate,
+    snap: &welfare_rules::Snapshot<'c>,
     lang: Lang,
     values: &mut Vec<welfare_rules::Value>,
-    snapshots: &mut Snapshots<'c>,
 ) -> Outcome<'c> {
-    let result = with_snapshot(snapshots, measure, date, |snap| {
-        if let Err(e) = snap.run_into_view(facts, values) {
-            return failed(&measure.program, e.to_string());
-        }
-        let explained = Explained {
-            reasons: snap.reasons(values, lang),
-            motivazione: snap.motivazione_view(facts, values, lang),
-            error: None,
-        };
-        Outcome { explained: Some(Box::new(explained)), ..outcome(measure, values) }
-    });
-    result.unwrap_or_else(|e| failed(&measure.program, e.to_string()))
+    if let Err(e) = snap.run_into_view(facts, values) {
+        return failed(&measure.program, e.to_string());
+    }
+    let explained = Explained {
+        reasons: snap.reasons(values, lang),
+        motivazione: snap.motivazione_view(facts, values, lang),
+        error: None,
+    };
+    Outcome { explained: Some(Box::new(explained)), ..outcome(measure, values) }
 }
 
 /// The facts of a household on `date` as one JSON object: every household fact a rulebook may
@@ -920,6 +924,36 @@ definitions:
             }
         }
         assert!(errors > 100 && eligible > 100, "{errors} errors, {eligible} eligible");
+    }
+
+    /// One scratch kept across households, dates (events' dates among them, for the measures
+    /// evaluated on them) and catalogues whose measures sit at other positions gives the
+    /// results of a fresh evaluation: a snapshot kept is used only for its measure and date.
+    #[test]
+    fn a_scratch_kept_across_dates_and_catalogues_gives_fresh_results() {
+        let national = Catalogue::national().unwrap();
+        let mut nido = Catalogue::national().unwrap();
+        nido.keep_only(["it/bonus-nido", "it/bonus-nuovi-nati"]).unwrap();
+        let generator = crate::synthetic::Generator::new(5, 2026).unwrap();
+        // Households with a birth (rare) and without, one after the other.
+        let all: Vec<crate::Household> =
+            generator.households(1500).map(|h| serde_json::from_value(h).unwrap()).collect();
+        let (born, none): (Vec<_>, Vec<_>) = all.iter().partition(|h| !h.events.is_empty());
+        assert!(born.len() >= 10, "{}", born.len());
+        let households: Vec<&crate::Household> =
+            born.iter().zip(&none).take(20).flat_map(|(a, b)| [*a, *b]).collect();
+        let dates = [(2026, 9, 1), (2026, 9, 1), (2021, 3, 1), (2026, 10, 1)]
+            .map(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap());
+        let mut scratch = super::Scratch::default();
+        for (i, household) in households.iter().enumerate() {
+            for (k, date) in dates.into_iter().enumerate() {
+                let catalogue = if (i + k) % 3 == 0 { &nido } else { &national };
+                let kept = catalogue.evaluate_outcomes_with(household, date, &mut scratch);
+                assert_eq!(kept, catalogue.evaluate_outcomes(household, date), "{i} {date}");
+                let kept = catalogue.evaluate_in_with(household, date, Lang::It, &mut scratch);
+                assert_eq!(kept, catalogue.evaluate_in(household, date, Lang::It), "{i} {date}");
+            }
+        }
     }
 
     proptest! {
