@@ -294,6 +294,9 @@ impl Snapshot<'_> {
         facts: FactsView<'_>,
         values: &mut Vec<Value>,
     ) -> Option<Decision> {
+        // The run first: the facts go into it straight from the caller's.
+        let mut run = crate::eval::Run::new(self, facts);
+        let compiled = &*self.program.compiled;
         // Sized now; the slots the plan leaves out are reset only for an eligible household
         // (a refusal's values are not read, and the plan never writes those slots).
         let n = self.program.defs.len();
@@ -302,10 +305,10 @@ impl Snapshot<'_> {
             values.clear();
             values.resize(n, Value::Missing);
         }
-        let mut run = crate::eval::Run::new(self, facts);
+        let values = values.as_mut_slice();
         let mut refused_at = None;
         for (pos, &(i, condition)) in cut.first.iter().enumerate() {
-            if !run.def_into(i, values) {
+            if !run.def_into(compiled, i, values) {
                 return None;
             }
             if condition && !matches!(values.get(i as usize), Some(Value::Bool(true))) {
@@ -315,7 +318,7 @@ impl Snapshot<'_> {
         }
         let Some(pos) = refused_at else {
             for &i in cut.rest.iter() {
-                if !run.def_into(i, values) {
+                if !run.def_into(compiled, i, values) {
                     return None;
                 }
             }
@@ -333,11 +336,11 @@ impl Snapshot<'_> {
             return Some(Decision::Eligible);
         };
         let refusal = cut.after.get(pos)?;
-        if !assumptions_hold(refusal, facts) {
+        if !assumptions_hold(refusal, &run.facts) {
             return None;
         }
         for &i in refusal.evaluate.iter() {
-            if !run.def_into(i, values) {
+            if !run.def_into(compiled, i, values) {
                 return None;
             }
         }
@@ -349,7 +352,7 @@ impl Snapshot<'_> {
 /// optional, numbers within [`FACT_BOUND`]; member facts: numbers within the bound), with at
 /// most [`MAX_MEMBERS`] members.
 #[inline]
-fn assumptions_hold(refusal: &Refusal, facts: FactsView<'_>) -> bool {
+fn assumptions_hold(refusal: &Refusal, facts: &FactsView<'_>) -> bool {
     if facts.member_count() > MAX_MEMBERS {
         return false;
     }
@@ -1776,11 +1779,11 @@ conditions:
         let facts = json!({ "residente": false, "isee": "100000000000000000000",
             "members": [{ "eta": 1_000_000_000_000i64 }] });
         let facts = program.facts(&facts).unwrap();
-        assert!(super::assumptions_hold(&cut.after[0], facts.view()));
+        assert!(super::assumptions_hold(&cut.after[0], &facts.view()));
         let facts = json!({ "residente": false,
             "members": [{ "eta": 4, "reddito": "100000000000000000000" }] });
         let facts = program.facts(&facts).unwrap();
-        assert!(!super::assumptions_hold(&cut.after[0], facts.view()));
+        assert!(!super::assumptions_hold(&cut.after[0], &facts.view()));
     }
 
     const SAFE: &str = r#"

@@ -642,12 +642,18 @@ impl<'s, 'p> Run<'s, 'p> {
         Run { snap, facts, member: None, steps: 0, current: 0 }
     }
 
-    /// Evaluates definition `i` into its slot, counting its steps with the run's; `false`
-    /// on any error (the caller runs the whole plan again to learn which).
+    /// Evaluates definition `i` of `compiled` (the snapshot's program's, taken once by a
+    /// caller evaluating many) into its slot, counting its steps with the run's; `false` on
+    /// any error (the caller runs the whole plan again to learn which).
     #[inline]
-    pub(crate) fn def_into(&mut self, i: u32, values: &mut [Value]) -> bool {
+    pub(crate) fn def_into(
+        &mut self,
+        compiled: &crate::compile::Compiled,
+        i: u32,
+        values: &mut [Value],
+    ) -> bool {
         self.current = i;
-        matches!(self.snap.program.compiled.eval_into(i, self, values), Some(Ok(())))
+        matches!(compiled.eval_into(i, self, values), Some(Ok(())))
     }
 }
 
