@@ -277,6 +277,9 @@ const fn optional(decls: &[FactDecl]) -> u64 {
 }
 const OPTIONAL_HOUSEHOLD: u64 = optional(&HOUSEHOLD_FACTS);
 const OPTIONAL_MEMBER: u64 = optional(&MEMBER_FACTS);
+/// The facts of a member, the length of a member's row.
+const MEMBER_ROW: usize = MEMBER_FACTS.len();
+
 /// The facts never missing when computed.
 const PRESENT_HOUSEHOLD: u64 = first(HOUSEHOLD_FACTS.len()) & !OPTIONAL_HOUSEHOLD;
 const PRESENT_MEMBER: u64 = first(MEMBER_FACTS.len()) & !OPTIONAL_MEMBER;
@@ -336,31 +339,43 @@ impl FactMask {
 static MISSING: Value = Value::Missing;
 
 /// A row of facts written in vocabulary order: a fact is computed and written when its bit is
-/// wanted, else left as it is.
-struct Row<'v> {
-    values: &'v mut [Value],
-    /// The bits wanted from the next fact on (the next fact's is the lowest).
-    left: u64,
+/// wanted, else left as it is. The row is an array and every write is inlined, so the place and
+/// the bit of each fact are constants: no bounds check and no shifted mask per fact.
+struct Row<'v, const N: usize> {
+    values: &'v mut [Value; N],
+    /// The bits wanted (the fact at position `p` is bit `p`).
+    wanted: u64,
     /// The position of the next fact in the row.
     at: usize,
 }
 
-impl Row<'_> {
+impl<const N: usize> Row<'_, N> {
+    /// The bits of a row fit the mask's 64.
+    const FITS: () = assert!(N <= 64, "a row longer than a mask");
+
     /// A row writing the facts of `wanted` into `values`.
-    fn new(values: &mut [Value], wanted: u64) -> Row<'_> {
-        Row { values, left: wanted, at: 0 }
+    #[inline(always)]
+    fn new(values: &mut [Value; N], wanted: u64) -> Row<'_, N> {
+        let () = Self::FITS;
+        Row { values, wanted, at: 0 }
+    }
+
+    /// The place of the next fact when it is wanted (past the row's end, none).
+    #[inline(always)]
+    fn next_slot(&mut self) -> Option<&mut Value> {
+        let at = self.at;
+        self.at += 1;
+        // `at` is below `N`, so below 64, when there is a slot.
+        let slot = self.values.get_mut(at)?;
+        ((self.wanted >> at) & 1 != 0).then_some(slot)
     }
 
     /// Writes the next fact, `value()`, when it is wanted.
     #[inline(always)]
     fn push(&mut self, value: impl FnOnce() -> Value) {
-        if self.left & 1 != 0 {
-            if let Some(slot) = self.values.get_mut(self.at) {
-                *slot = value();
-            }
+        if let Some(slot) = self.next_slot() {
+            *slot = value();
         }
-        self.left >>= 1;
-        self.at += 1;
     }
 
     /// Writes the next fact, a shared text (an enum name), when it is wanted and the row does
@@ -369,26 +384,22 @@ impl Row<'_> {
     /// worker.
     #[inline(always)]
     fn push_shared<'s>(&mut self, value: impl FnOnce() -> &'s Value) {
-        if self.left & 1 != 0 {
-            if let Some(slot) = self.values.get_mut(self.at) {
-                let value = value();
-                let same = match (&*slot, value) {
-                    (Value::Text(a), Value::Text(b)) => Arc::ptr_eq(a, b),
-                    (Value::Missing, Value::Missing) => true,
-                    _ => false,
-                };
-                if !same {
-                    *slot = value.clone();
-                }
+        if let Some(slot) = self.next_slot() {
+            let value = value();
+            let same = match (&*slot, value) {
+                (Value::Text(a), Value::Text(b)) => Arc::ptr_eq(a, b),
+                (Value::Missing, Value::Missing) => true,
+                _ => false,
+            };
+            if !same {
+                *slot = value.clone();
             }
         }
-        self.left >>= 1;
-        self.at += 1;
     }
 
     /// Passes `n` facts.
+    #[inline(always)]
     fn skip(&mut self, n: u32) {
-        self.left = self.left.checked_shr(n).unwrap_or(0);
         self.at += n as usize;
     }
 }
@@ -583,80 +594,102 @@ impl FactTable {
         if self.household.len() != HOUSEHOLD_FACTS.len() {
             self.household.resize(HOUSEHOLD_FACTS.len(), Value::Missing);
         }
-        let mut h = Row::new(&mut self.household, mask.household);
-        for kind in IseeKind::ALL {
-            h.push(|| money(household.isee.value_on(kind, on)));
-        }
-        h.push(|| household.isee.scala_on(on).map_or(Value::Missing, Value::Num));
-        if mask.household & COUNTS != 0 {
-            for n in crate::facts::count_values(household, ages) {
-                h.push(|| int(i64::try_from(n).unwrap_or(i64::MAX)));
+        // The length was just set: the row is always there.
+        if let Some(values) = self.household.first_chunk_mut::<{ HOUSEHOLD_FACTS.len() }>() {
+            let mut h = Row::new(values, mask.household);
+            let [ordinario, minorenni, sociosanitario, familiari] = IseeKind::ALL;
+            let isee = |kind: IseeKind| money(household.isee.value_on(kind, on));
+            h.push(|| isee(ordinario));
+            h.push(|| isee(minorenni));
+            h.push(|| isee(sociosanitario));
+            h.push(|| isee(familiari));
+            h.push(|| household.isee.scala_on(on).map_or(Value::Missing, Value::Num));
+            if mask.household & COUNTS != 0 {
+                // Each written in its own place (not in a loop), so each place stays a constant.
+                let count = |n: u64| int(i64::try_from(n).unwrap_or(i64::MAX));
+                let [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13] =
+                    crate::facts::count_values(household, ages);
+                h.push(|| count(c0));
+                h.push(|| count(c1));
+                h.push(|| count(c2));
+                h.push(|| count(c3));
+                h.push(|| count(c4));
+                h.push(|| count(c5));
+                h.push(|| count(c6));
+                h.push(|| count(c7));
+                h.push(|| count(c8));
+                h.push(|| count(c9));
+                h.push(|| count(c10));
+                h.push(|| count(c11));
+                h.push(|| count(c12));
+                h.push(|| count(c13));
+            } else {
+                h.skip(COUNTS.count_ones());
             }
-        } else {
-            h.skip(COUNTS.count_ones());
-        }
-        h.push(|| money(household.rent.as_ref().map(|r| r.annual)));
-        h.push(|| Value::Bool(household.rent.as_ref().is_some_and(|r| r.registered)));
-        h.push(|| money(household.family_income));
-        h.push(|| money(household.assets.as_ref().map(|a| a.real_estate)));
-        h.push(|| money(household.assets.as_ref().map(|a| a.financial)));
-        let active = |kind: BenefitKind| {
-            household.benefits_received.iter().any(|b| b.kind == kind && b.is_active_on(on))
-        };
-        h.push(|| Value::Bool(active(BenefitKind::Adi)));
-        h.push(|| {
-            Value::Bool(
-                household
+            h.push(|| money(household.rent.as_ref().map(|r| r.annual)));
+            h.push(|| Value::Bool(household.rent.as_ref().is_some_and(|r| r.registered)));
+            h.push(|| money(household.family_income));
+            h.push(|| money(household.assets.as_ref().map(|a| a.real_estate)));
+            h.push(|| money(household.assets.as_ref().map(|a| a.financial)));
+            let active = |kind: BenefitKind| {
+                household.benefits_received.iter().any(|b| b.kind == kind && b.is_active_on(on))
+            };
+            h.push(|| Value::Bool(active(BenefitKind::Adi)));
+            h.push(|| {
+                Value::Bool(
+                    household
+                        .benefits_received
+                        .iter()
+                        .any(|b| b.kind.is_income_support() && b.is_active_on(on)),
+                )
+            });
+            // The AUU received, as a yearly amount (monthly × 12): the bonus nido and the bonus
+            // nuovi nati take it out of the ISEE from 2025.
+            h.push(|| {
+                let auu_annual = household
                     .benefits_received
                     .iter()
-                    .any(|b| b.kind.is_income_support() && b.is_active_on(on)),
-            )
-        });
-        // The AUU received, as a yearly amount (monthly × 12): the bonus nido and the bonus
-        // nuovi nati take it out of the ISEE from 2025.
-        h.push(|| {
-            let auu_annual = household
-                .benefits_received
-                .iter()
-                .filter(|b| b.kind == BenefitKind::AssegnoUnico && b.is_active_on(on))
-                .filter_map(|b| {
-                    let amount = b.amount?;
-                    match b.period {
-                        Some(Period::Monthly) => amount.checked_mul(Decimal::from(12)).ok(),
-                        _ => Some(amount),
-                    }
-                })
-                .try_fold(Money::ZERO, Money::checked_add)
-                .ok()
-                .filter(|m| !m.is_zero());
-            money(auu_annual)
-        });
-        h.push(|| Value::Bool(household.member_list.iter().all(|m| m.registered_in_anagrafe)));
-        h.push(|| istat);
-        h.push(|| belfiore);
-        // The first month the ADI is paid: the earliest start of an ADI in force on the date,
-        // as the first day of its month (the payment periods count calendar months).
-        h.push(|| {
-            let adi_from = household
-                .benefits_received
-                .iter()
-                .filter(|b| b.kind == BenefitKind::Adi && b.is_active_on(on))
-                .filter_map(|b| b.from)
-                .min()
-                .and_then(|d| d.with_day(1));
-            adi_from.map_or(Value::Missing, Value::Date)
-        });
+                    .filter(|b| b.kind == BenefitKind::AssegnoUnico && b.is_active_on(on))
+                    .filter_map(|b| {
+                        let amount = b.amount?;
+                        match b.period {
+                            Some(Period::Monthly) => amount.checked_mul(Decimal::from(12)).ok(),
+                            _ => Some(amount),
+                        }
+                    })
+                    .try_fold(Money::ZERO, Money::checked_add)
+                    .ok()
+                    .filter(|m| !m.is_zero());
+                money(auu_annual)
+            });
+            h.push(|| Value::Bool(household.member_list.iter().all(|m| m.registered_in_anagrafe)));
+            h.push(|| istat);
+            h.push(|| belfiore);
+            // The first month the ADI is paid: the earliest start of an ADI in force on the date,
+            // as the first day of its month (the payment periods count calendar months).
+            h.push(|| {
+                let adi_from = household
+                    .benefits_received
+                    .iter()
+                    .filter(|b| b.kind == BenefitKind::Adi && b.is_active_on(on))
+                    .filter_map(|b| b.from)
+                    .min()
+                    .and_then(|d| d.with_day(1));
+                adi_from.map_or(Value::Missing, Value::Date)
+            });
+        }
 
         // The rows of more members than this household's are kept for the next (written
         // with the same mask), not dropped.
-        let stride = MEMBER_FACTS.len();
+        let stride = MEMBER_ROW;
         let len = household.member_list.len() * stride;
         if self.members.len() < len {
             self.members.resize(len, Value::Missing);
         }
         self.member_values = len;
-        let rows = self.members.get_mut(..len).unwrap_or_default().chunks_exact_mut(stride);
-        for ((member, derived), row) in household.member_list.iter().zip(ages).zip(rows) {
+        let rows = self.members.get_mut(..len).unwrap_or_default().as_chunks_mut::<MEMBER_ROW>().0;
+        for ((member, derived), row) in household.member_list.iter().zip(ages).zip(rows.iter_mut())
+        {
             member_row(
                 row,
                 mask.members,
@@ -734,7 +767,7 @@ fn code_key(code: &str) -> Option<u64> {
 /// are).
 #[allow(clippy::too_many_arguments)]
 fn member_row(
-    row: &mut [Value],
+    row: &mut [Value; MEMBER_ROW],
     wanted: u64,
     s: &Symbols,
     household: &Household,
