@@ -391,6 +391,47 @@ const fn written(name: &str, key: Key) -> Written {
     }
 }
 
+/// The keys of one object as [`Written`], and where to look for a key by its first letter: a
+/// key written `"key":` is compared with at most two of them, whatever the order of the keys.
+#[derive(Clone, Copy, Debug)]
+struct Keys {
+    /// The keys.
+    list: &'static [Written],
+    /// For each first letter (its low five bits), the places in `list` of the keys that
+    /// start with it, [`NO_KEY`] past them.
+    by_letter: [[u8; 2]; 32],
+}
+
+/// No key at this place of [`Keys::by_letter`].
+const NO_KEY: u8 = u8::MAX;
+
+/// The first letter of the key written in `word` (the first word of `"key":`), as an index
+/// of [`Keys::by_letter`]: its low five bits, which tell lower-case letters apart.
+#[inline]
+const fn letter(word: u64) -> usize {
+    ((word >> 8) & 31) as usize
+}
+
+/// `list` as [`Keys`]; evaluated at compile time only, where more than two keys of one first
+/// letter (or too many keys) is a build error.
+#[allow(clippy::indexing_slicing)] // Compile time only: an index out of range fails the build.
+const fn keys(list: &'static [Written]) -> Keys {
+    assert!(list.len() < NO_KEY as usize, "too many keys");
+    let mut by_letter = [[NO_KEY; 2]; 32];
+    let mut i = 0;
+    while i < list.len() {
+        let places = &mut by_letter[letter(list[i].words[0])];
+        if places[0] == NO_KEY {
+            places[0] = i as u8;
+        } else {
+            assert!(places[1] == NO_KEY, "more than two keys of one first letter");
+            places[1] = i as u8;
+        }
+        i += 1;
+    }
+    Keys { list, by_letter }
+}
+
 /// `bytes` as three little-endian words, as [`Written`] holds a key.
 #[inline]
 fn words(bytes: &[u8; WRITTEN_MAX]) -> [u64; 3] {
@@ -402,7 +443,7 @@ fn words(bytes: &[u8; WRITTEN_MAX]) -> [u64; 3] {
 }
 
 /// The household's keys in the order producers write them (sorted), as [`Written`].
-const HOUSEHOLD_KEYS: &[Written] = &[
+const HOUSEHOLD_KEYS: Keys = keys(&[
     written("events", Key::Events),
     written("family_income", Key::FamilyIncome),
     written("group_identifier", Key::GroupIdentifier),
@@ -410,45 +451,45 @@ const HOUSEHOLD_KEYS: &[Written] = &[
     written("member_list", Key::MemberList),
     written("rent", Key::Rent),
     written("residence", Key::Residence),
-];
+]);
 
 /// The residence's keys in the order producers write them.
-const RESIDENCE_KEYS: &[Written] = &[written("comune", Key::Comune), written("since", Key::Since)];
+const RESIDENCE_KEYS: Keys = keys(&[written("comune", Key::Comune), written("since", Key::Since)]);
 
 /// The ISEE values' keys in the order producers write them.
-const ISEE_KEYS: &[Written] = &[
+const ISEE_KEYS: Keys = keys(&[
     written("minorenni", Key::Minorenni),
     written("ordinario", Key::Ordinario),
     written("prestazioni_familiari", Key::PrestazioniFamiliari),
     written("sociosanitario", Key::Sociosanitario),
-];
+]);
 
 /// The rent's keys in the order producers write them.
-const RENT_KEYS: &[Written] =
-    &[written("annual", Key::Annual), written("registered", Key::Registered)];
+const RENT_KEYS: Keys =
+    keys(&[written("annual", Key::Annual), written("registered", Key::Registered)]);
 
 /// An event's keys in the order producers write them.
-const EVENT_KEYS: &[Written] = &[
+const EVENT_KEYS: Keys = keys(&[
     written("child", Key::Child),
     written("date", Key::Date),
     written("kind", Key::Kind),
     written("mother", Key::Mother),
     written("mother_resident", Key::MotherResident),
-];
+]);
 
 /// The employment's keys in the order producers write them.
-const EMPLOYMENT_KEYS: &[Written] =
-    &[written("months_worked", Key::MonthsWorked), written("status", Key::Status)];
+const EMPLOYMENT_KEYS: Keys =
+    keys(&[written("months_worked", Key::MonthsWorked), written("status", Key::Status)]);
 
 /// The nursery's keys in the order producers write them.
-const NURSERY_KEYS: &[Written] = &[
+const NURSERY_KEYS: Keys = keys(&[
     written("from", Key::From),
     written("kind", Key::Kind),
     written("monthly_fee", Key::MonthlyFee),
-];
+]);
 
 /// A member's keys in the order producers write them.
-const MEMBER_KEYS: &[Written] = &[
+const MEMBER_KEYS: Keys = keys(&[
     written("birth_date", Key::BirthDate),
     written("citizenship", Key::Citizenship),
     written("disability", Key::Disability),
@@ -460,7 +501,7 @@ const MEMBER_KEYS: &[Written] = &[
     written("relationship_to_head", Key::RelationshipToHead),
     written("sex", Key::Sex),
     written("student", Key::Student),
-];
+]);
 
 /// The value named by the string `$rest` starts with (its closing quote next), with the name's
 /// length, from a closure: `names!(rest, "M" => Sex::M, "F" => Sex::F)`. Each name is compared
@@ -656,11 +697,11 @@ impl<'a> Reader<'a> {
         date(self.str()?)
     }
 
-    /// The key and colon at the reader's place when they are one of `keys` from `keys[*next]`
-    /// on, written as [`Written`] (no whitespace): the reader is moved past the colon and
-    /// `*next` past the key. `None` for anything else, the reader unmoved.
-    #[inline]
-    fn written_key(&mut self, keys: &[Written], next: &mut usize) -> Option<Key> {
+    /// The key and colon at the reader's place when they are one of `keys` written as
+    /// [`Written`] (no whitespace), found by the key's first letter: the reader is moved past
+    /// the colon. `None` for anything else, the reader unmoved.
+    #[inline(always)]
+    fn written_key(&mut self, keys: &Keys) -> Option<Key> {
         let rest = self.text.as_bytes().get(self.pos..)?;
         let words = match rest.first_chunk::<WRITTEN_MAX>() {
             Some(chunk) => words(chunk),
@@ -671,13 +712,12 @@ impl<'a> Reader<'a> {
                 words(&padded)
             }
         };
-        let mut at = *next;
-        for written in keys.get(at..)? {
-            at += 1;
+        let [first, second] = *keys.by_letter.get(letter(words[0]))?;
+        for place in [first, second] {
+            let written = keys.list.get(usize::from(place))?;
             let [a, b, c] = written.words;
             let [ma, mb, mc] = written.masks;
             if ((words[0] ^ a) & ma) | ((words[1] ^ b) & mb) | ((words[2] ^ c) & mc) == 0 {
-                *next = at;
                 self.pos += written.len;
                 return Some(written.key);
             }
@@ -685,12 +725,12 @@ impl<'a> Reader<'a> {
         None
     }
 
-    /// An object: `field` reads the value of each key. `keys` are the object's keys in the
-    /// order producers write them: the next of them is looked for first ([`Self::written_key`]),
-    /// then any key is ([`Self::key`]), so keys in any order, spacing or length read alike.
+    /// An object: `field` reads the value of each key. A key is looked for among `keys` as
+    /// producers write it first ([`Self::written_key`]), then as any key is ([`Self::key`]), so
+    /// keys in any order, spacing or length read alike.
     fn object(
         &mut self,
-        keys: &[Written],
+        keys: &Keys,
         mut field: impl FnMut(&mut Self, Key) -> Option<()>,
     ) -> Option<()> {
         self.eat(b'{')?;
@@ -699,9 +739,8 @@ impl<'a> Reader<'a> {
             self.pos += 1;
             return Some(());
         }
-        let mut next = 0;
         loop {
-            let key = match self.written_key(keys, &mut next) {
+            let key = match self.written_key(keys) {
                 Some(key) => key,
                 None => {
                     let key = self.key()?;
@@ -745,10 +784,10 @@ impl<'a> Reader<'a> {
     /// A household into `h`: every field of `h` is written when the record reads.
     fn household(&mut self, h: &mut Household) -> Option<()> {
         let (mut id, mut residence, mut members, mut events) = (false, false, false, false);
-        let mut isee = None;
+        let mut isee = false;
         let mut rent = None;
         let mut income = None;
-        self.object(HOUSEHOLD_KEYS, |r, key| match key {
+        self.object(&HOUSEHOLD_KEYS, |r, key| match key {
             Key::GroupIdentifier => {
                 first(&mut id)?;
                 r.string_into(&mut h.group_identifier)
@@ -757,7 +796,10 @@ impl<'a> Reader<'a> {
                 first(&mut residence)?;
                 r.residence(&mut h.residence)
             }
-            Key::Isee => once(&mut isee, r.isee()),
+            Key::Isee => {
+                first(&mut isee)?;
+                r.isee(&mut h.isee)
+            }
             Key::MemberList => {
                 first(&mut members)?;
                 r.list_into(&mut h.member_list, Reader::member)
@@ -777,7 +819,9 @@ impl<'a> Reader<'a> {
             h.events.clear();
         }
         h.group_type = GroupType::default();
-        h.isee = isee.unwrap_or_default();
+        if !isee {
+            set_isee(&mut h.isee, [None; 4]);
+        }
         h.rent = rent;
         h.family_income = income;
         h.assets = None;
@@ -819,7 +863,7 @@ impl<'a> Reader<'a> {
 
     fn residence(&mut self, residence: &mut Residence) -> Option<()> {
         let (mut comune, mut since) = (false, None);
-        self.object(RESIDENCE_KEYS, |r, key| match key {
+        self.object(&RESIDENCE_KEYS, |r, key| match key {
             Key::Comune => {
                 first(&mut comune)?;
                 let text = r.str()?;
@@ -843,27 +887,24 @@ impl<'a> Reader<'a> {
         comune.then_some(())
     }
 
-    fn isee(&mut self) -> Option<IseeValues> {
-        let mut isee = IseeValues::default();
+    /// The ISEE values into `isee`, in place (not built and moved).
+    fn isee(&mut self, isee: &mut IseeValues) -> Option<()> {
         let (mut ordinario, mut minorenni, mut sociosanitario, mut familiari) =
             (None, None, None, None);
-        self.object(ISEE_KEYS, |r, key| match key {
+        self.object(&ISEE_KEYS, |r, key| match key {
             Key::Ordinario => once(&mut ordinario, r.money()),
             Key::Minorenni => once(&mut minorenni, r.money()),
             Key::Sociosanitario => once(&mut sociosanitario, r.money()),
             Key::PrestazioniFamiliari => once(&mut familiari, r.money()),
             _ => None,
         })?;
-        isee.ordinario = ordinario;
-        isee.minorenni = minorenni;
-        isee.sociosanitario = sociosanitario;
-        isee.prestazioni_familiari = familiari;
-        Some(isee)
+        set_isee(isee, [ordinario, minorenni, sociosanitario, familiari]);
+        Some(())
     }
 
     fn rent(&mut self) -> Option<Rent> {
         let (mut annual, mut registered) = (None, None);
-        self.object(RENT_KEYS, |r, key| match key {
+        self.object(&RENT_KEYS, |r, key| match key {
             Key::Annual => once(&mut annual, r.money()),
             Key::Registered => once(&mut registered, r.bool()),
             _ => None,
@@ -874,7 +915,7 @@ impl<'a> Reader<'a> {
     fn event(&mut self, event: &mut Event) -> Option<()> {
         let (mut kind, mut date, mut resident) = (None, None, None);
         let (mut child, mut mother) = (false, false);
-        self.object(EVENT_KEYS, |r, key| match key {
+        self.object(&EVENT_KEYS, |r, key| match key {
             Key::Kind => once(
                 &mut kind,
                 r.named(|rest| {
@@ -911,7 +952,7 @@ impl<'a> Reader<'a> {
 
     fn employment(&mut self) -> Option<Employment> {
         let (mut status, mut months) = (None, None);
-        self.object(EMPLOYMENT_KEYS, |r, key| match key {
+        self.object(&EMPLOYMENT_KEYS, |r, key| match key {
             Key::Status => once(
                 &mut status,
                 r.named(|rest| {
@@ -936,7 +977,7 @@ impl<'a> Reader<'a> {
 
     fn nursery(&mut self) -> Option<Nursery> {
         let (mut kind, mut fee, mut from) = (None, None, None);
-        self.object(NURSERY_KEYS, |r, key| match key {
+        self.object(&NURSERY_KEYS, |r, key| match key {
             Key::Kind => once(
                 &mut kind,
                 r.named(|rest| {
@@ -958,7 +999,7 @@ impl<'a> Reader<'a> {
         let (mut birth, mut sex, mut relationship) = (None, None, None);
         let (mut disability, mut employment) = (None, None);
         let (mut student, mut citizenship, mut nursery) = (None, None, None);
-        self.object(MEMBER_KEYS, |r, key| match key {
+        self.object(&MEMBER_KEYS, |r, key| match key {
             Key::MemberIdentifier => {
                 first(&mut id)?;
                 r.string_into(&mut m.member_identifier)
@@ -1054,6 +1095,24 @@ impl<'a> Reader<'a> {
         m.nursery = nursery;
         Some(())
     }
+}
+
+/// Makes `isee` the ISEE values the format's keys give (`ordinario`, `minorenni`,
+/// `sociosanitario`, `prestazioni_familiari`, in this order), and nothing else: every field is
+/// written, the attestazioni's buffer kept.
+fn set_isee(isee: &mut IseeValues, values: [Option<Money>; 4]) {
+    // Every field named: a field added to the values must be written here too.
+    let IseeValues {
+        ordinario,
+        minorenni,
+        sociosanitario,
+        prestazioni_familiari,
+        scala,
+        attestazioni,
+    } = isee;
+    [*ordinario, *minorenni, *sociosanitario, *prestazioni_familiari] = values;
+    *scala = None;
+    attestazioni.clear();
 }
 
 /// An element to read a list item into: every field is written by the reader.
@@ -1261,7 +1320,7 @@ mod tests {
     ];
 
     /// Every object's key lists, for the tests.
-    const WRITTEN_LISTS: [&[Written]; 8] = [
+    const WRITTEN_LISTS: [Keys; 8] = [
         HOUSEHOLD_KEYS,
         RESIDENCE_KEYS,
         ISEE_KEYS,
@@ -1273,10 +1332,17 @@ mod tests {
     ];
 
     /// Each list's keys are the format's, written `"key":` with the key's name, in the sorted
-    /// order producers write them, each once.
+    /// order producers write them, each once, and each is found by its first letter.
     #[test]
     fn written_keys_are_the_formats_in_order() {
-        for list in WRITTEN_LISTS {
+        for keys in WRITTEN_LISTS {
+            let list = keys.list;
+            for (i, written) in list.iter().enumerate() {
+                let places = keys.by_letter[letter(written.words[0])];
+                assert!(places.contains(&u8::try_from(i).unwrap()), "{:?}", written.key);
+            }
+            let found = keys.by_letter.iter().flatten().filter(|p| **p != NO_KEY).count();
+            assert_eq!(found, list.len());
             let mut names = Vec::new();
             for written in list {
                 let (name, _) = KEYS.iter().find(|(_, k)| *k == written.key).unwrap();
@@ -1470,8 +1536,7 @@ mod tests {
         /// closing quote and colon, spaces, and records ending right after them.
         #[test]
         fn written_keys_are_the_general_reading(
-            list in prop::sample::select(WRITTEN_LISTS.to_vec()),
-            next in any::<prop::sample::Index>(),
+            keys in prop::sample::select(WRITTEN_LISTS.to_vec()),
             own in prop::option::weighted(0.7, any::<prop::sample::Index>()),
             key in prop::sample::select(KEYS.to_vec()),
             cut in prop::option::weighted(0.3, any::<prop::sample::Index>()),
@@ -1479,8 +1544,8 @@ mod tests {
             quote in prop::sample::select(vec!["", "\"", "\":", "\":", "\":", "\" :", "\":\"", "\"::"]),
             tail in prop::collection::vec(prop::sample::select(b"ab_:\"\\ ".to_vec()), 0..30),
         ) {
-            // Mostly one of the list's own keys, from anywhere in the list.
-            let next = next.index(list.len() + 1);
+            // Mostly one of the list's own keys.
+            let list = keys.list;
             let name = match own {
                 Some(own) => {
                     let own = list[own.index(list.len())].key;
@@ -1503,8 +1568,13 @@ mod tests {
             text.extend_from_slice(&tail);
             let text = String::from_utf8_lossy(&text).into_owned();
             let mut written = Reader { text: &text, pos: 0 };
-            let mut moved = next;
-            let found = written.written_key(list, &mut moved);
+            let found = written.written_key(&keys);
+            // A key of the list written `"key":` is always found by its letter.
+            let exact = list.iter().find(|w| text.as_bytes().starts_with(format!(
+                "\"{}\":",
+                KEYS.iter().find(|(_, k)| *k == w.key).unwrap().0
+            ).as_bytes()));
+            prop_assert_eq!(found, exact.map(|w| w.key));
             match found {
                 Some(found) => {
                     let mut general = Reader { text: &text, pos: 0 };
@@ -1512,12 +1582,9 @@ mod tests {
                     prop_assert_eq!(key, Some(found));
                     prop_assert_eq!(general.eat(b':'), Some(()));
                     prop_assert_eq!(written.pos, general.pos);
-                    prop_assert!(moved > next);
-                    prop_assert_eq!(list.get(moved - 1).map(|w| w.key), Some(found));
                 }
                 None => {
                     prop_assert_eq!(written.pos, 0);
-                    prop_assert_eq!(moved, next);
                 }
             }
         }
