@@ -575,6 +575,22 @@ fn plain_prefix(bytes: &[u8]) -> Option<(Decimal, usize)> {
         Some((b'-', rest)) => (true, rest),
         _ => (false, bytes),
     };
+    let (mantissa, scale, len) = match short_run(digits) {
+        Some(run) => run,
+        None => plain_run(digits)?,
+    };
+    let mut value = Decimal::try_from_i128_with_scale(i128::from(mantissa), scale).ok()?;
+    if negative {
+        value.set_sign_negative(true);
+    }
+    Some((value, usize::from(negative) + len))
+}
+
+/// The run of digits and at most one point `digits` starts with, as its digits (a number), the
+/// digits after the point (the scale) and its length: `None` when it is not plain notation (no
+/// digit, a leading or trailing point) or longer than 19 bytes. Byte by byte, every length.
+#[inline]
+fn plain_run(digits: &[u8]) -> Option<(u64, u32, usize)> {
     // Twenty bytes at most: a twentieth plain byte makes the run too long.
     let run = digits.get(..20).unwrap_or(digits);
     let mut mantissa: u64 = 0;
@@ -601,11 +617,60 @@ fn plain_prefix(bytes: &[u8]) -> Option<(Decimal, usize)> {
         Some(p) => u32::try_from(len.checked_sub(p + 1).filter(|n| *n > 0)?).ok()?,
         None => 0,
     };
-    let mut value = Decimal::try_from_i128_with_scale(i128::from(mantissa), scale).ok()?;
-    if negative {
-        value.set_sign_negative(true);
+    Some((mantissa, scale, len))
+}
+
+/// [`plain_run`] for the usual amount, up to seven digits, maybe a point and up to seven more,
+/// read eight bytes at a time (with eight bytes to read at each place): `None` for any other
+/// run (or too few bytes), which [`plain_run`] then reads. A property test holds the two equal.
+#[inline]
+fn short_run(digits: &[u8]) -> Option<(u64, u32, usize)> {
+    /// Ten to the power of a fraction's length.
+    const POWERS: [u64; 8] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
+    let (whole, n) = digit_word(digits.first_chunk::<8>()?)?;
+    if digits.get(n) != Some(&b'.') {
+        return Some((whole, 0, n));
     }
-    Some((value, usize::from(negative) + len))
+    let (fraction, f) = digit_word(digits.get(n + 1..)?.first_chunk::<8>()?)?;
+    // At most 10^7 × 10^7 + 10^7: no overflow.
+    let mantissa = whole * POWERS.get(f)? + fraction;
+    Some((mantissa, u32::try_from(f).ok()?, n + 1 + f))
+}
+
+/// The digits eight bytes start with, as a number, and how many: `None` unless from one to
+/// seven (a digit follows them).
+#[inline]
+fn digit_word(bytes: &[u8; 8]) -> Option<(u64, usize)> {
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    const LOW_SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Added to a byte below 0x80, sets its high bit from 10 up.
+    const FROM_TEN: u64 = 0x7676_7676_7676_7676;
+    // A digit byte becomes its value; every other byte a value of ten or more.
+    let values = u64::from_le_bytes(*bytes) ^ ZEROS;
+    // The high bit of each byte that is not a digit (no carry crosses bytes).
+    let others = (((values & LOW_SEVEN) + FROM_TEN) | values) & HIGHS;
+    // The first byte is the lowest; at most 8, the cast keeps it.
+    let n = (others.trailing_zeros() / 8) as usize;
+    if n == 0 || n == 8 {
+        return None;
+    }
+    // The digits moved to the top of the word, zeros below them (leading zeros).
+    Some((eight_digits(values << (8 * (8 - n))), n))
+}
+
+/// The number eight digit values make, the first in the lowest byte: pairs, then fours, then
+/// the eight, each step one multiplication.
+#[inline]
+fn eight_digits(values: u64) -> u64 {
+    const PAIRS: u64 = 0x0000_00ff_0000_00ff;
+    const HIGH_PAIRS: u64 = 100 + (1_000_000 << 32);
+    const LOW_PAIRS: u64 = 1 + (10_000 << 32);
+    // Each byte at most 9 × 10 + 9: no carry.
+    let pairs = values.wrapping_mul(10).wrapping_add(values >> 8);
+    let high = (pairs & PAIRS).wrapping_mul(HIGH_PAIRS);
+    let low = ((pairs >> 16) & PAIRS).wrapping_mul(LOW_PAIRS);
+    (high.wrapping_add(low) >> 32) & 0xffff_ffff
 }
 
 /// Every notation [`Money::parse`] reads; kept out of line, so that its plain fast path does
@@ -853,8 +918,9 @@ fn pow10_i128(n: u32) -> Option<i128> {
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_amount, parse_plain, Money};
+    use super::{parse_amount, parse_plain, plain_run, short_run, Money};
     use proptest::prelude::{prop_assert, prop_assert_eq, prop_oneof, proptest, Just, Strategy};
+    use rust_decimal::Decimal;
 
     /// Texts near the plain form: signs, digits, points, commas, spaces and signs of currency,
     /// so that both the fast path and every refusal of it are exercised.
@@ -938,6 +1004,30 @@ mod tests {
                 let taken = Money::parse_plain_prefix(quoted.as_bytes());
                 prop_assert_eq!(taken.map(|(m, n)| (m.0.serialize(), n)), Some((plain.serialize(), text.len())));
             }
+        }
+
+        /// The eight-byte reading of a run is the byte-by-byte one whenever it answers, and
+        /// answers for the usual amounts.
+        #[test]
+        fn short_run_is_plain_run(
+            text in "[0-9.x\"-]{0,24}",
+            amount in (0u64..100_000_000, 0u32..8),
+        ) {
+            let bytes = text.as_bytes();
+            if let Some(run) = short_run(bytes) {
+                prop_assert_eq!(Some(run), plain_run(bytes), "{}", text);
+            }
+            let (mantissa, scale) = amount;
+            let written = format!("{}\"}}, \"x\": 1", Decimal::new(i64::try_from(mantissa).unwrap(), scale));
+            let run = short_run(written.as_bytes());
+            if run.is_some() {
+                prop_assert_eq!(run, plain_run(written.as_bytes()), "{}", written);
+            }
+            // Answered for one to seven digits, and as many after a point.
+            let number = written.split('"').next().unwrap();
+            let (whole, fraction) = number.split_once('.').unwrap_or((number, "1"));
+            let usual = |part: &str| (1..=7).contains(&part.len());
+            prop_assert_eq!(run.is_some(), usual(whole) && usual(fraction), "{}", written);
         }
 
         /// `is_negative` is the comparison with zero, for every scale and sign, a negative
