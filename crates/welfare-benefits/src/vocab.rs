@@ -805,7 +805,11 @@ fn member_row(
     // an event naming another, her citizenship).
     let own_mother = match uses(USES_OWN_MOTHER) {
         true => member.mother.as_deref().and_then(|mother| {
-            household.member_list.iter().zip(ages).find(|(m, _)| m.member_identifier == mother)
+            household
+                .member_list
+                .iter()
+                .zip(ages)
+                .find(|(m, _)| crate::household::same_id(&m.member_identifier, mother))
         }),
         false => None,
     };
