@@ -191,20 +191,36 @@ fn plain_len(bytes: &[u8], start: usize) -> Option<usize> {
 }
 
 /// A date written `YYYY-MM-DD` (exactly these ten bytes), built from its digits: `None` for
-/// anything else, and for a day the calendar does not have.
+/// anything else, and for a day the calendar does not have. The first eight bytes are checked
+/// and read as one word (tests hold it equal to chrono's parser).
 #[inline]
 fn plain_date(b: [u8; 10]) -> Option<NaiveDate> {
     let [y0, y1, y2, y3, dash1, m0, m1, dash2, d0, d1] = b;
-    if dash1 != b'-' || dash2 != b'-' {
+    /// `0000-00-` as a word (the first byte lowest).
+    const SHAPE: u64 = u64::from_le_bytes(*b"0000-00-");
+    /// The dashes' bytes.
+    const DASHES: u64 = 0xff00_00ff_0000_0000;
+    const LOW_SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Added to a byte below 0x80, sets its high bit from 10 up.
+    const FROM_TEN: u64 = 0x7676_7676_7676_7676;
+    // Digits become their values, dashes zero; any other byte is ten or more, or not zero
+    // where a dash goes.
+    let values = u64::from_le_bytes([y0, y1, y2, y3, dash1, m0, m1, dash2]) ^ SHAPE;
+    let others = (((values & LOW_SEVEN) + FROM_TEN) | values) & HIGHS;
+    if others != 0 || values & DASHES != 0 {
         return None;
     }
-    let digit = |d: u8| {
-        let v = d.wrapping_sub(b'0');
-        (v < 10).then_some(u32::from(v))
-    };
-    let year = digit(y0)? * 1000 + digit(y1)? * 100 + digit(y2)? * 10 + digit(y3)?;
-    let month = digit(m0)? * 10 + digit(m1)?;
-    let day = digit(d0)? * 10 + digit(d1)?;
+    // Each byte ten times itself plus the next: the year's two pairs and the month, no carry.
+    let pairs = values * 10 + (values >> 8);
+    // Each masked to a byte: the casts keep them.
+    let year = (pairs & 0xff) as u32 * 100 + ((pairs >> 16) & 0xff) as u32;
+    let month = ((pairs >> 40) & 0xff) as u32;
+    let (d0, d1) = (d0.wrapping_sub(b'0'), d1.wrapping_sub(b'0'));
+    if d0 > 9 || d1 > 9 {
+        return None;
+    }
+    let day = u32::from(d0) * 10 + u32::from(d1);
     NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
 }
 
