@@ -5,13 +5,17 @@
 # process start to the first result (a one-household batch, best of 10 runs).
 #
 #   bash benches/e2e.sh [N]
+#   WELFARE_BIN="$(bash benches/pgo.sh)" bash benches/e2e.sh [N]    (the PGO build)
 #
 # Needs /usr/bin/time (Debian package `time`). Writes only to a temporary folder.
 set -euo pipefail
 n="${1:-1000000}"
 cd "$(dirname "$0")/.."
-cargo build --release -q -p welfare-cli
-bin=target/release/welfare
+bin="${WELFARE_BIN:-}"
+if [ -z "$bin" ]; then
+  cargo build --release -q -p welfare-cli
+  bin=target/release/welfare
+fi
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
