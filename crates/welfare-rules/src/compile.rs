@@ -816,12 +816,19 @@ fn num(code: &Code) -> Num {
             Ok(Decimal::from(n as u64))
         }),
         // A closure for each kind of filter, so that each loop holds only its own.
-        Code::Members { agg: Agg::Count, filter: Some(filter), .. } => match boolean(filter) {
-            Bool::All(terms) => count_members(move |run, vals| all_in_place(&terms, run, vals)),
-            Bool::Any(terms) => count_members(move |run, vals| any_in_place(&terms, run, vals)),
-            Bool::Test(t) => count_members(move |run, vals| t.eval(run, vals)),
-            other => count_members(move |run, vals| other.get(run, vals)),
-        },
+        Code::Members { agg: Agg::Count, filter: Some(filter), .. } => {
+            match MemberFilter::of(boolean(filter)) {
+                Ok(filter) => count_filtered(filter),
+                Err(Bool::All(terms)) => {
+                    count_members(move |run, vals| all_in_place(&terms, run, vals))
+                }
+                Err(Bool::Any(terms)) => {
+                    count_members(move |run, vals| any_in_place(&terms, run, vals))
+                }
+                Err(Bool::Test(t)) => count_members(move |run, vals| t.eval(run, vals)),
+                Err(other) => count_members(move |run, vals| other.get(run, vals)),
+            }
+        }
         Code::Members { agg: Agg::Sum, body: Some(body), filter } => {
             let body = num(body);
             match filter.as_deref().map(boolean) {
@@ -960,6 +967,309 @@ fn count_members(
         run.member = None;
         Ok(Decimal::from(count))
     })
+}
+
+/// A filter of a member aggregation whose terms read the member's own facts
+/// (`eta < 18 e disabilita != "none"`): each term evaluated on the member's values directly,
+/// its steps added to a count kept in a register and counted against the limit once per
+/// loop, or before anything that counts steps of its own, or before an error: the same
+/// steps and the same error, since [`Run::tick_n`] of the steps taken so far stops where
+/// single steps would have stopped.
+struct MemberFilter {
+    /// A chain of `e` (`true`) or of `o` (`false`); a single test is a chain of one.
+    all: bool,
+    terms: Box<[MemberTest]>,
+}
+
+/// A term of a [`MemberFilter`]: a test of one of the member's facts, with a fixed number of
+/// steps up to the point where it fails (as [`Test::eval`] counts them), a chain of such
+/// terms, or any other test.
+#[repr(u8)]
+enum MemberTest {
+    Bool {
+        at: u32,
+        not: bool,
+    },
+    NumConst {
+        at: u32,
+        op: Cmp,
+        c: Decimal,
+    },
+    TextConst {
+        at: u32,
+        op: Cmp,
+        c: Box<str>,
+    },
+    Present {
+        at: u32,
+        present: bool,
+    },
+    ValueOr {
+        at: u32,
+        default: bool,
+    },
+    ValueOrLeaf {
+        at: u32,
+        default: u32,
+    },
+    Today {
+        at: u32,
+        op: Cmp,
+        today_first: bool,
+    },
+    /// A chain within the chain (`a e (b o c)`).
+    Chain {
+        all: bool,
+        terms: Box<[MemberTest]>,
+    },
+    /// Anything else: its steps counted as it runs, after the steps kept so far.
+    Other(Box<Test>),
+}
+
+impl MemberTest {
+    /// The member test of `t`: in place when it reads only the member's facts.
+    fn of(t: Test) -> MemberTest {
+        match t {
+            Test::Slot { slot: Slot::Member(at), not } => MemberTest::Bool { at, not },
+            Test::NumConst { a: Operand::Member(at), op, c } => MemberTest::NumConst { at, op, c },
+            Test::TextConst { slot: Slot::Member(at), op, c } => {
+                MemberTest::TextConst { at, op, c }
+            }
+            Test::Present { slot: Slot::Member(at), present } => {
+                MemberTest::Present { at, present }
+            }
+            Test::ValueOr { slot: Slot::Member(at), default } => {
+                MemberTest::ValueOr { at, default }
+            }
+            Test::ValueOrLeaf { slot: Slot::Member(at), default: Slot::Member(default) } => {
+                MemberTest::ValueOrLeaf { at, default }
+            }
+            Test::Today { slot: Slot::Member(at), op, today_first } => {
+                MemberTest::Today { at, op, today_first }
+            }
+            Test::Node(b) => match *b {
+                Bool::All(terms) => MemberTest::Chain { all: true, terms: member_tests(terms) },
+                Bool::Any(terms) => MemberTest::Chain { all: false, terms: member_tests(terms) },
+                other => MemberTest::Other(Box::new(Test::Node(Box::new(other)))),
+            },
+            other => MemberTest::Other(Box::new(other)),
+        }
+    }
+
+    /// Whether the term reads anything in place.
+    fn in_place(&self) -> bool {
+        match self {
+            MemberTest::Other(_) => false,
+            MemberTest::Chain { terms, .. } => terms.iter().any(MemberTest::in_place),
+            _ => true,
+        }
+    }
+
+    /// The test on `row` (the member context's values), its steps added to `steps`.
+    #[inline(always)]
+    fn eval(
+        &self,
+        run: &mut Run<'_, '_>,
+        vals: &[Value],
+        row: &[Value],
+        steps: &mut u64,
+    ) -> Res<bool> {
+        static MISSING: Value = Value::Missing;
+        let facts = run.facts;
+        let get = |at: u32| facts.member_input(row, at).unwrap_or(&MISSING);
+        match self {
+            MemberTest::Bool { at, not } => {
+                *steps += 1 + u64::from(*not);
+                match get(*at) {
+                    Value::Bool(b) => Ok(*b != *not),
+                    _ => Err(missing_after(run, *steps)),
+                }
+            }
+            MemberTest::NumConst { at, op, c } => match get(*at) {
+                Value::Num(x) => {
+                    *steps += 3;
+                    Ok(op.holds(compare_decimals(x, c)))
+                }
+                // Missing: the comparison's step counted before it fails; another type fails
+                // as it is read.
+                Value::Missing => Err(missing_after(run, *steps + 3)),
+                _ => Err(missing_after(run, *steps + 2)),
+            },
+            MemberTest::TextConst { at, op, c } => {
+                *steps += 3;
+                let eq = match get(*at) {
+                    Value::Text(t) => **t == **c,
+                    Value::Missing => return Err(missing_after(run, *steps)),
+                    _ => false,
+                };
+                Ok(if *op == Cmp::Eq { eq } else { !eq })
+            }
+            MemberTest::Present { at, present } => {
+                *steps += 2;
+                Ok(matches!(get(*at), Value::Missing) != *present)
+            }
+            MemberTest::ValueOr { at, default } => match get(*at) {
+                Value::Bool(b) => {
+                    *steps += 2;
+                    Ok(*b)
+                }
+                Value::Missing => {
+                    *steps += 3;
+                    Ok(*default)
+                }
+                _ => Err(missing_after(run, *steps + 2)),
+            },
+            MemberTest::ValueOrLeaf { at, default } => match get(*at) {
+                Value::Bool(b) => {
+                    *steps += 2;
+                    Ok(*b)
+                }
+                Value::Missing => match get(*default) {
+                    Value::Bool(b) => {
+                        *steps += 3;
+                        Ok(*b)
+                    }
+                    _ => Err(missing_after(run, *steps + 3)),
+                },
+                _ => Err(missing_after(run, *steps + 2)),
+            },
+            MemberTest::Today { at, op, today_first } => {
+                *steps += 3;
+                let (x, today) = (get(*at), Value::Date(run.snap.date));
+                let (a, b) = if *today_first { (&today, x) } else { (x, &today) };
+                match compare_values(*op, a, b) {
+                    Some(b) => Ok(b),
+                    None => Err(missing_after(run, *steps)),
+                }
+            }
+            MemberTest::Chain { all, terms } => chain_apart(*all, terms, run, vals, row, steps),
+            MemberTest::Other(t) => {
+                run.tick_n(std::mem::take(steps))?;
+                t.eval(run, vals)
+            }
+        }
+    }
+}
+
+fn member_tests(terms: Box<[Test]>) -> Box<[MemberTest]> {
+    terms.into_vec().into_iter().map(MemberTest::of).collect()
+}
+
+impl MemberFilter {
+    /// The member filter of a boolean node, if it is a test or a chain of tests with a term
+    /// read in place.
+    fn of(b: Bool) -> Result<MemberFilter, Bool> {
+        let (all, terms) = match b {
+            Bool::Test(t) => (true, member_tests(Box::new([t]))),
+            Bool::All(terms) => (true, member_tests(terms)),
+            Bool::Any(terms) => (false, member_tests(terms)),
+            other => return Err(other),
+        };
+        if terms.iter().any(MemberTest::in_place) {
+            return Ok(MemberFilter { all, terms });
+        }
+        // Nothing read in place: the chain as it was.
+        let tests = terms.into_vec().into_iter().map(MemberTest::into_test).collect();
+        Err(if all { Bool::All(tests) } else { Bool::Any(tests) })
+    }
+}
+
+impl MemberTest {
+    /// The test the term was made of ([`MemberTest::of`] undone).
+    fn into_test(self) -> Test {
+        match self {
+            MemberTest::Bool { at, not } => Test::Slot { slot: Slot::Member(at), not },
+            MemberTest::NumConst { at, op, c } => Test::NumConst { a: Operand::Member(at), op, c },
+            MemberTest::TextConst { at, op, c } => {
+                Test::TextConst { slot: Slot::Member(at), op, c }
+            }
+            MemberTest::Present { at, present } => {
+                Test::Present { slot: Slot::Member(at), present }
+            }
+            MemberTest::ValueOr { at, default } => {
+                Test::ValueOr { slot: Slot::Member(at), default }
+            }
+            MemberTest::ValueOrLeaf { at, default } => {
+                Test::ValueOrLeaf { slot: Slot::Member(at), default: Slot::Member(default) }
+            }
+            MemberTest::Today { at, op, today_first } => {
+                Test::Today { slot: Slot::Member(at), op, today_first }
+            }
+            MemberTest::Chain { all, terms } => {
+                let tests = terms.into_vec().into_iter().map(MemberTest::into_test).collect();
+                Test::Node(Box::new(if all { Bool::All(tests) } else { Bool::Any(tests) }))
+            }
+            MemberTest::Other(t) => *t,
+        }
+    }
+}
+
+/// A chain of member tests (`ALL`: of `e`, else of `o`) on `row`, counted as
+/// [`all_in_place`] / [`any_in_place`] count theirs.
+#[inline(always)]
+fn member_chain<const ALL: bool>(
+    terms: &[MemberTest],
+    run: &mut Run<'_, '_>,
+    vals: &[Value],
+    row: &[Value],
+    steps: &mut u64,
+) -> Res<bool> {
+    *steps += terms.len().saturating_sub(1) as u64;
+    for t in terms {
+        if t.eval(run, vals, row, steps)? != ALL {
+            return Ok(!ALL);
+        }
+    }
+    Ok(ALL)
+}
+
+#[inline(never)]
+fn chain_apart(
+    all: bool,
+    terms: &[MemberTest],
+    run: &mut Run<'_, '_>,
+    vals: &[Value],
+    row: &[Value],
+    steps: &mut u64,
+) -> Res<bool> {
+    if all {
+        member_chain::<true>(terms, run, vals, row, steps)
+    } else {
+        member_chain::<false>(terms, run, vals, row, steps)
+    }
+}
+
+/// The error of a member test that failed after `steps` kept steps: the step limit if they
+/// reach it, else the missing value.
+#[cold]
+#[inline(never)]
+fn missing_after(run: &mut Run<'_, '_>, steps: u64) -> Box<EvalError> {
+    match run.tick_n(steps) {
+        Err(e) => e,
+        Ok(()) => run.missing(),
+    }
+}
+
+/// `conta(membri, filter)` with a filter read on the members' values.
+fn count_filtered(filter: MemberFilter) -> Num {
+    fn count<const ALL: bool>(terms: Box<[MemberTest]>) -> Num {
+        num_node(move |run, vals| {
+            let facts = run.facts;
+            let (mut count, mut steps) = (0u64, 0u64);
+            for m in facts.member_rows() {
+                run.member = Some(m);
+                count += u64::from(member_chain::<ALL>(&terms, run, vals, m, &mut steps)?);
+            }
+            run.member = None;
+            run.tick_n(steps)?;
+            Ok(Decimal::from(count))
+        })
+    }
+    if filter.all {
+        count::<true>(filter.terms)
+    } else {
+        count::<false>(filter.terms)
+    }
 }
 
 /// `somma(membri, body, filter)`: `body` summed over the members for which `filter` holds;
@@ -1585,6 +1895,95 @@ definitions:
                 "arithmetic error in `s1`: division by zero",
                 "arithmetic error in `s2`: overflow",
                 "arithmetic error in `lista`: overflow",
+            ]
+        );
+    }
+
+    /// Member counts whose filters read the members' facts in place, their steps counted
+    /// once per loop: every kind of term (booleans, comparisons with numbers, texts and
+    /// `oggi`, presence, `valore_o` of a fact and a constant or another fact), optional facts
+    /// given and not, chains within chains, a term evaluated apart (`100 / eta`) that
+    /// fails; the values, the failure and the limit at every step as the tree walker's.
+    const MEMBER_FILTERS: &str = r#"
+rulebook: prova/filtri
+title: { it: "Filtri", en: "Filters" }
+authority: { level: comune, code: "039014", name: "Comune di Ravenna" }
+valid: { from: 2025-01-01 }
+inputs:
+  member:
+    eta: { type: integer }
+    capo: { type: boolean }
+    disabilita: { type: enum, values: [none, media, grave] }
+    lavora: { type: boolean, optional: true }
+    figlio: { type: boolean, optional: true }
+    reddito: { type: money, optional: true }
+    evento: { type: date, optional: true }
+definitions:
+  d1: { type: integer, formula: "conta(membri, non capo e (eta < 18 o disabilita != \"none\") e eta >= 0)" }
+  d2: { type: integer, formula: "conta(membri, evento presente o eta > 64 o (capo e non capo))" }
+  d3: { type: integer, formula: "conta(membri, valore_o(lavora, capo) e eta >= 18)" }
+  d4: { type: integer, formula: "conta(membri, reddito presente e reddito > 100 o capo)" }
+  d5: { type: integer, formula: "conta(membri, eta < 18 e 100 / eta > 5 e non capo)" }
+  d6: { type: integer, formula: "conta(membri, evento presente e (evento == oggi o oggi < evento) o valore_o(figlio, falso))" }
+  d7: { type: integer, formula: "conta(membri, evento mancante)" }
+  tot: { type: integer, output: true, formula: "d1 + d2 + d3 + d4 + d5 + d6 + d7" }
+"#;
+
+    #[test]
+    fn member_filters_read_in_place_count_and_fail_as_the_tree_walker() {
+        let program = crate::Program::from_yaml(MEMBER_FILTERS, "filtri.yaml").unwrap();
+        let snap = program.snapshot(chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()).unwrap();
+        let member = |eta: i64,
+                      capo: bool,
+                      dis: &str,
+                      lavora: Option<bool>,
+                      figlio: Option<bool>,
+                      reddito: Option<&str>,
+                      evento: Option<&str>| {
+            serde_json::json!({ "eta": eta, "capo": capo, "disabilita": dis, "lavora": lavora, "figlio": figlio, "reddito": reddito, "evento": evento })
+        };
+        let (today, other) = (Some("2025-06-01"), Some("2024-01-01"));
+        let households = [
+            // Every fact given: every count succeeds.
+            serde_json::json!({ "members": [
+                member(40, true, "none", Some(true), Some(false), Some("1000.00"), other),
+                member(12, false, "grave", Some(false), Some(true), Some("0.00"), today),
+                member(70, false, "media", Some(false), Some(false), Some("50.00"), other),
+                member(19, false, "none", Some(true), Some(true), Some("200.00"), today),
+            ]}),
+            // `lavora` and `figlio` missing: the defaults read.
+            serde_json::json!({ "members": [
+                member(40, true, "none", None, None, Some("1000.00"), other),
+                member(30, false, "none", None, None, Some("1000.00"), today),
+            ]}),
+            // `reddito` missing.
+            serde_json::json!({ "members": [
+                member(40, true, "none", Some(true), None, None, other),
+                member(30, false, "none", Some(true), None, None, Some("2026-01-01")),
+            ]}),
+            // A newborn: `100 / eta` fails in `d5`.
+            serde_json::json!({ "members": [
+                member(40, true, "none", Some(true), None, Some("1000.00"), other),
+                member(0, false, "none", Some(false), Some(true), Some("0.00"), today),
+            ]}),
+            // No event dates.
+            serde_json::json!({ "members": [
+                member(40, true, "none", Some(true), None, Some("1000.00"), None),
+                member(3, false, "grave", None, Some(true), None, None),
+            ]}),
+            // No members.
+            serde_json::json!({}),
+        ];
+        let outcomes = outcomes_both_ways(&program, &snap, &households, "tot", 0);
+        assert_eq!(
+            outcomes,
+            [
+                "Some(Num(13))",
+                "Some(Num(6))",
+                "Some(Num(6))",
+                "arithmetic error in `d5`: division by zero",
+                "Some(Num(7))",
+                "Some(Num(0))",
             ]
         );
     }
