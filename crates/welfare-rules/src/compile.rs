@@ -83,7 +83,7 @@ impl Compiled {
 
     /// Evaluates definition `i` (its step counted) into its slot of `values`, which is left
     /// as it was on an error; `None` if there is no such definition.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn eval_into(
         &self,
         i: u32,
