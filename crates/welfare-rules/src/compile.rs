@@ -831,16 +831,17 @@ fn num(code: &Code) -> Num {
         }
         Code::Members { agg: Agg::Sum, body: Some(body), filter } => {
             let body = num(body);
-            match filter.as_deref().map(boolean) {
+            match filter.as_deref().map(|f| MemberFilter::of(boolean(f))) {
                 None => sum_members(|_, _| Ok(true), body),
-                Some(Bool::All(terms)) => {
+                Some(Ok(filter)) => sum_filtered(filter, body),
+                Some(Err(Bool::All(terms))) => {
                     sum_members(move |run, vals| all_in_place(&terms, run, vals), body)
                 }
-                Some(Bool::Any(terms)) => {
+                Some(Err(Bool::Any(terms))) => {
                     sum_members(move |run, vals| any_in_place(&terms, run, vals), body)
                 }
-                Some(Bool::Test(t)) => sum_members(move |run, vals| t.eval(run, vals), body),
-                Some(other) => sum_members(move |run, vals| other.get(run, vals), body),
+                Some(Err(Bool::Test(t))) => sum_members(move |run, vals| t.eval(run, vals), body),
+                Some(Err(other)) => sum_members(move |run, vals| other.get(run, vals), body),
             }
         }
         Code::Min(items) | Code::Max(items) => {
@@ -1272,6 +1273,58 @@ fn count_filtered(filter: MemberFilter) -> Num {
     }
 }
 
+/// `somma(membri, body, filter)` with a filter read on the members' values: the steps kept
+/// counted before each body, which counts its own.
+fn sum_filtered(filter: MemberFilter, body: Num) -> Num {
+    fn sum<const ALL: bool>(terms: Box<[MemberTest]>, body: Num) -> Num {
+        num_node(move |run, vals| {
+            let facts = run.facts;
+            let (mut sum, mut steps) = (Decimal::ZERO, 0u64);
+            for m in facts.member_rows() {
+                run.member = Some(m);
+                if member_chain::<ALL>(&terms, run, vals, m, &mut steps)? {
+                    run.tick_n(std::mem::take(&mut steps))?;
+                    let v = body.get(run, vals)?;
+                    sum = sum.checked_add(v).ok_or_else(|| run.overflow())?;
+                }
+            }
+            run.member = None;
+            run.tick_n(steps)?;
+            Ok(sum)
+        })
+    }
+    if filter.all {
+        sum::<true>(filter.terms, body)
+    } else {
+        sum::<false>(filter.terms, body)
+    }
+}
+
+/// `almeno_uno(membri, body)` / `tutti(membri, body)` with a body read on the members'
+/// values (see [`any_all_members`]).
+fn any_all_filtered(any_wanted: bool, body: MemberFilter) -> Bool {
+    fn each<const ALL: bool>(any_wanted: bool, terms: Box<[MemberTest]>) -> Bool {
+        Bool::Node(Box::new(move |run, vals| {
+            let facts = run.facts;
+            let (mut any, mut all, mut steps) = (false, true, 0u64);
+            for m in facts.member_rows() {
+                run.member = Some(m);
+                let v = member_chain::<ALL>(&terms, run, vals, m, &mut steps)?;
+                any |= v;
+                all &= v;
+            }
+            run.member = None;
+            run.tick_n(steps)?;
+            Ok(if any_wanted { any } else { all })
+        }))
+    }
+    if body.all {
+        each::<true>(any_wanted, body.terms)
+    } else {
+        each::<false>(any_wanted, body.terms)
+    }
+}
+
 /// `somma(membri, body, filter)`: `body` summed over the members for which `filter` holds;
 /// the member context is cleared afterwards, as the evaluator does.
 fn sum_members(
@@ -1438,15 +1491,18 @@ fn boolean(code: &Code) -> Bool {
         Code::Members { agg: agg @ (Agg::Any | Agg::All), body: Some(body), filter: None } => {
             // A closure for each kind of body, so that each loop holds only its own.
             let any_wanted = *agg == Agg::Any;
-            match boolean(body) {
-                Bool::All(terms) => {
+            match MemberFilter::of(boolean(body)) {
+                Ok(body) => any_all_filtered(any_wanted, body),
+                Err(Bool::All(terms)) => {
                     any_all_members(any_wanted, move |run, vals| all_in_place(&terms, run, vals))
                 }
-                Bool::Any(terms) => {
+                Err(Bool::Any(terms)) => {
                     any_all_members(any_wanted, move |run, vals| any_in_place(&terms, run, vals))
                 }
-                Bool::Test(t) => any_all_members(any_wanted, move |run, vals| t.eval(run, vals)),
-                other => any_all_members(any_wanted, move |run, vals| other.get(run, vals)),
+                Err(Bool::Test(t)) => {
+                    any_all_members(any_wanted, move |run, vals| t.eval(run, vals))
+                }
+                Err(other) => any_all_members(any_wanted, move |run, vals| other.get(run, vals)),
             }
         }
         Code::Members { agg: agg @ (Agg::Any | Agg::All), body: Some(body), filter } => {
@@ -1899,8 +1955,8 @@ definitions:
         );
     }
 
-    /// Member counts whose filters read the members' facts in place, their steps counted
-    /// once per loop: every kind of term (booleans, comparisons with numbers, texts and
+    /// Member counts, sums and `almeno_uno`/`tutti` whose filters read the members' facts in
+    /// place, their steps counted once per loop: every kind of term (booleans, comparisons with numbers, texts and
     /// `oggi`, presence, `valore_o` of a fact and a constant or another fact), optional facts
     /// given and not, chains within chains, a term evaluated apart (`100 / eta`) that
     /// fails; the values, the failure and the limit at every step as the tree walker's.
@@ -1926,7 +1982,10 @@ definitions:
   d5: { type: integer, formula: "conta(membri, eta < 18 e 100 / eta > 5 e non capo)" }
   d6: { type: integer, formula: "conta(membri, evento presente e (evento == oggi o oggi < evento) o valore_o(figlio, falso))" }
   d7: { type: integer, formula: "conta(membri, evento mancante)" }
-  tot: { type: integer, output: true, formula: "d1 + d2 + d3 + d4 + d5 + d6 + d7" }
+  s1: { type: money, formula: "somma(membri, valore_o(reddito, 0) * 2, non capo e (eta < 18 o evento presente))" }
+  a1: { type: boolean, formula: "almeno_uno(membri, eta < 18 e disabilita == \"grave\")" }
+  t1: { type: boolean, formula: "tutti(membri, valore_o(lavora, capo) o non capo o eta > 200)" }
+  tot: { type: money, output: true, formula: "(s1 + 1) * (d1 + d2 + d3 + d4 + d5 + d6 + d7) + (se a1 allora 1000 altrimenti 0) + (se t1 allora 10000 altrimenti 0)" }
 "#;
 
     #[test]
@@ -1978,12 +2037,12 @@ definitions:
         assert_eq!(
             outcomes,
             [
-                "Some(Num(13))",
-                "Some(Num(6))",
-                "Some(Num(6))",
+                "Some(Num(17513.00))",
+                "Some(Num(22006.00))",
+                "Some(Num(10006))",
                 "arithmetic error in `d5`: division by zero",
-                "Some(Num(7))",
-                "Some(Num(0))",
+                "Some(Num(11007))",
+                "Some(Num(10000))",
             ]
         );
     }
