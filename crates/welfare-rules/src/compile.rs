@@ -162,6 +162,9 @@ enum Test {
     /// A plain leaf compared with a parameter (`data_evento >= nati_dal`; `param_first`: the
     /// parameter is the left operand).
     Param { slot: Slot, param: u32, op: Cmp, param_first: bool },
+    /// A numeric comparison of a plain leaf with a parameter (`isee <= soglia`;
+    /// `param_first`: the parameter is the left operand), as [`nums`] compares them.
+    NumParam { slot: Slot, param: u32, op: Cmp, param_first: bool },
     /// Any other boolean node.
     Node(Box<Bool>),
 }
@@ -256,6 +259,27 @@ impl Test {
                 let (a, b) = if *param_first { (p, x) } else { (x, p) };
                 compare_values(*op, a, b).ok_or_else(|| run.missing())
             }
+            Test::NumParam { slot, param, op, param_first } => {
+                // The comparison's step and its left operand's, entered one after the other;
+                // then the right operand's. Either side missing fails once both are read; a
+                // value of another type fails as it is read.
+                run.tick_n(2)?;
+                let x = if *param_first {
+                    num_param(run, *param)?
+                } else {
+                    num_leaf(run, vals, *slot)?
+                };
+                run.tick()?;
+                let y = if *param_first {
+                    num_leaf(run, vals, *slot)?
+                } else {
+                    num_param(run, *param)?
+                };
+                match (x, y) {
+                    (Some(x), Some(y)) => Ok(op.holds(compare_decimals(&x, &y))),
+                    _ => Err(run.missing()),
+                }
+            }
             Test::Node(b) => match &**b {
                 // A chain in a chain (`a e (b o c)`): its loop called without the dispatch.
                 Bool::All(terms) => all(terms, run, vals),
@@ -327,6 +351,27 @@ impl Bool {
             Bool::Any(terms) => any_in_place(terms, run, vals),
             other => other.get(run, vals),
         }
+    }
+}
+
+/// A numeric leaf as an operand of a comparison reads it: `None` when missing.
+#[inline(always)]
+fn num_leaf(run: &Run<'_, '_>, vals: &[Value], slot: Slot) -> Res<Option<Decimal>> {
+    match leaf(run, vals, slot) {
+        Value::Num(d) => Ok(Some(*d)),
+        Value::Missing => Ok(None),
+        _ => Err(run.missing()),
+    }
+}
+
+/// A numeric parameter as an operand of a comparison reads it: `None` when missing; a
+/// parameter that is not a value fails.
+#[inline(always)]
+fn num_param(run: &Run<'_, '_>, param: u32) -> Res<Option<Decimal>> {
+    match param_of(run.snap, param) {
+        Some(Value::Num(d)) => Ok(Some(*d)),
+        Some(Value::Missing) => Ok(None),
+        _ => Err(run.missing()),
     }
 }
 
@@ -1483,10 +1528,19 @@ fn boolean(code: &Code) -> Bool {
             _ => Bool::Not(Box::new(boolean(c))),
         },
         Code::If(c, a, b) => Bool::If(Box::new((boolean(c), boolean(a), boolean(b)))),
-        Code::CmpNum(op, a, b) => match (num(a), num(b)) {
-            // Against a constant (`eta < 18`, `isee <= 40000`): the commonest comparison.
-            (a, Operand::Const(c)) => Bool::Test(Test::NumConst { a, op: *op, c }),
-            (a, b) => Bool::Nums { op: *op, a, b },
+        Code::CmpNum(op, a, b) => match (plain_leaf(a), &**a, plain_leaf(b), &**b) {
+            // Against a parameter (`isee <= soglia`), either side.
+            (Some(slot), _, _, Code::Param(param)) => {
+                Bool::Test(Test::NumParam { slot, param: *param, op: *op, param_first: false })
+            }
+            (_, Code::Param(param), Some(slot), _) => {
+                Bool::Test(Test::NumParam { slot, param: *param, op: *op, param_first: true })
+            }
+            _ => match (num(a), num(b)) {
+                // Against a constant (`eta < 18`, `isee <= 40000`): the commonest comparison.
+                (a, Operand::Const(c)) => Bool::Test(Test::NumConst { a, op: *op, c }),
+                (a, b) => Bool::Nums { op: *op, a, b },
+            },
         },
         Code::Members { agg: agg @ (Agg::Any | Agg::All), body: Some(body), filter: None } => {
             // A closure for each kind of body, so that each loop holds only its own.
@@ -1694,7 +1748,8 @@ mod tests {
 
     /// Every node the compiled closures evaluate in place: chains of `e`/`o` nested either
     /// way, `non`, boolean `se`, comparisons of numbers with constants and with each other,
-    /// texts and enums against constants on either side (a missing one fails), presence
+    /// texts and enums against constants on either side (a missing one fails), numbers
+    /// against parameters on either side, presence
     /// tests, member counts with and without a filter, `almeno_uno`/`tutti`.
     const IN_PLACE: &str = r#"
 rulebook: prova/in-loco
@@ -1734,6 +1789,8 @@ definitions:
   confronto: { type: boolean, formula: "redditi < soglia o minori == componenti" }
   isee_basso: { type: boolean, formula: "isee presente e isee <= soglia" }
   citta_ravenna: { type: boolean, formula: "citta presente e (citta == \"Ravenna\" o \"Lugo\" == citta)" }
+  sotto_soglia: { type: boolean, formula: "soglia >= redditi o eta_minima <= componenti" }
+  giovani: { type: integer, formula: "conta(membri, eta_minima > eta e non capo)" }
   importo: { type: money, output: true, formula: "se isee_basso e a_destra allora redditi * 2 + valore_o(isee, 0) altrimenti 0" }
 "#;
 
