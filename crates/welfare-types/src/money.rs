@@ -432,9 +432,23 @@ impl Money {
     /// ```
     #[inline]
     pub fn plain_into(self, buf: &mut [u8; Money::PLAIN_MAX]) -> &str {
-        let start = self.write_plain(buf).unwrap_or(Money::PLAIN_MAX);
         // Never empty: the text is ASCII and at most 31 bytes.
-        std::str::from_utf8(buf.get(start..).unwrap_or_default()).unwrap_or_default()
+        std::str::from_utf8(self.plain_bytes_into(buf)).unwrap_or_default()
+    }
+
+    /// [`Money::plain_into`]'s text as its (ASCII) bytes, for writers of bytes: without the
+    /// check of UTF-8 that a `&str` takes.
+    ///
+    /// ```
+    /// use welfare_types::Money;
+    ///
+    /// let mut buf = [0u8; Money::PLAIN_MAX];
+    /// assert_eq!(Money::from_cents(-5).plain_bytes_into(&mut buf), b"-0.05");
+    /// ```
+    #[inline]
+    pub fn plain_bytes_into(self, buf: &mut [u8; Money::PLAIN_MAX]) -> &[u8] {
+        let start = self.write_plain(buf).unwrap_or(Money::PLAIN_MAX);
+        buf.get(start..).unwrap_or_default()
     }
 
     /// [`Money::plain_into`] appended to `out`.
@@ -470,7 +484,7 @@ impl Money {
         // The decimals (zeros once the digits run out), the point, the integer part (at least
         // one digit); in 64-bit arithmetic for every amount below 1.8 × 10^19 units.
         match u64::try_from(mantissa) {
-            Ok(n) => put_digits(n, scale, &mut put)?,
+            Ok(n) => put_u64_digits(n, scale, &mut put)?,
             Err(_) => put_digits(mantissa, scale, &mut put)?,
         }
         if value.is_sign_negative() && mantissa != 0 {
@@ -478,6 +492,48 @@ impl Money {
         }
         Some(at)
     }
+}
+
+/// The two digits of every number below 100, `00` to `99`.
+const PAIRS: &[u8; 200] = b"00010203040506070809101112131415161718192021222324\
+    25262728293031323334353637383940414243444546474849\
+    50515253545556575859606162636465666768697071727374\
+    75767778798081828384858687888990919293949596979899";
+
+/// [`put_digits`] for a 64-bit `n` (every amount below 1.8 × 10^19 units): two digits per
+/// division, from [`PAIRS`].
+#[inline]
+fn put_u64_digits(mut n: u64, scale: u32, put: &mut impl FnMut(u8) -> Option<()>) -> Option<()> {
+    // The decimals, two at a time, then the odd one (zeros once the digits run out).
+    for _ in 0..scale / 2 {
+        put_pair(n % 100, put)?;
+        n /= 100;
+    }
+    if scale % 2 == 1 {
+        put(b'0' + u8::try_from(n % 10).ok()?)?;
+        n /= 10;
+    }
+    if scale > 0 {
+        put(b'.')?;
+    }
+    // The integer part: at least one digit.
+    while n >= 100 {
+        put_pair(n % 100, put)?;
+        n /= 100;
+    }
+    if n >= 10 {
+        put_pair(n, put)
+    } else {
+        put(b'0' + u8::try_from(n).ok()?)
+    }
+}
+
+/// Writes the two digits of `n` (below 100) through `put`, units first.
+#[inline]
+fn put_pair(n: u64, put: &mut impl FnMut(u8) -> Option<()>) -> Option<()> {
+    let at = usize::try_from(n).ok()?.checked_mul(2)?;
+    put(*PAIRS.get(at + 1)?)?;
+    put(*PAIRS.get(at)?)
 }
 
 /// Writes `n` as a decimal with `scale` decimals through `put`, last digit first: the
@@ -918,7 +974,7 @@ fn pow10_i128(n: u32) -> Option<i128> {
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_amount, parse_plain, plain_run, short_run, Money};
+    use super::{parse_amount, parse_plain, plain_run, short_run, Money, PAIRS};
     use proptest::prelude::{prop_assert, prop_assert_eq, prop_oneof, proptest, Just, Strategy};
     use rust_decimal::Decimal;
 
@@ -953,6 +1009,7 @@ mod tests {
     fn any_decimal() -> impl Strategy<Value = rust_decimal::Decimal> {
         let mantissa = prop_oneof![
             -2i128..=2,
+            -10_000_000i128..10_000_000,
             proptest::num::i64::ANY.prop_map(i128::from),
             -(1i128 << 96) + 1..(1i128 << 96),
         ];
@@ -973,6 +1030,8 @@ mod tests {
             let amount = Money(d);
             let mut buf = [0u8; Money::PLAIN_MAX];
             prop_assert_eq!(amount.plain_into(&mut buf), amount.to_string());
+            let display = amount.to_string();
+            prop_assert_eq!(amount.plain_bytes_into(&mut buf), display.as_bytes());
             let mut out = String::from("x");
             amount.push_plain(&mut out);
             prop_assert_eq!(out, format!("x{amount}"));
@@ -1050,6 +1109,24 @@ mod tests {
             assert_eq!(amount.plain_into(&mut buf), amount.to_string());
         }
         assert_eq!(Money(Decimal::MIN).plain_into(&mut buf), "-79228162514264337593543950335");
+        // Where the writer leaves 64-bit arithmetic, at every parity of scale.
+        let edge = i128::from(u64::MAX);
+        for mantissa in [edge / 100 - 1, edge / 100, edge / 100 + 1, edge - 1, edge, edge + 1] {
+            for scale in 0..=5 {
+                for m in [mantissa, -mantissa] {
+                    let amount = Money(Decimal::from_i128_with_scale(m, scale));
+                    assert_eq!(amount.plain_into(&mut buf), amount.to_string());
+                }
+            }
+        }
+    }
+
+    /// The table of digit pairs holds every number below 100, in order.
+    #[test]
+    fn pairs_are_two_digits() {
+        for n in 0..100 {
+            assert_eq!(&PAIRS[2 * n..2 * n + 2], format!("{n:02}").as_bytes());
+        }
     }
 
     /// The forms the fast path takes, and those it leaves to the general path.
