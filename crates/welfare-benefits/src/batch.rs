@@ -730,11 +730,11 @@ fn write_result_line(
 }
 
 /// Appends an amount as a JSON string, exactly as [`Money`]'s `Display` (and serde) writes it
-/// (a property test holds them equal): [`Money::plain_into`], the one writer of amounts.
+/// (a property test holds them equal): [`Money::plain_bytes_into`], the one writer of amounts.
 fn push_money(out: &mut Vec<u8>, amount: Money) {
     let mut buf = [0u8; Money::PLAIN_MAX];
     out.push(b'"');
-    out.extend_from_slice(amount.plain_into(&mut buf).as_bytes());
+    out.extend_from_slice(amount.plain_bytes_into(&mut buf));
     out.push(b'"');
 }
 
