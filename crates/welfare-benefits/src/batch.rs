@@ -39,6 +39,7 @@
 //! a dependency of `serde_json`).
 
 use std::io::{self, BufRead, Write};
+use std::sync::Mutex;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -338,15 +339,22 @@ impl Chunk {
 
     /// Evaluates the chunk on every core, in pieces of `piece` lines, in input order, into
     /// its pieces.
-    fn evaluate<'c>(&mut self, catalogue: &'c Catalogue, options: &Options, render: &Render<'c>) {
+    fn evaluate<'c>(
+        &mut self,
+        catalogue: &'c Catalogue,
+        options: &Options,
+        render: &Render<'c>,
+        workers: &Workers<'c>,
+    ) {
         let count = self.lines.len().div_ceil(self.piece);
         if self.pieces.len() < count {
             self.pieces.resize_with(count, Piece::default);
         }
         let (text, lines) = (&self.text, &self.lines);
         lines.par_chunks(self.piece).zip(self.pieces.par_iter_mut()).for_each_init(
-            Worker::new,
-            |worker, (lines, piece)| {
+            || workers.lend(),
+            |lent, (lines, piece)| {
+                let worker = lent.worker.get_or_insert_with(Worker::new);
                 piece.clear();
                 // Room for the piece's result lines without explanations, so that the buffer
                 // is not moved as it grows (explanations make it grow).
@@ -403,6 +411,7 @@ pub fn run<R: BufRead, W: Write, J: Write>(
     let mut line_no: u64 = 0;
     // The constant parts of every result line: rendered once.
     let render = Render::new(catalogue.programs().map(|p| p.id()), &options.date.to_string());
+    let workers = Workers::default();
     let (mut current, mut next) = (Chunk::new(options.explain), Chunk::new(options.explain));
     current.read(&mut input, &mut line_no)?;
     // Whether `next` holds the previous chunk, evaluated: it is written (and then the next
@@ -415,9 +424,10 @@ pub fn run<R: BufRead, W: Write, J: Write>(
         let mut evaluated = true;
         rayon::in_place_scope(|scope| -> io::Result<()> {
             if !current.lines.is_empty() {
-                let (chunk, render, evaluated) = (&mut current, &render, &mut evaluated);
+                let (chunk, render, workers, evaluated) =
+                    (&mut current, &render, &workers, &mut evaluated);
                 scope.spawn(move |_| {
-                    let evaluate = || chunk.evaluate(catalogue, options, render);
+                    let evaluate = || chunk.evaluate(catalogue, options, render, workers);
                     *evaluated =
                         std::panic::catch_unwind(std::panic::AssertUnwindSafe(evaluate)).is_ok();
                 });
@@ -484,16 +494,52 @@ fn write_all_vectored<W: Write>(out: &mut W, mut slices: &mut [io::IoSlice<'_>])
     Ok(())
 }
 
-/// What a worker keeps from one line to the next: the evaluation's buffers and the household
-/// records are read into (its strings and member list are reused).
+/// What a worker keeps from one line to the next: the evaluation's buffers, the household
+/// records are read into (its strings and member list are reused) and the line templates it
+/// has rendered.
 struct Worker<'c> {
     scratch: Scratch<'c>,
     household: Household,
+    templates: Templates,
 }
 
 impl Worker<'_> {
     fn new() -> Self {
-        Worker { scratch: Scratch::default(), household: crate::fastread::empty() }
+        Worker {
+            scratch: Scratch::default(),
+            household: crate::fastread::empty(),
+            templates: Templates::default(),
+        }
+    }
+}
+
+/// The workers of a run not at work: rayon makes a worker for every job a chunk is split into,
+/// and each starts from one of these (its buffers, household and line templates warm) instead
+/// of from nothing.
+#[derive(Default)]
+struct Workers<'c> {
+    idle: Mutex<Vec<Worker<'c>>>,
+}
+
+impl<'c> Workers<'c> {
+    /// An idle worker, or none (a new one is made when it is first needed).
+    fn lend(&self) -> Lent<'_, 'c> {
+        let worker = self.idle.lock().ok().and_then(|mut idle| idle.pop());
+        Lent { worker, workers: self }
+    }
+}
+
+/// A worker at work, given back to its [`Workers`] when dropped.
+struct Lent<'w, 'c> {
+    worker: Option<Worker<'c>>,
+    workers: &'w Workers<'c>,
+}
+
+impl Drop for Lent<'_, '_> {
+    fn drop(&mut self) {
+        if let (Some(worker), Ok(mut idle)) = (self.worker.take(), self.workers.idle.lock()) {
+            idle.push(worker);
+        }
     }
 }
 
@@ -534,7 +580,7 @@ fn evaluate_line<'c>(
     // the record does not read.
     // The common record is read by hand (`fastread`) into the worker's household; anything
     // else by serde, into a new one.
-    let Worker { scratch, household } = worker;
+    let Worker { scratch, household, templates } = worker;
     if !crate::fastread::household_into(text, household) {
         let parsed = match serde_json::from_str::<Household>(text) {
             Ok(parsed) => Ok(parsed),
@@ -551,7 +597,11 @@ fn evaluate_line<'c>(
     let lang = (options.explain != Explain::None).then_some(options.lang);
     let household = &*household;
     let outcomes = catalogue.outcomes_with(household, options.date, lang, scratch);
-    write_result_line(out, line, household, render, outcomes, options.explain);
+    if options.explain == Explain::None {
+        write_templated_line(out, line, household, render, outcomes, templates);
+    } else {
+        write_result_line(out, line, household, render, outcomes, options.explain);
+    }
     Ok(())
 }
 
@@ -687,46 +737,187 @@ fn write_result_line(
                 );
             }
         }
-        if let Some(amount) = r.amount {
-            out.extend_from_slice(b",\"amount\":");
-            push_money(out, amount);
-        }
-        out.extend_from_slice(
-            PERIODS.get(period_index(r.period)).copied().unwrap_or_default().as_bytes(),
-        );
-        if explain != Explain::None {
-            out.extend_from_slice(b",\"motivazione\":");
-            push_json_str(out, r.motivazione());
-        }
-        if explain == Explain::Full && !r.reasons().is_empty() {
-            out.extend_from_slice(b",\"reasons\":[");
-            for (j, reason) in r.reasons().iter().enumerate() {
-                if j > 0 {
-                    out.push(b',');
-                }
-                push_json_str(out, reason);
-            }
-            out.push(b']');
-        }
-        if let Some(error) = r.error() {
-            out.extend_from_slice(b",\"error\":");
-            push_json_str(out, error);
-        }
-        let mut items = r.breakdown(household).peekable();
-        if items.peek().is_some() {
-            out.extend_from_slice(b",\"breakdown\":[");
-            for (j, (member, amount)) in items.enumerate() {
-                out.extend_from_slice(if j > 0 { b",{\"member\":" } else { b"{\"member\":" });
-                push_json_str(out, member);
-                out.extend_from_slice(b",\"amount\":");
-                push_money(out, amount);
-                out.push(b'}');
-            }
-            out.push(b']');
-        }
-        out.push(b'}');
+        write_rest(out, r, household, explain);
     }
     out.extend_from_slice(b"]}\n");
+}
+
+/// Appends the rest of a measure's object, from its amount to its closing brace, to the
+/// object opened by its `open` fragment.
+fn write_rest(out: &mut Vec<u8>, r: &Outcome<'_>, household: &Household, explain: Explain) {
+    if let Some(amount) = r.amount {
+        out.extend_from_slice(b",\"amount\":");
+        push_money(out, amount);
+    }
+    out.extend_from_slice(
+        PERIODS.get(period_index(r.period)).copied().unwrap_or_default().as_bytes(),
+    );
+    if explain != Explain::None {
+        out.extend_from_slice(b",\"motivazione\":");
+        push_json_str(out, r.motivazione());
+    }
+    if explain == Explain::Full && !r.reasons().is_empty() {
+        out.extend_from_slice(b",\"reasons\":[");
+        for (j, reason) in r.reasons().iter().enumerate() {
+            if j > 0 {
+                out.push(b',');
+            }
+            push_json_str(out, reason);
+        }
+        out.push(b']');
+    }
+    if let Some(error) = r.error() {
+        out.extend_from_slice(b",\"error\":");
+        push_json_str(out, error);
+    }
+    let mut items = r.breakdown(household).peekable();
+    if items.peek().is_some() {
+        out.extend_from_slice(b",\"breakdown\":[");
+        for (j, (member, amount)) in items.enumerate() {
+            out.extend_from_slice(if j > 0 { b",{\"member\":" } else { b"{\"member\":" });
+            push_json_str(out, member);
+            out.extend_from_slice(b",\"amount\":");
+            push_money(out, amount);
+            out.push(b'}');
+        }
+        out.push(b']');
+    }
+    out.push(b'}');
+}
+
+/// Whether a measure's object is one fragment of [`MeasureRender::closed`]: nothing but its
+/// measure, eligibility and period.
+fn is_closed(r: &Outcome<'_>) -> bool {
+    r.amount.is_none() && r.explained.is_none() && r.items.is_none()
+}
+
+/// The constant text of a result line without explanations for one shape of outcomes (each
+/// measure's eligibility, and period when its object is closed), from the household's
+/// identifier on, with the places where an open object's rest ([`write_rest`]) goes.
+#[derive(Default)]
+struct LineTemplate {
+    /// The shape ([`Templates::key`]); 0 for an empty slot.
+    key: u64,
+    /// `","date":…,"results":[`, the objects' fragments, `]}` and the newline.
+    text: Vec<u8>,
+    /// Where each open object's rest goes: the end of the text before it, and its outcome.
+    holes: Vec<(usize, usize)>,
+}
+
+/// A worker's line templates, in a small table by shape (a shape seen again finds its
+/// template in one probe; two shapes in the same slot take turns).
+#[derive(Default)]
+struct Templates {
+    slots: Vec<LineTemplate>,
+}
+
+/// Slots of [`Templates`]: 2^6, for the few dozen shapes of a population.
+const TEMPLATE_BITS: u32 = 6;
+
+/// Most outcomes a line template describes (four bits each in its key).
+const TEMPLATE_MEASURES: usize = 16;
+
+impl Templates {
+    /// The shape of a line's outcomes: four bits each, never 0 (1 + 4 × eligible + period
+    /// for a closed object, 9 + eligible for an open one). `None` when the outcomes are not
+    /// the measures of `render` in its order, none or more than [`TEMPLATE_MEASURES`].
+    fn key(render: &Render<'_>, results: &[Outcome<'_>]) -> Option<u64> {
+        if results.is_empty()
+            || results.len() > TEMPLATE_MEASURES
+            || results.len() > render.measures.len()
+        {
+            return None;
+        }
+        let mut key = 0u64;
+        for (m, r) in render.measures.iter().zip(results) {
+            // What `Render::measure` checks.
+            if !(std::ptr::eq(m.id, r.measure) || m.id == r.measure) {
+                return None;
+            }
+            let eligible = u64::from(r.eligible);
+            let code = if is_closed(r) {
+                // period_index < 4: the cast keeps it exactly.
+                1 + 4 * eligible + period_index(r.period) as u64
+            } else {
+                9 + eligible
+            };
+            key = key << 4 | code;
+        }
+        Some(key)
+    }
+
+    /// The template of the shape `key` of `results`, rendered when its slot holds another. A
+    /// table serves one [`Render`] (one run's workers): its templates hold that render's
+    /// fragments.
+    fn get(&mut self, key: u64, render: &Render<'_>, results: &[Outcome<'_>]) -> &LineTemplate {
+        if self.slots.is_empty() {
+            self.slots.resize_with(1 << TEMPLATE_BITS, LineTemplate::default);
+        }
+        // Fibonacci hashing: the top bits of the key times 2^64 / φ.
+        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - TEMPLATE_BITS)) as usize;
+        let Some(template) = self.slots.get_mut(slot) else {
+            return &EMPTY_TEMPLATE;
+        };
+        if template.key != key {
+            template.key = key;
+            template.text.clear();
+            template.holes.clear();
+            template.text.extend_from_slice(render.after_bare_id.as_bytes());
+            for (i, r) in results.iter().enumerate() {
+                let first = i == 0;
+                let Some(fragments) = render.measure(i, r.measure) else { continue };
+                let eligible = usize::from(r.eligible);
+                if is_closed(r) {
+                    let closed =
+                        fragments.closed.get(eligible).and_then(|c| c.get(period_index(r.period)));
+                    template.text.extend_from_slice(
+                        after_comma(closed.map_or("", String::as_str), first).as_bytes(),
+                    );
+                } else {
+                    let open = fragments.open.get(eligible).map_or("", String::as_str);
+                    template.text.extend_from_slice(after_comma(open, first).as_bytes());
+                    template.holes.push((template.text.len(), i));
+                }
+            }
+            template.text.extend_from_slice(b"]}\n");
+        }
+        template
+    }
+}
+
+/// The template of no slot (never used: every slot exists).
+static EMPTY_TEMPLATE: LineTemplate = LineTemplate { key: 0, text: Vec::new(), holes: Vec::new() };
+
+/// [`write_result_line`] without explanations, from the worker's template of the line's shape
+/// when the identifier needs no escape and the outcomes are the measures of `render`: one copy
+/// of the constant text, and only the open objects' rests written between.
+fn write_templated_line(
+    out: &mut Vec<u8>,
+    line: u64,
+    household: &Household,
+    render: &Render<'_>,
+    results: &[Outcome<'_>],
+    templates: &mut Templates,
+) {
+    let id = household.group_identifier.as_str();
+    let key = match Templates::key(render, results) {
+        Some(key) if !needs_escape(id.as_bytes()) => key,
+        _ => return write_result_line(out, line, household, render, results, Explain::None),
+    };
+    let template = templates.get(key, render, results);
+    out.extend_from_slice(b"{\"line\":");
+    push_digits(out, line);
+    out.extend_from_slice(b",\"household\":\"");
+    out.extend_from_slice(id.as_bytes());
+    let mut start = 0;
+    for &(end, i) in &template.holes {
+        out.extend_from_slice(template.text.get(start..end).unwrap_or_default());
+        if let Some(r) = results.get(i) {
+            write_rest(out, r, household, Explain::None);
+        }
+        start = end;
+    }
+    out.extend_from_slice(template.text.get(start..).unwrap_or_default());
 }
 
 /// Appends an amount as a JSON string, exactly as [`Money`]'s `Display` (and serde) writes it
@@ -1044,6 +1235,7 @@ mod tests {
         let generator = crate::synthetic::Generator::new(11, 2026).unwrap();
         let mut scratch = Scratch::default();
         let render = Render::new(catalogue.programs().map(|p| p.id()), "2026-09-01");
+        let mut templates = Templates::default();
         for (i, household) in generator.households(60).enumerate() {
             let household: Household = serde_json::from_value(household).unwrap();
             for explain in [Explain::None, Explain::Motivazione, Explain::Full] {
@@ -1056,10 +1248,23 @@ mod tests {
                     _ => catalogue.evaluate(&household, date),
                 };
                 let id = &household.group_identifier;
-                assert_eq!(
-                    String::from_utf8(out).unwrap(),
-                    serde_line(i as u64, id, "2026-09-01", &results, explain)
-                );
+                let want = serde_line(i as u64, id, "2026-09-01", &results, explain);
+                assert_eq!(String::from_utf8(out).unwrap(), want);
+                if explain == Explain::None {
+                    // From a template rendered for this line or an earlier one.
+                    for _ in 0..2 {
+                        let mut out = Vec::new();
+                        write_templated_line(
+                            &mut out,
+                            i as u64,
+                            &household,
+                            &render,
+                            outcomes,
+                            &mut templates,
+                        );
+                        assert_eq!(String::from_utf8(out).unwrap(), want);
+                    }
+                }
             }
         }
         // Every text that needs escaping, in every field.
@@ -1093,11 +1298,14 @@ mod tests {
             for explain in [Explain::None, Explain::Motivazione, Explain::Full] {
                 let mut out = Vec::new();
                 write_result_line(&mut out, 7, &household, &render, &outcomes, explain);
-                assert_eq!(
-                    String::from_utf8(out).unwrap(),
-                    serde_line(7, "h\"1\u{0}", "d\\", &results, explain)
-                );
+                let want = serde_line(7, "h\"1\u{0}", "d\\", &results, explain);
+                assert_eq!(String::from_utf8(out).unwrap(), want);
             }
+            // An identifier that needs escaping is written without a template.
+            let mut out = Vec::new();
+            write_templated_line(&mut out, 7, &household, &render, &outcomes, &mut templates);
+            let want = serde_line(7, "h\"1\u{0}", "d\\", &results, Explain::None);
+            assert_eq!(String::from_utf8(out).unwrap(), want);
         }
     }
 
@@ -1120,6 +1328,7 @@ mod tests {
             Render::new(ids.iter().rev().copied(), "2026-09-01"),
         ];
         let periods = [None, Some(Period::Monthly), Some(Period::Annual), Some(Period::OneOff)];
+        let mut templates: [Templates; 3] = Default::default();
         let mut checked = 0;
         for eligible in [false, true] {
             for period in periods {
@@ -1163,6 +1372,22 @@ mod tests {
                                     );
                                     assert_eq!(String::from_utf8(out).unwrap(), want);
                                     checked += 1;
+                                }
+                                if explain == Explain::None {
+                                    // One table of templates for every shape and render:
+                                    // shapes take turns in its slots.
+                                    for (r, render) in renders.iter().enumerate() {
+                                        let mut out = Vec::new();
+                                        write_templated_line(
+                                            &mut out,
+                                            3,
+                                            &household,
+                                            render,
+                                            &outcomes,
+                                            &mut templates[r],
+                                        );
+                                        assert_eq!(String::from_utf8(out).unwrap(), want);
+                                    }
                                 }
                             }
                         }
