@@ -805,10 +805,12 @@ struct LineTemplate {
 }
 
 /// A worker's line templates, in a small table by shape (a shape seen again finds its
-/// template in one probe; two shapes in the same slot take turns).
+/// template in one probe; two shapes in the same slot take turns), and its last line number.
 #[derive(Default)]
 struct Templates {
     slots: Vec<LineTemplate>,
+    /// The digits of the last line number written.
+    number: LineNumber,
 }
 
 /// Slots of [`Templates`]: 2^6, for the few dozen shapes of a population.
@@ -904,9 +906,9 @@ fn write_templated_line(
         Some(key) if !needs_escape(id.as_bytes()) => key,
         _ => return write_result_line(out, line, household, render, results, Explain::None),
     };
-    let template = templates.get(key, render, results);
     out.extend_from_slice(b"{\"line\":");
-    push_digits(out, line);
+    templates.number.push(out, line);
+    let template = templates.get(key, render, results);
     out.extend_from_slice(b",\"household\":\"");
     out.extend_from_slice(id.as_bytes());
     let mut start = 0;
@@ -930,8 +932,14 @@ fn push_money(out: &mut Vec<u8>, amount: Money) {
 }
 
 /// Appends the decimal digits of `n`.
-fn push_digits(out: &mut Vec<u8>, mut n: u64) {
+fn push_digits(out: &mut Vec<u8>, n: u64) {
     let mut digits = [0u8; 20];
+    let start = digits_of(n, &mut digits);
+    out.extend_from_slice(digits.get(start..).unwrap_or_default());
+}
+
+/// Writes the decimal digits of `n` at the end of `digits`; where they start.
+fn digits_of(mut n: u64, digits: &mut [u8; 20]) -> usize {
     let mut start = digits.len();
     loop {
         start -= 1;
@@ -944,7 +952,55 @@ fn push_digits(out: &mut Vec<u8>, mut n: u64) {
             break;
         }
     }
-    out.extend_from_slice(digits.get(start..).unwrap_or_default());
+    start
+}
+
+/// The digits of the last line number a worker wrote: the lines of a piece mostly follow one
+/// another, and the next number's digits are the last one's plus one, counted in place.
+#[derive(Default)]
+struct LineNumber {
+    /// The number `digits` hold, when any.
+    line: Option<u64>,
+    /// Its digits, at the end.
+    digits: [u8; 20],
+    /// Where they start.
+    start: usize,
+}
+
+impl LineNumber {
+    /// Appends the digits of `line`.
+    fn push(&mut self, out: &mut Vec<u8>, line: u64) {
+        let follows = self.line.and_then(|last| last.checked_add(1)) == Some(line);
+        if !(follows && self.increment()) {
+            self.start = digits_of(line, &mut self.digits);
+        }
+        self.line = Some(line);
+        out.extend_from_slice(self.digits.get(self.start..).unwrap_or_default());
+    }
+
+    /// Adds one to the digits; false when they have no room for it.
+    fn increment(&mut self) -> bool {
+        for i in (self.start..self.digits.len()).rev() {
+            match self.digits.get_mut(i) {
+                Some(d) if *d == b'9' => *d = b'0',
+                Some(d) => {
+                    *d += 1;
+                    return true;
+                }
+                None => return false,
+            }
+        }
+        // Nines only: one digit more.
+        let Some(start) = self.start.checked_sub(1) else { return false };
+        match self.digits.get_mut(start) {
+            Some(d) => {
+                *d = b'1';
+                self.start = start;
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 /// Appends `s` as a JSON string, escaped exactly as serde_json escapes it: text without
@@ -978,7 +1034,7 @@ mod tests {
     use super::*;
     use crate::catalogue::{Explained, List};
     use crate::{BreakdownItem, MeasureResult};
-    use proptest::prelude::{any, prop_assert_eq, prop_oneof, proptest, Strategy};
+    use proptest::prelude::{any, prop_assert_eq, prop_oneof, proptest, Just, Strategy};
 
     /// Across several chunks (the pipeline writes one chunk while the next is evaluated),
     /// with blank lines and malformed records in between: every record is counted once, results
@@ -1451,6 +1507,38 @@ mod tests {
             let mut out = b"x".to_vec();
             push_money(&mut out, amount);
             prop_assert_eq!(String::from_utf8(out).unwrap(), format!("x{}", serde_json::to_string(&amount).unwrap()));
+        }
+    }
+
+    proptest! {
+        /// Line numbers counted on from the last one, or jumping, are written as serde_json
+        /// writes them: through every carry, into one digit more, up to the largest.
+        #[test]
+        fn counted_line_numbers_are_serde_jsons(
+            first in prop_oneof![0u64..100_000, any::<u64>(), (u64::MAX - 30)..=u64::MAX],
+            steps in proptest::collection::vec(prop_oneof![Just(1u64), Just(1u64), 0u64..3, any::<u64>()], 0..40),
+        ) {
+            let mut number = LineNumber::default();
+            let mut line = first;
+            for step in steps.into_iter().chain([1]) {
+                let mut out = b"x".to_vec();
+                number.push(&mut out, line);
+                prop_assert_eq!(String::from_utf8(out).unwrap(), format!("x{line}"));
+                line = line.wrapping_add(step);
+            }
+        }
+    }
+
+    /// Carries and one digit more, counted on from one number to the next.
+    #[test]
+    fn line_numbers_carry() {
+        let mut number = LineNumber::default();
+        for first in [0, 8, 98, 999, 9_999_999, 9_999_999_999_999_999_999, u64::MAX - 2] {
+            for line in first..=first.saturating_add(2) {
+                let mut out = Vec::new();
+                number.push(&mut out, line);
+                assert_eq!(String::from_utf8(out).unwrap(), line.to_string());
+            }
         }
     }
 
