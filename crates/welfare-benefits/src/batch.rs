@@ -848,18 +848,21 @@ impl Templates {
         Some(key)
     }
 
-    /// The template of the shape `key` of `results`, rendered when its slot holds another. A
-    /// table serves one [`Render`] (one run's workers): its templates hold that render's
-    /// fragments.
-    fn get(&mut self, key: u64, render: &Render<'_>, results: &[Outcome<'_>]) -> &LineTemplate {
-        if self.slots.is_empty() {
-            self.slots.resize_with(1 << TEMPLATE_BITS, LineTemplate::default);
+    /// The template of the shape `key` of `results` in `slots` (a table's), rendered when its
+    /// slot holds another. A table serves one [`Render`] (one run's workers): its templates
+    /// hold that render's fragments.
+    fn get<'t>(
+        slots: &'t mut Vec<LineTemplate>,
+        key: u64,
+        render: &Render<'_>,
+        results: &[Outcome<'_>],
+    ) -> Option<&'t LineTemplate> {
+        if slots.is_empty() {
+            slots.resize_with(1 << TEMPLATE_BITS, LineTemplate::default);
         }
         // Fibonacci hashing: the top bits of the key times 2^64 / φ.
         let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - TEMPLATE_BITS)) as usize;
-        let Some(template) = self.slots.get_mut(slot) else {
-            return &EMPTY_TEMPLATE;
-        };
+        let template = slots.get_mut(slot)?;
         if template.key != key {
             template.key = key;
             template.text.clear();
@@ -883,12 +886,9 @@ impl Templates {
             }
             template.text.extend_from_slice(b"]}\n");
         }
-        template
+        Some(template)
     }
 }
-
-/// The template of no slot (never used: every slot exists).
-static EMPTY_TEMPLATE: LineTemplate = LineTemplate { key: 0, text: Vec::new(), holes: Vec::new() };
 
 /// [`write_result_line`] without explanations, from the worker's template of the line's shape
 /// when the identifier needs no escape and the outcomes are the measures of `render`: one copy
@@ -902,13 +902,16 @@ fn write_templated_line(
     templates: &mut Templates,
 ) {
     let id = household.group_identifier.as_str();
-    let key = match Templates::key(render, results) {
-        Some(key) if !needs_escape(id.as_bytes()) => key,
-        _ => return write_result_line(out, line, household, render, results, Explain::None),
+    let Templates { slots, number } = templates;
+    let template = match Templates::key(render, results) {
+        Some(key) if !needs_escape(id.as_bytes()) => Templates::get(slots, key, render, results),
+        _ => None,
+    };
+    let Some(template) = template else {
+        return write_result_line(out, line, household, render, results, Explain::None);
     };
     out.extend_from_slice(b"{\"line\":");
-    templates.number.push(out, line);
-    let template = templates.get(key, render, results);
+    number.push(out, line);
     out.extend_from_slice(b",\"household\":\"");
     out.extend_from_slice(id.as_bytes());
     let mut start = 0;
