@@ -196,21 +196,17 @@ fn plain_len(bytes: &[u8], start: usize) -> Option<usize> {
 #[inline]
 fn plain_date(b: [u8; 10]) -> Option<NaiveDate> {
     let [y0, y1, y2, y3, dash1, m0, m1, dash2, d0, d1] = b;
-    /// `0000-00-` as a word (the first byte lowest).
-    const SHAPE: u64 = u64::from_le_bytes(*b"0000-00-");
-    /// The dashes' bytes.
+    /// The dashes' bytes, and what they hold in a date.
     const DASHES: u64 = 0xff00_00ff_0000_0000;
-    const LOW_SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // Added to a byte below 0x80, sets its high bit from 10 up.
-    const FROM_TEN: u64 = 0x7676_7676_7676_7676;
-    // Digits become their values, dashes zero; any other byte is ten or more, or not zero
-    // where a dash goes.
-    let values = u64::from_le_bytes([y0, y1, y2, y3, dash1, m0, m1, dash2]) ^ SHAPE;
-    let others = (((values & LOW_SEVEN) + FROM_TEN) | values) & HIGHS;
-    if others != 0 || values & DASHES != 0 {
+    const DASHES_WRITTEN: u64 = u64::from_le_bytes(*b"\0\0\0\0-\0\0-");
+    let word = u64::from_le_bytes([y0, y1, y2, y3, dash1, m0, m1, dash2]);
+    // Digits everywhere but the dashes' places, which hold dashes.
+    let (values, others) = welfare_types::digits::values(word);
+    if others != DASHES & 0x8080_8080_8080_8080 || word & DASHES != DASHES_WRITTEN {
         return None;
     }
+    // The dashes' values zeroed, so that no carry crosses into the month below.
+    let values = values & !DASHES;
     // Each byte ten times itself plus the next: the year's two pairs and the month, no carry.
     let pairs = values * 10 + (values >> 8);
     // Each masked to a byte: the casts keep them.

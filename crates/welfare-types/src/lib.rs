@@ -51,6 +51,7 @@
 
 pub mod codice_fiscale;
 pub mod dates;
+pub mod digits;
 pub mod iban;
 pub mod money;
 pub mod partita_iva;

@@ -697,15 +697,7 @@ fn short_run(digits: &[u8]) -> Option<(u64, u32, usize)> {
 /// seven (a digit follows them).
 #[inline]
 fn digit_word(bytes: &[u8; 8]) -> Option<(u64, usize)> {
-    const ZEROS: u64 = 0x3030_3030_3030_3030;
-    const LOW_SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // Added to a byte below 0x80, sets its high bit from 10 up.
-    const FROM_TEN: u64 = 0x7676_7676_7676_7676;
-    // A digit byte becomes its value; every other byte a value of ten or more.
-    let values = u64::from_le_bytes(*bytes) ^ ZEROS;
-    // The high bit of each byte that is not a digit (no carry crosses bytes).
-    let others = (((values & LOW_SEVEN) + FROM_TEN) | values) & HIGHS;
+    let (values, others) = crate::digits::values(u64::from_le_bytes(*bytes));
     // The first byte is the lowest; at most 8, the cast keeps it.
     let n = (others.trailing_zeros() / 8) as usize;
     if n == 0 || n == 8 {
@@ -719,13 +711,14 @@ fn digit_word(bytes: &[u8; 8]) -> Option<(u64, usize)> {
 /// the eight, each step one multiplication.
 #[inline]
 fn eight_digits(values: u64) -> u64 {
-    const PAIRS: u64 = 0x0000_00ff_0000_00ff;
+    // Bytes 0 and 4 (each pair's place after the first step); not the writer's `PAIRS` table.
+    const PAIR_BYTES: u64 = 0x0000_00ff_0000_00ff;
     const HIGH_PAIRS: u64 = 100 + (1_000_000 << 32);
     const LOW_PAIRS: u64 = 1 + (10_000 << 32);
     // Each byte at most 9 × 10 + 9: no carry.
     let pairs = values.wrapping_mul(10).wrapping_add(values >> 8);
-    let high = (pairs & PAIRS).wrapping_mul(HIGH_PAIRS);
-    let low = ((pairs >> 16) & PAIRS).wrapping_mul(LOW_PAIRS);
+    let high = (pairs & PAIR_BYTES).wrapping_mul(HIGH_PAIRS);
+    let low = ((pairs >> 16) & PAIR_BYTES).wrapping_mul(LOW_PAIRS);
     (high.wrapping_add(low) >> 32) & 0xffff_ffff
 }
 
