@@ -454,7 +454,7 @@ fn words(bytes: &[u8; WRITTEN_MAX]) -> [u64; 3] {
     [u64::from_le_bytes(*w0), u64::from_le_bytes(*w1), u64::from_le_bytes(*w2)]
 }
 
-/// The household's keys in the order producers write them (sorted), as [`Written`].
+/// The household's keys as producers write them ([`Written`]), in any order.
 const HOUSEHOLD_KEYS: Keys = keys(&[
     written("events", Key::Events),
     written("family_income", Key::FamilyIncome),
@@ -465,10 +465,10 @@ const HOUSEHOLD_KEYS: Keys = keys(&[
     written("residence", Key::Residence),
 ]);
 
-/// The residence's keys in the order producers write them.
+/// The residence's keys as producers write them, in any order.
 const RESIDENCE_KEYS: Keys = keys(&[written("comune", Key::Comune), written("since", Key::Since)]);
 
-/// The ISEE values' keys in the order producers write them.
+/// The ISEE values' keys as producers write them, in any order.
 const ISEE_KEYS: Keys = keys(&[
     written("minorenni", Key::Minorenni),
     written("ordinario", Key::Ordinario),
@@ -476,11 +476,11 @@ const ISEE_KEYS: Keys = keys(&[
     written("sociosanitario", Key::Sociosanitario),
 ]);
 
-/// The rent's keys in the order producers write them.
+/// The rent's keys as producers write them, in any order.
 const RENT_KEYS: Keys =
     keys(&[written("annual", Key::Annual), written("registered", Key::Registered)]);
 
-/// An event's keys in the order producers write them.
+/// An event's keys as producers write them, in any order.
 const EVENT_KEYS: Keys = keys(&[
     written("child", Key::Child),
     written("date", Key::Date),
@@ -489,18 +489,18 @@ const EVENT_KEYS: Keys = keys(&[
     written("mother_resident", Key::MotherResident),
 ]);
 
-/// The employment's keys in the order producers write them.
+/// The employment's keys as producers write them, in any order.
 const EMPLOYMENT_KEYS: Keys =
     keys(&[written("months_worked", Key::MonthsWorked), written("status", Key::Status)]);
 
-/// The nursery's keys in the order producers write them.
+/// The nursery's keys as producers write them, in any order.
 const NURSERY_KEYS: Keys = keys(&[
     written("from", Key::From),
     written("kind", Key::Kind),
     written("monthly_fee", Key::MonthlyFee),
 ]);
 
-/// A member's keys in the order producers write them.
+/// A member's keys as producers write them, in any order.
 const MEMBER_KEYS: Keys = keys(&[
     written("birth_date", Key::BirthDate),
     written("citizenship", Key::Citizenship),
