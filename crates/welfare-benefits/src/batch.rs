@@ -2,9 +2,11 @@
 //!
 //! [`run`] reads households in the household facts format, one JSON object per line, evaluates
 //! every measure of a [`Catalogue`] for each on one date, and writes one result line per input
-//! line, **in input order**. Lines are read in chunks of [`CHUNK`]; a chunk is parsed, evaluated
-//! and serialized in parallel (rayon, every core), and written while the next is evaluated, in
-//! buffers kept from one chunk to the next, so memory stays flat whatever the size of the input.
+//! line, **in input order**. Lines are read in chunks of [`CHUNK`]; each chunk is parsed,
+//! evaluated and serialized by one of several workers (one per core), while the calling thread
+//! reads the chunks ahead and writes those done, in input order. At most a few chunks a worker
+//! are in flight, in buffers kept from one chunk to the next, so memory stays flat whatever the
+//! size of the input.
 //! A malformed record never stops the run: it is reported with its line number and error to the
 //! rejects sink and counted. A line that is not valid UTF-8 is such a record (its error says from
 //! which byte, never what the bytes are).
@@ -33,16 +35,20 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! `rayon` is used because a work-stealing pool with ordered `collect` is exactly what an
-//! ordered, parallel, chunked pipeline needs, and it is the ecosystem's standard for it.
+//! The workers are scoped threads fed by a queue, not rayon jobs: a chunk handed to the pool as
+//! a job, split among its threads and joined before the next, left both cores idle at every
+//! join (the calling thread and a worker woken from sleep each time, ≈ 0.4 ms a chunk on a
+//! two-core VM: a tenth of the run). Whole chunks taken from a queue the reader keeps ahead
+//! never wait. Their number is rayon's (`RAYON_NUM_THREADS`, or the cores; or the pool the
+//! call is made from), so that one setting sizes every parallel part of welfare-kit.
 //! `memchr` finds the line ends of the input a buffer at a time (vectorised, and already
 //! a dependency of `serde_json`).
 
+use std::collections::VecDeque;
 use std::io::{self, BufRead, Write};
-use std::sync::Mutex;
+use std::sync::{mpsc, Mutex};
 
 use chrono::NaiveDate;
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::catalogue::{Outcome, Scratch};
@@ -51,7 +57,7 @@ use welfare_types::Money;
 
 /// Lines read, evaluated and written together without explanations (a run with explanations
 /// takes a sixteenth of them at a time).
-pub const CHUNK: usize = 4096;
+pub const CHUNK: usize = 1024;
 
 /// How many times fewer lines a run with explanations takes per chunk and per piece: its result
 /// lines are ≈ 20 times longer (≈ 13 KB for the national measures), so that a chunk's output stays
@@ -109,17 +115,17 @@ struct RejectLine<'a> {
     error: &'a str,
 }
 
-/// A piece of a chunk's output: result lines and reject lines, each in input order.
+/// A chunk's output: result lines and reject lines, each in input order.
 #[derive(Default)]
-struct Piece {
+struct Output {
     results: Vec<u8>,
     rejects: String,
     records: u64,
     rejected: u64,
 }
 
-impl Piece {
-    /// Empties the piece for the next chunk, keeping its buffers.
+impl Output {
+    /// Empties the output for the next chunk, keeping its buffers.
     fn clear(&mut self) {
         self.results.clear();
         self.rejects.clear();
@@ -127,37 +133,34 @@ impl Piece {
         self.rejected = 0;
     }
 
-    /// Gives back the buffers larger than [`KEEP_BYTES`].
-    fn release_large(&mut self) {
-        if self.results.capacity() > KEEP_BYTES {
+    /// Gives back the buffers larger than `keep` bytes.
+    fn release_large(&mut self, keep: usize) {
+        if self.results.capacity() > keep {
             self.results = Vec::new();
         }
-        if self.rejects.capacity() > KEEP_BYTES {
+        if self.rejects.capacity() > keep {
             self.rejects = String::new();
         }
     }
 }
 
-/// Bytes reserved per result line in a piece: a result line without explanations is
+/// Bytes reserved per result line in a chunk's output: a result line without explanations is
 /// ≈ 650 bytes for the national measures.
 const LINE_BYTES: usize = 1024;
 
-/// Lines of a chunk a worker takes at a time: large enough that one output buffer serves many
-/// households, small enough that both cores stay busy to the end of the chunk.
-const PIECE: usize = 64;
+/// The largest output buffer a chunk keeps for the next one, in [`LINE_BYTES`] per line it
+/// takes: room for twice its result lines without explanations (explained runs have as many
+/// bytes in fewer lines). A buffer grown past it by unusually long lines is given back, so
+/// that the memory kept does not grow with the longest lines ever seen.
+const KEEP_LINES: usize = 2;
 
-/// The largest output buffer a piece keeps for the next chunk: room for twice its result lines
-/// without explanations (explained runs have as many bytes in fewer lines). A buffer grown past
-/// it by unusually long lines is given back after the chunk, so that the memory kept does not
-/// grow with the longest lines ever seen.
-const KEEP_BYTES: usize = 2 * PIECE * LINE_BYTES;
-
-/// One chunk of input: the text of its lines, one after another, and where each starts.
+/// One chunk of input: the text of its lines, one after another, and where each starts; and,
+/// once a worker has evaluated it, its output.
 struct Chunk {
     /// The most lines the chunk takes: [`CHUNK`], or less with explanations.
     size: usize,
-    /// Lines of a piece of its output: [`PIECE`], or less with explanations.
-    piece: usize,
+    /// Its place in the input: 0 for the first chunk read, 1 for the next, …
+    seq: u64,
     text: String,
     /// Line number and place of every line with content.
     lines: Vec<(u64, Line)>,
@@ -169,12 +172,9 @@ struct Chunk {
     partial: Vec<u8>,
     /// Where each whole line of the buffer at hand ends (just past its line end).
     ends: Vec<usize>,
-    /// The chunk's output, one piece per `piece` lines: kept from one chunk to the next, so
-    /// that its buffers (megabytes a chunk) are allocated once, not freed and faulted in again
-    /// for every chunk.
-    pieces: Vec<Piece>,
-    /// How many of `pieces` hold the output of the lines at hand (0 before they are evaluated).
-    evaluated: usize,
+    /// The chunk's output: kept from one chunk to the next, so that its buffers (megabytes a
+    /// chunk) are allocated once, not freed and faulted in again for every chunk.
+    output: Output,
 }
 
 /// Whether a line has anything but whitespace (Unicode's, as [`str::trim`] has it): at once
@@ -202,21 +202,20 @@ enum Line {
 impl Chunk {
     /// An empty chunk, of the size for the explanation level.
     fn new(explain: Explain) -> Chunk {
-        let (size, piece) = match explain {
-            Explain::None => (CHUNK, PIECE),
-            Explain::Motivazione | Explain::Full => (CHUNK / EXPLAINED, PIECE / EXPLAINED),
+        let size = match explain {
+            Explain::None => CHUNK,
+            Explain::Motivazione | Explain::Full => CHUNK / EXPLAINED,
         };
         Chunk {
             size,
-            piece,
+            seq: 0,
             text: String::new(),
             lines: Vec::new(),
             read: 0,
             bytes: 0,
             partial: Vec::new(),
             ends: Vec::new(),
-            pieces: Vec::new(),
-            evaluated: 0,
+            output: Output::default(),
         }
     }
 
@@ -229,8 +228,8 @@ impl Chunk {
     fn read<R: BufRead>(&mut self, input: &mut R, line_no: &mut u64) -> io::Result<()> {
         self.text.clear();
         self.lines.clear();
-        self.evaluated = 0;
-        self.pieces.iter_mut().for_each(Piece::release_large);
+        self.output.clear();
+        self.output.release_large(KEEP_LINES * self.size * LINE_BYTES);
         self.read = 0;
         self.bytes = 0;
         self.partial.clear();
@@ -337,58 +336,41 @@ impl Chunk {
         self.bytes += len as u64;
     }
 
-    /// Evaluates the chunk on every core, in pieces of `piece` lines, in input order, into
-    /// its pieces.
+    /// Evaluates the chunk's lines in order into its output, with `worker`'s buffers.
     fn evaluate<'c>(
         &mut self,
         catalogue: &'c Catalogue,
         options: &Options,
         render: &Render<'c>,
-        workers: &Workers<'c>,
+        worker: &mut Worker<'c>,
     ) {
-        let count = self.lines.len().div_ceil(self.piece);
-        if self.pieces.len() < count {
-            self.pieces.resize_with(count, Piece::default);
-        }
-        let (text, lines) = (&self.text, &self.lines);
-        lines.par_chunks(self.piece).zip(self.pieces.par_iter_mut()).for_each_init(
-            || workers.lend(),
-            |lent, (lines, piece)| {
-                let worker = lent.worker.get_or_insert_with(Worker::new);
-                piece.clear();
-                // Room for the piece's result lines without explanations, so that the buffer
-                // is not moved as it grows (explanations make it grow).
-                piece.results.reserve(lines.len() * LINE_BYTES);
-                for (line, place) in lines {
-                    piece.records += 1;
-                    let evaluated = match place {
-                        Line::Text(range) => {
-                            let text = text.get(range.clone()).unwrap_or_default();
-                            evaluate_line(
-                                catalogue,
-                                *line,
-                                text,
-                                options,
-                                render,
-                                worker,
-                                &mut piece.results,
-                            )
-                        }
-                        Line::NotUtf8 { column } => Err(not_utf8(*line, *column)),
-                    };
-                    if let Err(reject) = evaluated {
-                        piece.rejected += 1;
-                        piece.rejects.push_str(&reject);
-                    }
+        let (text, output) = (&self.text, &mut self.output);
+        output.clear();
+        // Room for the result lines without explanations, so that the buffer is not moved as
+        // it grows (explanations make it grow).
+        output.results.reserve(self.lines.len() * LINE_BYTES);
+        for (line, place) in &self.lines {
+            output.records += 1;
+            let evaluated = match place {
+                Line::Text(range) => {
+                    let text = text.get(range.clone()).unwrap_or_default();
+                    evaluate_line(
+                        catalogue,
+                        *line,
+                        text,
+                        options,
+                        render,
+                        worker,
+                        &mut output.results,
+                    )
                 }
-            },
-        );
-        self.evaluated = count;
-    }
-
-    /// The pieces that hold the output of the lines at hand, in input order.
-    fn output(&self) -> &[Piece] {
-        self.pieces.get(..self.evaluated).unwrap_or_default()
+                Line::NotUtf8 { column } => Err(not_utf8(*line, *column)),
+            };
+            if let Err(reject) = evaluated {
+                output.rejected += 1;
+                output.rejects.push_str(&reject);
+            }
+        }
     }
 }
 
@@ -397,8 +379,11 @@ impl Chunk {
 /// skipped; a line that is not valid UTF-8 is a malformed record. `progress` is called after
 /// every chunk. Only I/O errors stop the run.
 ///
-/// While a chunk is evaluated on the rayon pool, the calling thread writes the results of the
-/// previous chunk and reads the next one, so reading and writing take no time of their own.
+/// The calling thread reads chunks and writes their output, in input order; as many workers as
+/// the rayon pool the call is made from has threads (`RAYON_NUM_THREADS`, or one per core)
+/// each evaluate whole chunks, taking the next from a queue the reader keeps ahead of them. A
+/// worker never waits for another, nor for the writing, as long as the reader keeps up; and
+/// at most two chunks a worker (plus two) are read and not yet written, so memory stays flat.
 pub fn run<R: BufRead, W: Write, J: Write>(
     catalogue: &Catalogue,
     mut input: R,
@@ -407,91 +392,176 @@ pub fn run<R: BufRead, W: Write, J: Write>(
     options: &Options,
     mut progress: impl FnMut(Progress),
 ) -> io::Result<Summary> {
-    let mut state = Progress::default();
-    let mut line_no: u64 = 0;
+    let workers = rayon::current_num_threads().max(1);
     // The constant parts of every result line: rendered once.
     let render = Render::new(catalogue.programs().map(|p| p.id()), &options.date.to_string());
-    let workers = Workers::default();
-    let (mut current, mut next) = (Chunk::new(options.explain), Chunk::new(options.explain));
-    current.read(&mut input, &mut line_no)?;
-    // Whether `next` holds the previous chunk, evaluated: it is written (and then the next
-    // chunk read into it) while the current one is evaluated.
-    let mut previous = false;
-    loop {
-        let exhausted = current.read == 0;
-        // The chunk goes to the pool as one job (no thread of its own), and the calling thread
-        // does the reading and writing meanwhile; the scope ends when both are done.
-        let mut evaluated = true;
-        rayon::in_place_scope(|scope| -> io::Result<()> {
-            if !current.lines.is_empty() {
-                let (chunk, render, workers, evaluated) =
-                    (&mut current, &render, &workers, &mut evaluated);
-                scope.spawn(move |_| {
-                    let evaluate = || chunk.evaluate(catalogue, options, render, workers);
-                    *evaluated =
-                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(evaluate)).is_ok();
-                });
-            }
-            if previous {
-                write_pieces(next.output(), &mut output, &mut rejects, &mut state, next.bytes)?;
-                progress(state);
-            }
-            if !exhausted {
-                next.read(&mut input, &mut line_no)?;
-            }
-            Ok(())
-        })?;
-        if !evaluated {
-            return Err(io::Error::other("a batch worker stopped unexpectedly"));
+    let (jobs, queue) = mpsc::channel::<Chunk>();
+    let queue = Mutex::new(queue);
+    let (done, evaluated) = mpsc::channel::<(Chunk, bool)>();
+    let state = std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let (queue, done, render) = (&queue, done.clone(), &render);
+            scope.spawn(move || work(catalogue, options, render, queue, &done));
         }
-        if exhausted {
-            break;
-        }
-        previous = true;
-        std::mem::swap(&mut current, &mut next);
-    }
+        // The workers alone hold the senders of evaluated chunks: when they all stop, the
+        // reader's wait ends with an error rather than hanging.
+        drop(done);
+        let mut pipeline = Pipeline {
+            explain: options.explain,
+            most: workers * IN_FLIGHT_PER_WORKER + 2,
+            jobs,
+            evaluated,
+            waiting: VecDeque::new(),
+            first: 0,
+            spare: Vec::new(),
+            state: Progress::default(),
+        };
+        // Returning drops the queue's sender, so the workers stop when the reader does, even
+        // on an error.
+        pipeline.pump(&mut input, &mut output, &mut rejects, &mut progress)
+    })?;
     output.flush()?;
     rejects.flush()?;
     Ok(state)
 }
 
-/// Writes a chunk's pieces in order and counts them into `state`.
-fn write_pieces<W: Write, J: Write>(
-    pieces: &[Piece],
-    output: &mut W,
-    rejects: &mut J,
-    state: &mut Progress,
-    bytes: u64,
-) -> io::Result<()> {
-    // The pieces go out together, without being copied into the writer's buffer when they
-    // exceed it (a whole chunk's results usually do).
-    let mut slices: Vec<io::IoSlice<'_>> =
-        pieces.iter().map(|p| io::IoSlice::new(&p.results)).collect();
-    write_all_vectored(output, &mut slices)?;
-    let mut slices: Vec<io::IoSlice<'_>> =
-        pieces.iter().map(|p| io::IoSlice::new(p.rejects.as_bytes())).collect();
-    write_all_vectored(rejects, &mut slices)?;
-    for piece in pieces {
-        state.records += piece.records;
-        state.rejected += piece.rejected;
-    }
-    state.bytes += bytes;
-    Ok(())
-}
+/// Chunks a worker may have read ahead of it (besides two more for the reader and the writer):
+/// enough that a worker done with a chunk finds the next waiting.
+const IN_FLIGHT_PER_WORKER: usize = 2;
 
-/// Writes every byte of `slices`, in order (what the unstable `Write::write_all_vectored`
-/// does).
-fn write_all_vectored<W: Write>(out: &mut W, mut slices: &mut [io::IoSlice<'_>]) -> io::Result<()> {
-    io::IoSlice::advance_slices(&mut slices, 0);
-    while !slices.is_empty() {
-        match out.write_vectored(slices) {
-            Ok(0) => return Err(io::Error::from(io::ErrorKind::WriteZero)),
-            Ok(n) => io::IoSlice::advance_slices(&mut slices, n),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
+/// A worker's life: it takes chunks from `queue` until the queue is closed, evaluates each and
+/// sends it on to `done`, with whether its evaluation ended normally.
+fn work<'c>(
+    catalogue: &'c Catalogue,
+    options: &Options,
+    render: &Render<'c>,
+    queue: &Mutex<mpsc::Receiver<Chunk>>,
+    done: &mpsc::Sender<(Chunk, bool)>,
+) {
+    let mut worker = Worker::new();
+    loop {
+        // The lock is held while waiting: the other workers wait for it instead of the queue.
+        let next = match queue.lock() {
+            Ok(queue) => queue.recv(),
+            Err(_) => return,
+        };
+        let Ok(mut chunk) = next else { return };
+        let evaluate = || chunk.evaluate(catalogue, options, render, &mut worker);
+        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(evaluate)).is_ok();
+        if !ok {
+            // Its buffers may be half-written: a fresh worker goes on.
+            worker = Worker::new();
+        }
+        if done.send((chunk, ok)).is_err() {
+            return;
         }
     }
-    Ok(())
+}
+
+/// The reader and writer's side of a run: the chunks read and not yet written, in input order.
+struct Pipeline {
+    explain: Explain,
+    /// The most chunks read and not yet written.
+    most: usize,
+    /// Chunks for the workers.
+    jobs: mpsc::Sender<Chunk>,
+    /// Chunks back from the workers, evaluated (or not: `false`).
+    evaluated: mpsc::Receiver<(Chunk, bool)>,
+    /// The chunks read and not yet written, from the `first`-th on: `None` while at a worker.
+    waiting: VecDeque<Option<Chunk>>,
+    /// The place in the input of the first of `waiting`.
+    first: u64,
+    /// Chunks written, kept for reading into again.
+    spare: Vec<Chunk>,
+    state: Progress,
+}
+
+impl Pipeline {
+    /// Reads every chunk of `input`, hands it to the workers, and writes the chunks back from
+    /// them in input order.
+    fn pump<R: BufRead, W: Write, J: Write>(
+        &mut self,
+        input: &mut R,
+        output: &mut W,
+        rejects: &mut J,
+        progress: &mut impl FnMut(Progress),
+    ) -> io::Result<Progress> {
+        let mut line_no: u64 = 0;
+        let mut exhausted = false;
+        loop {
+            // Reads ahead while there is room, writing whatever is back meanwhile.
+            while !exhausted && self.waiting.len() < self.most {
+                let mut chunk = self.spare.pop().unwrap_or_else(|| Chunk::new(self.explain));
+                chunk.read(input, &mut line_no)?;
+                if chunk.read == 0 {
+                    exhausted = true;
+                    self.spare.push(chunk);
+                    break;
+                }
+                chunk.seq = self.first + self.waiting.len() as u64;
+                if chunk.lines.is_empty() {
+                    // Blank lines only: nothing to evaluate.
+                    self.waiting.push_back(Some(chunk));
+                } else {
+                    self.jobs.send(chunk).map_err(|_| stopped())?;
+                    self.waiting.push_back(None);
+                }
+                while let Ok(back) = self.evaluated.try_recv() {
+                    self.place(back)?;
+                }
+                self.write_ready(output, rejects, progress)?;
+            }
+            self.write_ready(output, rejects, progress)?;
+            if self.waiting.is_empty() && exhausted {
+                return Ok(self.state);
+            }
+            if self.waiting.len() >= self.most || exhausted {
+                let back = self.evaluated.recv().map_err(|_| stopped())?;
+                self.place(back)?;
+            }
+        }
+    }
+
+    /// Puts a chunk back from a worker in its place.
+    fn place(&mut self, (chunk, ok): (Chunk, bool)) -> io::Result<()> {
+        if !ok {
+            return Err(stopped());
+        }
+        let at = chunk.seq.checked_sub(self.first).and_then(|i| usize::try_from(i).ok());
+        match at.and_then(|i| self.waiting.get_mut(i)) {
+            Some(slot) => {
+                *slot = Some(chunk);
+                Ok(())
+            }
+            None => Err(stopped()),
+        }
+    }
+
+    /// Writes the chunks at the front that are back, in order, and keeps them for reading.
+    fn write_ready<W: Write, J: Write>(
+        &mut self,
+        output: &mut W,
+        rejects: &mut J,
+        progress: &mut impl FnMut(Progress),
+    ) -> io::Result<()> {
+        while let Some(Some(_)) = self.waiting.front() {
+            let Some(Some(chunk)) = self.waiting.pop_front() else { break };
+            self.first += 1;
+            output.write_all(&chunk.output.results)?;
+            rejects.write_all(chunk.output.rejects.as_bytes())?;
+            self.state.records += chunk.output.records;
+            self.state.rejected += chunk.output.rejected;
+            self.state.bytes += chunk.bytes;
+            progress(self.state);
+            self.spare.push(chunk);
+        }
+        Ok(())
+    }
+}
+
+/// The error of a run whose workers stopped before its end.
+fn stopped() -> io::Error {
+    io::Error::other("a batch worker stopped unexpectedly")
 }
 
 /// What a worker keeps from one line to the next: the evaluation's buffers, the household
@@ -509,36 +579,6 @@ impl Worker<'_> {
             scratch: Scratch::default(),
             household: crate::fastread::empty(),
             templates: Templates::default(),
-        }
-    }
-}
-
-/// The workers of a run not at work: rayon makes a worker for every job a chunk is split into,
-/// and each starts from one of these (its buffers, household and line templates warm) instead
-/// of from nothing.
-#[derive(Default)]
-struct Workers<'c> {
-    idle: Mutex<Vec<Worker<'c>>>,
-}
-
-impl<'c> Workers<'c> {
-    /// An idle worker, or none (a new one is made when it is first needed).
-    fn lend(&self) -> Lent<'_, 'c> {
-        let worker = self.idle.lock().ok().and_then(|mut idle| idle.pop());
-        Lent { worker, workers: self }
-    }
-}
-
-/// A worker at work, given back to its [`Workers`] when dropped.
-struct Lent<'w, 'c> {
-    worker: Option<Worker<'c>>,
-    workers: &'w Workers<'c>,
-}
-
-impl Drop for Lent<'_, '_> {
-    fn drop(&mut self) {
-        if let (Some(worker), Ok(mut idle)) = (self.worker.take(), self.workers.idle.lock()) {
-            idle.push(worker);
         }
     }
 }
@@ -1457,34 +1497,106 @@ mod tests {
         assert_eq!(checked, 2 * 4 * 3 * 3 * 3 * 3 * 3);
     }
 
-    /// A writer that takes at most a few bytes per call, of one slice, and is interrupted
-    /// every other call: the pieces still arrive whole and in order.
+    /// Inputs of many chunks, with malformed records and blank runs, give the same output
+    /// and rejects, byte for byte, whatever the number of workers (one, two, five): chunks
+    /// come back from the workers in any order and are written in input order.
     #[test]
-    fn vectored_writes_write_everything_in_order() {
-        struct Trickle(Vec<u8>, u32);
-        impl Write for Trickle {
-            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-                self.1 += 1;
-                if self.1.is_multiple_of(2) {
-                    return Err(io::Error::from(io::ErrorKind::Interrupted));
+    fn any_number_of_workers_writes_the_same_bytes() {
+        let catalogue = Catalogue::national().unwrap();
+        let generator = crate::synthetic::Generator::new(6, 2026).unwrap();
+        let mut input = String::new();
+        for (i, household) in generator.households(5 * CHUNK as u64 + 33).enumerate() {
+            input.push_str(&household.to_string());
+            input.push('\n');
+            if i % 700 == 3 {
+                input.push_str("{\"members\": 7}\n");
+            }
+            if i == 2 * CHUNK {
+                input.push_str(&"\n".repeat(CHUNK + 1));
+            }
+        }
+        for explain in [Explain::None, Explain::Full] {
+            let options = Options::new(NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(), explain);
+            let outputs: Vec<(Vec<u8>, Vec<u8>, Summary)> = [1, 2, 5]
+                .into_iter()
+                .map(|threads| {
+                    let pool =
+                        rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+                    pool.install(|| {
+                        let (mut out, mut rejects) = (Vec::new(), Vec::new());
+                        let summary = run(
+                            &catalogue,
+                            input.as_bytes(),
+                            &mut out,
+                            &mut rejects,
+                            &options,
+                            |_| {},
+                        )
+                        .unwrap();
+                        (out, rejects, summary)
+                    })
+                })
+                .collect();
+            let (out, rejects, summary) = &outputs[0];
+            assert_eq!(summary.records, 5 * CHUNK as u64 + 33 + 8);
+            assert_eq!(summary.rejected, 8);
+            assert_eq!(String::from_utf8_lossy(rejects).lines().count(), 8);
+            for other in &outputs[1..] {
+                assert!(other.0 == *out, "results differ with another number of workers");
+                assert_eq!(&other.1, rejects);
+                assert_eq!(&other.2, summary);
+            }
+        }
+    }
+
+    /// An input that fails part way, and an output that fails part way, stop the run with
+    /// their error (the workers stop too: the call returns), after writing what came before.
+    #[test]
+    fn io_errors_stop_the_run_with_their_error() {
+        struct FailingInput<'a>(&'a [u8], usize);
+        impl io::Read for FailingInput<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.1 == 0 {
+                    return Err(io::Error::other("disk gone"));
                 }
-                let n = buf.len().min(3);
-                self.0.extend_from_slice(&buf[..n]);
+                let n = buf.len().min(self.0.len()).min(self.1);
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                self.1 -= n;
                 Ok(n)
+            }
+        }
+        struct FailingOutput(usize);
+        impl Write for FailingOutput {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                if self.0 < buf.len() {
+                    return Err(io::Error::other("disk full"));
+                }
+                self.0 -= buf.len();
+                Ok(buf.len())
             }
             fn flush(&mut self) -> io::Result<()> {
                 Ok(())
             }
         }
-        let parts = ["", "ab", "", "cdefgh", "i", "", "jklmnopq"];
-        let mut slices: Vec<io::IoSlice<'_>> =
-            parts.iter().map(|p| io::IoSlice::new(p.as_bytes())).collect();
-        let mut out = Trickle(Vec::new(), 0);
-        write_all_vectored(&mut out, &mut slices).unwrap();
-        assert_eq!(out.0, b"abcdefghijklmnopq");
-        let mut none: Vec<io::IoSlice<'_>> = vec![io::IoSlice::new(b"")];
-        write_all_vectored(&mut out, &mut none).unwrap();
-        assert_eq!(out.0.len(), 17);
+        let catalogue = Catalogue::national().unwrap();
+        let options = Options::new(NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(), Explain::None);
+        let generator = crate::synthetic::Generator::new(8, 2026).unwrap();
+        let mut input = String::new();
+        for household in generator.households(4 * CHUNK as u64) {
+            input.push_str(&household.to_string());
+            input.push('\n');
+        }
+        let half = input.len() / 2;
+        let reader = io::BufReader::new(FailingInput(input.as_bytes(), half));
+        let mut out = Vec::new();
+        let error = run(&catalogue, reader, &mut out, io::sink(), &options, |_| {}).unwrap_err();
+        assert_eq!(error.to_string(), "disk gone");
+        assert!(out.len() < half * 2);
+        let error =
+            run(&catalogue, input.as_bytes(), FailingOutput(100_000), io::sink(), &options, |_| {})
+                .unwrap_err();
+        assert_eq!(error.to_string(), "disk full");
     }
 
     proptest! {
