@@ -145,10 +145,13 @@ pub(crate) fn run(args: BatchArgs) -> Outcome {
     options.lang = if args.lang == LangArg::En { Lang::En } else { Lang::It };
 
     let mut reporter = Reporter::new(size, started);
+    // The batch writes each chunk's results at once (hundreds of kilobytes): past the
+    // buffer's size they go straight to the file instead of being copied into the buffer
+    // first, which only gathers the small outputs of short runs.
     let result = batch::run(
         &catalogue,
         BufReader::with_capacity(1 << 20, input),
-        BufWriter::with_capacity(1 << 20, out),
+        BufWriter::with_capacity(1 << 16, out),
         BufWriter::new(rejects),
         &options,
         |p| reporter.update(p),
