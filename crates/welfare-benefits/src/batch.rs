@@ -59,9 +59,9 @@ use welfare_types::Money;
 /// takes a sixteenth of them at a time).
 pub const CHUNK: usize = 1024;
 
-/// How many times fewer lines a run with explanations takes per chunk and per piece: its result
-/// lines are ≈ 20 times longer (≈ 13 KB for the national measures), so that a chunk's output stays
-/// a few megabytes and the peak memory of the run does not depend on the explanation level.
+/// How many times fewer lines a run with explanations takes per chunk: its result lines are
+/// ≈ 20 times longer (≈ 13 KB for the national measures), so that a chunk's output stays under
+/// a megabyte and the peak memory of the run does not depend on the explanation level.
 const EXPLAINED: usize = 16;
 
 /// How much explanation each result line carries.
@@ -998,7 +998,7 @@ fn digits_of(mut n: u64, digits: &mut [u8; 20]) -> usize {
     start
 }
 
-/// The digits of the last line number a worker wrote: the lines of a piece mostly follow one
+/// The digits of the last line number a worker wrote: the lines of a chunk mostly follow one
 /// another, and the next number's digits are the last one's plus one, counted in place.
 #[derive(Default)]
 struct LineNumber {
