@@ -822,9 +822,12 @@ impl Household {
             return invalid("member_list".into(), "household has no members");
         }
         // Households are small: earlier identifiers are compared directly up to 16 members,
-        // without building a set (one allocation a household); larger lists use the set.
-        let mut seen = std::collections::BTreeSet::new();
+        // without building a set (nor dropping one); larger lists find their first repeated
+        // identifier with a set, beforehand (the loop stops at it, or at an error before it).
         let small = self.member_list.len() <= 16;
+        let first_repeated = if small { None } else { first_repeated(&self.member_list) };
+        // The heads are counted in the same pass, checked after it (its errors come first).
+        let mut heads = 0usize;
         for (i, m) in self.member_list.iter().enumerate() {
             if blank(&m.member_identifier) {
                 return invalid(
@@ -836,7 +839,7 @@ impl Household {
                 let earlier = self.member_list.get(..i).unwrap_or_default();
                 earlier.iter().any(|e| same_id(&e.member_identifier, &m.member_identifier))
             } else {
-                !seen.insert(m.member_identifier.as_str())
+                first_repeated == Some(i)
             };
             if repeated {
                 return invalid(
@@ -844,12 +847,8 @@ impl Household {
                     "member identifier is used by an earlier member",
                 );
             }
+            heads += usize::from(m.relationship_to_head == Relationship::IntestatarioScheda);
         }
-        let heads = self
-            .member_list
-            .iter()
-            .filter(|m| m.relationship_to_head == Relationship::IntestatarioScheda)
-            .count();
         if heads != 1 {
             return invalid(
                 "member_list".into(),
@@ -1023,6 +1022,12 @@ impl Household {
     pub fn head(&self) -> Option<&Member> {
         self.member_list.iter().find(|m| m.relationship_to_head == Relationship::IntestatarioScheda)
     }
+}
+
+/// The place of the first member whose identifier an earlier member has, found with a set.
+fn first_repeated(members: &[Member]) -> Option<usize> {
+    let mut seen = std::collections::BTreeSet::new();
+    members.iter().position(|m| !seen.insert(m.member_identifier.as_str()))
 }
 
 /// Whether `text` is empty or only whitespace (`text.trim().is_empty()`), answered from the
