@@ -171,14 +171,22 @@ impl IseeValues {
 
     /// The scala di equivalenza: the direct value, or else that of the newest attestazione valid
     /// on `date`.
+    #[inline]
     pub fn scala_on(&self, date: NaiveDate) -> Option<Decimal> {
-        self.scala.or_else(|| {
-            self.attestazioni
-                .iter()
-                .filter(|a| a.is_valid_on(date) && a.scala.is_some())
-                .max_by_key(|a| a.dsu_filed_on)
-                .and_then(|a| a.scala)
-        })
+        // Inlined for the usual answer (a direct value, or no attestazione), without a call.
+        if self.scala.is_some() || self.attestazioni.is_empty() {
+            return self.scala;
+        }
+        self.attested_scala_on(date)
+    }
+
+    /// The scala of the newest attestazione valid on `date` that states one.
+    fn attested_scala_on(&self, date: NaiveDate) -> Option<Decimal> {
+        self.attestazioni
+            .iter()
+            .filter(|a| a.is_valid_on(date) && a.scala.is_some())
+            .max_by_key(|a| a.dsu_filed_on)
+            .and_then(|a| a.scala)
     }
 }
 
