@@ -122,6 +122,16 @@ fn replace(kept: &mut String, text: &str) {
     kept.push_str(text);
 }
 
+/// An amount read by [`Reader::money_again`], with the bytes it was read from (little-endian,
+/// zero past them), all ones on those bytes in `mask`, and how many (1 to 16).
+#[derive(Clone, Copy, Debug)]
+struct AmountRead {
+    bytes: u128,
+    mask: u128,
+    len: usize,
+    amount: Money,
+}
+
 /// Sets `slot` once: a key seen twice (serde's "duplicate field") or a value not read is `None`.
 fn once<T>(slot: &mut Option<T>, value: Option<T>) -> Option<()> {
     if slot.is_some() {
@@ -705,6 +715,32 @@ impl<'a> Reader<'a> {
         Money::parse(self.str()?).ok()
     }
 
+    /// An amount, as [`Self::money`] reads it; when the bytes from the reader's place are
+    /// those `earlier` was read from (from before any whitespace to the closing quote), its
+    /// amount without reading it again: the reading depends on those bytes alone and ends at
+    /// the quote. The ISEE values of a record are often one amount written three times.
+    /// `earlier` then holds the amount read (when it was read from at most sixteen bytes).
+    #[inline]
+    fn money_again(&mut self, earlier: &mut Option<AmountRead>) -> Option<Money> {
+        let next = self.text.as_bytes().get(self.pos..).and_then(|rest| rest.first_chunk::<16>());
+        let next = next.map(|sixteen| u128::from_le_bytes(*sixteen));
+        if let (Some(read), Some(next)) = (&*earlier, next) {
+            if (next ^ read.bytes) & read.mask == 0 {
+                self.pos += read.len;
+                return Some(read.amount);
+            }
+        }
+        let start = self.pos;
+        let amount = self.money()?;
+        let len = self.pos - start;
+        if let (Some(bytes), 1..=16) = (next, len) {
+            // 1 to 16 bytes: the shift is 0 to 120.
+            let mask = u128::MAX >> (128 - 8 * len);
+            *earlier = Some(AmountRead { bytes: bytes & mask, mask, len, amount });
+        }
+        Some(amount)
+    }
+
     /// A date: `"YYYY-MM-DD"` read in place, any other string as [`date`] reads it.
     fn date(&mut self) -> Option<NaiveDate> {
         if self.peek() == Some(b'"') {
@@ -913,16 +949,22 @@ impl<'a> Reader<'a> {
         comune.then_some(())
     }
 
-    /// The ISEE values into `isee`, in place (not built and moved).
+    /// The ISEE values into `isee`, in place (not built and moved). An amount written as the
+    /// one before it is not read again ([`Self::money_again`]).
     fn isee(&mut self, isee: &mut IseeValues) -> Option<()> {
         let (mut ordinario, mut minorenni, mut sociosanitario, mut familiari) =
             (None, None, None, None);
-        self.object(&ISEE_KEYS, |r, key| match key {
-            Key::Ordinario => once(&mut ordinario, r.money()),
-            Key::Minorenni => once(&mut minorenni, r.money()),
-            Key::Sociosanitario => once(&mut sociosanitario, r.money()),
-            Key::PrestazioniFamiliari => once(&mut familiari, r.money()),
-            _ => None,
+        let mut earlier = None;
+        self.object(&ISEE_KEYS, |r, key| {
+            // The value's place, then one reading for every key (inlined once).
+            let slot = match key {
+                Key::Ordinario => &mut ordinario,
+                Key::Minorenni => &mut minorenni,
+                Key::Sociosanitario => &mut sociosanitario,
+                Key::PrestazioniFamiliari => &mut familiari,
+                _ => return None,
+            };
+            once(slot, r.money_again(&mut earlier))
         })?;
         set_isee(isee, [ordinario, minorenni, sociosanitario, familiari]);
         Some(())
@@ -1442,6 +1484,35 @@ mod tests {
                  \"member_list\":[{{\"member_identifier\":\"m1\",\"birth_date\":{birth},\"sex\":\"F\",\
                  \"relationship_to_head\":{relationship},\"employment\":{{\"status\":\"employed\",\
                  \"months_worked\":{months}}}{extra}}}]{space}}}{space}"
+            );
+            check(&text)?;
+        }
+
+        /// ISEE values written alike, nearly alike (another scale, a digit more, spaces) or
+        /// not plainly, in any order and repeated: the reader's answers are serde's, an amount
+        /// not read again ([`Reader::money_again`]) included.
+        #[test]
+        fn isee_amounts_written_alike_are_read_as_serde_reads_them(
+            amounts in prop::collection::vec(prop::sample::select(vec![
+                "\"18882.25\"", "\"18882.250\"", "\"18882.2\"", "\"18882.25 \"",
+                " \"18882.25\"", "\"-18882.25\"", "\"1.000,50\"", "\"1e3\"", "18882.25",
+                "\"123456789012345.25\"", "\"123456789012345.26\"", "\"\"",
+            ]), 1..5),
+            keys in prop::collection::vec(prop::sample::select(vec![
+                "ordinario", "minorenni", "sociosanitario", "prestazioni_familiari",
+            ]), 1..5),
+        ) {
+            let isee = keys
+                .iter()
+                .zip(&amounts)
+                .map(|(key, amount)| format!("\"{key}\":{amount}"))
+                .collect::<Vec<_>>()
+                .join(",");
+            let text = format!(
+                "{{\"group_identifier\":\"h\",\"residence\":{{\"comune\":\"H501\"}},\
+                 \"isee\":{{{isee}}},\"member_list\":[{{\"member_identifier\":\"m1\",\
+                 \"birth_date\":\"1980-01-01\",\"sex\":\"F\",\
+                 \"relationship_to_head\":\"intestatario_scheda\"}}]}}"
             );
             check(&text)?;
         }
