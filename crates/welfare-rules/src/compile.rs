@@ -36,6 +36,7 @@ use crate::value::Value;
 
 type Res<T> = Result<T, Box<EvalError>>;
 type ValFn = Box<dyn Fn(&mut Run<'_, '_>, &[Value]) -> Res<Value> + Send + Sync>;
+type ListFn = Box<dyn Fn(&mut Run<'_, '_>, &[Value], &mut ListBuf) -> Res<()> + Send + Sync>;
 
 /// Every definition of a program, compiled; indexed as `Program::defs`.
 pub(crate) struct Compiled {
@@ -52,6 +53,9 @@ enum Root {
     All(Box<[Test]>),
     Any(Box<[Test]>),
     Bool(Bool),
+    /// A member list (`elenco`, `posizioni`), stored in place of the slot's last list when
+    /// that one has as many items and nothing else holds it (no allocation).
+    List(ListFn),
     Val(ValFn),
 }
 
@@ -74,6 +78,8 @@ impl Compiled {
                     Bool::Any(terms) => Root::Any(terms),
                     other => Root::Bool(other),
                 }
+            } else if let Some(f) = member_list_fn(code) {
+                Root::List(f)
             } else {
                 Root::Val(root(code))
             }
@@ -107,6 +113,7 @@ impl Compiled {
             Root::All(terms) => all_in_place(terms, run, values).map(|b| store_bool(values, b)),
             Root::Any(terms) => any_in_place(terms, run, values).map(|b| store_bool(values, b)),
             Root::Bool(b) => b.get(run, values).map(|b| store_bool(values, b)),
+            Root::List(f) => list_into(f, run, values, slot),
             Root::Val(f) => f(run, values).map(|v| {
                 if let Some(old) = values.get_mut(slot) {
                     *old = v;
@@ -114,6 +121,18 @@ impl Compiled {
             }),
         })
     }
+}
+
+/// A member list computed into its slot ([`Root::List`]); kept apart from the definitions'
+/// loop, where most definitions are not lists.
+#[inline(never)]
+fn list_into(f: &ListFn, run: &mut Run<'_, '_>, values: &mut [Value], slot: usize) -> Res<()> {
+    let mut list = ListBuf::new();
+    f(run, values, &mut list)?;
+    if let Some(old) = values.get_mut(slot) {
+        list.store(old);
+    }
+    Ok(())
 }
 
 /// An operand of type `T`: a constant, a slot read in place (one dispatch, no call), or a
@@ -673,31 +692,14 @@ fn root(code: &Code) -> ValFn {
             });
         }
         Code::Builtin(b) => match &**b {
-            Builtin::MemberList { body, filter } => {
-                let filter = filter.as_ref().map(boolean);
-                if body.is_numeric() {
-                    // A body that always yields a number (or fails): computed as one, each
-                    // item wrapped only when it is pushed, without a closure in between.
-                    let body = num(body);
+            Builtin::MemberList { .. } | Builtin::Positions { .. } => {
+                if let Some(f) = member_list_fn(code) {
                     return Box::new(move |run, vals| {
-                        run.tick()?;
-                        member_list(filter.as_ref(), run, vals, |run, vals| {
-                            body.get(run, vals).map(Value::Num)
-                        })
+                        let mut list = ListBuf::new();
+                        f(run, vals, &mut list)?;
+                        Ok(Value::List(list.finish()))
                     });
                 }
-                let body = root(body);
-                return Box::new(move |run, vals| {
-                    run.tick()?;
-                    member_list(filter.as_ref(), run, vals, |run, vals| body(run, vals))
-                });
-            }
-            Builtin::Positions { filter } => {
-                let filter = filter.as_ref().map(boolean);
-                return Box::new(move |run, vals| {
-                    run.tick()?;
-                    positions(filter.as_ref(), run, vals).map(Value::List)
-                });
             }
             Builtin::Rows(table) => {
                 let table = *table;
@@ -728,30 +730,116 @@ fn root(code: &Code) -> ValFn {
     Box::new(move |run, vals| run.eval(&code, vals))
 }
 
-/// `elenco(membri, body, filtro)` (the node's step counted by the caller): `body` of each
-/// member the filter keeps, in order; the member context restored afterwards, as the
+/// `elenco(membri, body, filtro)` and `posizioni(membri, filtro)`, their own step counted:
+/// the list's items, pushed onto an empty [`ListBuf`], to be stored ([`ListBuf::store`]) or
+/// made a list ([`ListBuf::finish`]); `None` for any other node.
+fn member_list_fn(code: &Code) -> Option<ListFn> {
+    let Code::Builtin(b) = code else { return None };
+    Some(match &**b {
+        Builtin::MemberList { body, filter } => {
+            let filter = ListFilter::of(filter.as_ref());
+            if body.is_numeric() {
+                // A body that always yields a number (or fails): computed as one, each item
+                // wrapped only when it is pushed, without a closure in between.
+                let body = num(body);
+                Box::new(move |run, vals, out| {
+                    run.tick()?;
+                    let most = run.facts.member_count();
+                    kept_members(&filter, run, vals, |run, vals, _, steps| {
+                        run.tick_n(std::mem::take(steps))?;
+                        out.push(Value::Num(body.get(run, vals)?), most);
+                        Ok(())
+                    })
+                })
+            } else {
+                let body = root(body);
+                Box::new(move |run, vals, out| {
+                    run.tick()?;
+                    let most = run.facts.member_count();
+                    kept_members(&filter, run, vals, |run, vals, _, steps| {
+                        run.tick_n(std::mem::take(steps))?;
+                        out.push(body(run, vals)?, most);
+                        Ok(())
+                    })
+                })
+            }
+        }
+        Builtin::Positions { filter } => {
+            let filter = ListFilter::of(filter.as_ref());
+            Box::new(move |run, vals, out| {
+                run.tick()?;
+                positions(&filter, run, vals, out)
+            })
+        }
+        _ => return None,
+    })
+}
+
+/// The filter of a member list: none, read on the members' values ([`MemberFilter`]), or
+/// any other.
+enum ListFilter {
+    Every,
+    InPlace(MemberFilter),
+    Other(Bool),
+}
+
+impl ListFilter {
+    fn of(filter: Option<&Code>) -> ListFilter {
+        match filter.map(|f| MemberFilter::of(boolean(f))) {
+            None => ListFilter::Every,
+            Some(Ok(f)) => ListFilter::InPlace(f),
+            Some(Err(b)) => ListFilter::Other(b),
+        }
+    }
+}
+
+/// Calls `each` on every member `filter` keeps, in order, with the member's index and the
+/// steps of the filter kept so far (to be counted before anything that counts steps of its
+/// own); the rest counted at the end, the member context restored afterwards, as the
 /// evaluator does.
 #[inline(always)]
-fn member_list(
-    filter: Option<&Bool>,
+fn kept_members(
+    filter: &ListFilter,
     run: &mut Run<'_, '_>,
     vals: &[Value],
-    body: impl Fn(&mut Run<'_, '_>, &[Value]) -> Res<Value>,
-) -> Res<Value> {
+    mut each: impl FnMut(&mut Run<'_, '_>, &[Value], usize, &mut u64) -> Res<()>,
+) -> Res<()> {
     let (facts, outer) = (run.facts, run.member);
-    let mut out = ListBuf::new();
-    for m in facts.member_rows() {
-        run.member = Some(m);
-        let keep = match filter {
-            Some(f) => f.get_in_place(run, vals)?,
-            None => true,
-        };
-        if keep {
-            out.push(body(run, vals)?, facts.member_count());
+    let mut steps = 0u64;
+    match filter {
+        ListFilter::Every => {
+            for (i, m) in facts.member_rows().enumerate() {
+                run.member = Some(m);
+                each(run, vals, i, &mut steps)?;
+            }
+        }
+        ListFilter::InPlace(f) if f.all => {
+            for (i, m) in facts.member_rows().enumerate() {
+                run.member = Some(m);
+                if member_chain::<true>(&f.terms, run, vals, m, &mut steps)? {
+                    each(run, vals, i, &mut steps)?;
+                }
+            }
+        }
+        ListFilter::InPlace(f) => {
+            for (i, m) in facts.member_rows().enumerate() {
+                run.member = Some(m);
+                if member_chain::<false>(&f.terms, run, vals, m, &mut steps)? {
+                    each(run, vals, i, &mut steps)?;
+                }
+            }
+        }
+        ListFilter::Other(b) => {
+            for (i, m) in facts.member_rows().enumerate() {
+                run.member = Some(m);
+                if b.get_in_place(run, vals)? {
+                    each(run, vals, i, &mut steps)?;
+                }
+            }
         }
     }
     run.member = outer;
-    Ok(Value::List(out.finish()))
+    run.tick_n(steps)
 }
 
 /// The items of a member list as they are computed: up to [`ListBuf::SMALL`] on the stack,
@@ -787,6 +875,27 @@ impl ListBuf {
         self.len += 1;
     }
 
+    /// Stores the items in `slot`: in place of its items when it holds a list of as many that
+    /// nothing else holds (kept from an earlier household), else as a new list.
+    #[inline(always)]
+    fn store(mut self, slot: &mut Value) {
+        if let Value::List(old) = slot {
+            if let Some(items) = Arc::get_mut(old) {
+                let new = match self.small.get_mut(..self.len) {
+                    Some(items) => items,
+                    None => &mut self.big[..],
+                };
+                if items.len() == new.len() {
+                    for (old, new) in items.iter_mut().zip(new) {
+                        *old = std::mem::take(new);
+                    }
+                    return;
+                }
+            }
+        }
+        *slot = Value::List(self.finish());
+    }
+
     /// The items, in order.
     #[inline(always)]
     fn finish(mut self) -> Arc<[Value]> {
@@ -800,21 +909,18 @@ impl ListBuf {
 /// `posizioni(membri, filtro)` (the node's step counted by the caller): the 1-based
 /// positions of the members the filter keeps, each filter counted as the evaluator counts it;
 /// the member context restored afterwards, as the evaluator does.
-fn positions(filter: Option<&Bool>, run: &mut Run<'_, '_>, vals: &[Value]) -> Res<Arc<[Value]>> {
-    let (facts, outer) = (run.facts, run.member);
-    let mut out = ListBuf::new();
-    for (i, m) in facts.member_rows().enumerate() {
-        run.member = Some(m);
-        let keep = match filter {
-            Some(f) => f.get_in_place(run, vals)?,
-            None => true,
-        };
-        if keep {
-            out.push(Value::Num(Decimal::from(i as u64 + 1)), facts.member_count());
-        }
-    }
-    run.member = outer;
-    Ok(out.finish())
+#[inline(never)]
+fn positions(
+    filter: &ListFilter,
+    run: &mut Run<'_, '_>,
+    vals: &[Value],
+    out: &mut ListBuf,
+) -> Res<()> {
+    let most = run.facts.member_count();
+    kept_members(filter, run, vals, |_, _, i, _| {
+        out.push(Value::Num(Decimal::from(i as u64 + 1)), most);
+        Ok(())
+    })
 }
 
 /// `righe(tabella)` (the node's step counted by the caller): the rows of the band table in
@@ -2102,5 +2208,123 @@ definitions:
                 "Some(Num(10000))",
             ]
         );
+    }
+
+    /// Member lists whose filters read the members' facts in place (a chain within the chain,
+    /// a term evaluated apart that fails, a body that fails), beside `valore_o` of a fact and
+    /// a constant and `se … allora … altrimenti` of numbers as operands: the values, the
+    /// failures and the limit at every step as the tree walker's.
+    const OPERANDS: &str = r#"
+rulebook: prova/operandi
+title: { it: "Operandi", en: "Operands" }
+authority: { level: comune, code: "039014", name: "Comune di Ravenna" }
+valid: { from: 2025-01-01 }
+inputs:
+  household:
+    isee: { type: money, optional: true }
+    affitto: { type: money, optional: true }
+    solo: { type: boolean, optional: true }
+  member:
+    eta: { type: integer }
+    figlio: { type: boolean }
+    disabilita: { type: enum, values: [none, media, grave] }
+    lavora: { type: boolean, optional: true }
+    reddito: { type: money, optional: true }
+parameters:
+  soglia: { type: money, versions: [{ from: 2025-01-01, value: "20000.00", source: "delibera" }] }
+definitions:
+  figli: { type: list, items: integer, formula: "posizioni(membri, figlio e (eta < 21 o disabilita != \"none\"))" }
+  occupati: { type: list, items: integer, formula: "posizioni(membri, valore_o(lavora, falso) o eta > 70 o 100 / eta > 60)" }
+  quote: { type: list, items: money, formula: "elenco(membri, valore_o(reddito, 0) + soglia / eta, figlio e (eta < 21 o disabilita != \"none\"))" }
+  basso: { type: boolean, formula: "valore_o(isee, 0) <= 15000 e valore_o(isee, 0) < soglia" }
+  quota: { type: money, formula: "(se solo presente e solo allora valore_o(affitto, 0) altrimenti valore_o(affitto, 50) / 2) + valore_o(isee, soglia) / 1000" }
+  scelta: { type: boolean, formula: "(se valore_o(solo, falso) allora valore_o(isee, 0) altrimenti soglia) > 10000" }
+  tot: { type: money, output: true, formula: "somma(quote) + quota + soglia / 20000 * (conta(figli) * 1000 + conta(occupati) * 100 + (se basso allora 1 altrimenti 0) + (se scelta allora 2 altrimenti 0))" }
+"#;
+
+    fn operand_member(
+        eta: i64,
+        figlio: bool,
+        dis: &str,
+        lavora: Option<bool>,
+        reddito: Option<&str>,
+    ) -> serde_json::Value {
+        serde_json::json!({ "eta": eta, "figlio": figlio, "disabilita": dis, "lavora": lavora, "reddito": reddito })
+    }
+
+    #[test]
+    fn in_place_list_filters_count_and_fail_as_the_tree_walker() {
+        let program = crate::Program::from_yaml(OPERANDS, "operandi.yaml").unwrap();
+        let snap = program.snapshot(chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()).unwrap();
+        let m = operand_member;
+        let many: Vec<_> =
+            (0..11).map(|i| m(i + 1, true, "none", Some(i % 3 == 0), None)).collect();
+        let households = [
+            // Every fact given: a child under 21, a disabled child of 22, a parent.
+            serde_json::json!({ "isee": "12000.00", "affitto": "800.00", "solo": true, "members": [
+                m(45, false, "none", Some(true), Some("30000.00")),
+                m(10, true, "none", Some(false), None),
+                m(22, true, "media", Some(false), Some("300.00")),
+            ]}),
+            // No members and no household facts: the defaults read.
+            serde_json::json!({}),
+            // A child of 0: `soglia / eta` fails in the body of `quote`.
+            serde_json::json!({ "isee": "30000.00", "solo": false, "members": [
+                m(40, false, "none", Some(true), None),
+                m(0, true, "none", Some(true), None),
+            ]}),
+            // A member of 0 who is not a child: `100 / eta` fails in the filter of `occupati`.
+            serde_json::json!({ "members": [m(75, false, "none", None, None), m(0, false, "none", None, None)] }),
+            // More children than the items kept on the stack.
+            serde_json::json!({ "isee": "9000.00", "members": many }),
+        ];
+        let outcomes = outcomes_both_ways(&program, &snap, &households, "tot", 10);
+        assert_eq!(
+            outcomes,
+            [
+                // 2000 + 300 + 20000 / 22, 812, 2103.
+                "Some(Num(6124.0909090909090909090909091))",
+                // 25 + 20, 1 + 2.
+                "Some(Num(48.00))",
+                "arithmetic error in `quote`: division by zero",
+                "arithmetic error in `occupati`: division by zero",
+                "Some(Num(71834.546897546897546897546897))",
+            ]
+        );
+    }
+
+    /// A member list stored over the list an earlier household left in its slot (as a batch
+    /// reuses its values) is the list computed afresh, whether it has as many items or not;
+    /// a list held elsewhere is left as it was.
+    #[test]
+    fn member_lists_stored_over_earlier_lists_are_the_lists_computed_afresh() {
+        let program = crate::Program::from_yaml(OPERANDS, "operandi.yaml").unwrap();
+        let snap = program.snapshot(chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()).unwrap();
+        let m = operand_member;
+        let children = |etas: &[i64]| {
+            let members: Vec<_> =
+                etas.iter().map(|&e| m(e, e < 30, "none", Some(e >= 30), Some("10.00"))).collect();
+            program.facts(&serde_json::json!({ "members": members })).unwrap()
+        };
+        let (a, b, c, none) =
+            (children(&[40, 3, 5]), children(&[2, 45, 7]), children(&[1, 2, 3, 4]), children(&[]));
+        let figli = program.defs.iter().position(|d| d.name == "figli").unwrap();
+        let quote = program.defs.iter().position(|d| d.name == "quote").unwrap();
+        let mut kept = Vec::new();
+        for (first, next) in
+            [(&a, &b), (&b, &c), (&c, &b), (&a, &a), (&c, &none), (&none, &none), (&none, &a)]
+        {
+            snap.run_into(first, &mut kept).unwrap();
+            snap.run_into(next, &mut kept).unwrap();
+            let mut fresh = Vec::new();
+            snap.run_into(next, &mut fresh).unwrap();
+            assert_eq!(kept, fresh);
+        }
+        snap.run_into(&a, &mut kept).unwrap();
+        let held = (kept[figli].clone(), kept[quote].clone());
+        snap.run_into(&b, &mut kept).unwrap();
+        assert_eq!(held.0, Value::List(vec![Value::from(2i64), Value::from(3i64)].into()));
+        assert_eq!(kept[figli], Value::List(vec![Value::from(1i64), Value::from(3i64)].into()));
+        assert_ne!(held.1, kept[quote]);
     }
 }
