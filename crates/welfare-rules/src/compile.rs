@@ -209,7 +209,7 @@ impl Test {
                 let x = a.get_or_missing_after(run, vals, 2)?;
                 run.tick()?;
                 match x {
-                    Some(x) => Ok(op.holds(compare_decimals(&x, c))),
+                    Some(x) => Ok(holds(*op, compare_decimals(&x, c))),
                     None => Err(run.missing()),
                 }
             }
@@ -295,7 +295,7 @@ impl Test {
                     num_param(run, *param)?
                 };
                 match (x, y) {
-                    (Some(x), Some(y)) => Ok(op.holds(compare_decimals(&x, &y))),
+                    (Some(x), Some(y)) => Ok(holds(*op, compare_decimals(&x, &y))),
                     _ => Err(run.missing()),
                 }
             }
@@ -371,6 +371,17 @@ impl Bool {
             other => other.get(run, vals),
         }
     }
+}
+
+/// [`Cmp::holds`] without a branch on the operator: the orderings each operator accepts as
+/// bits (less, equal, greater), in the operators' order, the ordering's bit read. (A `match`
+/// on the operator is compiled to a jump at every comparison.)
+#[inline(always)]
+fn holds(op: Cmp, ord: std::cmp::Ordering) -> bool {
+    // Eq, Ne, Lt, Le, Gt, Ge.
+    const ACCEPTS: [u8; 6] = [0b010, 0b101, 0b001, 0b011, 0b100, 0b110];
+    let accepts = ACCEPTS.get(op as usize).copied().unwrap_or(0);
+    accepts >> ((ord as i8 + 1) as u8) & 1 != 0
 }
 
 /// A numeric leaf as an operand of a comparison reads it: `None` when missing.
@@ -453,7 +464,7 @@ fn nums(op: Cmp, a: &Num, b: &Num, run: &mut Run<'_, '_>, vals: &[Value]) -> Res
     let x = a.get_or_missing_after(run, vals, 2)?;
     let y = b.get_or_missing(run, vals)?;
     match (x, y) {
-        (Some(x), Some(y)) => Ok(op.holds(compare_decimals(&x, &y))),
+        (Some(x), Some(y)) => Ok(holds(op, compare_decimals(&x, &y))),
         _ => Err(run.missing()),
     }
 }
@@ -864,15 +875,20 @@ impl ListBuf {
     fn push(&mut self, v: Value, most: usize) {
         match self.small.get_mut(self.len) {
             Some(slot) => *slot = v,
-            None => {
-                if self.big.is_empty() {
-                    self.big.reserve(most);
-                    self.big.extend(self.small.iter_mut().map(std::mem::take));
-                }
-                self.big.push(v);
-            }
+            None => self.push_big(v, most),
         }
         self.len += 1;
+    }
+
+    /// [`ListBuf::push`] past the items kept on the stack.
+    #[cold]
+    #[inline(never)]
+    fn push_big(&mut self, v: Value, most: usize) {
+        if self.big.is_empty() {
+            self.big.reserve(most);
+            self.big.extend(self.small.iter_mut().map(std::mem::take));
+        }
+        self.big.push(v);
     }
 
     /// Stores the items in `slot`: in place of its items when it holds a list of as many that
@@ -1240,7 +1256,7 @@ impl MemberTest {
             MemberTest::NumConst { at, op, c } => match get(*at) {
                 Value::Num(x) => {
                     *steps += 3;
-                    Ok(op.holds(compare_decimals(x, c)))
+                    Ok(holds(*op, compare_decimals(x, c)))
                 }
                 // Missing: the comparison's step counted before it fails; another type fails
                 // as it is read.
@@ -1758,6 +1774,18 @@ mod tests {
     use crate::corpus::{programs, variants};
     use crate::limits::MAX_EVAL_STEPS;
     use crate::value::Value;
+
+    #[test]
+    fn the_comparisons_hold_for_the_orderings_the_operators_accept() {
+        use crate::program::Cmp;
+        use std::cmp::Ordering;
+        for op in [Cmp::Eq, Cmp::Ne, Cmp::Lt, Cmp::Le, Cmp::Gt, Cmp::Ge] {
+            for ord in [Ordering::Less, Ordering::Equal, Ordering::Greater] {
+                assert_eq!(super::holds(op, ord), op.holds(ord), "{op:?} {ord:?}");
+            }
+        }
+        assert!(super::holds(Cmp::Le, Ordering::Equal) && !super::holds(Cmp::Gt, Ordering::Equal));
+    }
 
     #[test]
     fn compiled_closures_agree_with_the_tree_walking_evaluator() {
