@@ -165,7 +165,10 @@ enum Test {
     Const(bool),
     /// A boolean fact or definition, or `non` of one (`not`: its two steps counted at once).
     Slot { slot: Slot, not: bool },
-    /// A numeric comparison with a constant on the right (`eta < 18`).
+    /// A numeric comparison of a plain leaf with a constant on the right (`figli > 0`),
+    /// the leaf read in place (no dispatch on an operand's kind).
+    NumLeaf { slot: Slot, op: Cmp, c: Decimal },
+    /// A numeric comparison of any other operand with a constant on the right.
     NumConst { a: Num, op: Cmp, c: Decimal },
     /// A plain leaf compared with a text constant (`disability != "none"`), either side.
     TextConst { slot: Slot, op: Cmp, c: Box<str> },
@@ -207,6 +210,16 @@ impl Test {
             Test::NumConst { a, op, c } => {
                 // The comparison's step and its left operand's, entered one after the other.
                 let x = a.get_or_missing_after(run, vals, 2)?;
+                run.tick()?;
+                match x {
+                    Some(x) => Ok(holds(*op, compare_decimals(&x, c))),
+                    None => Err(run.missing()),
+                }
+            }
+            Test::NumLeaf { slot, op, c } => {
+                // As `NumConst`: the comparison's step and the leaf's, then the constant's.
+                run.tick_n(2)?;
+                let x = num_leaf(run, vals, *slot)?;
                 run.tick()?;
                 match x {
                     Some(x) => Ok(holds(*op, compare_decimals(&x, c))),
@@ -1199,7 +1212,7 @@ impl MemberTest {
     fn of(t: Test) -> MemberTest {
         match t {
             Test::Slot { slot: Slot::Member(at), not } => MemberTest::Bool { at, not },
-            Test::NumConst { a: Operand::Member(at), op, c } => MemberTest::NumConst { at, op, c },
+            Test::NumLeaf { slot: Slot::Member(at), op, c } => MemberTest::NumConst { at, op, c },
             Test::TextConst { slot: Slot::Member(at), op, c } => {
                 MemberTest::TextConst { at, op, c }
             }
@@ -1347,7 +1360,7 @@ impl MemberTest {
     fn into_test(self) -> Test {
         match self {
             MemberTest::Bool { at, not } => Test::Slot { slot: Slot::Member(at), not },
-            MemberTest::NumConst { at, op, c } => Test::NumConst { a: Operand::Member(at), op, c },
+            MemberTest::NumConst { at, op, c } => Test::NumLeaf { slot: Slot::Member(at), op, c },
             MemberTest::TextConst { at, op, c } => {
                 Test::TextConst { slot: Slot::Member(at), op, c }
             }
@@ -1660,7 +1673,12 @@ fn boolean(code: &Code) -> Bool {
             }
             _ => match (num(a), num(b)) {
                 // Against a constant (`eta < 18`, `isee <= 40000`): the commonest comparison.
-                (a, Operand::Const(c)) => Bool::Test(Test::NumConst { a, op: *op, c }),
+                (a, Operand::Const(c)) => Bool::Test(match a {
+                    Operand::Def(i) => Test::NumLeaf { slot: Slot::Def(i), op: *op, c },
+                    Operand::Input(i) => Test::NumLeaf { slot: Slot::Input(i), op: *op, c },
+                    Operand::Member(i) => Test::NumLeaf { slot: Slot::Member(i), op: *op, c },
+                    a => Test::NumConst { a, op: *op, c },
+                }),
                 (a, b) => Bool::Nums { op: *op, a, b },
             },
         },
@@ -2267,6 +2285,7 @@ definitions:
   basso: { type: boolean, formula: "valore_o(isee, 0) <= 15000 e valore_o(isee, 0) < soglia" }
   quota: { type: money, formula: "(se solo presente e solo allora valore_o(affitto, 0) altrimenti valore_o(affitto, 50) / 2) + valore_o(isee, soglia) / 1000" }
   scelta: { type: boolean, formula: "(se valore_o(solo, falso) allora valore_o(isee, 0) altrimenti soglia) > 10000" }
+  per_eta: { type: list, items: money, formula: "elenco(membri, se eta < 18 e non (eta >= 16) allora soglia altrimenti soglia / 2, figlio)" }
   tot: { type: money, output: true, formula: "somma(quote) + quota + soglia / 20000 * (conta(figli) * 1000 + conta(occupati) * 100 + (se basso allora 1 altrimenti 0) + (se scelta allora 2 altrimenti 0))" }
 "#;
 
