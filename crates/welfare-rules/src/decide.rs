@@ -173,8 +173,9 @@ struct Shortcut {
     first: Vec<(u32, bool)>,
     /// Per position in `first`: what to do when the condition there is false.
     after: Vec<Refusal>,
-    /// When every condition holds: the rest of the plan, in plan order.
-    rest: Box<[u32]>,
+    /// When every condition holds: the rest of the plan, in plan order (none marked a
+    /// condition: the list has the form of `first` so that one loop runs both).
+    rest: Box<[(u32, bool)]>,
     /// How many definitions of the plan may fail.
     may_fail: usize,
     /// Which (for tests).
@@ -186,8 +187,9 @@ struct Shortcut {
 /// out were proven total for.
 #[derive(Debug, Default)]
 struct Refusal {
-    /// The definitions that may fail and what they read, in plan order.
-    evaluate: Box<[u32]>,
+    /// The definitions that may fail and what they read, in plan order (none marked a
+    /// condition, as in [`Shortcut::rest`]).
+    evaluate: Box<[(u32, bool)]>,
     /// The household facts the definitions left out read (they and what they read), with
     /// what the analysis assumed of them.
     household: Box<[(u32, Assumed)]>,
@@ -204,28 +206,100 @@ struct Assumed {
     nonzero: bool,
     /// A number within [`FACT_BOUND`] (else of any magnitude: what reads it is total anyway).
     bounded: bool,
+    /// The kinds of value accepted, one bit each ([`MISSING`] when optional, the kind's bit
+    /// unless [`Kind::Any`]): tested at once by [`Assumed::holds`].
+    accept: u8,
 }
 
 impl Assumed {
+    /// What the analysis assumes of a fact of `kind` (missing only when `optional`), a number
+    /// within [`FACT_BOUND`] when `bounded`, and away from zero as well when `nonzero`.
+    fn new(kind: Kind, optional: bool, nonzero: bool, bounded: bool) -> Assumed {
+        let kind_bit = match kind {
+            Kind::Num => NUM,
+            Kind::Bool => BOOL,
+            Kind::Date => DATE,
+            Kind::Text => TEXT,
+            Kind::List => LIST,
+            Kind::Any => 0,
+        };
+        let accept = kind_bit | if optional { MISSING } else { 0 };
+        Assumed { kind, optional, nonzero, bounded, accept }
+    }
+
+    /// Whether `v` (`None`: past the facts, read as missing) is what the analysis assumed:
+    /// one test of the value's kind against [`Assumed::accept`], and for a bounded number its
+    /// magnitude (the mantissa compared at its scale: no arithmetic on the decimal).
     #[inline]
     fn holds(self, v: Option<&Value>) -> bool {
+        let bit = match v {
+            None | Some(Value::Missing) => MISSING,
+            Some(Value::Bool(_)) => BOOL,
+            Some(Value::Num(_)) => NUM,
+            Some(Value::Date(_)) => DATE,
+            Some(Value::Text(_)) => TEXT,
+            Some(Value::List(_)) => LIST,
+        };
+        if self.accept & bit == 0 {
+            return false;
+        }
         match v {
-            None | Some(Value::Missing) => self.optional,
-            Some(Value::Num(d)) => {
-                let (m, scale) = (d.mantissa().unsigned_abs(), d.scale() as usize);
-                self.kind == Kind::Num
-                    && (!self.bounded
-                        || FACT_MANTISSAS.get(scale).is_some_and(|most| m <= *most)
-                            && (!self.nonzero
-                                || AWAY_MANTISSAS.get(scale).is_some_and(|least| m >= *least)))
-            }
-            Some(Value::Bool(_)) => self.kind == Kind::Bool,
-            Some(Value::Date(_)) => self.kind == Kind::Date,
-            Some(Value::Text(_)) => self.kind == Kind::Text,
-            Some(Value::List(_)) => self.kind == Kind::List,
+            Some(Value::Num(d)) if self.bounded => within_bound(d, self.nonzero),
+            _ => true,
         }
     }
 }
+
+/// The bits of [`Assumed::accept`], one per kind of value.
+const MISSING: u8 = 1;
+const BOOL: u8 = 2;
+const NUM: u8 = 4;
+const DATE: u8 = 8;
+const TEXT: u8 = 16;
+const LIST: u8 = 32;
+
+/// Whether `d` is at most [`FACT_BOUND`] in magnitude and, when `nonzero`, at least
+/// [`AWAY_FROM_ZERO`]: its 96-bit magnitude (bytes 4 to 15 of [`Decimal::serialize`], byte 2
+/// the scale) against the bounds at its scale. The tables have 32 rows, so that the scale (at
+/// most 28) indexes them without a test; the rows past 28 refuse any mantissa.
+#[inline]
+fn within_bound(d: &Decimal, nonzero: bool) -> bool {
+    let bytes = d.serialize();
+    let scale = usize::from(bytes.get(2).copied().unwrap_or(u8::MAX) & 31);
+    let magnitude = u128::from_le_bytes(bytes) >> 32;
+    let (Some(&past), Some(&least)) = (BOUND_PAST.get(scale), LEAST.get(scale)) else {
+        return false;
+    };
+    magnitude < past && (!nonzero || magnitude >= least)
+}
+
+/// Per scale (0 to 31): one past the largest mantissa within [`FACT_BOUND`] (`FACT_MANTISSAS`
+/// + 1); 0 past scale 28 (no mantissa is below it).
+// Indexing constant arrays below their length in a constant: checked when compiled.
+#[allow(clippy::indexing_slicing)]
+const BOUND_PAST: [u128; 32] = {
+    let mut out = [0u128; 32];
+    let mut i = 0;
+    while i < 29 {
+        out[i] = FACT_MANTISSAS[i] + 1;
+        i += 1;
+    }
+    out
+};
+
+/// Per scale (0 to 31): the least mantissa at least [`AWAY_FROM_ZERO`] (`AWAY_MANTISSAS`);
+/// past scale 28 above any mantissa.
+// Indexing constant arrays below their length in a constant: checked when compiled.
+#[allow(clippy::indexing_slicing)]
+const LEAST: [u128; 32] = {
+    let mut out = [u128::MAX; 32];
+    let mut i = 0;
+    while i < 29 {
+        out[i] = AWAY_MANTISSAS[i];
+        i += 1;
+    }
+    out
+};
 
 impl Program {
     /// Prepares `plan` (built from this program) for [`Snapshot::decide_view`]: the order of
@@ -310,45 +384,49 @@ impl Snapshot<'_> {
             values.resize(n, Value::Missing);
         }
         let values = values.as_mut_slice();
-        let mut refused_at = None;
-        for (pos, &(i, condition)) in cut.first.iter().enumerate() {
-            if !run.def_into(compiled, i, values) {
-                return None;
-            }
-            if condition && !matches!(values.get(i as usize), Some(Value::Bool(true))) {
-                refused_at = Some(pos);
-                break;
-            }
-        }
-        let Some(pos) = refused_at else {
-            for &i in cut.rest.iter() {
+        // One loop over the conditions first, then over the rest of the plan or over what a
+        // refusal still evaluates (where nothing is marked a condition): the evaluation of a
+        // definition, inlined, is in the code once, not once per list.
+        let mut list: &[(u32, bool)] = &cut.first;
+        let (mut conditions, mut refused) = (true, false);
+        loop {
+            let mut false_at = None;
+            for (pos, &(i, condition)) in list.iter().enumerate() {
                 if !run.def_into(compiled, i, values) {
                     return None;
                 }
+                if condition && !matches!(values.get(i as usize), Some(Value::Bool(true))) {
+                    false_at = Some(pos);
+                    break;
+                }
             }
-            // The slots the plan leaves out read as missing, as after the plain run (a scratch
-            // kept from an earlier household may hold values there; one sized now does not).
-            if !fresh {
-                for &i in &plan.skipped {
-                    if let Some(v) = values.get_mut(i as usize) {
-                        if !matches!(v, Value::Missing) {
-                            *v = Value::Missing;
-                        }
+            if refused {
+                return Some(Decision::Refused);
+            }
+            if let Some(pos) = false_at {
+                let refusal = cut.after.get(pos)?;
+                if !assumptions_hold(refusal, &run.facts) {
+                    return None;
+                }
+                (list, refused) = (&refusal.evaluate, true);
+            } else if conditions {
+                (list, conditions) = (&cut.rest, false);
+            } else {
+                break;
+            }
+        }
+        // The slots the plan leaves out read as missing, as after the plain run (a scratch
+        // kept from an earlier household may hold values there; one sized now does not).
+        if !fresh {
+            for &i in &plan.skipped {
+                if let Some(v) = values.get_mut(i as usize) {
+                    if !matches!(v, Value::Missing) {
+                        *v = Value::Missing;
                     }
                 }
             }
-            return Some(Decision::Eligible);
-        };
-        let refusal = cut.after.get(pos)?;
-        if !assumptions_hold(refusal, &run.facts) {
-            return None;
         }
-        for &i in refusal.evaluate.iter() {
-            if !run.def_into(compiled, i, values) {
-                return None;
-            }
-        }
-        Some(Decision::Refused)
+        Some(Decision::Eligible)
     }
 }
 
@@ -536,12 +614,8 @@ fn kind_of(ty: &Type) -> Kind {
 }
 
 fn assumed(input: &Input) -> Assumed {
-    Assumed {
-        kind: kind_of(&input.ty),
-        optional: input.optional || matches!(input.ty, Type::Optional(_)),
-        nonzero: false,
-        bounded: true,
-    }
+    let optional = input.optional || matches!(input.ty, Type::Optional(_));
+    Assumed::new(kind_of(&input.ty), optional, false, true)
 }
 
 /// A fact as the analysis assumes it (checked per household by [`assumptions_hold`]): a number
@@ -1378,7 +1452,7 @@ fn shortcut(program: &Program, plan: &Plan) -> Option<Shortcut> {
                 let a = assumed(decls.get(i as usize)?);
                 let bounded = bound.binary_search(&i).is_ok();
                 let divisor = all && bounded && nonzero.get(i as usize).copied().unwrap_or(false);
-                Some((i, Assumed { nonzero: divisor, bounded, ..a }))
+                Some((i, Assumed::new(a.kind, a.optional, divisor, bounded)))
             })
             .filter(|(_, a)| all || a.kind == Kind::Num)
             .collect()
@@ -1415,7 +1489,7 @@ fn shortcut(program: &Program, plan: &Plan) -> Option<Shortcut> {
         m.dedup();
         let mb = m.clone();
         Refusal {
-            evaluate: evaluate.into_boxed_slice(),
+            evaluate: evaluate.iter().map(|&i| (i, false)).collect(),
             household: facts(&mut h, &hb, &program.inputs, true),
             members: facts(&mut m, &mb, &program.members, false),
         }
@@ -1447,16 +1521,17 @@ fn shortcut(program: &Program, plan: &Plan) -> Option<Shortcut> {
             after.push(if condition { refusal(&done) } else { Refusal::default() });
         }
     }
-    let rest: Vec<u32> = plan
+    let rest = plan
         .order
         .iter()
         .copied()
         .filter(|&i| !done.get(i as usize).copied().unwrap_or(false))
+        .map(|i| (i, false))
         .collect();
     Some(Shortcut {
         first,
         after,
-        rest: rest.into_boxed_slice(),
+        rest,
         may_fail: failing.len(),
         #[cfg(test)]
         failing,
