@@ -379,11 +379,16 @@ impl<'c> Kept<'c> {
         on: NaiveDate,
     ) -> Result<&welfare_rules::Snapshot<'c>, welfare_rules::EvalError> {
         let slot = if on == asked { &mut self.asked } else { &mut self.other };
-        let kept = match slot.take() {
-            Some((m, kept)) if std::ptr::eq(m, measure) && kept.date() == on => (m, kept),
-            _ => (measure, measure.program.snapshot(on)?),
-        };
-        Ok(&slot.insert(kept).1)
+        // Tested in place: the snapshot kept is neither moved out nor back for each household.
+        let fits =
+            matches!(slot, Some((m, kept)) if std::ptr::eq(*m, measure) && kept.date() == on);
+        if !fits {
+            *slot = None;
+        }
+        match slot {
+            Some((_, kept)) => Ok(kept),
+            None => Ok(&slot.insert((measure, measure.program.snapshot(on)?)).1),
+        }
     }
 }
 
@@ -723,7 +728,7 @@ fn outcome_of_program<'c>(
 /// A measure's outcome from the values of its definitions: eligibility, amount, period and
 /// breakdown (no reasons, no motivazione).
 #[inline]
-fn outcome<'c>(measure: &'c Measure, values: &[welfare_rules::Value]) -> Outcome<'c> {
+fn outcome<'c>(measure: &'c Measure, values: &mut [welfare_rules::Value]) -> Outcome<'c> {
     let eligible = measure
         .conditions
         .iter()
@@ -732,11 +737,14 @@ fn outcome<'c>(measure: &'c Measure, values: &[welfare_rules::Value]) -> Outcome
 }
 
 /// [`outcome`] with the eligibility already known: the amount and the breakdown are read from
-/// `values` only when `eligible` (a refusal has neither).
+/// `values` only when `eligible` (a refusal has neither). The breakdown's lists are moved out
+/// of their slots (left missing), not shared: nothing reads the values of an outcome again
+/// (the next evaluation writes every slot it reads), and a list moved costs no change of its
+/// reference count here nor when the slot is next written.
 #[inline]
 fn outcome_as<'c>(
     measure: &'c Measure,
-    values: &[welfare_rules::Value],
+    values: &mut [welfare_rules::Value],
     eligible: bool,
 ) -> Outcome<'c> {
     // The amount is read only when eligible (a refusal has none).
@@ -748,21 +756,36 @@ fn outcome_as<'c>(
         Some((_, period)) => (None, Some(period)),
         None => (None, None),
     };
-    // The lists are shared with the values (a reference count), not copied; anything but two
-    // lists is no breakdown.
+    // Anything but two lists is no breakdown (and is left in place).
     let items = match measure.breakdown {
         Some((amounts, positions)) if eligible => {
             match (values.get(amounts), values.get(positions)) {
-                (
-                    Some(welfare_rules::Value::List(amounts)),
-                    Some(welfare_rules::Value::List(positions)),
-                ) => Some((Arc::clone(amounts), Arc::clone(positions))),
+                (Some(welfare_rules::Value::List(_)), Some(welfare_rules::Value::List(_))) => {
+                    match (take_list(values, amounts), take_list(values, positions)) {
+                        (Some(amounts), Some(positions)) => Some((amounts, positions)),
+                        _ => None,
+                    }
+                }
                 _ => None,
             }
         }
         _ => None,
     };
     Outcome { eligible, amount, period, items, ..Outcome::refused(&measure.program) }
+}
+
+/// The list in slot `i`, moved out (the slot left missing); `None`, and the slot unchanged,
+/// when it holds no list.
+#[inline]
+fn take_list(values: &mut [welfare_rules::Value], i: usize) -> Option<List> {
+    let slot = values.get_mut(i)?;
+    match std::mem::take(slot) {
+        welfare_rules::Value::List(list) => Some(list),
+        other => {
+            *slot = other;
+            None
+        }
+    }
 }
 
 /// An amount output as money: exact to the cent is shown with two decimals; anything finer is
