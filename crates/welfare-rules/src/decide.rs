@@ -168,14 +168,12 @@ impl DecisionPlan {
 /// What a decision evaluates, in which order.
 #[derive(Debug)]
 struct Shortcut {
-    /// The conditions with the definitions they read, cheapest first: `true` marks a
-    /// condition.
-    first: Vec<(u32, bool)>,
-    /// Per position in `first`: what to do when the condition there is false.
+    /// The conditions with the definitions they read, cheapest first (`true` marks a
+    /// condition), then the rest of the plan in plan order, evaluated when every condition
+    /// holds: one list, so that one loop evaluates both.
+    order: Box<[(u32, bool)]>,
+    /// Per position of a condition in `order`: what to do when the condition there is false.
     after: Vec<Refusal>,
-    /// When every condition holds: the rest of the plan, in plan order (none marked a
-    /// condition: the list has the form of `first` so that one loop runs both).
-    rest: Box<[(u32, bool)]>,
     /// How many definitions of the plan may fail.
     may_fail: usize,
     /// Which (for tests).
@@ -187,9 +185,8 @@ struct Shortcut {
 /// out were proven total for.
 #[derive(Debug, Default)]
 struct Refusal {
-    /// The definitions that may fail and what they read, in plan order (none marked a
-    /// condition, as in [`Shortcut::rest`]).
-    evaluate: Box<[(u32, bool)]>,
+    /// The definitions that may fail and what they read, in plan order.
+    evaluate: Box<[u32]>,
     /// The household facts the definitions left out read (they and what they read), with
     /// what the analysis assumed of them.
     household: Box<[(u32, Assumed)]>,
@@ -384,50 +381,54 @@ impl Snapshot<'_> {
             values.resize(n, Value::Missing);
         }
         let values = values.as_mut_slice();
-        // One loop over the conditions first, then over the rest of the plan or over what a
-        // refusal still evaluates (where nothing is marked a condition): the evaluation of a
-        // definition, inlined, is in the code once, not once per list.
-        let mut list: &[(u32, bool)] = &cut.first;
-        let (mut conditions, mut refused) = (true, false);
-        loop {
-            let mut false_at = None;
-            for (pos, &(i, condition)) in list.iter().enumerate() {
-                if !run.def_into(compiled, i, values) {
-                    return None;
-                }
-                if condition && !matches!(values.get(i as usize), Some(Value::Bool(true))) {
-                    false_at = Some(pos);
-                    break;
-                }
+        // The conditions, then (when every one holds) the rest of the plan: one loop, so that
+        // the evaluation of a definition, inlined, is in this code once.
+        let mut refused_at = None;
+        for (pos, &(i, condition)) in cut.order.iter().enumerate() {
+            if !run.def_into(compiled, i, values) {
+                return None;
             }
-            if refused {
-                return Some(Decision::Refused);
-            }
-            if let Some(pos) = false_at {
-                let refusal = cut.after.get(pos)?;
-                if !assumptions_hold(refusal, &run.facts) {
-                    return None;
-                }
-                (list, refused) = (&refusal.evaluate, true);
-            } else if conditions {
-                (list, conditions) = (&cut.rest, false);
-            } else {
+            if condition && !matches!(values.get(i as usize), Some(Value::Bool(true))) {
+                refused_at = Some(pos);
                 break;
             }
         }
-        // The slots the plan leaves out read as missing, as after the plain run (a scratch
-        // kept from an earlier household may hold values there; one sized now does not).
-        if !fresh {
-            for &i in &plan.skipped {
-                if let Some(v) = values.get_mut(i as usize) {
-                    if !matches!(v, Value::Missing) {
-                        *v = Value::Missing;
+        let Some(pos) = refused_at else {
+            // The slots the plan leaves out read as missing, as after the plain run (a scratch
+            // kept from an earlier household may hold values there; one sized now does not).
+            if !fresh {
+                for &i in &plan.skipped {
+                    if let Some(v) = values.get_mut(i as usize) {
+                        if !matches!(v, Value::Missing) {
+                            *v = Value::Missing;
+                        }
                     }
                 }
             }
+            return Some(Decision::Eligible);
+        };
+        let refusal = cut.after.get(pos)?;
+        if !assumptions_hold(refusal, &run.facts) {
+            return None;
         }
-        Some(Decision::Eligible)
+        if !refusal.evaluate.is_empty() && !evaluate_apart(&mut run, compiled, refusal, values) {
+            return None;
+        }
+        Some(Decision::Refused)
     }
+}
+
+/// What a refusal still evaluates (the definitions that may fail), out of the decision's
+/// loop: most refusals evaluate nothing more, and the loop's code stays one copy of the
+/// evaluation. `false` on any error.
+#[inline(never)]
+fn evaluate_apart(
+    run: &mut crate::eval::Run<'_, '_>,
+    compiled: &crate::compile::Compiled,
+    refusal: &Refusal,
+    values: &mut [Value],
+) -> bool {
+    refusal.evaluate.iter().all(|&i| run.def_into(compiled, i, values))
 }
 
 /// Whether the facts are what the analysis assumed (of their kinds, missing only when
@@ -1489,7 +1490,7 @@ fn shortcut(program: &Program, plan: &Plan) -> Option<Shortcut> {
         m.dedup();
         let mb = m.clone();
         Refusal {
-            evaluate: evaluate.iter().map(|&i| (i, false)).collect(),
+            evaluate: evaluate.into_boxed_slice(),
             household: facts(&mut h, &hb, &program.inputs, true),
             members: facts(&mut m, &mb, &program.members, false),
         }
@@ -1521,17 +1522,18 @@ fn shortcut(program: &Program, plan: &Plan) -> Option<Shortcut> {
             after.push(if condition { refusal(&done) } else { Refusal::default() });
         }
     }
-    let rest = plan
+    // The rest of the plan, in plan order, after the conditions.
+    let rest: Vec<(u32, bool)> = plan
         .order
         .iter()
         .copied()
         .filter(|&i| !done.get(i as usize).copied().unwrap_or(false))
         .map(|i| (i, false))
         .collect();
+    first.extend(rest);
     Some(Shortcut {
-        first,
+        order: first.into_boxed_slice(),
         after,
-        rest,
         may_fail: failing.len(),
         #[cfg(test)]
         failing,
@@ -1945,7 +1947,7 @@ conditions:
         let plan = traps.decision_plan(traps.plan(["importo"]).unwrap());
         // Only the condition is evaluated for a household refused by it, whatever else.
         let cut = plan.shortcut.as_deref().unwrap();
-        assert!(cut.first.iter().filter(|(_, c)| *c).count() == 2);
+        assert!(cut.order.iter().filter(|(_, c)| *c).count() == 2);
     }
 
     /// A plan whose steps could pass the limit gets no shortcut: deciding it is the plain
@@ -2005,7 +2007,7 @@ definitions:
     /// The names of a decision plan's conditions, in the order they are tried.
     fn tried(program: &Program, plan: &DecisionPlan) -> Vec<String> {
         let cut = plan.shortcut.as_deref().unwrap();
-        cut.first
+        cut.order
             .iter()
             .filter(|(_, c)| *c)
             .map(|&(i, _)| program.defs[i as usize].name.clone())
