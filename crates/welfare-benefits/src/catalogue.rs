@@ -979,6 +979,23 @@ definitions:
         }
     }
 
+    /// The breakdown lists are moved out of a measure's values into its result: the same
+    /// household evaluated again with the same scratch (its slots then missing, then
+    /// rewritten) has the same breakdown each time, as with a fresh scratch.
+    #[test]
+    fn a_breakdown_moved_into_its_result_is_computed_again_for_the_next_household() {
+        let catalogue = Catalogue::national().unwrap();
+        let household = crate::Household::example().unwrap();
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+        let fresh = catalogue.evaluate_outcomes(&household, date);
+        let auu = fresh.iter().find(|r| r.measure == "it/assegno-unico").unwrap();
+        assert!(auu.eligible && !auu.breakdown.is_empty(), "{auu:?}");
+        let mut scratch = super::Scratch::default();
+        for _ in 0..3 {
+            assert_eq!(catalogue.evaluate_outcomes_with(&household, date, &mut scratch), fresh);
+        }
+    }
+
     proptest! {
         /// The Italian date of measures not in force is chrono's `%d/%m/%Y`, inside and
         /// outside the years 0–9999.

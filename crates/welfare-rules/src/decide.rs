@@ -2004,6 +2004,57 @@ definitions:
         assert_eq!(same(&snap, &plan, &facts, &mut Vec::new(), "few"), Ok(Decision::Refused));
     }
 
+    /// A fact's check: its kind against the mask (missing only when optional; a fact past
+    /// the inputs reads as missing), and a bounded number's magnitude at every scale, at and
+    /// around 1e9 and 1e-9, whatever its sign.
+    #[test]
+    fn a_fact_holds_when_of_its_kind_and_within_the_bounds() {
+        use super::{Assumed, Kind};
+        let num = |s: &str| Value::Num(s.parse().unwrap());
+        let bounded = Assumed::new(Kind::Num, false, false, true);
+        let divisor = Assumed::new(Kind::Num, true, true, true);
+        let free = Assumed::new(Kind::Num, false, false, false);
+        for (v, within) in [
+            ("1000000000", true),
+            ("-1000000000", true),
+            ("1000000000.000000000000000000", true),
+            ("1000000000.000000000000000001", false),
+            ("1000000001", false),
+            ("-1000000000.1", false),
+            ("0", true),
+            ("79228162514264337593543950335", false),
+        ] {
+            assert_eq!(bounded.holds(Some(&num(v))), within, "{v}");
+            assert!(free.holds(Some(&num(v))), "{v}");
+        }
+        for (v, away) in [
+            ("0.000000001", true),
+            ("-0.000000001", true),
+            ("0.0000000009", false),
+            ("0.0000000010000000000000000000", true),
+            ("0.0000000009999999999999999999", false),
+            ("0", false),
+            ("0.0000000000000000000000000000", false),
+            ("1000000000", true),
+            ("1000000000.01", false),
+        ] {
+            assert_eq!(divisor.holds(Some(&num(v))), away, "{v}");
+        }
+        assert!(!bounded.holds(None) && !bounded.holds(Some(&Value::Missing)));
+        assert!(divisor.holds(None) && divisor.holds(Some(&Value::Missing)));
+        let date = Value::Date(chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap());
+        let others = [Value::Bool(true), date, Value::Text("x".into()), Value::List([].into())];
+        for v in &others {
+            assert!(!bounded.holds(Some(v)) && !free.holds(Some(v)), "{v:?}");
+        }
+        let text = Assumed::new(Kind::Text, false, false, true);
+        assert!(text.holds(Some(&Value::Text("x".into()))));
+        assert!(!text.holds(Some(&Value::Bool(true))) && !text.holds(Some(&num("1"))));
+        // A fact of unknown kind holds only when missing and optional.
+        let any = Assumed::new(Kind::Any, true, false, true);
+        assert!(any.holds(None) && !any.holds(Some(&num("1"))));
+    }
+
     /// The names of a decision plan's conditions, in the order they are tried.
     fn tried(program: &Program, plan: &DecisionPlan) -> Vec<String> {
         let cut = plan.shortcut.as_deref().unwrap();
