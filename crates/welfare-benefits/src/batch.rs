@@ -154,49 +154,50 @@ const LINE_BYTES: usize = 1024;
 /// that the memory kept does not grow with the longest lines ever seen.
 const KEEP_LINES: usize = 2;
 
-/// One chunk of input: the text of its lines, one after another, and where each starts; and,
-/// once a worker has evaluated it, its output.
+/// Bytes asked of the input at a time. Reads of at least a [`BufReader`]'s capacity go past
+/// its buffer straight into the chunk's (the default capacity is 8 KiB), so the input's bytes
+/// are copied once, by the system, not again from buffer to buffer.
+///
+/// [`BufReader`]: std::io::BufReader
+pub const READ_BYTES: usize = 64 * 1024;
+
+/// The largest buffer of bytes read a chunk keeps for the next (its lines and one read more:
+/// under a megabyte for the usual records); one grown past it by unusually long lines is given
+/// back.
+const KEEP_READ_BYTES: usize = 8 << 20;
+
+/// One chunk of input: its lines as read, one after another, and where each is; and, once a
+/// worker has evaluated it, its output.
 struct Chunk {
     /// The most lines the chunk takes: [`CHUNK`], or less with explanations.
     size: usize,
     /// Its place in the input: 0 for the first chunk read, 1 for the next, …
     seq: u64,
-    text: String,
-    /// Line number and place of every line with content.
-    lines: Vec<(u64, Line)>,
+    /// The bytes read: the chunk's lines, from the start. Its length is what has ever been
+    /// read into it (so that it is not filled with zeros again for every chunk); what follows
+    /// the chunk's lines is not its own.
+    bytes_read: Vec<u8>,
+    /// Line number and byte range in `bytes_read` (with its line end) of every line with
+    /// content. Whether a line is UTF-8 is checked by the worker that evaluates it.
+    lines: Vec<(u64, std::ops::Range<usize>)>,
     /// Lines read, blank ones included: 0 at the end of the input.
     read: usize,
     /// Bytes read.
     bytes: u64,
-    /// A line that continues past the end of the input's buffer, as bytes until it is whole.
-    partial: Vec<u8>,
-    /// Where each whole line of the buffer at hand ends (just past its line end).
-    ends: Vec<usize>,
     /// The chunk's output: kept from one chunk to the next, so that its buffers (megabytes a
     /// chunk) are allocated once, not freed and faulted in again for every chunk.
     output: Output,
 }
 
 /// Whether a line has anything but whitespace (Unicode's, as [`str::trim`] has it): at once
-/// when it starts with a printable ASCII byte (a record's `{`).
+/// when it starts with a printable ASCII byte (a record's `{`). A line that is not UTF-8 has
+/// content (it is a malformed record).
 #[inline]
-fn has_content(line: &str) -> bool {
-    match line.as_bytes().first() {
+fn has_content(line: &[u8]) -> bool {
+    match line.first() {
         Some(b'!'..=b'~') => true,
-        _ => !line.trim().is_empty(),
+        _ => std::str::from_utf8(line).map_or(true, |text| !text.trim().is_empty()),
     }
-}
-
-/// Where a line with content is.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Line {
-    /// Its byte range in the chunk's text (with its line end).
-    Text(std::ops::Range<usize>),
-    /// The line is not valid UTF-8: its bytes are not kept.
-    NotUtf8 {
-        /// The 1-based byte column of the first byte that is not UTF-8.
-        column: usize,
-    },
 }
 
 impl Chunk {
@@ -209,131 +210,88 @@ impl Chunk {
         Chunk {
             size,
             seq: 0,
-            text: String::new(),
+            bytes_read: Vec::new(),
             lines: Vec::new(),
             read: 0,
             bytes: 0,
-            partial: Vec::new(),
-            ends: Vec::new(),
             output: Output::default(),
         }
     }
 
-    /// Reads up to `size` lines, reusing the buffers.
-    ///
-    /// The input's buffer is taken a block at a time: its whole lines are found with one
-    /// search each, checked as UTF-8 and copied into the chunk's text together; a line that
-    /// continues past the buffer's end is gathered on its own. Lines are what
-    /// [`BufRead::read_line`] gives: up to and with each `\n`, the last one without it.
-    fn read<R: BufRead>(&mut self, input: &mut R, line_no: &mut u64) -> io::Result<()> {
-        self.text.clear();
+    /// Reads up to `size` lines into the chunk, reusing its buffers: first the bytes `carry`
+    /// holds (the start of a line, read with the chunk before), then [`READ_BYTES`] at a time
+    /// from `input`; the bytes read past the chunk's last line are left in `carry` for the
+    /// next. Lines are what [`BufRead::read_line`] gives: up to and with each `\n`, the last one
+    /// without it.
+    fn read<R: BufRead>(
+        &mut self,
+        input: &mut R,
+        carry: &mut Vec<u8>,
+        line_no: &mut u64,
+    ) -> io::Result<()> {
         self.lines.clear();
         self.output.clear();
         self.output.release_large(KEEP_LINES * self.size * LINE_BYTES);
         self.read = 0;
         self.bytes = 0;
-        self.partial.clear();
+        if self.bytes_read.len() > KEEP_READ_BYTES {
+            // Grown by unusually long lines: given back.
+            self.bytes_read = Vec::new();
+        }
+        if self.bytes_read.len() < carry.len() {
+            self.bytes_read.resize(carry.len(), 0);
+        }
+        let mut filled = carry.len();
+        self.bytes_read.get_mut(..filled).unwrap_or_default().copy_from_slice(carry);
+        carry.clear();
+        // The start of the line at hand, and where its end is looked for from.
+        let (mut start, mut from) = (0, 0);
+        let mut at_end = false;
         while self.read < self.size {
-            let block = input.fill_buf()?;
-            if block.is_empty() {
+            match self.bytes_read.get(from..filled).and_then(|rest| memchr::memchr(b'\n', rest)) {
+                Some(i) => {
+                    let end = from + i + 1;
+                    self.push_line(start..end, line_no);
+                    (start, from) = (end, end);
+                    continue;
+                }
+                None => from = filled,
+            }
+            if at_end {
                 // The end of the input: a last line without its line end.
-                if !self.partial.is_empty() {
-                    self.push_partial(line_no);
+                if start < filled {
+                    self.push_line(start..filled, line_no);
+                    start = filled;
                 }
                 break;
             }
-            if !self.partial.is_empty() {
-                // A long line goes on: up to its end, or the whole block.
-                let taken = match memchr::memchr(b'\n', block) {
-                    Some(i) => i + 1,
-                    None => block.len(),
-                };
-                let piece = block.get(..taken).unwrap_or_default();
-                self.partial.extend_from_slice(piece);
-                input.consume(taken);
-                if self.partial.last() == Some(&b'\n') {
-                    self.push_partial(line_no);
-                }
-                continue;
+            let buf = &mut self.bytes_read;
+            if buf.len() < filled + READ_BYTES {
+                // Grown only past what was ever read into it: not zeroed again for each read.
+                buf.resize(filled + READ_BYTES, 0);
             }
-            // The whole lines of the block, as many as the chunk has room for.
-            self.ends.clear();
-            let room = self.size - self.read;
-            let mut end = 0;
-            while self.ends.len() < room {
-                match block.get(end..).and_then(|rest| memchr::memchr(b'\n', rest)) {
-                    Some(i) => {
-                        end += i + 1;
-                        self.ends.push(end);
-                    }
-                    None => break,
-                }
+            let room = buf.get_mut(filled..).unwrap_or_default();
+            match input.read(room) {
+                Ok(0) => at_end = true,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
             }
-            if end == 0 {
-                // No line end in the block: the start of a long line.
-                self.partial.extend_from_slice(block);
-                let taken = block.len();
-                input.consume(taken);
-                continue;
-            }
-            // The block's lines are checked as UTF-8 together; only when one is not is each
-            // checked on its own. Then they are copied one by one (blank ones left out).
-            let whole = block.get(..end).unwrap_or_default();
-            let text = std::str::from_utf8(whole).ok();
-            self.text.reserve(end);
-            let mut start = 0;
-            for i in 0..self.ends.len() {
-                let line_end = self.ends.get(i).copied().unwrap_or(start);
-                match text {
-                    Some(text) => {
-                        self.push_text(text.get(start..line_end).unwrap_or_default(), line_no)
-                    }
-                    None => self.push_line(whole.get(start..line_end).unwrap_or_default(), line_no),
-                }
-                start = line_end;
-            }
-            input.consume(end);
         }
+        carry.extend_from_slice(self.bytes_read.get(start..filled).unwrap_or_default());
         Ok(())
     }
 
-    /// Adds the line gathered in `partial` and empties it (keeping its buffer).
-    fn push_partial(&mut self, line_no: &mut u64) {
-        let partial = std::mem::take(&mut self.partial);
-        self.push_line(&partial, line_no);
-        self.partial = partial;
-        self.partial.clear();
-    }
-
-    /// Adds one line (its bytes, with its line end if it has one) to the chunk.
-    fn push_line(&mut self, bytes: &[u8], line_no: &mut u64) {
-        match std::str::from_utf8(bytes) {
-            Ok(line) => self.push_text(line, line_no),
-            Err(e) => {
-                self.count_line(bytes.len(), line_no);
-                let column = e.valid_up_to() + 1;
-                self.lines.push((*line_no, Line::NotUtf8 { column }));
-            }
-        }
-    }
-
-    /// Adds one line of text (with its line end if it has one): kept when it has content.
+    /// Counts the line in `range` of the bytes read, and keeps it when it has content.
     #[inline]
-    fn push_text(&mut self, line: &str, line_no: &mut u64) {
-        self.count_line(line.len(), line_no);
-        if has_content(line) {
-            let start = self.text.len();
-            self.text.push_str(line);
-            self.lines.push((*line_no, Line::Text(start..self.text.len())));
-        }
-    }
-
-    /// Counts a line of `len` bytes read.
-    #[inline]
-    fn count_line(&mut self, len: usize, line_no: &mut u64) {
+    fn push_line(&mut self, range: std::ops::Range<usize>, line_no: &mut u64) {
         self.read += 1;
         *line_no += 1;
-        self.bytes += len as u64;
+        self.bytes += range.len() as u64;
+        let line = self.bytes_read.get(range.clone()).unwrap_or_default();
+        if has_content(line) {
+            self.lines.push((*line_no, range));
+        }
     }
 
     /// Evaluates the chunk's lines in order into its output, with `worker`'s buffers.
@@ -344,27 +302,25 @@ impl Chunk {
         render: &Render<'c>,
         worker: &mut Worker<'c>,
     ) {
-        let (text, output) = (&self.text, &mut self.output);
+        let (bytes, output) = (&self.bytes_read, &mut self.output);
         output.clear();
         // Room for the result lines without explanations, so that the buffer is not moved as
         // it grows (explanations make it grow).
         output.results.reserve(self.lines.len() * LINE_BYTES);
-        for (line, place) in &self.lines {
+        for (line, range) in &self.lines {
             output.records += 1;
-            let evaluated = match place {
-                Line::Text(range) => {
-                    let text = text.get(range.clone()).unwrap_or_default();
-                    evaluate_line(
-                        catalogue,
-                        *line,
-                        text,
-                        options,
-                        render,
-                        worker,
-                        &mut output.results,
-                    )
-                }
-                Line::NotUtf8 { column } => Err(not_utf8(*line, *column)),
+            let evaluated = match std::str::from_utf8(bytes.get(range.clone()).unwrap_or_default())
+            {
+                Ok(text) => evaluate_line(
+                    catalogue,
+                    *line,
+                    text,
+                    options,
+                    render,
+                    worker,
+                    &mut output.results,
+                ),
+                Err(e) => Err(not_utf8(*line, e.valid_up_to() + 1)),
             };
             if let Err(reject) = evaluated {
                 output.rejected += 1;
@@ -414,6 +370,7 @@ pub fn run<R: BufRead, W: Write, J: Write>(
             waiting: VecDeque::new(),
             first: 0,
             spare: Vec::new(),
+            carry: Vec::new(),
             state: Progress::default(),
         };
         // Returning drops the queue's sender, so the workers stop when the reader does, even
@@ -473,6 +430,8 @@ struct Pipeline {
     first: u64,
     /// Chunks written, kept for reading into again.
     spare: Vec<Chunk>,
+    /// The bytes read past the last chunk's lines: the start of the next chunk's first line.
+    carry: Vec<u8>,
     state: Progress,
 }
 
@@ -492,7 +451,7 @@ impl Pipeline {
             // Reads ahead while there is room, writing whatever is back meanwhile.
             while !exhausted && self.waiting.len() < self.most {
                 let mut chunk = self.spare.pop().unwrap_or_else(|| Chunk::new(self.explain));
-                chunk.read(input, &mut line_no)?;
+                chunk.read(input, &mut self.carry, &mut line_no)?;
                 if chunk.read == 0 {
                     exhausted = true;
                     self.spare.push(chunk);
@@ -1546,6 +1505,67 @@ mod tests {
                 assert_eq!(&other.1, rejects);
                 assert_eq!(&other.2, summary);
             }
+        }
+    }
+
+    /// Inputs read a few bytes at a time or many, through a buffer or not, give the same
+    /// output: lines longer than a read ([`READ_BYTES`]), lines split across reads and across
+    /// chunks, Windows line ends, blank lines and a last line without its line end.
+    #[test]
+    fn reads_of_any_size_give_the_same_output() {
+        struct Trickle<'a>(&'a [u8], usize);
+        impl io::Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let n = buf.len().min(self.0.len()).min(self.1);
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let catalogue = Catalogue::national().unwrap();
+        let options = Options::new(NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(), Explain::None);
+        let generator = crate::synthetic::Generator::new(10, 2026).unwrap();
+        let mut input = String::new();
+        for (i, household) in generator.households(2 * CHUNK as u64 + 5).enumerate() {
+            let text = household.to_string();
+            match i % 500 {
+                // A record padded past a read's size (JSON allows the spaces).
+                7 => input.push_str(&text.replacen(
+                    '{',
+                    &format!("{{{}", " ".repeat(READ_BYTES + 99)),
+                    1,
+                )),
+                8 => input.push_str(&text.replacen(
+                    ',',
+                    &format!(",{}", " ".repeat(3 * READ_BYTES)),
+                    1,
+                )),
+                _ => input.push_str(&text),
+            }
+            input.push_str(if i % 3 == 0 { "\r\n" } else { "\n" });
+            if i % 97 == 0 {
+                input.push_str(" \t\n\n");
+            }
+        }
+        input.push_str(&generator.households(1).next().unwrap().to_string());
+        let whole = {
+            let (mut out, mut rejects) = (Vec::new(), Vec::new());
+            let summary =
+                run(&catalogue, input.as_bytes(), &mut out, &mut rejects, &options, |_| {})
+                    .unwrap();
+            (out, rejects, summary)
+        };
+        assert_eq!(whole.2.records, 2 * CHUNK as u64 + 6);
+        assert_eq!(whole.2.rejected, 0);
+        assert_eq!(whole.2.bytes, input.len() as u64);
+        for (step, capacity) in [(1, 1), (7, 8192), (READ_BYTES - 1, 8192), (usize::MAX, 1 << 20)] {
+            let reader = io::BufReader::with_capacity(capacity, Trickle(input.as_bytes(), step));
+            let (mut out, mut rejects) = (Vec::new(), Vec::new());
+            let summary =
+                run(&catalogue, reader, &mut out, &mut rejects, &options, |_| {}).unwrap();
+            assert!(out == whole.0, "output differs reading {step} bytes at a time");
+            assert_eq!(rejects, whole.1);
+            assert_eq!(summary, whole.2);
         }
     }
 

@@ -150,7 +150,9 @@ pub(crate) fn run(args: BatchArgs) -> Outcome {
     // first, which only gathers the small outputs of short runs.
     let result = batch::run(
         &catalogue,
-        BufReader::with_capacity(1 << 20, input),
+        // The batch reads 64 KiB at a time (`batch::READ_BYTES`), straight past a buffer of
+        // the default 8 KiB into its own.
+        BufReader::new(input),
         BufWriter::with_capacity(1 << 16, out),
         BufWriter::new(rejects),
         &options,
