@@ -357,7 +357,10 @@ pub fn run<R: BufRead, W: Write, J: Write>(
     let state = std::thread::scope(|scope| {
         for _ in 0..workers {
             let (queue, done, render) = (&queue, done.clone(), &render);
-            scope.spawn(move || work(catalogue, options, render, queue, &done));
+            // A thread the system cannot start is an error of the run, not a panic.
+            std::thread::Builder::new()
+                .name("welfare-batch".to_owned())
+                .spawn_scoped(scope, move || work(catalogue, options, render, queue, &done))?;
         }
         // The workers alone hold the senders of evaluated chunks: when they all stop, the
         // reader's wait ends with an error rather than hanging.
