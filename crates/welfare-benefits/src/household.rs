@@ -1038,8 +1038,6 @@ fn first_repeated(members: &[Member]) -> Option<usize> {
     members.iter().position(|m| !seen.insert(m.member_identifier.as_str()))
 }
 
-/// Whether `text` is empty or only whitespace (`text.trim().is_empty()`), answered from the
-/// first byte when it is an ASCII character that is not whitespace (identifiers are).
 /// Whether two identifiers are the same text. Identifiers are short (`m1`): up to eight bytes
 /// they are compared here byte by byte, without a call to the library's comparison; longer
 /// ones as any text. A property test holds it equal to `==`.
@@ -1055,6 +1053,8 @@ pub(crate) fn same_id(a: &str, b: &str) -> bool {
     a == b
 }
 
+/// Whether `text` is empty or only whitespace (`text.trim().is_empty()`), answered from the
+/// first byte when it is an ASCII character that is not whitespace (identifiers are).
 fn blank(text: &str) -> bool {
     match text.as_bytes().first() {
         Some(&b) if b.is_ascii() && !char::from(b).is_whitespace() => false,
