@@ -2165,8 +2165,8 @@ definitions:
     }
 
     /// Member counts, sums and `almeno_uno`/`tutti` whose filters read the members' facts in
-    /// place, their steps counted once per loop: every kind of term (booleans, comparisons with numbers, texts and
-    /// `oggi`, presence, `valore_o` of a fact and a constant or another fact), optional facts
+    /// place, their steps counted once per loop: every kind of term (booleans, comparisons
+    /// with numbers, texts and `oggi`, presence, `valore_o` of a fact and a constant or another fact), optional facts
     /// given and not, chains within chains, a term evaluated apart (`100 / eta`) that
     /// fails; the values, the failure and the limit at every step as the tree walker's.
     const MEMBER_FILTERS: &str = r#"
