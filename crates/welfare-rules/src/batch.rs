@@ -3,8 +3,12 @@
 //! Input is JSON lines: each line is either a facts object or `{"id": …, "facts": {…}}`.
 //! Records are read in chunks of [`CHUNK`] lines, each chunk evaluated in parallel with rayon,
 //! and results written in input order, so memory stays bounded whatever the input size.
+//!
+//! A record that cannot be evaluated (not JSON, not valid UTF-8, undeclared or bad facts, an
+//! evaluation error) is reported with its line number and skipped; only an input that cannot
+//! be read any further stops the batch ([`BatchError::Read`]).
 
-use std::io::BufRead;
+use std::io::{self, BufRead};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -83,35 +87,83 @@ impl ClassifyName for serde_json::Error {
     }
 }
 
+/// Why a batch stopped before the end of its input.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BatchError {
+    /// The program cannot be evaluated on the date (a parameter not in force, for one): no
+    /// record was read.
+    #[error(transparent)]
+    Eval(#[from] EvalError),
+    /// The input could not be read past line `line` (every record before it was evaluated
+    /// and given to the sink).
+    #[error("cannot read the input after line {line}: {source}")]
+    Read {
+        /// The last line read whole (0 when none was).
+        line: usize,
+        /// What the system said.
+        #[source]
+        source: io::Error,
+    },
+}
+
 /// Evaluates every JSON line of `input` on `date`, calling `sink` with each result in input
-/// order. Returns `(evaluated, skipped)`. A line that is not JSON, has undeclared or bad facts,
-/// or fails to evaluate is reported through `sink` and skipped; the batch never aborts.
+/// order. Returns `(evaluated, skipped)`. A line that is not valid UTF-8, is not JSON, has
+/// undeclared or bad facts, or fails to evaluate is reported through `sink` and skipped; blank
+/// lines are skipped silently. Only a read error stops the batch, after the records before it
+/// ([`BatchError::Read`]).
 pub fn run_lines<R: BufRead>(
     program: &Program,
     date: NaiveDate,
-    input: R,
+    mut input: R,
     mut sink: impl FnMut(&BatchResult),
-) -> Result<(usize, usize), EvalError> {
+) -> Result<(usize, usize), BatchError> {
     let snap = program.snapshot(date)?;
     let (mut ok, mut skipped) = (0, 0);
-    let mut lines = input.lines().enumerate();
-    loop {
-        let mut chunk = Vec::with_capacity(CHUNK);
-        for (i, line) in lines.by_ref() {
-            match line {
-                Ok(l) if l.trim().is_empty() => continue,
-                Ok(l) => chunk.push((i + 1, l)),
-                Err(_) => chunk.push((i + 1, String::new())),
+    let (mut line_no, mut at_end) = (0, false);
+    let mut failed = None;
+    let mut bytes = Vec::new();
+    while !at_end {
+        // Each line, or why it cannot be read as text (its UTF-8 error's first byte).
+        let mut chunk: Vec<(usize, Result<String, usize>)> = Vec::with_capacity(CHUNK);
+        while chunk.len() < CHUNK {
+            bytes.clear();
+            match input.read_until(b'\n', &mut bytes) {
+                Ok(0) => {
+                    at_end = true;
+                    break;
+                }
+                Ok(_) => line_no += 1,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                // The lines read before are evaluated; a line only partly read is not, and
+                // the error says where reading stopped.
+                Err(source) => {
+                    failed = Some(BatchError::Read { line: line_no, source });
+                    at_end = true;
+                    break;
+                }
             }
-            if chunk.len() == CHUNK {
-                break;
+            let line = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            match std::str::from_utf8(line) {
+                Ok(text) if text.trim().is_empty() => {}
+                Ok(text) => chunk.push((line_no, Ok(text.to_owned()))),
+                Err(e) => chunk.push((line_no, Err(e.valid_up_to() + 1))),
             }
         }
-        if chunk.is_empty() {
-            break;
-        }
-        let results: Vec<BatchResult> =
-            chunk.par_iter().map(|(n, l)| one(program, &snap, *n, l)).collect();
+        let results: Vec<BatchResult> = chunk
+            .par_iter()
+            .map(|(n, line)| match line {
+                Ok(text) => one(program, &snap, *n, text),
+                Err(byte) => BatchResult {
+                    line: *n,
+                    id: None,
+                    eligible: None,
+                    outputs: None,
+                    error: Some(format!("not valid UTF-8 from byte {byte}")),
+                },
+            })
+            .collect();
         for r in &results {
             if r.error.is_some() {
                 skipped += 1;
@@ -121,7 +173,10 @@ pub fn run_lines<R: BufRead>(
             sink(r);
         }
     }
-    Ok((ok, skipped))
+    match failed {
+        Some(error) => Err(error),
+        None => Ok((ok, skipped)),
+    }
 }
 
 /// Evaluates prepared facts in parallel without explanations or per-household allocation:

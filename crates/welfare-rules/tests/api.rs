@@ -169,6 +169,61 @@ fn batch_skips_bad_records_and_keeps_order() {
 }
 
 #[test]
+fn batch_reports_a_line_not_utf8_and_goes_on() {
+    let p = ravenna();
+    let mut input = b"{\"isee_minorenni\": \"10000\"}\r\n".to_vec();
+    input.extend_from_slice(b"{\"isee_minorenni\": \"\xff\"}\n\n   \n");
+    input.extend_from_slice(b"{\"isee_minorenni\": \"35000\"}");
+    let mut seen = Vec::new();
+    let (ok, skipped) =
+        welfare_rules::batch::run_lines(&p, d(2025, 1, 15), input.as_slice(), |r| {
+            seen.push(r.clone())
+        })
+        .unwrap();
+    assert_eq!((ok, skipped), (2, 1));
+    // Blank lines are skipped but counted: the last record is on line 5.
+    assert_eq!(seen.iter().map(|r| r.line).collect::<Vec<_>>(), vec![1, 2, 5]);
+    // The byte the UTF-8 error starts at (1-based), and nothing of the line's content.
+    assert_eq!(seen[1].error.as_deref(), Some("not valid UTF-8 from byte 21"));
+    assert_eq!(seen[0].outputs.as_ref().unwrap()["retta_mensile"], "83.92");
+    assert!(seen[2].outputs.is_some());
+}
+
+/// A reader that gives `good` and then fails on every read, as a failing disk does.
+struct FailingAfter<'a> {
+    good: &'a [u8],
+}
+
+impl std::io::Read for FailingAfter<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.good.is_empty() {
+            return Err(std::io::Error::other("device error"));
+        }
+        let n = buf.len().min(self.good.len());
+        buf[..n].copy_from_slice(&self.good[..n]);
+        self.good = &self.good[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn batch_stops_at_a_read_error_after_the_records_before_it() {
+    let p = ravenna();
+    let good = b"{\"isee_minorenni\": \"10000\"}\n{\"isee_minorenni\": \"20000\"}\n{\"isee_";
+    let input = std::io::BufReader::with_capacity(16, FailingAfter { good });
+    let mut seen = Vec::new();
+    let err = welfare_rules::batch::run_lines(&p, d(2025, 1, 15), input, |r| seen.push(r.line))
+        .unwrap_err();
+    // The error ends the batch (no endless run of failed reads) and says where.
+    match &err {
+        welfare_rules::batch::BatchError::Read { line, .. } => assert_eq!(*line, 2),
+        other => panic!("expected a read error, got {other:?}"),
+    }
+    assert_eq!(err.to_string(), "cannot read the input after line 2: device error");
+    assert_eq!(seen, vec![1, 2], "the records read before the error are evaluated");
+}
+
+#[test]
 fn ranking_and_publishable_list() {
     let text = r#"
 rulebook: esempio/graduatoria
