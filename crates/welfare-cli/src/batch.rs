@@ -87,10 +87,9 @@ pub(crate) fn run(args: BatchArgs) -> Outcome {
     };
     let _ = args.national; // the national measures are always evaluated
     for path in &args.rulebooks {
-        let loaded = std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|text| {
-            catalogue.add_rulebook(&text, &path.display().to_string()).map_err(|e| e.to_string())
-        });
-        if let Err(e) = loaded {
+        // A rulebook that cannot be read or loaded stops the run before it starts (exit 2).
+        let Ok(text) = output::read_text(path) else { return Outcome::Usage };
+        if let Err(e) = catalogue.add_rulebook(&text, &path.display().to_string()) {
             output::error(format_args!("{}: {e}", path.display()));
             return Outcome::Usage;
         }

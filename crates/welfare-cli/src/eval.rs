@@ -72,15 +72,11 @@ pub(crate) fn run(args: EvalArgs) -> Outcome {
     let household = match &args.household {
         None => Household::example(),
         Some(path) => {
-            let name = path.display().to_string();
-            let text = match std::fs::read_to_string(path) {
+            let text = match output::read_text(path) {
                 Ok(t) => t,
-                Err(e) => {
-                    output::error(format!("{name}: cannot read: {e}"));
-                    return Outcome::Usage;
-                }
+                Err(outcome) => return outcome,
             };
-            Household::from_str_named(&name, &text)
+            Household::from_str_named(&path.display().to_string(), &text)
         }
     };
     let household = match household {
@@ -98,15 +94,11 @@ pub(crate) fn run(args: EvalArgs) -> Outcome {
         }
     };
     for path in &args.rulebooks {
-        let shown = path.display().to_string();
-        let text = match std::fs::read_to_string(path) {
+        let text = match output::read_text(path) {
             Ok(t) => t,
-            Err(e) => {
-                output::error(format!("{shown}: cannot read: {e}"));
-                return Outcome::Usage;
-            }
+            Err(outcome) => return outcome,
         };
-        if let Err(e) = catalogue.add_rulebook(&text, &shown) {
+        if let Err(e) = catalogue.add_rulebook(&text, &path.display().to_string()) {
             output::error(e);
             return Outcome::Invalid;
         }

@@ -17,7 +17,7 @@
 //! * `welfare isee check-protocol [--lenient] PROTOCOL`: exit 0 when the protocol has the form
 //!   `INPS-ISEE-YYYY-NNNNNNNNL-NN`, 1 otherwise (the reason on standard error).
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
@@ -121,16 +121,6 @@ fn write_out(bytes: &[u8]) -> Outcome {
     }
 }
 
-fn read_input(file: &Path) -> io::Result<String> {
-    if file.as_os_str() == "-" {
-        let mut text = String::new();
-        io::stdin().read_to_string(&mut text)?;
-        Ok(text)
-    } else {
-        std::fs::read_to_string(file)
-    }
-}
-
 /// Removes quoted input values from a deserializer message: personal data must not reach logs.
 fn redact(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
@@ -192,12 +182,9 @@ fn compute_file(
     pension_deduction: PensionDeduction,
 ) -> Outcome {
     let name = file.display();
-    let text = match read_input(file) {
+    let text = match output::read_text(file) {
         Ok(text) => text,
-        Err(e) => {
-            output::error(format!("{name}: cannot read: {e}"));
-            return Outcome::Usage;
-        }
+        Err(outcome) => return outcome,
     };
     let dsu = match parse_dsu(file, &text) {
         Ok(dsu) => dsu,

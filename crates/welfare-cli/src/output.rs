@@ -25,6 +25,28 @@ impl From<Outcome> for ExitCode {
     }
 }
 
+/// The text of the file at `path`, or of standard input when `path` is `-`. When it cannot
+/// be had, says why on standard error and gives the outcome: a file that cannot be read is a
+/// usage error (exit 2); one that is not UTF-8 text is invalid input (exit 1), and the message
+/// says from which byte, never what the bytes are.
+pub(crate) fn read_text(path: &std::path::Path) -> Result<String, Outcome> {
+    let read = if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        io::Read::read_to_end(&mut io::stdin().lock(), &mut bytes).map(|_| bytes)
+    } else {
+        std::fs::read(path)
+    };
+    let bytes = read.map_err(|e| {
+        error(format_args!("{}: cannot read: {e}", path.display()));
+        Outcome::Usage
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let byte = e.utf8_error().valid_up_to() + 1;
+        error(format_args!("{}: not valid UTF-8 text from byte {byte}", path.display()));
+        Outcome::Invalid
+    })
+}
+
 /// Writes one JSON value as a line on standard output.
 pub(crate) fn json_line<T: serde::Serialize>(out: &mut impl Write, value: &T) -> io::Result<()> {
     serde_json::to_writer(&mut *out, value).map_err(io::Error::other)?;

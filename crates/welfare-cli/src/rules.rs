@@ -90,16 +90,6 @@ pub(crate) enum RulesArgs {
     },
 }
 
-fn read_input(path: &Path) -> io::Result<String> {
-    if path.as_os_str() == "-" {
-        let mut s = String::new();
-        io::Read::read_to_string(&mut io::stdin().lock(), &mut s)?;
-        Ok(s)
-    } else {
-        std::fs::read_to_string(path)
-    }
-}
-
 fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
@@ -223,12 +213,9 @@ fn eval(
             return Outcome::Invalid;
         }
     };
-    let text = match read_input(facts) {
+    let text = match output::read_text(facts) {
         Ok(t) => t,
-        Err(e) => {
-            output::error(format!("cannot read facts: {e}"));
-            return Outcome::Usage;
-        }
+        Err(outcome) => return outcome,
     };
     let value: serde_json::Value = match serde_json::from_str(&text) {
         Ok(v) => v,
@@ -322,12 +309,9 @@ fn rank(
             return Outcome::Invalid;
         }
     };
-    let text = match read_input(applicants) {
+    let text = match output::read_text(applicants) {
         Ok(t) => t,
-        Err(e) => {
-            output::error(format!("cannot read applicants: {e}"));
-            return Outcome::Usage;
-        }
+        Err(outcome) => return outcome,
     };
     let mut list = Vec::new();
     let mut bad = 0usize;
@@ -414,6 +398,10 @@ fn batch(rulebook: &Path, input: &Path, date: NaiveDate) -> Outcome {
         Ok((_, skipped)) => {
             output::error(format!("{skipped} record(s) skipped"));
             Outcome::Invalid
+        }
+        Err(e @ welfare_rules::batch::BatchError::Read { .. }) => {
+            output::error(format_args!("{}: {e}", input.display()));
+            Outcome::Usage
         }
         Err(e) => {
             output::error(e);

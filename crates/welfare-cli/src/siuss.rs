@@ -169,10 +169,7 @@ fn validate(path: &Path, json: bool) -> Outcome {
 }
 
 fn read_input(path: &Path) -> Result<ExportInput, Outcome> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        output::error(format_args!("{}: cannot read: {e}", path.display()));
-        Outcome::Usage
-    })?;
+    let text = output::read_text(path)?;
     let de = serde_yaml::Deserializer::from_str(&text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let at = e.path().to_string();

@@ -146,3 +146,26 @@ fn a_broken_rulebook_exits_1() {
     assert_eq!(code, 1);
     assert!(err.contains("broken.yaml"), "{err}");
 }
+
+/// A household or rulebook file that is not UTF-8 text is invalid input (exit 1), told from
+/// which byte and without its bytes; a file that cannot be read is a usage error (exit 2).
+#[test]
+fn a_file_not_utf8_is_invalid_input_and_a_missing_one_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("nucleo.json");
+    std::fs::write(&bad, b"{\"group_identifier\": \"ros\xe9\"}").unwrap();
+    let bad = bad.to_str().unwrap();
+    let (code, out, err) = welfare(&["eval", bad, "--date", "2026-09-01"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty());
+    assert_eq!(err, format!("welfare: {bad}: not valid UTF-8 text from byte 26\n"));
+
+    let (code, _, err) = welfare(&["eval", "--rulebook", bad, "--date", "2026-09-01"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("not valid UTF-8 text from byte 26"), "{err}");
+
+    let missing = dir.path().join("missing.json");
+    let (code, _, err) = welfare(&["eval", missing.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("cannot read"), "{err}");
+}

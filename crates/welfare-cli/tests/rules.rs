@@ -101,6 +101,36 @@ fn eval_plain_json_and_explained() {
     assert_eq!(o.status.code(), Some(1));
 }
 
+/// A line that is not UTF-8 is reported with its line number and the batch goes on; a
+/// facts file that is not UTF-8 text is invalid input (exit 1).
+#[test]
+fn batch_reports_a_line_not_utf8_and_eval_a_file_not_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(&input, b"{\"isee_minorenni\": \"10000\"}\n{\"x\": \"\xff\"}\n").unwrap();
+    let input = input.to_str().unwrap();
+    let o = welfare(&["rules", "batch", "--rulebook", RAVENNA, "--date", "2025-01-15", input]);
+    let lines: Vec<serde_json::Value> =
+        stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["outputs"]["retta_mensile"], "83.92");
+    assert_eq!(lines[1], serde_json::json!({"line": 2, "error": "not valid UTF-8 from byte 8"}));
+    assert_eq!(o.status.code(), Some(1));
+
+    let o = welfare(&[
+        "rules",
+        "eval",
+        "--rulebook",
+        RAVENNA,
+        "--date",
+        "2025-01-15",
+        "--facts",
+        input,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not valid UTF-8 text from byte 36"));
+}
+
 #[test]
 fn batch_and_rank() {
     let dir = tempfile::tempdir().unwrap();
