@@ -49,7 +49,11 @@ pub(crate) fn read_text(path: &std::path::Path) -> Result<String, Outcome> {
 
 /// Writes one JSON value as a line on standard output.
 pub(crate) fn json_line<T: serde::Serialize>(out: &mut impl Write, value: &T) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, value).map_err(io::Error::other)?;
+    // An I/O error keeps its kind (a closed pipe stays `BrokenPipe`, so callers can tell it).
+    serde_json::to_writer(&mut *out, value).map_err(|e| match e.io_error_kind() {
+        Some(kind) => io::Error::new(kind, e),
+        None => io::Error::other(e),
+    })?;
     out.write_all(b"\n")
 }
 

@@ -366,6 +366,7 @@ fn rank(
 }
 
 fn batch(rulebook: &Path, input: &Path, date: NaiveDate) -> Outcome {
+    use welfare_rules::batch::BatchError;
     let program = match program(rulebook, &[]) {
         Ok(p) => p,
         Err(e) => {
@@ -373,34 +374,39 @@ fn batch(rulebook: &Path, input: &Path, date: NaiveDate) -> Outcome {
             return Outcome::Invalid;
         }
     };
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    let mut failed_write = false;
-    let result = if input.as_os_str() == "-" {
-        welfare_rules::batch::run_lines(&program, date, io::stdin().lock(), |r| {
-            failed_write |= output::json_line(&mut out, r).is_err()
-        })
+    let reader: Box<dyn io::BufRead> = if input.as_os_str() == "-" {
+        Box::new(io::stdin().lock())
     } else {
         match std::fs::File::open(input) {
-            Ok(f) => welfare_rules::batch::run_lines(&program, date, io::BufReader::new(f), |r| {
-                failed_write |= output::json_line(&mut out, r).is_err()
-            }),
+            Ok(f) => Box::new(io::BufReader::new(f)),
             Err(e) => {
                 output::error(format!("cannot read {}: {e}", input.display()));
                 return Outcome::Usage;
             }
         }
     };
-    if failed_write || out.flush().is_err() {
-        return Outcome::Usage;
-    }
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    // A result that cannot be written stops the batch (nothing more would be seen).
+    let result =
+        welfare_rules::batch::run_lines(&program, date, reader, |r| output::json_line(&mut out, r));
+    let flushed = out.flush();
     match result {
+        Ok(_) if flushed.is_err() => Outcome::Usage,
         Ok((_, 0)) => Outcome::Ok,
         Ok((_, skipped)) => {
             output::error(format!("{skipped} record(s) skipped"));
             Outcome::Invalid
         }
-        Err(e @ welfare_rules::batch::BatchError::Read { .. }) => {
+        // The reader of the output went away (`| head`): nothing to say.
+        Err(BatchError::Write { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
+            Outcome::Usage
+        }
+        Err(e @ BatchError::Read { .. }) => {
             output::error(format_args!("{}: {e}", input.display()));
+            Outcome::Usage
+        }
+        Err(e @ BatchError::Write { .. }) => {
+            output::error(e);
             Outcome::Usage
         }
         Err(e) => {

@@ -131,6 +131,28 @@ fn batch_reports_a_line_not_utf8_and_eval_a_file_not_utf8() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("not valid UTF-8 text from byte 36"));
 }
 
+/// Results that cannot be written stop the batch at once, with exit 2 and the line.
+#[test]
+fn batch_stops_when_its_output_cannot_be_written() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // not a Linux-like system: nothing to test with
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(&input, "{\"isee_minorenni\": \"10000\"}\n".repeat(20_000)).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_welfare"))
+        .args(["rules", "batch", "--rulebook", RAVENNA, "--date", "2025-01-15"])
+        .arg(&input)
+        .current_dir(root())
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.starts_with("welfare: cannot write the result of line "), "{err}");
+    assert!(err.contains("No space left on device"), "{err}");
+}
+
 #[test]
 fn batch_and_rank() {
     let dir = tempfile::tempdir().unwrap();

@@ -105,18 +105,28 @@ pub enum BatchError {
         #[source]
         source: io::Error,
     },
+    /// The sink could not take the result of line `line` (a closed pipe, a full disk): the
+    /// batch stops there rather than evaluate records no one will see.
+    #[error("cannot write the result of line {line}: {source}")]
+    Write {
+        /// The line of the result the sink refused.
+        line: usize,
+        /// What the sink said.
+        #[source]
+        source: io::Error,
+    },
 }
 
 /// Evaluates every JSON line of `input` on `date`, calling `sink` with each result in input
 /// order. Returns `(evaluated, skipped)`. A line that is not valid UTF-8, is not JSON, has
 /// undeclared or bad facts, or fails to evaluate is reported through `sink` and skipped; blank
 /// lines are skipped silently. Only a read error stops the batch, after the records before it
-/// ([`BatchError::Read`]).
+/// ([`BatchError::Read`]), or an error of `sink`, at once ([`BatchError::Write`]).
 pub fn run_lines<R: BufRead>(
     program: &Program,
     date: NaiveDate,
     mut input: R,
-    mut sink: impl FnMut(&BatchResult),
+    mut sink: impl FnMut(&BatchResult) -> io::Result<()>,
 ) -> Result<(usize, usize), BatchError> {
     let snap = program.snapshot(date)?;
     let (mut ok, mut skipped) = (0, 0);
@@ -170,7 +180,7 @@ pub fn run_lines<R: BufRead>(
             } else {
                 ok += 1;
             }
-            sink(r);
+            sink(r).map_err(|source| BatchError::Write { line: r.line, source })?;
         }
     }
     match failed {

@@ -157,7 +157,8 @@ fn batch_skips_bad_records_and_keeps_order() {
     let mut seen = Vec::new();
     let (ok, skipped) =
         welfare_rules::batch::run_lines(&p, d(2025, 1, 15), input.as_bytes(), |r| {
-            seen.push(r.clone())
+            seen.push(r.clone());
+            Ok(())
         })
         .unwrap();
     assert_eq!((ok, skipped), (2, 2));
@@ -177,7 +178,8 @@ fn batch_reports_a_line_not_utf8_and_goes_on() {
     let mut seen = Vec::new();
     let (ok, skipped) =
         welfare_rules::batch::run_lines(&p, d(2025, 1, 15), input.as_slice(), |r| {
-            seen.push(r.clone())
+            seen.push(r.clone());
+            Ok(())
         })
         .unwrap();
     assert_eq!((ok, skipped), (2, 1));
@@ -212,8 +214,11 @@ fn batch_stops_at_a_read_error_after_the_records_before_it() {
     let good = b"{\"isee_minorenni\": \"10000\"}\n{\"isee_minorenni\": \"20000\"}\n{\"isee_";
     let input = std::io::BufReader::with_capacity(16, FailingAfter { good });
     let mut seen = Vec::new();
-    let err = welfare_rules::batch::run_lines(&p, d(2025, 1, 15), input, |r| seen.push(r.line))
-        .unwrap_err();
+    let err = welfare_rules::batch::run_lines(&p, d(2025, 1, 15), input, |r| {
+        seen.push(r.line);
+        Ok(())
+    })
+    .unwrap_err();
     // The error ends the batch (no endless run of failed reads) and says where.
     match &err {
         welfare_rules::batch::BatchError::Read { line, .. } => assert_eq!(*line, 2),
@@ -221,6 +226,24 @@ fn batch_stops_at_a_read_error_after_the_records_before_it() {
     }
     assert_eq!(err.to_string(), "cannot read the input after line 2: device error");
     assert_eq!(seen, vec![1, 2], "the records read before the error are evaluated");
+}
+
+#[test]
+fn batch_stops_at_the_first_result_the_sink_refuses() {
+    let p = ravenna();
+    let input = "{\"isee_minorenni\": \"10000\"}\n\n{\"isee_minorenni\": \"20000\"}\n{}\n";
+    let mut calls = 0;
+    let err = welfare_rules::batch::run_lines(&p, d(2025, 1, 15), input.as_bytes(), |_| {
+        calls += 1;
+        if calls == 2 {
+            Err(std::io::Error::new(std::io::ErrorKind::BrokenPipe, "closed"))
+        } else {
+            Ok(())
+        }
+    })
+    .unwrap_err();
+    assert_eq!(calls, 2, "no result is given after the refusal");
+    assert_eq!(err.to_string(), "cannot write the result of line 3: closed");
 }
 
 #[test]
