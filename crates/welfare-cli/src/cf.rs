@@ -86,6 +86,8 @@ pub(crate) fn run(args: CfArgs) -> Outcome {
     };
     match result.and_then(|outcome| out.flush().map(|()| outcome)) {
         Ok(outcome) => outcome,
+        // A closed pipe (`| head`) is the reader's choice, not an error (as `gen` and `batch`).
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Outcome::Ok,
         Err(e) => {
             output::error(format_args!("cf: cannot read input or write output: {e}"));
             Outcome::Usage

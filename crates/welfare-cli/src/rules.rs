@@ -397,9 +397,9 @@ fn batch(rulebook: &Path, input: &Path, date: NaiveDate) -> Outcome {
             output::error(format!("{skipped} record(s) skipped"));
             Outcome::Invalid
         }
-        // The reader of the output went away (`| head`): nothing to say.
+        // A closed pipe (`| head`) is the reader's choice, not an error (as `welfare batch`).
         Err(BatchError::Write { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
-            Outcome::Usage
+            Outcome::Ok
         }
         Err(e @ BatchError::Read { .. }) => {
             output::error(format_args!("{}: {e}", input.display()));

@@ -153,6 +153,31 @@ fn batch_stops_when_its_output_cannot_be_written() {
     assert!(err.contains("No space left on device"), "{err}");
 }
 
+/// A reader that stops reading (`| head`) ends the batch early, with exit 0 and nothing said.
+#[test]
+fn batch_ends_quietly_when_its_reader_goes_away() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    // Far more results than a pipe holds, so that the batch is still writing.
+    std::fs::write(&input, "{\"isee_minorenni\": \"10000\"}\n".repeat(50_000)).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_welfare"))
+        .args(["rules", "batch", "--rulebook", RAVENNA, "--date", "2025-01-15"])
+        .arg(&input)
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert!(first.starts_with("{\"line\":1,"), "{first}");
+    // The reading end is dropped here: the batch's next writes fail with a closed pipe.
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&o.stderr), "");
+}
+
 #[test]
 fn batch_and_rank() {
     let dir = tempfile::tempdir().unwrap();
