@@ -6,7 +6,8 @@
 //! evaluated and serialized by one of several workers (one per core), while the calling thread
 //! reads the chunks ahead and writes those done, in input order. At most a few chunks a worker
 //! are in flight, in buffers kept from one chunk to the next, so memory stays flat whatever the
-//! size of the input.
+//! size of the input; with more than seven workers the chunks take fewer lines, so that it
+//! stays flat (≈ 20 MB of chunks) whatever the number of cores too.
 //! A malformed record never stops the run: it is reported with its line number and error to the
 //! rejects sink and counted. A line that is not valid UTF-8 is such a record (its error says from
 //! which byte, never what the bytes are).
@@ -56,7 +57,8 @@ use crate::{Catalogue, Household, HouseholdError, HouseholdErrorKind, Lang, Peri
 use welfare_types::Money;
 
 /// Lines read, evaluated and written together without explanations (a run with explanations
-/// takes a sixteenth of them at a time).
+/// takes a sixteenth of them at a time; a run with more than seven workers, fewer, so that the
+/// chunks in flight take about as much memory as with seven).
 pub const CHUNK: usize = 1024;
 
 /// How many times fewer lines a run with explanations takes per chunk: its result lines are
@@ -169,7 +171,7 @@ const KEEP_READ_BYTES: usize = 8 << 20;
 /// One chunk of input: its lines as read, one after another, and where each is; and, once a
 /// worker has evaluated it, its output.
 struct Chunk {
-    /// The most lines the chunk takes: [`CHUNK`], or less with explanations.
+    /// The most lines the chunk takes ([`chunk_lines`]).
     size: usize,
     /// Its place in the input: 0 for the first chunk read, 1 for the next, …
     seq: u64,
@@ -200,13 +202,30 @@ fn has_content(line: &[u8]) -> bool {
     }
 }
 
+/// The most lines the chunks in flight take together (≈ 20 MB of input and results without
+/// explanations): up to seven workers, two chunks each and two more, that is chunks of
+/// [`CHUNK`] lines; with more workers the chunks get fewer lines ([`chunk_lines`]), so that
+/// the memory of a run does not grow with the number of cores either.
+const IN_FLIGHT_LINES: usize = 16 * CHUNK;
+
+/// The fewest lines a chunk without explanations takes, however many the workers.
+const LEAST_LINES: usize = 64;
+
+/// Lines a chunk takes in a run with `workers` workers at the explanation level `explain`:
+/// [`CHUNK`] (a sixteenth with explanations), or fewer when the chunks in flight
+/// ([`IN_FLIGHT_PER_WORKER`] a worker, and two) would take more than [`IN_FLIGHT_LINES`].
+fn chunk_lines(workers: usize, explain: Explain) -> usize {
+    let in_flight = workers.saturating_mul(IN_FLIGHT_PER_WORKER).saturating_add(2);
+    let lines = (IN_FLIGHT_LINES / in_flight).clamp(LEAST_LINES, CHUNK);
+    match explain {
+        Explain::None => lines,
+        Explain::Motivazione | Explain::Full => lines / EXPLAINED,
+    }
+}
+
 impl Chunk {
-    /// An empty chunk, of the size for the explanation level.
-    fn new(explain: Explain) -> Chunk {
-        let size = match explain {
-            Explain::None => CHUNK,
-            Explain::Motivazione | Explain::Full => CHUNK / EXPLAINED,
-        };
+    /// An empty chunk that takes up to `size` lines.
+    fn new(size: usize) -> Chunk {
         Chunk {
             size,
             seq: 0,
@@ -366,7 +385,7 @@ pub fn run<R: BufRead, W: Write, J: Write>(
         // reader's wait ends with an error rather than hanging.
         drop(done);
         let mut pipeline = Pipeline {
-            explain: options.explain,
+            size: chunk_lines(workers, options.explain),
             most: workers * IN_FLIGHT_PER_WORKER + 2,
             jobs,
             evaluated,
@@ -420,7 +439,8 @@ fn work<'c>(
 
 /// The reader and writer's side of a run: the chunks read and not yet written, in input order.
 struct Pipeline {
-    explain: Explain,
+    /// The most lines a chunk takes ([`chunk_lines`]).
+    size: usize,
     /// The most chunks read and not yet written.
     most: usize,
     /// Chunks for the workers.
@@ -453,7 +473,7 @@ impl Pipeline {
         loop {
             // Reads ahead while there is room, writing whatever is back meanwhile.
             while !exhausted && self.waiting.len() < self.most {
-                let mut chunk = self.spare.pop().unwrap_or_else(|| Chunk::new(self.explain));
+                let mut chunk = self.spare.pop().unwrap_or_else(|| Chunk::new(self.size));
                 chunk.read(input, &mut self.carry, &mut line_no)?;
                 if chunk.read == 0 {
                     exhausted = true;
@@ -1463,6 +1483,27 @@ mod tests {
     /// and rejects, byte for byte, whatever the number of workers (one, two, five): chunks
     /// come back from the workers in any order and are written in input order.
     #[test]
+    fn chunks_take_fewer_lines_past_seven_workers() {
+        use Explain::{Full, Motivazione, None};
+        for workers in [1, 2, 4, 7] {
+            assert_eq!(chunk_lines(workers, None), CHUNK);
+            assert_eq!(chunk_lines(workers, Full), CHUNK / EXPLAINED);
+        }
+        // 8 workers: 18 chunks in flight share the 16,384 lines.
+        assert_eq!(chunk_lines(8, None), 910);
+        assert_eq!(chunk_lines(8, Motivazione), 56);
+        assert_eq!(chunk_lines(64, None), 126);
+        // However many, a chunk takes some lines, and explained runs at least one.
+        assert_eq!(chunk_lines(1_000, None), LEAST_LINES);
+        assert_eq!(chunk_lines(usize::MAX, Full), LEAST_LINES / EXPLAINED);
+        for workers in 1..300 {
+            let lines = chunk_lines(workers, None);
+            let in_flight = workers * IN_FLIGHT_PER_WORKER + 2;
+            assert!(lines * in_flight <= IN_FLIGHT_LINES || lines == LEAST_LINES, "{workers}");
+        }
+    }
+
+    #[test]
     fn any_number_of_workers_writes_the_same_bytes() {
         let catalogue = Catalogue::national().unwrap();
         let generator = crate::synthetic::Generator::new(6, 2026).unwrap();
@@ -1479,7 +1520,8 @@ mod tests {
         }
         for explain in [Explain::None, Explain::Full] {
             let options = Options::new(NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(), explain);
-            let outputs: Vec<(Vec<u8>, Vec<u8>, Summary)> = [1, 2, 5]
+            // 40 workers take chunks of fewer lines (`chunk_lines`): the bytes are the same.
+            let outputs: Vec<(Vec<u8>, Vec<u8>, Summary)> = [1, 2, 5, 40]
                 .into_iter()
                 .map(|threads| {
                     let pool =
