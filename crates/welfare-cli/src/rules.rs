@@ -389,9 +389,16 @@ fn batch(rulebook: &Path, input: &Path, date: NaiveDate) -> Outcome {
     // A result that cannot be written stops the batch (nothing more would be seen).
     let result =
         welfare_rules::batch::run_lines(&program, date, reader, |r| output::json_line(&mut out, r));
-    let flushed = out.flush();
+    // The last results, still in the buffer: a failure here is told as any write error
+    // (after an error of the batch itself, that one is told instead).
+    if let (Ok(_), Err(e)) = (&result, out.flush()) {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            return Outcome::Ok;
+        }
+        output::error(format_args!("cannot write the results: {e}"));
+        return Outcome::Usage;
+    }
     match result {
-        Ok(_) if flushed.is_err() => Outcome::Usage,
         Ok((_, 0)) => Outcome::Ok,
         Ok((_, skipped)) => {
             output::error(format!("{skipped} record(s) skipped"));

@@ -6,7 +6,8 @@
 //!
 //! A record that cannot be evaluated (not JSON, not valid UTF-8, undeclared or bad facts, an
 //! evaluation error) is reported with its line number and skipped; only an input that cannot
-//! be read any further stops the batch ([`BatchError::Read`]).
+//! be read any further ([`BatchError::Read`]) or results that cannot be written
+//! ([`BatchError::Write`]) stop the batch.
 
 use std::io::{self, BufRead};
 
@@ -144,9 +145,9 @@ pub fn run_lines<R: BufRead>(
                     break;
                 }
                 Ok(_) => line_no += 1,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                // The lines read before are evaluated; a line only partly read is not, and
-                // the error says where reading stopped.
+                // (`read_until` retries an interrupted read itself.) The lines read before are
+                // evaluated; a line only partly read is not, and the error says where reading
+                // stopped.
                 Err(source) => {
                     failed = Some(BatchError::Read { line: line_no, source });
                     at_end = true;
