@@ -775,7 +775,8 @@ impl Household {
             let path = e.path().to_string();
             let inner = e.into_inner();
             let location = inner.location().map(|l| (l.line(), l.column()));
-            let mut message = inner.to_string();
+            // serde would quote the value it rejects (an identifier, a citizenship): not shown.
+            let mut message = welfare_types::redact::serde_message(&inner.to_string());
             if let Some((line, column)) = location {
                 let suffix = format!(" at line {line} column {column}");
                 if let Some(stripped) = message.strip_suffix(&suffix) {
@@ -1063,7 +1064,8 @@ fn blank(text: &str) -> bool {
 }
 
 fn json_error(name: &str, path: String, e: &serde_json::Error) -> HouseholdError {
-    let mut message = e.to_string();
+    // serde would quote the value it rejects (an identifier, a citizenship): not shown.
+    let mut message = welfare_types::redact::serde_message(&e.to_string());
     let suffix = format!(" at line {} column {}", e.line(), e.column());
     if let Some(stripped) = message.strip_suffix(&suffix) {
         message = stripped.to_owned();
@@ -1074,8 +1076,43 @@ fn json_error(name: &str, path: String, e: &serde_json::Error) -> HouseholdError
 
 #[cfg(test)]
 mod tests {
-    use super::{blank, same_id};
+    use super::{blank, same_id, Household};
     use proptest::prelude::*;
+
+    /// serde's messages quote the value they reject: a household's errors do not.
+    #[test]
+    fn format_errors_do_not_show_the_values() {
+        let member = |citizenship: &str| {
+            format!(
+                "{{\"member_identifier\": \"m\", \"birth_date\": \"1990-01-01\", \
+                 \"relationship_to_head\": \"intestatario_scheda\", \"sex\": \"F\", \
+                 \"citizenship\": \"{citizenship}\"}}"
+            )
+        };
+        let json = [
+            format!(
+                "{{\"group_identifier\": 20240017, \"residence\": {{\"comune\": \"H501\"}}, \
+                 \"member_list\": [{}]}}",
+                member("italian")
+            ),
+            format!(
+                "{{\"group_identifier\": \"g\", \"residence\": {{\"comune\": \"H501\"}}, \
+                 \"member_list\": [{}]}}",
+                member("marocchina")
+            ),
+        ];
+        for (text, secret) in json.iter().zip(["20240017", "marocchina"]) {
+            let error = Household::parse_json("line 1", text).unwrap_err().to_string();
+            assert!(error.contains("(value not shown)"), "{error}");
+            assert!(!error.contains(secret), "{error}");
+        }
+        let yaml = "group_identifier: g\nresidence: { comune: H501 }\nmember_list:\n  - { \
+                    member_identifier: m, birth_date: 1990-01-01, relationship_to_head: \
+                    intestatario_scheda, sex: F, citizenship: marocchina }\n";
+        let error = Household::parse_yaml("h.yaml", yaml).unwrap_err().to_string();
+        assert!(error.contains("unknown variant (value not shown)"), "{error}");
+        assert!(!error.contains("marocchina"), "{error}");
+    }
 
     proptest! {
         /// `same_id` is `==`: short and long identifiers, equal lengths, non-ASCII text.

@@ -121,28 +121,6 @@ fn write_out(bytes: &[u8]) -> Outcome {
     }
 }
 
-/// Removes quoted input values from a deserializer message: personal data must not reach logs.
-fn redact(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    while let Some(start) = rest.find("string \"") {
-        let (before, after) = rest.split_at(start + "string ".len());
-        out.push_str(before);
-        let quoted = after.get(1..).unwrap_or_default();
-        match quoted.find('"') {
-            Some(end) => {
-                out.push_str("(value not shown)");
-                rest = quoted.get(end + 1..).unwrap_or_default();
-            }
-            None => {
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 fn is_json(file: &Path, text: &str) -> bool {
     match file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
         Some("json") => true,
@@ -171,7 +149,8 @@ fn parse_dsu(file: &Path, text: &str) -> Result<Dsu, String> {
         _ => message.as_str(),
     };
     let path = if path == "." { "(document)".to_owned() } else { path };
-    Err(format!("{path}: {}", redact(message)))
+    // serde would quote the value it rejects (a name, an amount): not shown.
+    Err(format!("{path}: {}", welfare_types::redact::serde_message(message)))
 }
 
 fn compute_file(
@@ -298,19 +277,5 @@ fn summary(r: &IseeResult, lang: Language) -> String {
             isee = r.isee,
             until = r.valid_until,
         ),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact;
-
-    #[test]
-    fn quoted_values_are_not_echoed() {
-        assert_eq!(
-            redact("invalid type: string \"Mario Rossi\", expected a date at line 3"),
-            "invalid type: string (value not shown), expected a date at line 3"
-        );
-        assert_eq!(redact("missing field `members`"), "missing field `members`");
     }
 }

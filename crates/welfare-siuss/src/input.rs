@@ -308,8 +308,10 @@ impl ExportInput {
                 );
             }
             let value = serde_json::Value::Object(map.into_iter().collect());
-            let p: PrestazioneSociale =
-                serde_json::from_value(value).map_err(|e| input_error(ppath, e))?;
+            let p: PrestazioneSociale = serde_json::from_value(value).map_err(|e| {
+                // serde would quote the value it rejects (a protocol number, an amount).
+                input_error(ppath, welfare_types::redact::serde_message(&e.to_string()))
+            })?;
             prestazioni.push(p);
         }
         Ok(Beneficiario {

@@ -139,3 +139,15 @@ fn a_case_file_delivery_record_is_a_benefit_entry_as_it_is() {
     assert_eq!((ore.ore, ore.minuti), (2, 59));
     assert!(serde_yaml::from_str::<welfare_siuss::OreMinuti>("2.75").is_err());
 }
+
+/// A value of the wrong type is reported by its field, without the value (a protocol number,
+/// an amount: the household's).
+#[test]
+fn a_value_of_the_wrong_type_is_not_shown() {
+    let text = std::fs::read_to_string(fixtures().join("input").join("ps.yaml")).unwrap();
+    let text = text.replacen("ProtocolloDomanda: \"2026/0001\"", "ProtocolloDomanda: 20269917", 1);
+    let input: ExportInput = serde_yaml::from_str(&text).unwrap();
+    let error = input.beneficiari().into_iter().find_map(Result::err).unwrap().to_string();
+    assert!(error.contains("(value not shown)"), "{error}");
+    assert!(!error.contains("20269917"), "{error}");
+}

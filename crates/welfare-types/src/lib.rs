@@ -22,6 +22,7 @@
 //! | [`codice_fiscale`] | [`CodiceFiscale`]: validation, omocodia, decoding, encoding; numeric codes |
 //! | [`iban`] | [`Iban`]: ISO 13616 mod 97 for every country, registered lengths, Italian CIN |
 //! | [`partita_iva`] | [`PartitaIva`] and the office-code classes of numeric codes ([`NumericCodeClass`]) |
+//! | [`redact`] | deserializer messages without the input values they quote, for errors that reach logs |
 //! | [`territory`] | historic [`Comune`](territory::Comune) table (Belfiore, ISTAT, names, province, validity) and [`StatoEstero`](territory::StatoEstero) (Z, ISTAT, ISO 3166) |
 //!
 //! ## Design rules every welfare-kit crate follows
@@ -55,6 +56,7 @@ pub mod digits;
 pub mod iban;
 pub mod money;
 pub mod partita_iva;
+pub mod redact;
 pub mod territory;
 
 pub use codice_fiscale::{CodiceFiscale, CodiceFiscaleError};
