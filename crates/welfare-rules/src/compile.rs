@@ -2080,7 +2080,7 @@ definitions:
                 "Some(Num(60350.00))",
                 "arithmetic error in `quote`: division by zero",
                 "row 10 is outside table `fasce`",
-                "date error in `mesi`: date 2025-06-01 is before 2025-07-01",
+                "date error in `mesi`: the later date of the two comes before the earlier one",
                 "arithmetic error in `grandi`: division by zero",
             ]
         );

@@ -30,8 +30,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, thiserror::Error)]
 #[non_exhaustive]
 pub enum DateError {
-    /// The later date of a pair comes before the earlier one (an age before birth).
-    #[error("date {later} is before {earlier}")]
+    /// The later date of a pair comes before the earlier one (an age before birth). Its text
+    /// names neither date: one is often a birth date, which an error must not show.
+    #[error("the later date of the two comes before the earlier one")]
     Reversed {
         /// The date that should come first.
         earlier: NaiveDate,
@@ -50,8 +51,9 @@ pub enum DateError {
         /// The first day covered by both ranges.
         date: NaiveDate,
     },
-    /// A range ends before it starts.
-    #[error("range ends on {to} before it starts on {from}")]
+    /// A range ends before it starts. Its text names neither date (a range may be a person's:
+    /// a stay, a consent).
+    #[error("the range ends before it starts")]
     EmptyRange {
         /// The first day.
         from: NaiveDate,
@@ -426,7 +428,12 @@ mod tests {
 
     #[test]
     fn age_before_birth_is_an_error() {
-        assert!(matches!(age_on(d(2020, 1, 2), d(2020, 1, 1)), Err(DateError::Reversed { .. })));
+        let error = age_on(d(2020, 1, 2), d(2020, 1, 1)).unwrap_err();
+        assert!(matches!(error, DateError::Reversed { .. }));
+        // The text names neither date: one is a birth date.
+        assert_eq!(error.to_string(), "the later date of the two comes before the earlier one");
+        let empty = DateRange::new(d(2020, 1, 2), Some(d(2020, 1, 1))).unwrap_err();
+        assert_eq!(empty.to_string(), "the range ends before it starts");
     }
 
     #[test]
