@@ -68,7 +68,7 @@ fn validate_prints_one_line_per_error_with_path_rule_and_message() {
         [
             "Flusso/Beneficiario[1]/Indirizzo[1]/@CodiceRegione: warning: spec:territory: the comune is in region 13, not in region 01",
             "Flusso/Beneficiario[1]/PrestazioniSociali[1]/@ImportoQuotaSSN: spec:amount-sign: ImportoQuotaSSN must be greater than zero",
-            "Flusso/Beneficiario[1]/PrestazioniSociali[1]/@ImportoQuotaEnte: spec:shares-sum: ImportoQuotaEnte + ImportoQuotaUtente + ImportoQuotaSSN = 74.25, not ImportoMensile 101.23",
+            "Flusso/Beneficiario[1]/PrestazioniSociali[1]/@ImportoQuotaEnte: spec:shares-sum: ImportoQuotaEnte + ImportoQuotaUtente + ImportoQuotaSSN is not ImportoMensile",
             "Flusso/Beneficiario[1]/PrestazioniSociali[2]/SINA: spec:sina-not-allowed: a SINA assessment cannot be linked to code A2.16",
         ]
     );

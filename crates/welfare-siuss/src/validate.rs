@@ -580,9 +580,17 @@ fn validate_prestazione(path: &str, p: &PrestazioneSociale, issues: &mut Vec<Iss
             (Some(total), Ok(sum)) if sum != total => issues.push(Issue::error(
                 at("ImportoQuotaEnte"),
                 Rule::SharesSum,
-                format!("ImportoQuotaEnte + ImportoQuotaUtente + ImportoQuotaSSN = {sum}, not {total_name} {total}"),
+                // The fields only: the amounts are a person's (the message reaches reports
+                // and logs).
+                format!(
+                    "ImportoQuotaEnte + ImportoQuotaUtente + ImportoQuotaSSN is not {total_name}"
+                ),
             )),
-            (Some(_), Err(_)) => issues.push(Issue::error(at("ImportoQuotaEnte"), Rule::SharesSum, "the shares overflow")),
+            (Some(_), Err(_)) => issues.push(Issue::error(
+                at("ImportoQuotaEnte"),
+                Rule::SharesSum,
+                "the shares overflow",
+            )),
             (None, _) => issues.push(Issue::error(
                 at("ImportoQuotaEnte"),
                 Rule::SharesSum,
