@@ -10,7 +10,7 @@ use clap::{Args, Subcommand};
 use welfare_casefile::case::Case;
 use welfare_casefile::engine::load;
 use welfare_casefile::ids::{CaseId, TenantId};
-use welfare_store::transfer::{export, import, verify_tenant};
+use welfare_store::transfer::{check, export, import, verify_tenant};
 use welfare_store::Store;
 
 use crate::output::{error, json_line, Outcome};
@@ -85,14 +85,28 @@ pub(crate) fn run(args: CaseArgs) -> Outcome {
         CaseCommand::Init => Outcome::Ok,
         CaseCommand::Import { file } => {
             let result = if file.as_os_str() == "-" {
+                // Standard input is read once: imported as it comes, checked line by line.
                 import(&mut store, &tenant, &mut io::stdin().lock())
             } else {
-                match File::open(&file) {
-                    Ok(f) => import(&mut store, &tenant, &mut BufReader::new(f)),
-                    Err(e) => {
+                // A file is read whole and checked first (`transfer::check`), so that one cut
+                // short or garbled is refused before anything of it is written, then read
+                // again to import it.
+                let open = || {
+                    File::open(&file).map(BufReader::new).map_err(|e| {
                         error(format_args!("case import: {}: {e}", file.display()));
-                        return Outcome::Usage;
-                    }
+                        Outcome::Usage
+                    })
+                };
+                let mut whole = match open() {
+                    Ok(f) => f,
+                    Err(outcome) => return outcome,
+                };
+                if let Err(e) = check(&tenant, &mut whole) {
+                    return fail(e);
+                }
+                match open() {
+                    Ok(mut again) => import(&mut store, &tenant, &mut again),
+                    Err(outcome) => return outcome,
                 }
             };
             match result {

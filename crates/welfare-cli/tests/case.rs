@@ -79,6 +79,17 @@ fn init_report_show_verify_export_import() {
     assert_eq!(out.trim(), r#"{"aggregates":2,"events":2,"outbox":2,"access_log":0}"#);
     let (_, again, _) = welfare(&[&["case", "export"], &tb[..]].concat());
     assert_eq!(again, exported);
+    // An export cut short (its last lines lost) is refused before anything is written.
+    let cut = dir.path().join("cut.jsonl");
+    let lines: Vec<&str> = exported.lines().collect();
+    std::fs::write(&cut, lines[..lines.len() - 2].join("\n")).unwrap();
+    let c = dir.path().join("c.sqlite");
+    let tc = ["--db", c.to_str().unwrap(), "--tenant", "ambito-ven15"];
+    let (code, _, err) = welfare(&[&["case", "import", cut.to_str().unwrap()], &tc[..]].concat());
+    assert_eq!(code, 1);
+    assert!(err.contains("without its end line: it was cut short"), "{err}");
+    let (_, out, _) = welfare(&[&["case", "report"], &tc[..]].concat());
+    assert_eq!(out.trim(), r#"{"aggregates":0,"events":0,"pending_outbox":0,"access_log":0}"#);
     // Importing twice is refused (exit 1); a missing case is exit 1; no --tenant is exit 2.
     let (code, _, err) = welfare(&[&["case", "import", file.to_str().unwrap()], &tb[..]].concat());
     assert_eq!(code, 1);

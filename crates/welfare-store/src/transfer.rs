@@ -2,23 +2,30 @@
 //! over the [`CaseStore`] trait so they work between any two stores (SQLite → PostgreSQL,
 //! PostgreSQL → SQLite, memory → file).
 //!
-//! ## Line format (`welfare-store/1`)
+//! ## Line format (`welfare-store/2`)
 //!
 //! One JSON object per line, tagged by `type`:
 //!
-//! 1. `{"type":"header","format":"welfare-store/1","tenant":"…"}`;
+//! 1. `{"type":"header","format":"welfare-store/2","tenant":"…"}`;
 //! 2. `{"type":"outbox","message":{…}}` for every message not yet delivered (delivered
 //!    messages are history and are not exported);
 //! 3. per aggregate (kinds in the order tenant, person, group, intake, case, istanza; ids in
 //!    order): `{"type":"event","aggregate":{"case":"C-1"},"event":{…}}` for every recorded
 //!    event, exactly as stored (canonical text and hashes), then
 //!    `{"type":"head","aggregate":…,"head":{"sequence":n,"hash":"…"}}`;
-//! 4. `{"type":"access","entry":{…}}` for the access log, in append order.
+//! 4. `{"type":"access","entry":{…}}` for the access log, in append order;
+//! 5. `{"type":"end","aggregates":n,"events":n,"outbox":n,"access_log":n}`, last: what the
+//!    lines before it hold. An export without it was cut short (an interrupted copy, an
+//!    export stopped midway), and neither [`check`] nor [`import`] accepts it.
 //!
 //! Import replays the events command by command through [`CaseStore::append`] (so the target
 //! re-checks every chain, command id and open-case rule), attaches each outbox message to
 //! the unit holding its event, checks each imported head against the exported one, then
-//! appends the access log. It refuses a tenant that already holds data.
+//! appends the access log. It refuses a tenant that already holds data. Each command is its
+//! own transaction, so an export that fails half-way leaves the tenant half-imported (and a
+//! second import refused): [`check`] reads a whole export first, without a store, and finds
+//! what a file can have wrong (cut short, garbled, lines out of order or tampered with, outbox
+//! messages without their event). `welfare case import` checks a file before importing it.
 
 use std::io::{BufRead, Write};
 
@@ -32,7 +39,7 @@ use welfare_casefile::store::{AppendOutcome, CaseStore, OutboxMessage, StoreErro
 use crate::codec::KINDS;
 
 /// The export format name written in the header.
-pub const FORMAT: &str = "welfare-store/1";
+pub const FORMAT: &str = "welfare-store/2";
 
 /// One line of an export.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,6 +76,17 @@ pub enum ExportLine {
     Access {
         /// The entry.
         entry: AccessLogEntry,
+    },
+    /// Last line: how many of each the export holds.
+    End {
+        /// Aggregates (head lines).
+        aggregates: u64,
+        /// Events.
+        events: u64,
+        /// Pending outbox messages.
+        outbox: u64,
+        /// Access-log entries.
+        access_log: u64,
     },
 }
 
@@ -138,6 +156,18 @@ pub enum TransferError {
     OrphanOutbox {
         /// How many.
         count: usize,
+    },
+    /// The export has no end line: it was cut short.
+    #[error("the export ends at line {line} without its end line: it was cut short")]
+    Incomplete {
+        /// The last line read.
+        line: usize,
+    },
+    /// The end line's counts are not those of the lines before it.
+    #[error("line {line}: the end line's counts are not those of the lines before it")]
+    Counts {
+        /// 1-based line of the end line.
+        line: usize,
     },
 }
 
@@ -217,7 +247,159 @@ pub fn export<S: CaseStore + ?Sized>(
         write_line(out, &ExportLine::Access { entry })?;
         summary.access_log += 1;
     }
+    write_line(out, &end_line(summary))?;
     out.flush().map_err(io)?;
+    Ok(summary)
+}
+
+/// The end line that says what `summary` counts.
+fn end_line(summary: TransferSummary) -> ExportLine {
+    let TransferSummary { aggregates, events, outbox, access_log } = summary;
+    ExportLine::End { aggregates, events, outbox, access_log }
+}
+
+/// The lines of an export, numbered, blank ones skipped.
+struct Lines<'a> {
+    input: &'a mut dyn BufRead,
+    text: String,
+    /// The 1-based number of the last line read.
+    number: usize,
+}
+
+impl Lines<'_> {
+    /// The next line with content, parsed; `None` at the end of the input.
+    fn next(&mut self) -> Result<Option<ExportLine>, TransferError> {
+        loop {
+            self.text.clear();
+            if self.input.read_line(&mut self.text).map_err(io)? == 0 {
+                return Ok(None);
+            }
+            self.number += 1;
+            if self.text.trim().is_empty() {
+                continue;
+            }
+            return serde_json::from_str(&self.text).map(Some).map_err(|e| TransferError::Line {
+                line: self.number,
+                column: e.column(),
+                category: format!("{:?}", e.classify()).to_lowercase(),
+            });
+        }
+    }
+}
+
+/// Checks a header line: the first, of [`FORMAT`], of `tenant`.
+fn check_header(
+    number: usize,
+    format: &str,
+    found: &TenantId,
+    tenant: &TenantId,
+) -> Result<(), TransferError> {
+    if number != 1 || format != FORMAT {
+        return Err(TransferError::Header);
+    }
+    if found != tenant {
+        return Err(TransferError::WrongTenant {
+            expected: tenant.to_string(),
+            found: found.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// Checks the end line (at `number`) against what the lines before it held.
+fn check_end(
+    number: usize,
+    line: &ExportLine,
+    summary: TransferSummary,
+) -> Result<(), TransferError> {
+    if *line == end_line(summary) {
+        Ok(())
+    } else {
+        Err(TransferError::Counts { line: number })
+    }
+}
+
+/// Reads a whole export of `tenant` without a store, and checks what [`import`] would check
+/// of its lines: the header, the order of the lines, every chain (sequences, links, hashes)
+/// against its head, every outbox message against an event, and the end line's counts. It
+/// keeps one aggregate's events at a time. What only a store can check (command ids already
+/// used, the open-case rule) is left to [`import`]; an export written by [`export`] from a
+/// consistent store meets it.
+pub fn check(tenant: &TenantId, input: &mut dyn BufRead) -> Result<TransferSummary, TransferError> {
+    let mut lines = Lines { input, text: String::new(), number: 0 };
+    let mut summary = TransferSummary::default();
+    // (aggregate, sequence) of every outbox message whose event is not seen yet.
+    let mut outbox: Vec<(AggregateRef, u64)> = Vec::new();
+    // The aggregate whose events are being read, with them, until its head line.
+    let mut current: Option<(AggregateRef, Vec<RecordedEvent>)> = None;
+    let (mut in_access_log, mut ended) = (false, false);
+    while let Some(line) = lines.next()? {
+        let number = lines.number;
+        let order = |what| Err(TransferError::Order { line: number, what });
+        if ended {
+            return order("a line after the end line");
+        }
+        match line {
+            ExportLine::Header { format, tenant: found } => {
+                check_header(number, &format, &found, tenant)?;
+            }
+            _ if number == 1 => return Err(TransferError::Header),
+            ExportLine::Outbox { message } => {
+                if summary.events > 0 {
+                    return order("outbox message after the events");
+                }
+                outbox.push((message.aggregate, message.sequence));
+                summary.outbox += 1;
+            }
+            ExportLine::Event { aggregate, event } => {
+                if in_access_log {
+                    return order("event after the access log");
+                }
+                match &mut current {
+                    Some((open, events)) if *open == aggregate => events.push(event),
+                    Some(_) => return order("events without a head line"),
+                    None => current = Some((aggregate, vec![event])),
+                }
+                summary.events += 1;
+            }
+            ExportLine::Head { aggregate, head } => {
+                let Some((open, events)) = current.take().filter(|(a, _)| *a == aggregate) else {
+                    return order("head line without the events of its aggregate");
+                };
+                verify(&events, Some(&head)).map_err(|source| TransferError::Chain {
+                    aggregate: open.to_string(),
+                    source,
+                })?;
+                outbox.retain(|(a, sequence)| {
+                    *a != open || !events.iter().any(|e| e.sequence == *sequence)
+                });
+                summary.aggregates += 1;
+            }
+            ExportLine::Access { .. } => {
+                if current.is_some() {
+                    return order("access log before the head of the last aggregate");
+                }
+                in_access_log = true;
+                summary.access_log += 1;
+            }
+            ExportLine::End { .. } => {
+                if current.is_some() {
+                    return order("events without a head line");
+                }
+                check_end(number, &line, summary)?;
+                ended = true;
+            }
+        }
+    }
+    if lines.number == 0 {
+        return Err(TransferError::Header);
+    }
+    if !ended {
+        return Err(TransferError::Incomplete { line: lines.number });
+    }
+    if !outbox.is_empty() {
+        return Err(TransferError::OrphanOutbox { count: outbox.len() });
+    }
     Ok(summary)
 }
 
@@ -242,34 +424,16 @@ pub fn import<S: CaseStore + ?Sized>(
     let mut summary = TransferSummary::default();
     let mut outbox: Vec<OutboxMessage> = Vec::new();
     let mut pending: Option<Pending> = None;
-    let mut in_access_log = false;
-    let mut text = String::new();
-    let mut number = 0;
-    loop {
-        text.clear();
-        if input.read_line(&mut text).map_err(io)? == 0 {
-            break;
+    let (mut in_access_log, mut ended) = (false, false);
+    let mut lines = Lines { input, text: String::new(), number: 0 };
+    while let Some(line) = lines.next()? {
+        let number = lines.number;
+        if ended {
+            return Err(TransferError::Order { line: number, what: "a line after the end line" });
         }
-        number += 1;
-        if text.trim().is_empty() {
-            continue;
-        }
-        let line: ExportLine = serde_json::from_str(&text).map_err(|e| TransferError::Line {
-            line: number,
-            column: e.column(),
-            category: format!("{:?}", e.classify()).to_lowercase(),
-        })?;
         match line {
             ExportLine::Header { format, tenant: found } => {
-                if number != 1 || format != FORMAT {
-                    return Err(TransferError::Header);
-                }
-                if &found != tenant {
-                    return Err(TransferError::WrongTenant {
-                        expected: tenant.to_string(),
-                        found: found.to_string(),
-                    });
-                }
+                check_header(number, &format, &found, tenant)?;
             }
             _ if number == 1 => return Err(TransferError::Header),
             ExportLine::Outbox { message } => {
@@ -329,13 +493,29 @@ pub fn import<S: CaseStore + ?Sized>(
                 store.append_access_log(tenant, entry)?;
                 summary.access_log += 1;
             }
+            ExportLine::End { .. } => {
+                if pending.is_some() {
+                    return Err(TransferError::Order {
+                        line: number,
+                        what: "events without a head line",
+                    });
+                }
+                check_end(number, &line, summary)?;
+                ended = true;
+            }
         }
     }
-    if number == 0 {
+    if lines.number == 0 {
         return Err(TransferError::Header);
     }
     if pending.is_some() {
-        return Err(TransferError::Order { line: number, what: "events without a head line" });
+        return Err(TransferError::Order {
+            line: lines.number,
+            what: "events without a head line",
+        });
+    }
+    if !ended {
+        return Err(TransferError::Incomplete { line: lines.number });
     }
     if !outbox.is_empty() {
         return Err(TransferError::OrphanOutbox { count: outbox.len() });

@@ -4,7 +4,9 @@
 use welfare_casefile::events::{AggregateKind, OutboxTopic};
 use welfare_casefile::ids::CaseId;
 use welfare_casefile::store::{CaseStore, InMemoryStore};
-use welfare_store::transfer::{export, import, verify_tenant, TransferError, TransferSummary};
+use welfare_store::transfer::{
+    check, export, import, verify_tenant, TransferError, TransferSummary,
+};
 use welfare_store::Store;
 
 use crate::fixtures::{access, case, filler, message, next_unit, opened, person, unique_tenant};
@@ -34,8 +36,13 @@ fn round_trip(target: &mut impl CaseStore) {
     let mut source = InMemoryStore::new();
     populate(&mut source, &t);
     let text = snapshot(&source, &t);
+    assert!(text.ends_with(
+        "{\"type\":\"end\",\"aggregates\":2,\"events\":6,\"outbox\":1,\"access_log\":2}\n"
+    ));
+    let expected = TransferSummary { aggregates: 2, events: 6, outbox: 1, access_log: 2 };
+    assert_eq!(check(&t, &mut text.as_bytes()).unwrap(), expected);
     let summary = import(target, &t, &mut text.as_bytes()).unwrap();
-    assert_eq!(summary, TransferSummary { aggregates: 2, events: 6, outbox: 1, access_log: 2 });
+    assert_eq!(summary, expected);
     // The target exports exactly the same lines.
     assert_eq!(snapshot(target, &t), text);
     assert_eq!(target.load(&t, &case("C-2")).unwrap(), source.load(&t, &case("C-2")).unwrap());
@@ -107,6 +114,46 @@ fn bad_exports_are_refused_with_the_line() {
     let no_head: String =
         text.lines().filter(|l| !l.contains("\"head\"")).collect::<Vec<_>>().join("\n");
     assert!(import(&mut InMemoryStore::new(), &t, &mut no_head.as_bytes()).is_err());
+    // An export cut short at any line is refused by both, with the last line read; import
+    // refuses it only at its end (`check` first keeps the target empty).
+    let lines: Vec<&str> = text.lines().collect();
+    for keep in 1..lines.len() {
+        let cut = lines[..keep].join("\n");
+        for result in [
+            check(&t, &mut cut.as_bytes()),
+            import(&mut InMemoryStore::new(), &t, &mut cut.as_bytes()),
+        ] {
+            match result {
+                Err(TransferError::Incomplete { line }) => assert_eq!(line, keep),
+                // Cut between an aggregate's events and its head.
+                Err(TransferError::Order { what: "events without a head line", .. }) => {}
+                other => panic!("cut after {keep} lines: {other:?}"),
+            }
+        }
+    }
+    // End lines that do not count what precedes them, and lines after the end.
+    let end = lines.len();
+    let wrong = text.replace("\"events\":6", "\"events\":5");
+    assert!(
+        matches!(check(&t, &mut wrong.as_bytes()), Err(TransferError::Counts { line }) if line == end)
+    );
+    let after = format!("{text}{}\n", lines[end - 2]);
+    assert!(matches!(
+        check(&t, &mut after.as_bytes()),
+        Err(TransferError::Order { what: "a line after the end line", .. })
+    ));
+    // `check` finds a tampered event and an outbox message without its event, with no store.
+    assert!(matches!(check(&t, &mut tampered.as_bytes()), Err(TransferError::Chain { .. })));
+    let orphan: String = text
+        .lines()
+        .map(|l| l.replacen("\"sequence\":1,\"created_at\"", "\"sequence\":9,\"created_at\"", 1))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_ne!(orphan, text.trim_end());
+    assert!(matches!(
+        check(&t, &mut orphan.as_bytes()),
+        Err(TransferError::OrphanOutbox { count: 1 })
+    ));
     // Export refuses a truncated stream.
     let mut short = s.load(&t, &case("C-1")).unwrap();
     short.pop();
