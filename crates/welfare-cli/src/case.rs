@@ -10,7 +10,7 @@ use clap::{Args, Subcommand};
 use welfare_casefile::case::Case;
 use welfare_casefile::engine::load;
 use welfare_casefile::ids::{CaseId, TenantId};
-use welfare_store::transfer::{check, export, import, verify_tenant};
+use welfare_store::transfer::{check, export, import, verify_tenant, TransferError};
 use welfare_store::Store;
 
 use crate::output::{error, json_line, Outcome};
@@ -116,6 +116,8 @@ pub(crate) fn run(args: CaseArgs) -> Outcome {
         }
         CaseCommand::Export => match export(&store, &tenant, out) {
             Ok(_) => Outcome::Ok,
+            // A closed pipe (`| head`) is the reader's choice, not an error.
+            Err(TransferError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => Outcome::Ok,
             Err(e) => fail(e),
         },
         CaseCommand::Show { id } => {

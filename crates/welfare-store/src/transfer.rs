@@ -97,9 +97,9 @@ pub enum TransferError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// Reading or writing the stream failed.
+    /// Reading or writing the stream failed (its kind tells a closed pipe from a full disk).
     #[error("i/o error: {0}")]
-    Io(String),
+    Io(#[source] std::io::Error),
     /// A line is not a valid export line.
     #[error("line {line}: not a valid export line ({category} error at column {column})")]
     Line {
@@ -186,11 +186,16 @@ pub struct TransferSummary {
 }
 
 fn io(e: std::io::Error) -> TransferError {
-    TransferError::Io(e.to_string())
+    TransferError::Io(e)
 }
 
 fn write_line(out: &mut dyn Write, line: &ExportLine) -> Result<(), TransferError> {
-    serde_json::to_writer(&mut *out, line).map_err(|e| TransferError::Io(e.to_string()))?;
+    serde_json::to_writer(&mut *out, line).map_err(|e| {
+        TransferError::Io(match e.io_error_kind() {
+            Some(kind) => std::io::Error::new(kind, e),
+            None => std::io::Error::other(e),
+        })
+    })?;
     out.write_all(b"\n").map_err(io)
 }
 
@@ -261,24 +266,30 @@ fn end_line(summary: TransferSummary) -> ExportLine {
 /// The lines of an export, numbered, blank ones skipped.
 struct Lines<'a> {
     input: &'a mut dyn BufRead,
-    text: String,
+    bytes: Vec<u8>,
     /// The 1-based number of the last line read.
     number: usize,
 }
 
 impl Lines<'_> {
-    /// The next line with content, parsed; `None` at the end of the input.
+    /// The next line with content, parsed; `None` at the end of the input. A line that is
+    /// not UTF-8 is a [`TransferError::Line`] of category `utf-8`, at the byte it goes wrong.
     fn next(&mut self) -> Result<Option<ExportLine>, TransferError> {
         loop {
-            self.text.clear();
-            if self.input.read_line(&mut self.text).map_err(io)? == 0 {
+            self.bytes.clear();
+            if self.input.read_until(b'\n', &mut self.bytes).map_err(io)? == 0 {
                 return Ok(None);
             }
             self.number += 1;
-            if self.text.trim().is_empty() {
+            let text = std::str::from_utf8(&self.bytes).map_err(|e| TransferError::Line {
+                line: self.number,
+                column: e.valid_up_to() + 1,
+                category: "utf-8".to_owned(),
+            })?;
+            if text.trim().is_empty() {
                 continue;
             }
-            return serde_json::from_str(&self.text).map(Some).map_err(|e| TransferError::Line {
+            return serde_json::from_str(text).map(Some).map_err(|e| TransferError::Line {
                 line: self.number,
                 column: e.column(),
                 category: format!("{:?}", e.classify()).to_lowercase(),
@@ -326,7 +337,7 @@ fn check_end(
 /// used, the open-case rule) is left to [`import`]; an export written by [`export`] from a
 /// consistent store meets it.
 pub fn check(tenant: &TenantId, input: &mut dyn BufRead) -> Result<TransferSummary, TransferError> {
-    let mut lines = Lines { input, text: String::new(), number: 0 };
+    let mut lines = Lines { input, bytes: Vec::new(), number: 0 };
     let mut summary = TransferSummary::default();
     // (aggregate, sequence) of every outbox message whose event is not seen yet.
     let mut outbox: Vec<(AggregateRef, u64)> = Vec::new();
@@ -425,7 +436,7 @@ pub fn import<S: CaseStore + ?Sized>(
     let mut outbox: Vec<OutboxMessage> = Vec::new();
     let mut pending: Option<Pending> = None;
     let (mut in_access_log, mut ended) = (false, false);
-    let mut lines = Lines { input, text: String::new(), number: 0 };
+    let mut lines = Lines { input, bytes: Vec::new(), number: 0 };
     while let Some(line) = lines.next()? {
         let number = lines.number;
         if ended {

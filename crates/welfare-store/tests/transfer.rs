@@ -110,6 +110,21 @@ fn bad_exports_are_refused_with_the_line() {
         import(&mut InMemoryStore::new(), &t, &mut garbled.as_bytes()),
         Err(TransferError::Line { line: 4, .. })
     ));
+    // A line that is not UTF-8 (an export re-encoded by an editor): its line and byte.
+    let mut latin1 = text.lines().take(2).collect::<Vec<_>>().join("\n").into_bytes();
+    latin1.extend_from_slice(b"\n{\"type\":\"access\",\"entry\":\"\xe8\"}\n");
+    for result in [
+        check(&t, &mut latin1.as_slice()),
+        import(&mut InMemoryStore::new(), &t, &mut latin1.as_slice()),
+    ] {
+        match result {
+            Err(e @ TransferError::Line { line: 3, column: 27, .. }) => assert_eq!(
+                e.to_string(),
+                "line 3: not a valid export line (utf-8 error at column 27)"
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
     // Missing head line at the end.
     let no_head: String =
         text.lines().filter(|l| !l.contains("\"head\"")).collect::<Vec<_>>().join("\n");
