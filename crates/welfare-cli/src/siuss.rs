@@ -154,6 +154,11 @@ fn validate(path: &Path, json: bool) -> Outcome {
                 Outcome::Invalid
             }
         }
+        // The file could not be read (a directory, a failing disk): not a finding about it.
+        Err(SiussError::Io(e)) => {
+            output::error(format_args!("{}: cannot read: {e}", path.display()));
+            Outcome::Usage
+        }
         Err(e) => {
             for issue in e.issues() {
                 write_failed |= issue_line(&mut out, issue, json).is_err();
@@ -335,8 +340,13 @@ fn split(
                 Outcome::Ok
             }
         }
+        // Reading the flow or writing an entry failed.
         Err(SiussError::Io(e)) => {
-            output::error(format_args!("{}: cannot write: {e}", out_dir.display()));
+            output::error(format_args!(
+                "{} → {}: i/o error: {e}",
+                path.display(),
+                out_dir.display()
+            ));
             Outcome::Usage
         }
         Err(e) => {

@@ -247,3 +247,15 @@ fn decode_base64(text: &str) -> Vec<u8> {
     }
     out
 }
+
+/// A path that cannot be read as a flow (a directory) is a usage error (exit 2) saying so, not
+/// a document reported as not well-formed (exit 1).
+#[test]
+fn validate_of_what_cannot_be_read_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = welfare(&["siuss", "validate", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("cannot read"), "{err}");
+    assert!(!err.contains("well-formed"), "{err}");
+}

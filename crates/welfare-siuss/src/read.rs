@@ -141,6 +141,9 @@ pub struct FlowReader<R: BufRead> {
     done: bool,
 }
 
+/// The header, its issues, the kind and the version, as [`FlowReader::new`] reads them.
+type Start = (IdentificazioneFlusso, Vec<Issue>, FlowKind, DetectedVersion);
+
 impl<R: BufRead> std::fmt::Debug for FlowReader<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FlowReader")
@@ -156,6 +159,23 @@ impl<R: BufRead> FlowReader<R> {
     /// SIUSS `Flusso`; other header problems are in [`header_issues`](Self::header_issues).
     pub fn new(input: R) -> Result<FlowReader<R>, SiussError> {
         let mut cursor = Cursor::new(input);
+        match Self::start(&mut cursor) {
+            Ok((header, header_issues, kind, version)) => Ok(FlowReader {
+                cursor,
+                header,
+                header_issues,
+                kind,
+                version,
+                index: 0,
+                done: false,
+            }),
+            // An input that cannot be read is the input's error, not the document's.
+            Err(e) => Err(cursor.take_io_error().map_or(e, SiussError::Io)),
+        }
+    }
+
+    /// What [`FlowReader::new`] reads: the header, its issues, the kind and the version.
+    fn start(cursor: &mut Cursor<R>) -> Result<Start, SiussError> {
         let mut header_issues = Vec::new();
         let mut version: Option<DetectedVersion> = None;
         // Root.
@@ -202,7 +222,7 @@ impl<R: BufRead> FlowReader<R> {
         // IdentificazioneFlusso.
         let header = match cursor.next_node().map_err(SiussError::from_issue)? {
             Node::Start { name, attrs, empty } if name == "IdentificazioneFlusso" => {
-                parse_identificazione(&mut cursor, attrs, empty, &mut header_issues)
+                parse_identificazione(cursor, attrs, empty, &mut header_issues)
                     .map_err(SiussError::from_issue)?
             }
             _ => {
@@ -235,7 +255,7 @@ impl<R: BufRead> FlowReader<R> {
                 evidence: "no marker of an earlier schema".to_owned(),
             },
         };
-        Ok(FlowReader { cursor, header, header_issues, kind, version, index: 0, done: false })
+        Ok((header, header_issues, kind, version))
     }
 
     /// The flow header.
@@ -262,6 +282,12 @@ impl<R: BufRead> FlowReader<R> {
     /// The next record, `Ok(None)` after the last one, or an error if the document is not
     /// well-formed.
     pub fn next_record(&mut self) -> Result<Option<RecordRead>, SiussError> {
+        // An input that cannot be read is the input's error, not the document's.
+        self.next_record_read().map_err(|e| self.cursor.take_io_error().map_or(e, SiussError::Io))
+    }
+
+    /// [`FlowReader::next_record`], whatever the error.
+    fn next_record_read(&mut self) -> Result<Option<RecordRead>, SiussError> {
         if self.done {
             return Ok(None);
         }

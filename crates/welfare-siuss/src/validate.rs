@@ -65,7 +65,8 @@ pub fn validate_xml(input: impl BufRead) -> Result<ValidationReport, SiussError>
 /// found, and only one record is in memory at a time.
 ///
 /// A document that stops being well-formed midway is reported through `on_issue` (rule
-/// `xsd:well-formed`), after the issues of the records before it.
+/// `xsd:well-formed`), after the issues of the records before it. An input that cannot be
+/// read (a failing disk, a directory) is [`SiussError::Io`], not an issue of the document.
 pub fn validate_xml_with(
     input: impl BufRead,
     mut on_issue: impl FnMut(Issue),
@@ -96,6 +97,8 @@ pub fn validate_xml_with(
         let read = match reader.next_record() {
             Ok(Some(read)) => read,
             Ok(None) => break,
+            // The input could not be read: not a finding about the document.
+            Err(e @ SiussError::Io(_)) => return Err(e),
             Err(e) => {
                 for issue in e.issues().iter().cloned() {
                     emit(issue, &mut errors, &mut warnings);

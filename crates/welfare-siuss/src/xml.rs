@@ -160,6 +160,9 @@ pub(crate) struct Cursor<R: BufRead> {
     peeked: Option<Node>,
     /// Namespace prefix of the first element read (the root), if it has one.
     root_prefix: Option<Option<String>>,
+    /// The input's own error, when reading stopped on one (the document may be well-formed:
+    /// it could not be read), for [`Cursor::take_io_error`].
+    io_error: Option<std::io::Error>,
 }
 
 /// A fatal reading problem: the document is not well-formed.
@@ -173,7 +176,19 @@ impl<R: BufRead> Cursor<R> {
         let config = reader.config_mut();
         config.trim_text(false);
         config.check_end_names = true;
-        Cursor { reader, buf: Vec::with_capacity(4096), peeked: None, root_prefix: None }
+        Cursor {
+            reader,
+            buf: Vec::with_capacity(4096),
+            peeked: None,
+            root_prefix: None,
+            io_error: None,
+        }
+    }
+
+    /// The input's error, if reading stopped on one: an error the caller reports as the
+    /// input's ([`crate::SiussError::Io`]), not as the document's.
+    pub(crate) fn take_io_error(&mut self) -> Option<std::io::Error> {
+        self.io_error.take()
     }
 
     /// The root element's namespace prefix (`None` for an unprefixed root).
@@ -209,8 +224,16 @@ impl<R: BufRead> Cursor<R> {
         loop {
             self.buf.clear();
             let position = self.reader.buffer_position();
-            let event =
-                self.reader.read_event_into(&mut self.buf).map_err(|e| malformed(position, e))?;
+            let event = match self.reader.read_event_into(&mut self.buf) {
+                Ok(event) => event,
+                Err(quick_xml::Error::Io(e)) => {
+                    // Not a fault of the document: kept for the caller to report as such.
+                    let issue = malformed(position, "the input could not be read");
+                    self.io_error = Some(std::io::Error::new(e.kind(), e.to_string()));
+                    return Err(issue);
+                }
+                Err(e) => return Err(malformed(position, e)),
+            };
             match event {
                 Event::Start(start) => {
                     note_root(&mut self.root_prefix, &start);

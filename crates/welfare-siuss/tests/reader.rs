@@ -168,3 +168,35 @@ fn reads_a_prefixed_document_and_one_with_a_byte_order_mark() {
     let bom = format!("\u{feff}{xml}");
     assert_eq!(read_ps(bom.as_bytes()).unwrap().flow, examples::ps_flow());
 }
+
+/// A reader that gives `good` and then fails, as a failing disk does.
+struct FailingAfter<'a> {
+    good: &'a [u8],
+}
+
+impl std::io::Read for FailingAfter<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.good.is_empty() {
+            return Err(std::io::Error::other("device error"));
+        }
+        let n = buf.len().min(self.good.len());
+        buf[..n].copy_from_slice(&self.good[..n]);
+        self.good = &self.good[n..];
+        Ok(n)
+    }
+}
+
+/// An input that cannot be read is the input's error (`SiussError::Io`), not an issue of a
+/// document that is not well-formed, whether it fails in the header or among the records.
+#[test]
+fn an_input_that_cannot_be_read_is_an_io_error_not_a_malformed_document() {
+    let xml = write_ps(&examples::ps_bulk_flow()).unwrap();
+    for cut in [40, xml.len() / 2, xml.len() - 10] {
+        let input =
+            std::io::BufReader::with_capacity(64, FailingAfter { good: &xml.as_bytes()[..cut] });
+        match welfare_siuss::validate_xml_with(input, |_| {}) {
+            Err(welfare_siuss::SiussError::Io(e)) => assert_eq!(e.to_string(), "device error"),
+            other => panic!("cut at {cut}: {other:?}"),
+        }
+    }
+}
