@@ -110,9 +110,12 @@ pub enum TransferError {
         /// serde_json's error category (syntax, data, eof).
         category: String,
     },
-    /// The first line is not a header of a known format.
-    #[error("line 1: expected a {FORMAT} header")]
-    Header,
+    /// The first line with content is not a header of a known format (or there is none).
+    #[error("line {line}: expected a {FORMAT} header")]
+    Header {
+        /// 1-based line.
+        line: usize,
+    },
     /// The export is of another tenant than the one imported into.
     #[error("the export is of tenant {found}, not {expected}")]
     WrongTenant {
@@ -269,6 +272,8 @@ struct Lines<'a> {
     bytes: Vec<u8>,
     /// The 1-based number of the last line read.
     number: usize,
+    /// Lines with content read (the first must be the header).
+    content: usize,
 }
 
 impl Lines<'_> {
@@ -289,6 +294,7 @@ impl Lines<'_> {
             if text.trim().is_empty() {
                 continue;
             }
+            self.content += 1;
             return serde_json::from_str(text).map(Some).map_err(|e| TransferError::Line {
                 line: self.number,
                 column: e.column(),
@@ -298,15 +304,15 @@ impl Lines<'_> {
     }
 }
 
-/// Checks a header line: the first, of [`FORMAT`], of `tenant`.
+/// Checks a header line: the first with content, of [`FORMAT`], of `tenant`.
 fn check_header(
-    number: usize,
+    lines: &Lines<'_>,
     format: &str,
     found: &TenantId,
     tenant: &TenantId,
 ) -> Result<(), TransferError> {
-    if number != 1 || format != FORMAT {
-        return Err(TransferError::Header);
+    if lines.content != 1 || format != FORMAT {
+        return Err(TransferError::Header { line: lines.number });
     }
     if found != tenant {
         return Err(TransferError::WrongTenant {
@@ -337,7 +343,7 @@ fn check_end(
 /// used, the open-case rule) is left to [`import`]; an export written by [`export`] from a
 /// consistent store meets it.
 pub fn check(tenant: &TenantId, input: &mut dyn BufRead) -> Result<TransferSummary, TransferError> {
-    let mut lines = Lines { input, bytes: Vec::new(), number: 0 };
+    let mut lines = Lines { input, bytes: Vec::new(), number: 0, content: 0 };
     let mut summary = TransferSummary::default();
     // (aggregate, sequence) of every outbox message whose event is not seen yet.
     let mut outbox: Vec<(AggregateRef, u64)> = Vec::new();
@@ -352,9 +358,9 @@ pub fn check(tenant: &TenantId, input: &mut dyn BufRead) -> Result<TransferSumma
         }
         match line {
             ExportLine::Header { format, tenant: found } => {
-                check_header(number, &format, &found, tenant)?;
+                check_header(&lines, &format, &found, tenant)?;
             }
-            _ if number == 1 => return Err(TransferError::Header),
+            _ if lines.content == 1 => return Err(TransferError::Header { line: number }),
             ExportLine::Outbox { message } => {
                 if summary.events > 0 {
                     return order("outbox message after the events");
@@ -402,8 +408,8 @@ pub fn check(tenant: &TenantId, input: &mut dyn BufRead) -> Result<TransferSumma
             }
         }
     }
-    if lines.number == 0 {
-        return Err(TransferError::Header);
+    if lines.content == 0 {
+        return Err(TransferError::Header { line: lines.number.max(1) });
     }
     if !ended {
         return Err(TransferError::Incomplete { line: lines.number });
@@ -436,7 +442,7 @@ pub fn import<S: CaseStore + ?Sized>(
     let mut outbox: Vec<OutboxMessage> = Vec::new();
     let mut pending: Option<Pending> = None;
     let (mut in_access_log, mut ended) = (false, false);
-    let mut lines = Lines { input, bytes: Vec::new(), number: 0 };
+    let mut lines = Lines { input, bytes: Vec::new(), number: 0, content: 0 };
     while let Some(line) = lines.next()? {
         let number = lines.number;
         if ended {
@@ -444,9 +450,9 @@ pub fn import<S: CaseStore + ?Sized>(
         }
         match line {
             ExportLine::Header { format, tenant: found } => {
-                check_header(number, &format, &found, tenant)?;
+                check_header(&lines, &format, &found, tenant)?;
             }
-            _ if number == 1 => return Err(TransferError::Header),
+            _ if lines.content == 1 => return Err(TransferError::Header { line: number }),
             ExportLine::Outbox { message } => {
                 if summary.events > 0 {
                     return Err(TransferError::Order {
@@ -516,8 +522,8 @@ pub fn import<S: CaseStore + ?Sized>(
             }
         }
     }
-    if lines.number == 0 {
-        return Err(TransferError::Header);
+    if lines.content == 0 {
+        return Err(TransferError::Header { line: lines.number.max(1) });
     }
     if pending.is_some() {
         return Err(TransferError::Order {

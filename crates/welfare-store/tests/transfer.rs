@@ -110,6 +110,18 @@ fn bad_exports_are_refused_with_the_line() {
         import(&mut InMemoryStore::new(), &t, &mut garbled.as_bytes()),
         Err(TransferError::Line { line: 4, .. })
     ));
+    // Blank lines before the header are allowed; a first line that is not the header is
+    // refused at its line.
+    let blank_first = format!("\n\n{text}");
+    assert_eq!(check(&t, &mut blank_first.as_bytes()).unwrap().events, 6);
+    let no_header: String = text.lines().skip(1).collect::<Vec<_>>().join("\n");
+    let no_header = format!("\n{no_header}");
+    for result in [
+        check(&t, &mut no_header.as_bytes()),
+        import(&mut InMemoryStore::new(), &t, &mut no_header.as_bytes()),
+    ] {
+        assert!(matches!(result, Err(TransferError::Header { line: 2 })), "{result:?}");
+    }
     // A line that is not UTF-8 (an export re-encoded by an editor): its line and byte.
     let mut latin1 = text.lines().take(2).collect::<Vec<_>>().join("\n").into_bytes();
     latin1.extend_from_slice(b"\n{\"type\":\"access\",\"entry\":\"\xe8\"}\n");
