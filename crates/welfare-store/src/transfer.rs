@@ -304,35 +304,100 @@ impl Lines<'_> {
     }
 }
 
-/// Checks a header line: the first with content, of [`FORMAT`], of `tenant`.
-fn check_header(
-    lines: &Lines<'_>,
-    format: &str,
-    found: &TenantId,
-    tenant: &TenantId,
-) -> Result<(), TransferError> {
-    if lines.content != 1 || format != FORMAT {
-        return Err(TransferError::Header { line: lines.number });
-    }
-    if found != tenant {
-        return Err(TransferError::WrongTenant {
-            expected: tenant.to_string(),
-            found: found.to_string(),
-        });
-    }
-    Ok(())
+/// The rules of the format that hold whatever reads it ([`check`] or [`import`]): the header
+/// first, then outbox messages, aggregates (events, then a head line), the access log and the
+/// end line with the counts of all the others; nothing after it.
+#[derive(Default)]
+struct Sequence {
+    summary: TransferSummary,
+    /// The aggregate whose events are read and whose head line is not yet.
+    open: Option<AggregateRef>,
+    in_access_log: bool,
+    ended: bool,
 }
 
-/// Checks the end line (at `number`) against what the lines before it held.
-fn check_end(
-    number: usize,
-    line: &ExportLine,
-    summary: TransferSummary,
-) -> Result<(), TransferError> {
-    if *line == end_line(summary) {
+impl Sequence {
+    /// Checks that `line`, just read by `lines`, may come here, and counts it.
+    fn accept(
+        &mut self,
+        lines: &Lines<'_>,
+        line: &ExportLine,
+        tenant: &TenantId,
+    ) -> Result<(), TransferError> {
+        let number = lines.number;
+        let order = |what| Err(TransferError::Order { line: number, what });
+        if self.ended {
+            return order("a line after the end line");
+        }
+        match line {
+            ExportLine::Header { format, tenant: found } => {
+                if lines.content != 1 || format != FORMAT {
+                    return Err(TransferError::Header { line: number });
+                }
+                if found != tenant {
+                    return Err(TransferError::WrongTenant {
+                        expected: tenant.to_string(),
+                        found: found.to_string(),
+                    });
+                }
+            }
+            _ if lines.content == 1 => return Err(TransferError::Header { line: number }),
+            ExportLine::Outbox { .. } => {
+                if self.summary.events > 0 {
+                    return order("outbox message after the events");
+                }
+                self.summary.outbox += 1;
+            }
+            ExportLine::Event { aggregate, .. } => {
+                if self.in_access_log {
+                    return order("event after the access log");
+                }
+                match &self.open {
+                    Some(open) if open != aggregate => return order("events without a head line"),
+                    Some(_) => {}
+                    None => self.open = Some(aggregate.clone()),
+                }
+                self.summary.events += 1;
+            }
+            ExportLine::Head { aggregate, .. } => {
+                if self.open.take().as_ref() != Some(aggregate) {
+                    return order("head line without the events of its aggregate");
+                }
+                self.summary.aggregates += 1;
+            }
+            ExportLine::Access { .. } => {
+                if self.open.is_some() {
+                    return order("access log before the head of the last aggregate");
+                }
+                self.in_access_log = true;
+                self.summary.access_log += 1;
+            }
+            ExportLine::End { .. } => {
+                if self.open.is_some() {
+                    return order("events without a head line");
+                }
+                if *line != end_line(self.summary) {
+                    return Err(TransferError::Counts { line: number });
+                }
+                self.ended = true;
+            }
+        }
         Ok(())
-    } else {
-        Err(TransferError::Counts { line: number })
+    }
+
+    /// What the lines held, once `lines` is read to its end: an error if there was no header
+    /// or no end line.
+    fn finish(self, lines: &Lines<'_>) -> Result<TransferSummary, TransferError> {
+        if lines.content == 0 {
+            return Err(TransferError::Header { line: lines.number.max(1) });
+        }
+        // Without its end line the export was cut short, whatever was cut: an aggregate's
+        // events from their head, or whole lines. (The end line is refused after events
+        // without a head line.)
+        if !self.ended {
+            return Err(TransferError::Incomplete { line: lines.number });
+        }
+        Ok(self.summary)
     }
 }
 
@@ -344,76 +409,30 @@ fn check_end(
 /// consistent store meets it.
 pub fn check(tenant: &TenantId, input: &mut dyn BufRead) -> Result<TransferSummary, TransferError> {
     let mut lines = Lines { input, bytes: Vec::new(), number: 0, content: 0 };
-    let mut summary = TransferSummary::default();
+    let mut sequence = Sequence::default();
     // (aggregate, sequence) of every outbox message whose event is not seen yet.
     let mut outbox: Vec<(AggregateRef, u64)> = Vec::new();
-    // The aggregate whose events are being read, with them, until its head line.
-    let mut current: Option<(AggregateRef, Vec<RecordedEvent>)> = None;
-    let (mut in_access_log, mut ended) = (false, false);
+    // The events of the aggregate being read, until its head line.
+    let mut events: Vec<RecordedEvent> = Vec::new();
     while let Some(line) = lines.next()? {
-        let number = lines.number;
-        let order = |what| Err(TransferError::Order { line: number, what });
-        if ended {
-            return order("a line after the end line");
-        }
+        sequence.accept(&lines, &line, tenant)?;
         match line {
-            ExportLine::Header { format, tenant: found } => {
-                check_header(&lines, &format, &found, tenant)?;
-            }
-            _ if lines.content == 1 => return Err(TransferError::Header { line: number }),
-            ExportLine::Outbox { message } => {
-                if summary.events > 0 {
-                    return order("outbox message after the events");
-                }
-                outbox.push((message.aggregate, message.sequence));
-                summary.outbox += 1;
-            }
-            ExportLine::Event { aggregate, event } => {
-                if in_access_log {
-                    return order("event after the access log");
-                }
-                match &mut current {
-                    Some((open, events)) if *open == aggregate => events.push(event),
-                    Some(_) => return order("events without a head line"),
-                    None => current = Some((aggregate, vec![event])),
-                }
-                summary.events += 1;
-            }
+            ExportLine::Outbox { message } => outbox.push((message.aggregate, message.sequence)),
+            ExportLine::Event { event, .. } => events.push(event),
             ExportLine::Head { aggregate, head } => {
-                let Some((open, events)) = current.take().filter(|(a, _)| *a == aggregate) else {
-                    return order("head line without the events of its aggregate");
-                };
                 verify(&events, Some(&head)).map_err(|source| TransferError::Chain {
-                    aggregate: open.to_string(),
+                    aggregate: aggregate.to_string(),
                     source,
                 })?;
                 outbox.retain(|(a, sequence)| {
-                    *a != open || !events.iter().any(|e| e.sequence == *sequence)
+                    *a != aggregate || !events.iter().any(|e| e.sequence == *sequence)
                 });
-                summary.aggregates += 1;
+                events.clear();
             }
-            ExportLine::Access { .. } => {
-                if current.is_some() {
-                    return order("access log before the head of the last aggregate");
-                }
-                in_access_log = true;
-                summary.access_log += 1;
-            }
-            ExportLine::End { .. } => {
-                if current.is_some() {
-                    return order("events without a head line");
-                }
-                check_end(number, &line, summary)?;
-                ended = true;
-            }
+            ExportLine::Header { .. } | ExportLine::Access { .. } | ExportLine::End { .. } => {}
         }
     }
-    if lines.content == 0 {
-        return Err(TransferError::Header { line: lines.number.max(1) });
-    }
-    if !ended {
-        return Err(TransferError::Incomplete { line: lines.number });
-    }
+    let summary = sequence.finish(&lines)?;
     if !outbox.is_empty() {
         return Err(TransferError::OrphanOutbox { count: outbox.len() });
     }
@@ -438,38 +457,15 @@ pub fn import<S: CaseStore + ?Sized>(
             return Err(TransferError::TenantNotEmpty { tenant: tenant.to_string() });
         }
     }
-    let mut summary = TransferSummary::default();
+    let mut lines = Lines { input, bytes: Vec::new(), number: 0, content: 0 };
+    let mut sequence = Sequence::default();
     let mut outbox: Vec<OutboxMessage> = Vec::new();
     let mut pending: Option<Pending> = None;
-    let (mut in_access_log, mut ended) = (false, false);
-    let mut lines = Lines { input, bytes: Vec::new(), number: 0, content: 0 };
     while let Some(line) = lines.next()? {
-        let number = lines.number;
-        if ended {
-            return Err(TransferError::Order { line: number, what: "a line after the end line" });
-        }
+        sequence.accept(&lines, &line, tenant)?;
         match line {
-            ExportLine::Header { format, tenant: found } => {
-                check_header(&lines, &format, &found, tenant)?;
-            }
-            _ if lines.content == 1 => return Err(TransferError::Header { line: number }),
-            ExportLine::Outbox { message } => {
-                if summary.events > 0 {
-                    return Err(TransferError::Order {
-                        line: number,
-                        what: "outbox message after the events",
-                    });
-                }
-                outbox.push(message);
-                summary.outbox += 1;
-            }
+            ExportLine::Outbox { message } => outbox.push(message),
             ExportLine::Event { aggregate, event } => {
-                if in_access_log {
-                    return Err(TransferError::Order {
-                        line: number,
-                        what: "event after the access log",
-                    });
-                }
                 let command = event
                     .envelope()
                     .map_err(|source| TransferError::Chain {
@@ -487,53 +483,21 @@ pub fn import<S: CaseStore + ?Sized>(
                 if let Some(p) = pending.as_mut() {
                     p.events.push(event);
                 }
-                summary.events += 1;
             }
             ExportLine::Head { aggregate, head } => {
                 flush(store, tenant, pending.take(), &mut outbox)?;
                 if store.head(tenant, &aggregate)? != head {
                     return Err(TransferError::HeadMismatch {
-                        line: number,
+                        line: lines.number,
                         aggregate: aggregate.to_string(),
                     });
                 }
-                summary.aggregates += 1;
             }
-            ExportLine::Access { entry } => {
-                if pending.is_some() {
-                    return Err(TransferError::Order {
-                        line: number,
-                        what: "access log before the head of the last aggregate",
-                    });
-                }
-                in_access_log = true;
-                store.append_access_log(tenant, entry)?;
-                summary.access_log += 1;
-            }
-            ExportLine::End { .. } => {
-                if pending.is_some() {
-                    return Err(TransferError::Order {
-                        line: number,
-                        what: "events without a head line",
-                    });
-                }
-                check_end(number, &line, summary)?;
-                ended = true;
-            }
+            ExportLine::Access { entry } => store.append_access_log(tenant, entry)?,
+            ExportLine::Header { .. } | ExportLine::End { .. } => {}
         }
     }
-    if lines.content == 0 {
-        return Err(TransferError::Header { line: lines.number.max(1) });
-    }
-    if pending.is_some() {
-        return Err(TransferError::Order {
-            line: lines.number,
-            what: "events without a head line",
-        });
-    }
-    if !ended {
-        return Err(TransferError::Incomplete { line: lines.number });
-    }
+    let summary = sequence.finish(&lines)?;
     if !outbox.is_empty() {
         return Err(TransferError::OrphanOutbox { count: outbox.len() });
     }
