@@ -213,9 +213,12 @@ impl RecordedEvent {
         })
     }
 
-    /// Decodes the envelope from the canonical bytes.
+    /// Decodes the envelope from the canonical bytes. The error's position is the record's
+    /// sequence (its place in a chain that verifies).
     pub fn envelope(&self) -> Result<EventEnvelope, ChainError> {
-        serde_json::from_str(&self.canonical).map_err(|_| ChainError::Decode { position: 0 })
+        serde_json::from_str(&self.canonical).map_err(|_| ChainError::Decode {
+            position: usize::try_from(self.sequence).unwrap_or(usize::MAX),
+        })
     }
 
     /// The head this record ends.

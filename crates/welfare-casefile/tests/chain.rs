@@ -152,3 +152,13 @@ proptest! {
         prop_assert!(verify(&records, Some(&head)).is_err());
     }
 }
+
+/// A record whose canonical bytes do not decode says which record: its sequence.
+#[test]
+fn an_envelope_that_does_not_decode_names_its_record() {
+    let (records, _) = log();
+    let mut broken = records[2].clone();
+    broken.canonical.truncate(10);
+    assert_eq!(broken.envelope().unwrap_err(), ChainError::Decode { position: 3 });
+    assert!(records[2].envelope().is_ok());
+}
