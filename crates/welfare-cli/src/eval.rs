@@ -31,8 +31,8 @@ pub(crate) struct EvalArgs {
     /// Print the full motivazione of every measure, in Italian (it) or English (en).
     #[arg(long, value_name = "it|en")]
     explain: Option<ExplainLang>,
-    /// The household file (YAML or JSON, see docs/household-format.md); the bundled example
-    /// household when absent.
+    /// The household file (YAML or JSON, see docs/household-format.md), `-` for standard
+    /// input; the bundled example household when absent.
     household: Option<PathBuf>,
 }
 

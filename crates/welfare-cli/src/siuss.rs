@@ -63,7 +63,7 @@ enum SiussCommand {
     },
     /// Write a flow from a YAML/JSON description of beneficiaries and benefits (or minors).
     Export {
-        /// The YAML or JSON description.
+        /// The YAML or JSON description (`-` for standard input).
         #[arg(long)]
         input: PathBuf,
         /// The XML file to write.

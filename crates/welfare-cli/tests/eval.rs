@@ -169,3 +169,22 @@ fn a_file_not_utf8_is_invalid_input_and_a_missing_one_a_usage_error() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("cannot read"), "{err}");
 }
+
+/// `-` reads the household from standard input, as the other commands read their files.
+#[test]
+fn household_from_standard_input() {
+    use std::io::Write;
+    let text = std::fs::read_to_string(repo("crates/welfare-benefits/data/example-household.yaml"))
+        .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_welfare"))
+        .args(["eval", "-", "--date", "2026-09-01", "--json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["household"], "esempio-rossi");
+}
