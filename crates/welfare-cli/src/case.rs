@@ -102,7 +102,7 @@ pub(crate) fn run(args: CaseArgs) -> Outcome {
                     Err(outcome) => return outcome,
                 };
                 if let Err(e) = check(&tenant, &mut whole) {
-                    return fail(e);
+                    return transfer_failed(e);
                 }
                 match open() {
                     Ok(mut again) => import(&mut store, &tenant, &mut again),
@@ -111,14 +111,14 @@ pub(crate) fn run(args: CaseArgs) -> Outcome {
             };
             match result {
                 Ok(summary) => emit(out, &summary),
-                Err(e) => fail(e),
+                Err(e) => transfer_failed(e),
             }
         }
         CaseCommand::Export => match export(&store, &tenant, out) {
             Ok(_) => Outcome::Ok,
             // A closed pipe (`| head`) is the reader's choice, not an error.
             Err(TransferError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => Outcome::Ok,
-            Err(e) => fail(e),
+            Err(e) => transfer_failed(e),
         },
         CaseCommand::Show { id } => {
             let id = match CaseId::new(id) {
@@ -183,4 +183,16 @@ fn emit(out: &mut impl Write, value: &impl serde::Serialize) -> Outcome {
 fn fail(e: impl std::fmt::Display) -> Outcome {
     error(format_args!("case: {e}"));
     Outcome::Invalid
+}
+
+/// A transfer's error: exit 2 when the file or the output could not be read or written (as
+/// any command's), exit 1 when the export or the store is at fault.
+fn transfer_failed(e: TransferError) -> Outcome {
+    match e {
+        TransferError::Io(_) => {
+            error(format_args!("case: {e}"));
+            Outcome::Usage
+        }
+        e => fail(e),
+    }
 }

@@ -90,6 +90,10 @@ fn init_report_show_verify_export_import() {
     assert!(err.contains("without its end line: it was cut short"), "{err}");
     let (_, out, _) = welfare(&[&["case", "report"], &tc[..]].concat());
     assert_eq!(out.trim(), r#"{"aggregates":0,"events":0,"pending_outbox":0,"access_log":0}"#);
+    // A file that cannot be read (a directory) is exit 2, as for every command.
+    let (code, _, err) =
+        welfare(&[&["case", "import", dir.path().to_str().unwrap()], &tc[..]].concat());
+    assert_eq!(code, 2, "{err}");
     // Importing twice is refused (exit 1); a missing case is exit 1; no --tenant is exit 2.
     let (code, _, err) = welfare(&[&["case", "import", file.to_str().unwrap()], &tb[..]].concat());
     assert_eq!(code, 1);
