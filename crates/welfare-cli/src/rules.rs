@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use welfare_rules::{Engine, Lang, Program, Rulebook};
+use welfare_rules::{DiagnosticKind, Engine, Lang, Program, Rulebook};
 
 use crate::output::{self, Outcome};
 
@@ -95,11 +95,17 @@ fn today() -> NaiveDate {
 }
 
 /// Loads `rulebook` with every rulebook in `library` (default: its directory) and compiles it.
-fn program(rulebook: &Path, library: &[PathBuf]) -> Result<Program, String> {
+/// The program of `rulebook`, with the rulebooks of `library` (or of its folder) to import;
+/// or the message and the outcome: exit 2 for a rulebook that cannot be read, 1 for one that
+/// is wrong.
+fn program(rulebook: &Path, library: &[PathBuf]) -> Result<Program, (String, Outcome)> {
     let mut engine = Engine::new();
-    let root = Rulebook::load(rulebook).map_err(|e| e.to_string())?;
+    let root = Rulebook::load(rulebook).map_err(|e| {
+        let outcome = if e.has(DiagnosticKind::Io) { Outcome::Usage } else { Outcome::Invalid };
+        (e.to_string(), outcome)
+    })?;
     let id = root.id.clone();
-    engine.add(root).map_err(|e| e.to_string())?;
+    engine.add(root).map_err(|e| (e.to_string(), Outcome::Invalid))?;
     let dirs: Vec<PathBuf> = if library.is_empty() {
         rulebook.parent().map(Path::to_path_buf).into_iter().collect()
     } else {
@@ -113,7 +119,7 @@ fn program(rulebook: &Path, library: &[PathBuf]) -> Result<Program, String> {
             }
         }
     }
-    engine.program(&id).map_err(|e| e.to_string())
+    engine.program(&id).map_err(|e| (e.to_string(), Outcome::Invalid))
 }
 
 fn write_all(text: &str) -> Outcome {
@@ -161,10 +167,12 @@ fn check(paths: &[PathBuf], library: &[PathBuf]) -> Outcome {
     let mut text = String::new();
     let mut ids = Vec::new();
     let mut errors = 0usize;
+    let mut unreadable = false;
     for f in &files {
         match Rulebook::load(f).and_then(|rb| engine.add(rb).map(|rb| rb.id.clone())) {
             Ok(id) => ids.push((f.clone(), id)),
             Err(e) => {
+                unreadable |= e.has(DiagnosticKind::Io);
                 errors += e.diagnostics.len();
                 for d in &e.diagnostics {
                     text.push_str(&format!("{d}\n"));
@@ -191,7 +199,10 @@ fn check(paths: &[PathBuf], library: &[PathBuf]) -> Outcome {
     }
     text.push_str(&format!("{} rulebook(s), {errors} error(s)\n", files.len()));
     let printed = write_all(&text);
-    if errors > 0 {
+    if unreadable {
+        // A file that cannot be read is the command's failure, not the rulebook's.
+        Outcome::Usage
+    } else if errors > 0 {
         Outcome::Invalid
     } else {
         printed
@@ -208,9 +219,9 @@ fn eval(
 ) -> Outcome {
     let program = match program(rulebook, library) {
         Ok(p) => p,
-        Err(e) => {
-            output::error(e);
-            return Outcome::Invalid;
+        Err((message, outcome)) => {
+            output::error(message);
+            return outcome;
         }
     };
     let text = match output::read_text(facts) {
@@ -304,9 +315,9 @@ fn rank(
 ) -> Outcome {
     let program = match program(rulebook, &[]) {
         Ok(p) => p,
-        Err(e) => {
-            output::error(e);
-            return Outcome::Invalid;
+        Err((message, outcome)) => {
+            output::error(message);
+            return outcome;
         }
     };
     let text = match output::read_text(applicants) {
@@ -369,9 +380,9 @@ fn batch(rulebook: &Path, input: &Path, date: NaiveDate) -> Outcome {
     use welfare_rules::batch::BatchError;
     let program = match program(rulebook, &[]) {
         Ok(p) => p,
-        Err(e) => {
-            output::error(e);
-            return Outcome::Invalid;
+        Err((message, outcome)) => {
+            output::error(message);
+            return outcome;
         }
     };
     let reader: Box<dyn io::BufRead> = if input.as_os_str() == "-" {

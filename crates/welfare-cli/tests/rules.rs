@@ -61,6 +61,27 @@ fn check_prints_every_error_and_exits_1() {
     assert_eq!(ok.status.code(), Some(0));
 }
 
+/// A rulebook that cannot be read is the command's failure (exit 2); one that is not UTF-8
+/// is a rulebook that is wrong (exit 1), told at its line, column and byte.
+#[test]
+fn a_rulebook_unreadable_is_exit_2_and_one_not_utf8_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.yaml");
+    let missing = missing.to_str().unwrap();
+    assert_eq!(welfare(&["rules", "check", missing]).status.code(), Some(2));
+    let facts = dir.path().join("f.yaml");
+    std::fs::write(&facts, "isee_minorenni: \"10000\"\n").unwrap();
+    let f = facts.to_str().unwrap();
+    let o =
+        welfare(&["rules", "eval", "--rulebook", missing, "--facts", f, "--date", "2025-01-15"]);
+    assert_eq!(o.status.code(), Some(2));
+    let latin1 = dir.path().join("latin1.yaml");
+    std::fs::write(&latin1, b"rulebook: x\ntitle: { it: \"caff\xe8\" }\n").unwrap();
+    let o = welfare(&["rules", "check", latin1.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("latin1.yaml:2:19: yaml: not valid UTF-8 text from byte 31"));
+}
+
 #[test]
 fn eval_plain_json_and_explained() {
     let dir = tempfile::tempdir().unwrap();

@@ -571,7 +571,19 @@ pub(crate) fn read_limited(path: &std::path::Path) -> Result<String, LoadError> 
             .expected(format!("at most {} bytes", crate::limits::MAX_FILE_BYTES)),
         ));
     }
-    std::fs::read_to_string(path).map_err(io)
+    let bytes = std::fs::read(path).map_err(io)?;
+    String::from_utf8(bytes).map_err(|e| {
+        // YAML is UTF-8: a rulebook that is not is not YAML. The place, never the bytes.
+        let good = e.as_bytes().get(..e.utf8_error().valid_up_to()).unwrap_or_default();
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = good.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        let byte = good.len() + 1;
+        LoadError::one(Diagnostic::new(
+            DiagnosticKind::Yaml,
+            Location { line, column, ..loc.clone() },
+            format!("not valid UTF-8 text from byte {byte}"),
+        ))
+    })
 }
 
 pub(crate) struct Cx<'a> {
