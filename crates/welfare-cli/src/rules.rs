@@ -275,6 +275,14 @@ fn eval(
 }
 
 fn test(paths: &[PathBuf], library: &[PathBuf]) -> Outcome {
+    // A file that cannot be read is the command's failure (exit 2), not a failed case.
+    let (files, _) = welfare_rules::testing::discover(paths);
+    for f in &files {
+        if let Err(e) = std::fs::File::open(f) {
+            output::error(format_args!("{}: cannot read: {e}", f.display()));
+            return Outcome::Usage;
+        }
+    }
     let report = welfare_rules::testing::run_paths_with_library(paths, library);
     let mut text = String::new();
     for c in report.cases.iter().filter(|c| !c.passed) {

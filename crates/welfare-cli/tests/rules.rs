@@ -69,6 +69,7 @@ fn a_rulebook_unreadable_is_exit_2_and_one_not_utf8_exit_1() {
     let missing = dir.path().join("missing.yaml");
     let missing = missing.to_str().unwrap();
     assert_eq!(welfare(&["rules", "check", missing]).status.code(), Some(2));
+    assert_eq!(welfare(&["rules", "test", missing]).status.code(), Some(2));
     let facts = dir.path().join("f.yaml");
     std::fs::write(&facts, "isee_minorenni: \"10000\"\n").unwrap();
     let f = facts.to_str().unwrap();
