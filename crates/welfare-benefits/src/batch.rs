@@ -213,10 +213,9 @@ const LEAST_LINES: usize = 64;
 
 /// Lines a chunk takes in a run with `workers` workers at the explanation level `explain`:
 /// [`CHUNK`] (a sixteenth with explanations), or fewer when the chunks in flight
-/// ([`IN_FLIGHT_PER_WORKER`] a worker, and two) would take more than [`IN_FLIGHT_LINES`].
+/// ([`in_flight`]) would take more than [`IN_FLIGHT_LINES`].
 fn chunk_lines(workers: usize, explain: Explain) -> usize {
-    let in_flight = workers.saturating_mul(IN_FLIGHT_PER_WORKER).saturating_add(2);
-    let lines = (IN_FLIGHT_LINES / in_flight).clamp(LEAST_LINES, CHUNK);
+    let lines = (IN_FLIGHT_LINES / in_flight(workers)).clamp(LEAST_LINES, CHUNK);
     match explain {
         Explain::None => lines,
         Explain::Motivazione | Explain::Full => lines / EXPLAINED,
@@ -386,7 +385,7 @@ pub fn run<R: BufRead, W: Write, J: Write>(
         drop(done);
         let mut pipeline = Pipeline {
             size: chunk_lines(workers, options.explain),
-            most: workers * IN_FLIGHT_PER_WORKER + 2,
+            most: in_flight(workers),
             jobs,
             evaluated,
             waiting: VecDeque::new(),
@@ -407,6 +406,12 @@ pub fn run<R: BufRead, W: Write, J: Write>(
 /// Chunks a worker may have read ahead of it (besides two more for the reader and the writer):
 /// enough that a worker done with a chunk finds the next waiting.
 const IN_FLIGHT_PER_WORKER: usize = 2;
+
+/// The most chunks read and not yet written in a run with `workers` workers:
+/// [`IN_FLIGHT_PER_WORKER`] a worker, and two more for the reader and the writer.
+fn in_flight(workers: usize) -> usize {
+    workers.saturating_mul(IN_FLIGHT_PER_WORKER).saturating_add(2)
+}
 
 /// A worker's life: it takes chunks from `queue` until the queue is closed, evaluates each and
 /// sends it on to `done`, with whether its evaluation ended normally.
@@ -1499,6 +1504,7 @@ mod tests {
         for workers in 1..300 {
             let lines = chunk_lines(workers, None);
             let in_flight = workers * IN_FLIGHT_PER_WORKER + 2;
+            assert_eq!(super::in_flight(workers), in_flight, "{workers}");
             assert!(lines * in_flight <= IN_FLIGHT_LINES || lines == LEAST_LINES, "{workers}");
         }
     }
