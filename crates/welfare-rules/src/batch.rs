@@ -23,7 +23,7 @@ use crate::{Program, Snapshot, Value};
 pub const CHUNK: usize = 4096;
 
 /// The result of one batch record.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct BatchResult {
     /// 1-based line number in the input.
     pub line: usize,
@@ -42,7 +42,7 @@ pub struct BatchResult {
 }
 
 fn one(program: &Program, snap: &Snapshot<'_>, line: usize, text: &str) -> BatchResult {
-    let mut r = BatchResult { line, id: None, eligible: None, outputs: None, error: None };
+    let mut r = BatchResult { line, ..BatchResult::default() };
     let json: serde_json::Value = match serde_json::from_str(text) {
         Ok(j) => j,
         Err(e) => {
@@ -168,10 +168,8 @@ pub fn run_lines<R: BufRead>(
                 Ok(text) => one(program, &snap, *n, text),
                 Err(byte) => BatchResult {
                     line: *n,
-                    id: None,
-                    eligible: None,
-                    outputs: None,
                     error: Some(format!("not valid UTF-8 from byte {byte}")),
+                    ..BatchResult::default()
                 },
             })
             .collect();
