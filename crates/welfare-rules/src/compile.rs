@@ -868,7 +868,7 @@ fn kept_members(
 
 /// The items of a member list as they are computed: up to [`ListBuf::SMALL`] on the stack,
 /// so that the list of a household of a few members is allocated once, as the list itself.
-struct ListBuf {
+pub(crate) struct ListBuf {
     small: [Value; ListBuf::SMALL],
     len: usize,
     /// Every item, once there are more than fit on the stack.
@@ -879,13 +879,13 @@ impl ListBuf {
     const SMALL: usize = 8;
 
     #[inline(always)]
-    fn new() -> ListBuf {
+    pub(crate) fn new() -> ListBuf {
         ListBuf { small: Default::default(), len: 0, big: Vec::new() }
     }
 
     /// Adds an item; `most` is how many there can be (the members).
     #[inline(always)]
-    fn push(&mut self, v: Value, most: usize) {
+    pub(crate) fn push(&mut self, v: Value, most: usize) {
         match self.small.get_mut(self.len) {
             Some(slot) => *slot = v,
             None => self.push_big(v, most),
@@ -907,7 +907,7 @@ impl ListBuf {
     /// Stores the items in `slot`: in place of its items when it holds a list of as many that
     /// nothing else holds (kept from an earlier household), else as a new list.
     #[inline(always)]
-    fn store(mut self, slot: &mut Value) {
+    pub(crate) fn store(mut self, slot: &mut Value) {
         if let Value::List(old) = slot {
             if let Some(items) = Arc::get_mut(old) {
                 let new = match self.small.get_mut(..self.len) {
@@ -927,7 +927,7 @@ impl ListBuf {
 
     /// The items, in order.
     #[inline(always)]
-    fn finish(mut self) -> Arc<[Value]> {
+    pub(crate) fn finish(mut self) -> Arc<[Value]> {
         match self.small.get_mut(..self.len) {
             Some(items) => items.iter_mut().map(std::mem::take).collect(),
             None => std::mem::take(&mut self.big).into(),

@@ -143,7 +143,9 @@ pub struct DecisionPlan {
     /// The plan's conditions (slots).
     conditions: Vec<u32>,
     /// The shortcut, when the analysis allows one.
-    shortcut: Option<Arc<Shortcut>>,
+    pub(crate) shortcut: Option<Arc<Shortcut>>,
+    /// The shortcut's loop generated ahead of time ([`crate::native`]), when attached.
+    pub(crate) native: Option<crate::native::Native>,
 }
 
 impl DecisionPlan {
@@ -167,11 +169,11 @@ impl DecisionPlan {
 
 /// What a decision evaluates, in which order.
 #[derive(Debug)]
-struct Shortcut {
+pub(crate) struct Shortcut {
     /// The conditions with the definitions they read, cheapest first (`true` marks a
     /// condition), then the rest of the plan in plan order, evaluated when every condition
     /// holds: one list, so that one loop evaluates both.
-    order: Box<[(u32, bool)]>,
+    pub(crate) order: Box<[(u32, bool)]>,
     /// Per position of a condition in `order`: what to do when the condition there is false.
     after: Vec<Refusal>,
     /// How many definitions of the plan may fail.
@@ -311,7 +313,7 @@ impl Program {
             .filter(|&i| self.defs.get(i as usize).is_some_and(|d| d.condition))
             .collect();
         let shortcut = if plan.is_for(self) { shortcut(self, &plan).map(Arc::new) } else { None };
-        DecisionPlan { plan, conditions, shortcut }
+        DecisionPlan { plan, conditions, shortcut, native: None }
     }
 }
 
@@ -330,7 +332,7 @@ impl Snapshot<'_> {
         values: &mut Vec<Value>,
     ) -> Result<Decision, EvalError> {
         if let Some(cut) = plan.shortcut.as_deref().filter(|_| plan.plan.is_for(self.program)) {
-            if let Some(decision) = self.try_decide(cut, &plan.plan, facts, values) {
+            if let Some(decision) = self.try_decide(cut, &plan.plan, plan.native, facts, values) {
                 return Ok(decision);
             }
         }
@@ -366,6 +368,7 @@ impl Snapshot<'_> {
         &self,
         cut: &Shortcut,
         plan: &Plan,
+        native: Option<crate::native::Native>,
         facts: FactsView<'_>,
         values: &mut Vec<Value>,
     ) -> Option<Decision> {
@@ -384,13 +387,22 @@ impl Snapshot<'_> {
         // The conditions, then (when every one holds) the rest of the plan: one loop, so that
         // the evaluation of a definition, inlined, is in this code once.
         let mut refused_at = None;
-        for (pos, &(i, condition)) in cut.order.iter().enumerate() {
-            if !run.def_into(compiled, i, values) {
-                return None;
+        if let Some(native) = native {
+            // The same loop, generated ahead of time ([`crate::native`]).
+            let mut cx = crate::native::Cx { run: &mut run, compiled };
+            match (native.decide)(&mut cx, values)? {
+                crate::native::Reached::Eligible => {}
+                crate::native::Reached::RefusedAt(pos) => refused_at = Some(pos),
             }
-            if condition && !matches!(values.get(i as usize), Some(Value::Bool(true))) {
-                refused_at = Some(pos);
-                break;
+        } else {
+            for (pos, &(i, condition)) in cut.order.iter().enumerate() {
+                if !run.def_into(compiled, i, values) {
+                    return None;
+                }
+                if condition && !matches!(values.get(i as usize), Some(Value::Bool(true))) {
+                    refused_at = Some(pos);
+                    break;
+                }
             }
         }
         let Some(pos) = refused_at else {

@@ -44,6 +44,7 @@
 //! | checking | `check` (internal) | linking (`extends`, `imports`), names, types, cycles, sources, coverage → [`Program`] |
 //! | compiling | `compile` (internal) | each definition's checked formula → closures that know their operators and operands (the tree walker remains for the rest) |
 //! | evaluation | [`Snapshot`], [`Evaluation`] | parameters in force on a date, definitions in dependency order, explanation and motivazione |
+//! | compiling ahead | [`native`] | a decision plan written as Rust source, checked in by a crate that bundles rulebooks, and attached to the plan only when its fingerprint is the plan's (the national measures use it) |
 //! | operations | [`batch`], [`record`], [`rank`], [`testing`] | streaming parallel batches, decision records with replay, graduatorie, test cases |
 //!
 //! The manual of the language is `docs/rule-language.md`; the JSON Schema for editors is
@@ -94,6 +95,7 @@ pub mod explain;
 pub mod expr;
 mod facts;
 pub mod limits;
+pub mod native;
 mod program;
 pub mod rank;
 pub mod record;
