@@ -9,6 +9,7 @@ mod fixtures;
 mod functions;
 mod hostile;
 mod language;
+mod native;
 mod properties;
 mod ranking;
 mod testfiles;
