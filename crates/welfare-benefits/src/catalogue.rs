@@ -316,7 +316,7 @@ impl Measure {
         let breakdown = BREAKDOWN_OUTPUTS.iter().find_map(|(amounts, positions)| {
             Some((program.slot(amounts)?, program.slot(positions)?))
         });
-        let plan = program.decision_plan(
+        let mut plan = program.decision_plan(
             program.plan_slots(
                 amount
                     .map(|(slot, _)| slot)
@@ -324,6 +324,7 @@ impl Measure {
                     .chain(breakdown.into_iter().flat_map(|(a, p)| [a, p])),
             ),
         );
+        crate::native::attach(&program, &mut plan);
         Ok(Measure { program, policy, binding, conditions, amount, breakdown, plan })
     }
 }
@@ -417,6 +418,22 @@ impl Catalogue {
             .map(|(id, policy)| Measure::new(engine.program(id)?, *policy))
             .collect::<Result<_, _>>()?;
         Ok(Catalogue::with(programs, engine))
+    }
+
+    /// Each measure's program and decision plan (for the generated decisions' test).
+    #[cfg(test)]
+    pub(crate) fn plans(&self) -> impl Iterator<Item = (&Program, &welfare_rules::DecisionPlan)> {
+        self.programs.iter().map(|m| (&m.program, &m.plan))
+    }
+
+    /// The same measures, every one decided by the evaluator (for the tests that compare the
+    /// generated decisions with it).
+    #[cfg(test)]
+    pub(crate) fn without_native(mut self) -> Catalogue {
+        for m in &mut self.programs {
+            m.plan = m.program.decision_plan(m.plan.plan().clone());
+        }
+        self
     }
 
     /// The catalogue of `programs`, computing the facts they read.

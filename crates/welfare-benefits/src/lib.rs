@@ -74,6 +74,7 @@ mod error;
 pub mod facts;
 mod fastread;
 pub mod household;
+mod native;
 pub mod params;
 pub mod synthetic;
 pub mod vocab;
