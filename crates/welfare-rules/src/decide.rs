@@ -15,6 +15,9 @@
 //! 3. if one is not true, only the remaining definitions that **may fail** (with the
 //!    definitions they read), in plan order: if none fails, the household is refused.
 //!
+//! Steps 1 and 2 are the evaluator's closures, or the plan's own function generated ahead of
+//! time when one is attached ([`crate::native`]); step 3 is always the evaluator's.
+//!
 //! Any error in any of these steps, or facts outside what the analysis assumed, and the whole
 //! plan is run again in plan order by [`Snapshot::run_plan_view`], whose result is returned:
 //! an error is the very error the plain run gives (the first in plan order), never the first
