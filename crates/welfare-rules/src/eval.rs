@@ -680,6 +680,33 @@ pub(crate) fn divide(run: &Run<'_, '_>, x: Decimal, y: Decimal) -> Result<Decima
     x.checked_div(y).ok_or_else(|| run.overflow())
 }
 
+/// [`divide`] without its errors: `None` for a zero divisor or an overflow (generated code).
+#[inline(always)]
+pub(crate) fn checked_divide(x: Decimal, y: Decimal) -> Option<Decimal> {
+    if y.is_zero() {
+        return None;
+    }
+    x.checked_div(y)
+}
+
+/// `limita(x, lo, hi)`; `None` when the lower bound is above the upper one.
+#[inline]
+pub(crate) fn clamp_values(x: Decimal, lo: Decimal, hi: Decimal) -> Option<Decimal> {
+    if compare_decimals(&lo, &hi).is_gt() {
+        return None;
+    }
+    Some(dec_min(dec_max(x, lo), hi))
+}
+
+/// Whether an item of `x in [...]` is `x`: numbers by value, anything else by equality.
+#[inline(always)]
+pub(crate) fn same_item(x: &Value, item: &Value) -> bool {
+    match (x, item) {
+        (Value::Num(p), Value::Num(q)) => compare_decimals(p, q).is_eq(),
+        _ => x == item,
+    }
+}
+
 pub(crate) fn interpolate(points: &[(Decimal, Decimal)], x: Decimal) -> Option<Decimal> {
     let (first, last) = (points.first()?, points.last()?);
     if compare_decimals(&x, &first.0).is_le() {
@@ -912,10 +939,9 @@ impl<'s> Run<'s, '_> {
         lo: Decimal,
         hi: Decimal,
     ) -> Result<Decimal, Box<EvalError>> {
-        if compare_decimals(&lo, &hi).is_gt() {
-            return Err(Box::new(self.arith_err("clamp with a lower bound above the upper bound")));
-        }
-        Ok(dec_min(dec_max(x, lo), hi))
+        clamp_values(x, lo, hi).ok_or_else(|| {
+            Box::new(self.arith_err("clamp with a lower bound above the upper bound"))
+        })
     }
 
     /// `interpola(x, scala)` for a scale parameter.
@@ -1133,11 +1159,7 @@ impl<'s> Run<'s, '_> {
         for item in items {
             let mut sw = Value::Missing;
             let w = self.operand(item, vals, &mut sw)?;
-            let same = match (v, w) {
-                (Value::Num(p), Value::Num(q)) => compare_decimals(p, q).is_eq(),
-                _ => v == w,
-            };
-            if same {
+            if same_item(v, w) {
                 found = true;
                 break;
             }

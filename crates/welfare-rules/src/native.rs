@@ -28,9 +28,9 @@
 //! conditions:
 //!   sotto_soglia: { formula: isee <= soglia }
 //! "#, "bonus.yaml")?;
-//! let plan = program.decision_plan(program.plan(&["importo_annuo"])?);
+//! let plan = program.decision_plan(program.plan(["importo_annuo"])?);
 //! let source = welfare_rules::native::generate(&program, &plan, "bonus").expect("a shortcut");
-//! assert!(source.contains("pub fn bonus("));
+//! assert!(source.contains("pub(crate) fn bonus("));
 //! // Only the function generated from this very plan may be attached to it.
 //! let mut plan = plan;
 //! assert!(plan.attach_native(&program, 0, |_, _| None).is_err());
@@ -62,7 +62,14 @@
 //! and the generator's version. [`DecisionPlan::attach_native`] refuses a function whose
 //! fingerprint is not the plan's, so a rulebook edited, a new checker or a new generator means
 //! the evaluator again, never stale code; the crate's drift test then asks for the source to
-//! be generated again.
+//! be generated again. The node trees are hashed in their `Debug` form, so a toolchain or a
+//! dependency that prints a decimal, a date or a text differently changes every fingerprint
+//! too: the same fallback to the evaluator, and the same test asking for the file again.
+//!
+//! The operations in [`rt`] are the evaluator's own functions wherever it has one to share;
+//! the few written here (a comparison with a text constant, the list aggregations) are held
+//! to the evaluator by the tests. A change to what any of them computes must change
+//! `GENERATOR_VERSION`, so that code generated before it is no longer attached.
 
 use std::fmt::Write as _;
 
@@ -377,10 +384,7 @@ pub mod rt {
     /// `a / b`, refusing a zero divisor.
     #[inline(always)]
     pub fn div(a: Decimal, b: Decimal) -> Option<Decimal> {
-        if b.is_zero() {
-            return None;
-        }
-        a.checked_div(b)
+        crate::eval::checked_divide(a, b)
     }
 
     /// The order of two numbers by value.
@@ -404,10 +408,7 @@ pub mod rt {
     /// `limita(x, lo, hi)`, refusing `lo > hi`.
     #[inline]
     pub fn clamp(x: Decimal, lo: Decimal, hi: Decimal) -> Option<Decimal> {
-        if compare_decimals(&lo, &hi).is_gt() {
-            return None;
-        }
-        Some(min(max(x, lo), hi))
+        crate::eval::clamp_values(x, lo, hi)
     }
 
     /// `interpola(x, [(x, y), …])` over constant points.
@@ -470,7 +471,7 @@ pub mod rt {
             }
         }
 
-        fn cmp(self) -> crate::program::Cmp {
+        pub(crate) fn cmp(self) -> crate::program::Cmp {
             use crate::program::Cmp;
             match self {
                 Op::Eq => Cmp::Eq,
@@ -503,10 +504,7 @@ pub mod rt {
     /// An item of `x in [...]` against `x`: numbers by value, anything else by equality.
     #[inline(always)]
     pub fn same(x: &Value, item: &Value) -> bool {
-        match (x, item) {
-            (Value::Num(p), Value::Num(q)) => compare_decimals(p, q).is_eq(),
-            _ => x == item,
-        }
+        crate::eval::same_item(x, item)
     }
 
     /// A list being built, one item per kept member (`elenco`, `posizioni`): the evaluator's
@@ -601,7 +599,13 @@ pub fn generate(program: &Program, plan: &DecisionPlan, name: &str) -> Option<St
     for (pos, &(i, condition)) in cut.order.iter().enumerate() {
         let def = program.defs.get(i as usize)?;
         let _ = writeln!(body, "    // {}", def.name);
-        let (store, typed_bool) = match g.root(&def.code) {
+        // The constants of a definition left to the evaluator are not written (unused).
+        let written = g.consts.len();
+        let root = g.root(&def.code);
+        if root.is_err() {
+            g.consts.truncate(written);
+        }
+        let (store, typed_bool) = match root {
             Ok((Kind::Num, expr)) => (format!("rt::set_num(v, {i}, {expr});"), None),
             Ok((Kind::Bool, expr)) => {
                 (format!("let b = {expr};\n    rt::set_bool(v, {i}, b);"), Some(()))
@@ -636,6 +640,53 @@ pub fn generate(program: &Program, plan: &DecisionPlan, name: &str) -> Option<St
         cut.order.len()
     );
     Some(out)
+}
+
+/// The Rust source of a whole module of generated decisions, one per plan with a shortcut:
+/// the functions, their fingerprints and constants, and `DECISIONS`, a table of
+/// `(rulebook id, fingerprint, function)` to attach them by. Each function is named after its
+/// rulebook's id (`it/bonus-nido` → `it_bonus_nido`, with a number added when two ids give one
+/// name). `about` is written in the module's docs: where it comes from, how to write it again.
+pub fn generate_module<'a>(
+    plans: impl IntoIterator<Item = (&'a Program, &'a DecisionPlan)>,
+    about: &str,
+) -> String {
+    let mut items = String::new();
+    let mut table = String::new();
+    let mut names: Vec<String> = Vec::new();
+    for (program, plan) in plans {
+        let base: String = program
+            .id()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+            .collect();
+        let mut name = base.clone();
+        let mut n = 1;
+        while names.contains(&name) {
+            n += 1;
+            name = format!("{base}_{n}");
+        }
+        let Some(code) = generate(program, plan, &name) else { continue };
+        items.push_str(&code);
+        items.push('\n');
+        let _ = writeln!(
+            table,
+            "    ({:?}, {}_FINGERPRINT, {name}),",
+            program.id(),
+            name.to_uppercase()
+        );
+        names.push(name);
+    }
+    let about: String = about.lines().map(|l| format!("//! {l}\n")).collect();
+    format!(
+        "//! @generated by `welfare_rules::native::generate_module`: do not edit.\n{about}\
+         #![allow(unused_imports)]\n\n\
+         use welfare_rules::native::rt::{{self, Decimal, Rounding, RoundingMode, RoundingStep}};\n\
+         use welfare_rules::native::{{Cx, DecideFn, Reached}};\n\
+         use welfare_rules::Value;\n\n\
+         /// Each rulebook's generated decision: id, fingerprint, function.\n\
+         pub(crate) const DECISIONS: &[(&str, u64, DecideFn)] = &[\n{table}];\n\n{items}"
+    )
 }
 
 /// What a root node computes.
@@ -949,7 +1000,7 @@ impl Gen {
             ),
             Code::Input(_) | Code::Member(_) | Code::Def(_) | Code::Param(_) => {
                 let leaf = self.leaf(code, cx).ok_or(Unsupported)??;
-                format!("{leaf}.clone()")
+                format!("({leaf}).clone()")
             }
             Code::ListAgg { agg: Agg::Count | Agg::Sum, .. } => {
                 format!("Value::Num({})", self.num(code, cx)?)
@@ -1038,6 +1089,7 @@ impl Gen {
 
 #[cfg(test)]
 mod tests {
+    use super::rt::Op;
     use super::*;
     use std::cmp::Ordering;
 
@@ -1047,6 +1099,71 @@ mod tests {
         assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
         assert_eq!(fnv1a(b"foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    fn any_value() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just(Value::Missing),
+            any::<bool>().prop_map(Value::Bool),
+            (any::<i64>(), 0u32..6).prop_map(|(m, s)| Value::Num(Decimal::new(m, s))),
+            (0i32..3000, 1u32..366)
+                .prop_map(|(y, d)| Value::Date(NaiveDate::from_yo_opt(y, d).unwrap_or_default())),
+            prop_oneof![Just("Forlì"), Just(""), Just("none"), Just("grave")]
+                .prop_map(|t| Value::Text(t.into())),
+            Just(Value::List(vec![Value::Bool(true)].into())),
+        ]
+    }
+
+    proptest::proptest! {
+        /// `compare_text` and `same_text` are the evaluator's comparisons with a text
+        /// constant, for a value of any kind.
+        #[test]
+        fn text_constants_compare_as_the_evaluator_compares(
+            x in any_value(),
+            text in proptest::prop_oneof![
+                proptest::strategy::Just("Forlì"),
+                proptest::strategy::Just("none"),
+                proptest::strategy::Just("")
+            ],
+        ) {
+            let constant = Value::Text(text.into());
+            for op in [Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge] {
+                proptest::prop_assert_eq!(
+                    rt::compare_text(op, &x, text),
+                    crate::eval::compare_values(op.cmp(), &x, &constant)
+                );
+            }
+            proptest::prop_assert_eq!(rt::same_text(&x, text), rt::same(&x, &constant));
+        }
+    }
+
+    #[test]
+    fn a_definition_left_to_the_evaluator_leaves_no_constant_behind() {
+        let program = Program::from_yaml(
+            r#"
+rulebook: prova/nomi
+title: Nomi
+authority: { level: comune, code: "039014", name: "Comune di prova" }
+valid: { from: 2024-01-01 }
+inputs:
+  member:
+    eta: { type: integer }
+definitions:
+  nomi: { type: list, items: text, formula: 'elenco(membri, "x", eta < 18)' }
+conditions:
+  qualcuno: { formula: conta(nomi) > 0 }
+"#,
+            "nomi.yaml",
+        )
+        .unwrap();
+        let plan = program.decision_plan(program.plan(["nomi"]).unwrap());
+        let source = generate(&program, &plan, "nomi").unwrap();
+        // The list (a text constant per member) is the evaluator's, and the filter's 18,
+        // written before the text was met, is not left in the source.
+        assert!(source.contains("cx.def(0, v)?;"), "{source}");
+        assert!(!source.contains("// 18"), "{source}");
+        assert!(source.contains("// 0"), "{source}");
     }
 
     #[test]
