@@ -436,6 +436,39 @@ impl Catalogue {
         self
     }
 
+    /// For each measure in force on `date`, how many of `households` its generated decision
+    /// decides by itself (not handing the decision back to the evaluator), for the tests.
+    #[cfg(test)]
+    pub(crate) fn decided_by_generated_code(
+        &self,
+        households: &[Household],
+        date: NaiveDate,
+    ) -> Vec<(String, usize)> {
+        let mut table = FactTable::default();
+        let mut values = Vec::new();
+        self.programs
+            .iter()
+            .filter_map(|m| {
+                let snap = m.program.snapshot(date).ok()?;
+                let decided = households
+                    .iter()
+                    .filter(|h| {
+                        if table.fill_masked(h, date, &self.facts).is_err() {
+                            return false;
+                        }
+                        let missing = table.missing();
+                        m.binding
+                            .view_checked(table.household(), table.members(), missing)
+                            .is_ok_and(|facts| {
+                                snap.decide_generated(&m.plan, facts, &mut values).is_some()
+                            })
+                    })
+                    .count();
+                Some((m.program.id().to_owned(), decided))
+            })
+            .collect()
+    }
+
     /// The catalogue of `programs`, computing the facts they read.
     fn with(programs: Vec<Measure>, engine: Engine) -> Catalogue {
         let mut catalogue = Catalogue { programs, engine, facts: FactMask::ALL };

@@ -11,9 +11,14 @@ use crate::{Engine, Program};
 /// Every bundled rulebook with its test cases: the municipal fixtures and the national
 /// measures of welfare-benefits.
 pub(crate) fn programs() -> Vec<(Program, Vec<TestCase>)> {
+    programs_in(&["fixtures/rulebooks/comuni", "crates/welfare-benefits/rulebooks"])
+}
+
+/// The rulebooks of these folders (of the workspace, each with its own engine) with their
+/// test cases.
+pub(crate) fn programs_in(folders: &[&str]) -> Vec<(Program, Vec<TestCase>)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let dirs =
-        [root.join("fixtures/rulebooks/comuni"), root.join("crates/welfare-benefits/rulebooks")];
+    let dirs = folders.iter().map(|f| root.join(f));
     let mut out = Vec::new();
     for dir in dirs {
         let (rulebooks, test_files) = discover(&[dir]);

@@ -153,6 +153,29 @@ impl DecisionPlan {
     }
 }
 
+impl crate::Snapshot<'_> {
+    /// Runs only the generated function attached to `plan`, on `values` sized to the program:
+    /// `None` when the plan has none, or when the function hands the decision back to the
+    /// evaluator. For tests and diagnostics (how often does the generated code decide by
+    /// itself?): [`crate::Snapshot::decide_view`] is the way to decide.
+    pub fn decide_generated(
+        &self,
+        plan: &DecisionPlan,
+        facts: crate::FactsView<'_>,
+        values: &mut Vec<Value>,
+    ) -> Option<Reached> {
+        let native = plan.native?;
+        if !plan.plan().is_for(self.program) {
+            return None;
+        }
+        values.clear();
+        values.resize(self.program.defs.len(), Value::Missing);
+        let mut run = Run::new(self, facts);
+        let mut cx = Cx { run: &mut run, compiled: &self.program.compiled };
+        (native.decide)(&mut cx, values)
+    }
+}
+
 /// FNV-1a, 64 bits: a fixed function, the same on every machine and toolchain.
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes
@@ -1086,6 +1109,9 @@ impl Gen {
         })
     }
 }
+
+#[cfg(test)]
+mod both_ways;
 
 #[cfg(test)]
 mod tests {

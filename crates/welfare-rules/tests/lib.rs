@@ -9,7 +9,6 @@ mod fixtures;
 mod functions;
 mod hostile;
 mod language;
-mod native;
 mod properties;
 mod ranking;
 mod testfiles;
