@@ -465,52 +465,12 @@ pub mod rt {
     }
 
     /// A comparison operator.
-    #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-    pub enum Op {
-        /// `==`
-        Eq,
-        /// `!=`
-        Ne,
-        /// `<`
-        Lt,
-        /// `<=`
-        Le,
-        /// `>`
-        Gt,
-        /// `>=`
-        Ge,
-    }
-
-    impl Op {
-        pub(crate) fn of(op: crate::program::Cmp) -> Op {
-            use crate::program::Cmp;
-            match op {
-                Cmp::Eq => Op::Eq,
-                Cmp::Ne => Op::Ne,
-                Cmp::Lt => Op::Lt,
-                Cmp::Le => Op::Le,
-                Cmp::Gt => Op::Gt,
-                Cmp::Ge => Op::Ge,
-            }
-        }
-
-        pub(crate) fn cmp(self) -> crate::program::Cmp {
-            use crate::program::Cmp;
-            match self {
-                Op::Eq => Cmp::Eq,
-                Op::Ne => Cmp::Ne,
-                Op::Lt => Cmp::Lt,
-                Op::Le => Cmp::Le,
-                Op::Gt => Cmp::Gt,
-                Op::Ge => Cmp::Ge,
-            }
-        }
-    }
+    pub use crate::program::Cmp as Op;
 
     /// `x op y` of any two values, as the evaluator compares them; `None` when one is missing.
     #[inline]
     pub fn compare(op: Op, x: &Value, y: &Value) -> Option<bool> {
-        crate::eval::compare_values(op.cmp(), x, y)
+        crate::eval::compare_values(op, x, y)
     }
 
     /// `x op "text"`: [`compare`] with a text constant, without building its value.
@@ -932,7 +892,6 @@ impl Gen {
                 format!("(matches!({}, Value::Missing) != {present})", self.operand(a, cx)?)
             }
             Code::Cmp(op, a, b) => {
-                let op = rt::Op::of(*op);
                 if let Code::Const(Value::Text(t)) = &**b {
                     format!("rt::compare_text(rt::Op::{op:?}, {}, {t:?})?", self.operand(a, cx)?)
                 } else {
@@ -1157,7 +1116,7 @@ mod tests {
             for op in [Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge] {
                 proptest::prop_assert_eq!(
                     rt::compare_text(op, &x, text),
-                    crate::eval::compare_values(op.cmp(), &x, &constant)
+                    crate::eval::compare_values(op, &x, &constant)
                 );
             }
             proptest::prop_assert_eq!(rt::same_text(&x, text), rt::same(&x, &constant));

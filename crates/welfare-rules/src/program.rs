@@ -26,14 +26,20 @@ pub(crate) enum Arith {
     Div,
 }
 
-/// Comparison operators at run time.
+/// Comparison operators at run time (public as [`crate::native::rt::Op`], for generated code).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Cmp {
+pub enum Cmp {
+    /// `==`
     Eq,
+    /// `!=`
     Ne,
+    /// `<`
     Lt,
+    /// `<=`
     Le,
+    /// `>`
     Gt,
+    /// `>=`
     Ge,
 }
 
