@@ -954,7 +954,7 @@ fn positions(
 
 /// `righe(tabella)` (the node's step counted by the caller): the rows of the band table in
 /// force on the evaluation date.
-fn table_rows(run: &Run<'_, '_>, table: u32) -> Res<Decimal> {
+pub(crate) fn table_rows(run: &Run<'_, '_>, table: u32) -> Res<Decimal> {
     match run.snap.params.get(table as usize).map(ParamAt::data) {
         Some(ParamData::Table(t)) => Ok(Decimal::from(t.bounds.len() as u64)),
         _ => Err(run.missing()),

@@ -263,10 +263,7 @@ impl<'s> Cx<'_, 's, '_> {
     /// `righe(table)`: the number of rows of table parameter `t`.
     #[inline]
     pub fn table_rows(&self, t: u32) -> Option<Decimal> {
-        match self.run.snap.params.get(t as usize).map(ParamAt::data) {
-            Some(ParamData::Table(t)) => Some(Decimal::from(t.bounds.len() as u64)),
-            _ => None,
-        }
+        crate::compile::table_rows(self.run, t).ok()
     }
 
     /// Definition `i` by the evaluator, into its slot; `None` on an error.
@@ -298,14 +295,13 @@ impl<'s> Iterator for Rows<'s> {
 pub mod rt {
     use std::cmp::Ordering;
 
+    pub use chrono::NaiveDate;
     pub use rust_decimal::Decimal;
     use welfare_types::dates::{age_on, whole_months_between};
     use welfare_types::money::compare_decimals;
     pub use welfare_types::money::{Rounding, RoundingMode, RoundingStep};
 
     use crate::value::Value;
-
-    pub use chrono::NaiveDate;
 
     /// A date constant of generated code (`from_ymd_opt` in a constant; the generator writes
     /// only dates that exist, so the fallback is never taken).
@@ -571,9 +567,9 @@ pub mod rt {
 
 /// The Rust source of `plan`'s decision (see the [module](self)): a function `name` of type
 /// [`DecideFn`] and a constant `NAME_FINGERPRINT` to give [`DecisionPlan::attach_native`], with
-/// the constants they use; `None` when the plan has no shortcut. The source names this crate
-/// `welfare_rules` and `rust_decimal`, `chrono` and `welfare_types` as the caller's
-/// dependencies.
+/// the constants they use; `None` when the plan has no shortcut. The source expects `Cx`,
+/// `Reached`, `Value`, `rt`, `Decimal`, `Rounding`, `RoundingMode` and `RoundingStep` in scope,
+/// as [`generate_module`] imports them (from this crate, named `welfare_rules`).
 pub fn generate(program: &Program, plan: &DecisionPlan, name: &str) -> Option<String> {
     let fingerprint = plan.native_fingerprint(program)?;
     let cut = plan.shortcut.as_deref()?;
@@ -588,19 +584,19 @@ pub fn generate(program: &Program, plan: &DecisionPlan, name: &str) -> Option<St
         if root.is_err() {
             g.consts.truncate(written);
         }
-        let (store, typed_bool) = match root {
-            Ok((Kind::Num, expr)) => (format!("rt::set_num(v, {i}, {expr});"), None),
+        // A boolean computed in place is tested as such; any other condition from its slot.
+        let (store, in_place) = match root {
+            Ok((Kind::Num, expr)) => (format!("rt::set_num(v, {i}, {expr});"), false),
             Ok((Kind::Bool, expr)) => {
-                (format!("let b = {expr};\n    rt::set_bool(v, {i}, b);"), Some(()))
+                (format!("let b = {expr};\n    rt::set_bool(v, {i}, b);"), true)
             }
-            Ok((Kind::Value, expr)) => (format!("rt::set(v, {i}, {expr});"), None),
-            Ok((Kind::List, expr)) => (format!("{expr}.store(v, {i});"), None),
-            Err(Unsupported) => (format!("cx.def({i}, v)?;"), None),
+            Ok((Kind::Value, expr)) => (format!("rt::set(v, {i}, {expr});"), false),
+            Ok((Kind::List, expr)) => (format!("{expr}.store(v, {i});"), false),
+            Err(Unsupported) => (format!("cx.def({i}, v)?;"), false),
         };
         let _ = writeln!(body, "    {store}");
         if condition {
-            let test =
-                if typed_bool.is_some() { "!b".to_owned() } else { format!("!rt::holds(v, {i})") };
+            let test = if in_place { "!b".to_owned() } else { format!("!rt::holds(v, {i})") };
             let _ = writeln!(
                 body,
                 "    if {test} {{\n        return Some(Reached::RefusedAt({pos}));\n    }}"
