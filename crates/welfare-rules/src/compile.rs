@@ -30,7 +30,9 @@ use welfare_types::money::compare_decimals;
 
 use crate::builtins::Builtin;
 use crate::error::EvalError;
-use crate::eval::{compare_values, dec_max, dec_min, extreme, interpolate, ParamAt, Run};
+use crate::eval::{
+    compare_values, dec_max, dec_min, extreme, interpolate, sum_items, ParamAt, Run,
+};
 use crate::program::{Agg, Arith, Cmp, Code, DateDiff, Def, ParamData};
 use crate::value::Value;
 
@@ -1101,12 +1103,7 @@ fn num(code: &Code) -> Num {
                 let Value::List(items) = leaf(run, vals, slot) else {
                     return Err(run.missing());
                 };
-                let mut sum = Decimal::ZERO;
-                for v in items.iter() {
-                    let d = v.as_decimal().ok_or_else(|| run.missing())?;
-                    sum = sum.checked_add(d).ok_or_else(|| run.overflow())?;
-                }
-                Ok(sum)
+                sum_items(items).map_err(|f| run.sum_failure(f))
             })
         }
         Code::ListAgg { agg: Agg::Sum, list } => {
@@ -1115,12 +1112,7 @@ fn num(code: &Code) -> Num {
                 let Value::List(items) = list(run, vals)? else {
                     return Err(run.missing());
                 };
-                let mut sum = Decimal::ZERO;
-                for v in items.iter() {
-                    let d = v.as_decimal().ok_or_else(|| run.missing())?;
-                    sum = sum.checked_add(d).ok_or_else(|| run.overflow())?;
-                }
-                Ok(sum)
+                sum_items(&items).map_err(|f| run.sum_failure(f))
             })
         }
         Code::DateDiff(kind, a, b) => date_diff(*kind, a, b.as_deref()),

@@ -698,6 +698,48 @@ pub(crate) fn clamp_values(x: Decimal, lo: Decimal, hi: Decimal) -> Option<Decim
     Some(dec_min(dec_max(x, lo), hi))
 }
 
+/// Why `somma(lista)` failed: an item that is not a number, or a sum past the decimal range.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum SumFailure {
+    NotANumber,
+    Overflow,
+}
+
+/// `somma(lista)`: the items added in order, each a number.
+#[inline]
+pub(crate) fn sum_items(items: &[Value]) -> Result<Decimal, SumFailure> {
+    items.iter().try_fold(Decimal::ZERO, |sum, v| {
+        let d = v.as_decimal().ok_or(SumFailure::NotANumber)?;
+        sum.checked_add(d).ok_or(SumFailure::Overflow)
+    })
+}
+
+/// `almeno_uno(lista)`: whether an item is `true`.
+#[inline]
+pub(crate) fn any_true(items: &[Value]) -> bool {
+    items.contains(&Value::Bool(true))
+}
+
+/// `tutti(lista)`: whether every item is `true`.
+#[inline]
+pub(crate) fn all_true(items: &[Value]) -> bool {
+    items.iter().all(|v| *v == Value::Bool(true))
+}
+
+/// The whole number of `kind` (age, months, years) from `from` to `to`.
+#[inline]
+pub(crate) fn span_count(
+    kind: DateDiff,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<u32, welfare_types::dates::DateError> {
+    Ok(match kind {
+        DateDiff::Age => age_on(from, to)?,
+        DateDiff::Months => whole_months_between(from, to)?,
+        DateDiff::Years => whole_months_between(from, to)? / 12,
+    })
+}
+
 /// Whether an item of `x in [...]` is `x`: numbers by value, anything else by equality.
 #[inline(always)]
 pub(crate) fn same_item(x: &Value, item: &Value) -> bool {
@@ -867,6 +909,16 @@ impl<'s> Run<'s, '_> {
     #[inline(never)]
     pub(crate) fn missing(&self) -> Box<EvalError> {
         Box::new(EvalError::MissingValue { definition: self.name() })
+    }
+
+    /// The error of a list's sum ([`sum_items`]).
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn sum_failure(&self, f: SumFailure) -> Box<EvalError> {
+        match f {
+            SumFailure::NotANumber => self.missing(),
+            SumFailure::Overflow => self.overflow(),
+        }
     }
 
     /// The error for an arithmetic result out of the decimal range.
@@ -1286,15 +1338,8 @@ impl<'s> Run<'s, '_> {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Decimal, Box<EvalError>> {
-        let date_err = |e: welfare_types::dates::DateError| EvalError::Date {
-            definition: self.name(),
-            reason: e.to_string(),
-        };
-        let n = match kind {
-            DateDiff::Age => age_on(from, to).map_err(date_err)?,
-            DateDiff::Months => whole_months_between(from, to).map_err(date_err)?,
-            DateDiff::Years => whole_months_between(from, to).map_err(date_err)? / 12,
-        };
+        let n = span_count(kind, from, to)
+            .map_err(|e| EvalError::Date { definition: self.name(), reason: e.to_string() })?;
         Ok(Decimal::from(n))
     }
 
@@ -1348,18 +1393,9 @@ impl<'s> Run<'s, '_> {
                 };
                 match agg {
                     Agg::Count => Value::Num(Decimal::from(items.len() as u64)),
-                    Agg::Sum => {
-                        let mut sum = Decimal::ZERO;
-                        for v in items.iter() {
-                            let d = v.as_decimal().ok_or_else(|| EvalError::MissingValue {
-                                definition: self.name(),
-                            })?;
-                            sum = sum.checked_add(d).ok_or_else(|| self.arith_err("overflow"))?;
-                        }
-                        Value::Num(sum)
-                    }
-                    Agg::Any => Value::Bool(items.contains(&Value::Bool(true))),
-                    Agg::All => Value::Bool(items.iter().all(|v| *v == Value::Bool(true))),
+                    Agg::Sum => Value::Num(sum_items(&items).map_err(|f| self.sum_failure(f))?),
+                    Agg::Any => Value::Bool(any_true(&items)),
+                    Agg::All => Value::Bool(all_true(&items)),
                 }
             }
             Code::DateDiff(kind, a, b) => {

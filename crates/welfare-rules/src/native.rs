@@ -67,9 +67,10 @@
 //! too: the same fallback to the evaluator, and the same test asking for the file again.
 //!
 //! The operations in [`rt`] are the evaluator's own functions wherever it has one to share;
-//! the few written here (a comparison with a text constant, the list aggregations) are held
-//! to the evaluator by the tests. A change to what any of them computes must change
-//! `GENERATOR_VERSION`, so that code generated before it is no longer attached.
+//! the one written here, a comparison with a text constant (sharing would build a value per
+//! comparison), is held to the evaluator's by a property test. A change to what any of them
+//! computes must change `GENERATOR_VERSION`, so that code generated before it is no longer
+//! attached.
 
 use std::fmt::Write as _;
 
@@ -297,8 +298,9 @@ pub mod rt {
 
     pub use chrono::NaiveDate;
     pub use rust_decimal::Decimal;
-    use welfare_types::dates::{age_on, whole_months_between};
     use welfare_types::money::compare_decimals;
+
+    use crate::program::DateDiff;
     pub use welfare_types::money::{Rounding, RoundingMode, RoundingStep};
 
     use crate::value::Value;
@@ -445,19 +447,24 @@ pub mod rt {
     /// `eta(from, to)`: whole years of age.
     #[inline]
     pub fn age(from: NaiveDate, to: NaiveDate) -> Option<Decimal> {
-        age_on(from, to).ok().map(Decimal::from)
+        span(DateDiff::Age, from, to)
     }
 
     /// `mesi_tra(from, to)`: whole months.
     #[inline]
     pub fn months(from: NaiveDate, to: NaiveDate) -> Option<Decimal> {
-        whole_months_between(from, to).ok().map(Decimal::from)
+        span(DateDiff::Months, from, to)
     }
 
     /// `anni_tra(from, to)`: whole years.
     #[inline]
     pub fn years(from: NaiveDate, to: NaiveDate) -> Option<Decimal> {
-        whole_months_between(from, to).ok().map(|m| Decimal::from(m / 12))
+        span(DateDiff::Years, from, to)
+    }
+
+    #[inline(always)]
+    fn span(kind: DateDiff, from: NaiveDate, to: NaiveDate) -> Option<Decimal> {
+        crate::eval::span_count(kind, from, to).ok().map(Decimal::from)
     }
 
     /// A comparison operator.
@@ -543,19 +550,19 @@ pub mod rt {
     /// `somma(list)`: every item a number.
     #[inline]
     pub fn list_sum(v: &Value) -> Option<Decimal> {
-        items(v)?.iter().try_fold(Decimal::ZERO, |sum, item| sum.checked_add(num(item)?))
+        crate::eval::sum_items(items(v)?).ok()
     }
 
     /// `almeno_uno(list)`.
     #[inline]
     pub fn list_any(v: &Value) -> Option<bool> {
-        items(v).map(|items| items.contains(&Value::Bool(true)))
+        items(v).map(crate::eval::any_true)
     }
 
     /// `tutti(list)`.
     #[inline]
     pub fn list_all(v: &Value) -> Option<bool> {
-        items(v).map(|items| items.iter().all(|v| *v == Value::Bool(true)))
+        items(v).map(crate::eval::all_true)
     }
 
     /// [`same`] with a text constant.
