@@ -148,7 +148,7 @@ pub struct DecisionPlan {
     /// The shortcut, when the analysis allows one.
     pub(crate) shortcut: Option<Arc<Shortcut>>,
     /// The shortcut's loop generated ahead of time ([`crate::native`]), when attached.
-    pub(crate) native: Option<crate::native::Native>,
+    pub(crate) native: Option<crate::native::DecideFn>,
 }
 
 impl DecisionPlan {
@@ -371,7 +371,7 @@ impl Snapshot<'_> {
         &self,
         cut: &Shortcut,
         plan: &Plan,
-        native: Option<crate::native::Native>,
+        native: Option<crate::native::DecideFn>,
         facts: FactsView<'_>,
         values: &mut Vec<Value>,
     ) -> Option<Decision> {
@@ -390,10 +390,10 @@ impl Snapshot<'_> {
         // The conditions, then (when every one holds) the rest of the plan: one loop, so that
         // the evaluation of a definition, inlined, is in this code once.
         let mut refused_at = None;
-        if let Some(native) = native {
+        if let Some(decide) = native {
             // The same loop, generated ahead of time ([`crate::native`]).
             let mut cx = crate::native::Cx { run: &mut run, compiled };
-            match (native.decide)(&mut cx, values)? {
+            match decide(&mut cx, values)? {
                 crate::native::Reached::Eligible => {}
                 crate::native::Reached::RefusedAt(pos) => refused_at = Some(pos),
             }

@@ -96,12 +96,6 @@ pub enum Reached {
 /// [module](self)).
 pub type DecideFn = fn(&mut Cx<'_, '_, '_>, &mut [Value]) -> Option<Reached>;
 
-/// The function attached to a plan.
-#[derive(Copy, Clone, Debug)]
-pub(crate) struct Native {
-    pub(crate) decide: DecideFn,
-}
-
 /// A fingerprint given to [`DecisionPlan::attach_native`] that is not the plan's (the source was
 /// generated from other rules, or by another version), or a plan without a shortcut.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -144,7 +138,7 @@ impl DecisionPlan {
         if expected != Some(fingerprint) {
             return Err(NativeMismatch { given: fingerprint, expected });
         }
-        self.native = Some(Native { decide });
+        self.native = Some(decide);
         Ok(())
     }
 
@@ -165,7 +159,7 @@ impl crate::Snapshot<'_> {
         facts: crate::FactsView<'_>,
         values: &mut Vec<Value>,
     ) -> Option<Reached> {
-        let native = plan.native?;
+        let decide = plan.native?;
         if !plan.plan().is_for(self.program) {
             return None;
         }
@@ -173,7 +167,7 @@ impl crate::Snapshot<'_> {
         values.resize(self.program.defs.len(), Value::Missing);
         let mut run = Run::new(self, facts);
         let mut cx = Cx { run: &mut run, compiled: &self.program.compiled };
-        (native.decide)(&mut cx, values)
+        decide(&mut cx, values)
     }
 }
 
@@ -206,8 +200,8 @@ impl<'s> Cx<'_, 's, '_> {
 
     /// The members' rows, in order.
     #[inline(always)]
-    pub fn rows(&self) -> Rows<'s> {
-        Rows(self.run.facts.member_rows())
+    pub fn rows(&self) -> impl Iterator<Item = &'s [Value]> + 's {
+        self.run.facts.member_rows()
     }
 
     /// Member input `i` of `row` (missing past the inputs).
@@ -271,24 +265,6 @@ impl<'s> Cx<'_, 's, '_> {
     #[inline]
     pub fn def(&mut self, i: u32, values: &mut [Value]) -> Option<()> {
         self.run.def_into(self.compiled, i, values).then_some(())
-    }
-}
-
-/// The members' rows ([`Cx::rows`]).
-pub struct Rows<'s>(crate::facts::MemberRows<'s>);
-
-impl std::fmt::Debug for Rows<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Rows")
-    }
-}
-
-impl<'s> Iterator for Rows<'s> {
-    type Item = &'s [Value];
-
-    #[inline(always)]
-    fn next(&mut self) -> Option<&'s [Value]> {
-        self.0.next()
     }
 }
 
